@@ -1,0 +1,207 @@
+"""Working calendars: which minutes are worked, and arithmetic on working time.
+
+A calendar keeps, for a range of days, the working minutes before each day (a prefix sum)
+and, for one workday, the working minutes before each minute of the clock. Then
+"working minutes before t" is two look-ups, and "the n-th working minute" is one binary
+search: jumping over nights, weekends and holidays costs O(log days), never a walk.
+
+Positions (working minutes counted from the start of the plan's first day) are what the
+scheduler adds and compares; instants are wall-clock minutes (see ``timebase``).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from datetime import date
+from typing import TYPE_CHECKING
+
+from cutover.errors import CutoverError
+from cutover.timebase import MINUTES_PER_DAY
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from cutover.model import CalendarSpec
+
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+#: The schedule must stay within these days (years 2 to 9998): beyond is a runaway plan.
+_FIRST_DAY = date(2, 1, 1).toordinal() - _EPOCH_ORDINAL
+_LAST_DAY = date(9998, 12, 31).toordinal() - _EPOCH_ORDINAL
+_INITIAL_SPAN_DAYS = 3 * 366
+
+
+class CalendarRangeError(CutoverError):
+    """The schedule runs beyond the years a calendar can count (a runaway lag or duration)."""
+
+
+class WorkCalendar:
+    """A working calendar with O(1) ``position`` and O(log n) ``start_at`` / ``end_at``."""
+
+    def __init__(
+        self,
+        name: str,
+        spec: CalendarSpec,
+        origin_day: int,
+        country_days: Callable[[str, Iterable[int]], tuple[set[date], set[date]]] | None = None,
+    ) -> None:
+        """Build the calendar around ``origin_day`` (days since 1970-01-01), the plan's start."""
+        self.name = name
+        self.spec = spec
+        self.workdays = frozenset(spec.workdays)
+        self.day_minutes = sum(end - begin for begin, end in spec.hours)
+        self.week_minutes = self.day_minutes * len(self.workdays)
+        self.holidays: set[date] = set(spec.holidays)
+        self.extra_workdays: set[date] = set(spec.extra_workdays)
+        self._country_days = country_days
+        self._country_years: set[int] = set()
+        self._before_minute, self._clock_of = _day_tables(spec.hours)
+        self._origin = origin_day
+        self._lo = self._hi = origin_day
+        self._cum: list[int] = [0]
+        self._shift = 0
+        self._extend(origin_day - _INITIAL_SPAN_DAYS // 3, origin_day + _INITIAL_SPAN_DAYS)
+
+    # -- days --------------------------------------------------------------------------
+
+    def is_workday(self, day: date) -> bool:
+        """True when the day is worked (a workday not on holiday, or a make-up day)."""
+        if day in self.extra_workdays:
+            return True
+        return day.weekday() in self.workdays and day not in self.holidays
+
+    def _day_minutes(self, day_number: int) -> int:
+        day = date.fromordinal(day_number + _EPOCH_ORDINAL)
+        return self.day_minutes if self.is_workday(day) else 0
+
+    def _extend(self, lo: int, hi: int) -> None:
+        """Make the tables cover days [lo, hi), growing them in both directions as needed."""
+        lo, hi = max(min(lo, self._lo), _FIRST_DAY), min(max(hi, self._hi), _LAST_DAY)
+        if lo == self._lo and hi == self._hi:
+            raise CalendarRangeError(
+                f"the schedule runs beyond the years 2 to 9998 on calendar '{self.name}': "
+                "check the durations and lags, and that the calendar has working days"
+            )
+        self._load_country_years(lo, hi)
+        cum = [0]
+        total = 0
+        for day_number in range(lo, hi):
+            total += self._day_minutes(day_number)
+            cum.append(total)
+        self._lo, self._hi, self._cum = lo, hi, cum
+        self._shift = cum[self._origin - lo]
+
+    def _load_country_years(self, lo: int, hi: int) -> None:
+        code = self.spec.holidays_country
+        if code is None or self._country_days is None:
+            return
+        first = date.fromordinal(lo + _EPOCH_ORDINAL).year
+        last = date.fromordinal(hi - 1 + _EPOCH_ORDINAL).year
+        years = [year for year in range(first, last + 1) if year not in self._country_years]
+        if not years:
+            return
+        holidays, makeup = self._country_days(code, years)
+        self._country_years.update(years)
+        self.holidays |= holidays - set(self.spec.extra_workdays)
+        self.extra_workdays |= makeup - set(self.spec.holidays)
+
+    def _grow_for_day(self, day_number: int) -> None:
+        span = self._hi - self._lo
+        if day_number < self._lo:
+            self._extend(min(day_number, self._lo - span) - 7, self._hi)
+        else:
+            self._extend(self._lo, max(day_number, self._hi + span) + 7)
+
+    # -- instants and positions --------------------------------------------------------
+
+    def position(self, minute: int) -> int:
+        """Working minutes from the plan's first day to the instant ``minute`` (may be < 0)."""
+        day_number, clock = divmod(minute, MINUTES_PER_DAY)
+        index = day_number - self._lo
+        if index < 0 or day_number >= self._hi:
+            self._grow_for_day(day_number)
+            index = day_number - self._lo
+        cum = self._cum
+        before = cum[index]
+        if cum[index + 1] == before:
+            return before - self._shift
+        return before + self._before_minute[clock] - self._shift
+
+    def start_at(self, position: int) -> int:
+        """The instant the working minute at ``position`` begins (its first working minute)."""
+        target = position + self._shift
+        cum = self._cum
+        while target < 0 or target >= cum[-1]:
+            self._grow_for_day(self._lo - 1 if target < 0 else self._hi)
+            target = position + self._shift
+            cum = self._cum
+        index = bisect_right(cum, target) - 1
+        return (self._lo + index) * MINUTES_PER_DAY + self._clock_of[target - cum[index]]
+
+    def end_at(self, position: int) -> int:
+        """The instant that ``position`` working minutes have been done: 17:00, not 08:00."""
+        return self.start_at(position - 1) + 1
+
+    def is_working_minute(self, minute: int) -> bool:
+        """True when the minute starting at ``minute`` is working time."""
+        return self.position(minute + 1) > self.position(minute)
+
+    def latest_start_position(self, bound: int) -> int:
+        """The latest position whose working minute starts at or before the instant ``bound``."""
+        position = self.position(bound)
+        return position if self.is_working_minute(bound) else position - 1
+
+    def working_minutes(self, begin: int, end: int) -> int:
+        """Working minutes between two instants (negative when ``end`` is before ``begin``)."""
+        return self.position(end) - self.position(begin)
+
+    def add(self, minute: int, work: int) -> int:
+        """The instant ``work`` working minutes after (or, if negative, before) ``minute``."""
+        return self.end_at(self.position(minute) + work)
+
+
+def _day_tables(hours: tuple[tuple[int, int], ...]) -> tuple[list[int], list[int]]:
+    """For one workday: working minutes before each clock minute, and each working minute's clock."""
+    before = [0] * (MINUTES_PER_DAY + 1)
+    clock_of: list[int] = []
+    worked = 0
+    spans = iter(sorted(hours))
+    begin, end = next(spans, (MINUTES_PER_DAY, MINUTES_PER_DAY))
+    for clock in range(MINUTES_PER_DAY):
+        while clock >= end:
+            begin, end = next(spans, (MINUTES_PER_DAY, MINUTES_PER_DAY))
+        before[clock] = worked
+        if begin <= clock < end:
+            clock_of.append(clock)
+            worked += 1
+    before[MINUTES_PER_DAY] = worked
+    return before, clock_of
+
+
+def country_days(code: str, years: Iterable[int]) -> tuple[set[date], set[date]]:
+    """Public holidays of a country, and the make-up working days the holidays package records.
+
+    Viet Nam swaps days (2 May 2025 off, Saturday 26 April worked); the package keeps the
+    worked day only inside its table of substituted holidays, so we read it from there.
+    """
+    import holidays  # noqa: PLC0415 - 60 ms to import: only plans that name a country pay
+
+    table = holidays.country_holidays(code, years=list(years))
+    days = set(table.keys())
+    makeup: set[date] = set()
+    special = getattr(table, "special_public_holidays", None) or {}
+    for year in table.years:
+        entries = special.get(year, ())
+        if entries and isinstance(entries[0], int):
+            entries = (entries,)
+        for entry in entries:
+            if isinstance(entry, tuple) and len(entry) in (4, 5):
+                from_year = entry[4] if len(entry) == 5 else year
+                makeup.add(date(from_year, entry[2], entry[3]))
+    return days, makeup
+
+
+def supported_country(code: str) -> bool:
+    """True when the holidays package knows the country code."""
+    import holidays  # noqa: PLC0415
+
+    return code in holidays.list_supported_countries()

@@ -1,0 +1,191 @@
+"""Findings: what ``cutover check`` reports about a schedule, one small function per code.
+
+PLAN_FORMAT fixes the codes and levels: ``missed-deadline`` and ``late`` are errors;
+``finished-late``, ``at-risk`` and ``late-start`` are warnings. A cancelled task raises
+nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from cutover.durations import Duration, format_minutes, parse_duration
+from cutover.schedule import driving_chain
+from cutover.wording import deadline_text, when, work_amount
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from cutover.errors import SourceLocation
+    from cutover.schedule import Schedule
+
+ERROR = "error"
+WARNING = "warning"
+DEFAULT_RISK_THRESHOLD = parse_duration("1d")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing ``check`` reports: a code, a level, the task, one sentence and its line.
+
+    ``minutes`` is the working time the finding is about (how late, how little margin);
+    ``drivers`` the ids of the chain of tasks that sets this task's date, ending with it.
+    """
+
+    code: str
+    level: str
+    task: str
+    message: str
+    location: SourceLocation
+    minutes: int | None = None
+    drivers: tuple[str, ...] = ()
+
+    @property
+    def is_error(self) -> bool:
+        """True for findings that fail ``check`` (exit status 1)."""
+        return self.level == ERROR
+
+
+@dataclass(frozen=True)
+class _Context:
+    schedule: Schedule
+    risk_threshold: Duration
+
+
+def run_checks(schedule: Schedule, risk_threshold: Duration = DEFAULT_RISK_THRESHOLD) -> list[Finding]:
+    """Every finding of a schedule: errors first, the worst first, then in file order."""
+    context = _Context(schedule, risk_threshold)
+    graph = schedule.graph
+    findings: list[Finding] = []
+    for node in range(len(graph)):
+        for check in CHECKS:
+            finding = check(context, node)
+            if finding is not None:
+                findings.append(finding)
+    order = {node: index for index, node in enumerate(range(len(graph)))}
+    findings.sort(
+        key=lambda f: (f.level != ERROR, -(f.minutes or 0) if f.level == ERROR else 0, order[graph.index[f.task]])
+    )
+    return findings
+
+
+def _deadline(context: _Context, node: int) -> tuple[int, str] | None:
+    """The task's own deadline and how it reads, or None."""
+    graph = context.schedule.graph
+    minute = graph.deadline[node]
+    if minute is None:
+        return None
+    written = graph.task(node).deadline
+    return minute, deadline_text(graph.timebase, minute, end_of_day=not isinstance(written, datetime))
+
+
+def _finding(
+    context: _Context, node: int, code: str, level: str, message: str, minutes: int | None
+) -> Finding:
+    schedule = context.schedule
+    graph = schedule.graph
+    chain = driving_chain(schedule, node)
+    drivers = tuple(graph.task(step).id for step in chain)
+    return Finding(
+        code=code,
+        level=level,
+        task=graph.task(node).id,
+        message=message,
+        location=graph.source.locate(graph.tasks[node].path),
+        minutes=minutes,
+        drivers=drivers,
+    )
+
+
+def _day_minutes(context: _Context, node: int) -> tuple[int, int]:
+    calendar = context.schedule.early.slack_calendar[node]
+    return calendar.day_minutes, calendar.week_minutes
+
+
+def _working_gap(context: _Context, node: int, begin: int, end: int) -> int:
+    """Working minutes from ``begin`` to ``end`` on the task's (slack) calendar."""
+    calendar = context.schedule.early.slack_calendar[node]
+    return calendar.position(end) - calendar.position(begin)
+
+
+def _gap_text(context: _Context, node: int, begin: int, end: int) -> str:
+    """How far apart two instants are: in working time, or in clock time when no work fits."""
+    working = _working_gap(context, node, begin, end)
+    if working:
+        return f"{work_amount(working, _day_minutes(context, node)[0])} of working time"
+    return f"{format_minutes(end - begin, 1440)} (outside working hours)"
+
+
+def check_deadline(context: _Context, node: int) -> Finding | None:
+    """``missed-deadline``, ``late``, ``finished-late`` or ``at-risk`` for a task's own deadline."""
+    deadline = _deadline(context, node)
+    schedule = context.schedule
+    status = schedule.status[node]
+    if deadline is None or status == "cancelled":
+        return None
+    minute, written = deadline
+    timebase = schedule.graph.timebase
+    finish = schedule.early.finish[node]
+    day, _ = _day_minutes(context, node)
+    if status == "done":
+        if finish <= minute:
+            return None
+        late = _working_gap(context, node, minute, finish)
+        return _finding(
+            context, node, "finished-late", WARNING,
+            f"finished {when(timebase, finish)}, {_gap_text(context, node, minute, finish)} after "
+            f"its deadline ({written})",
+            late,
+        )  # fmt: skip
+    if schedule.as_of is not None and minute < schedule.as_of:
+        late = max(_working_gap(context, node, minute, max(finish, schedule.as_of)), 0)
+        return _finding(
+            context, node, "missed-deadline", ERROR,
+            f"its deadline ({written}) has passed and it is not done; forecast finish "
+            f"{when(timebase, finish)}",
+            late,
+        )  # fmt: skip
+    if finish > minute:
+        late = _working_gap(context, node, minute, finish)
+        return _finding(
+            context, node, "late", ERROR,
+            f"forecast to finish {when(timebase, finish)}, {_gap_text(context, node, minute, finish)} "
+            f"after its deadline ({written})",
+            late,
+        )  # fmt: skip
+    margin = _working_gap(context, node, finish, minute)
+    threshold = context.risk_threshold.in_minutes(*_day_minutes(context, node))
+    if margin < threshold:
+        return _finding(
+            context, node, "at-risk", WARNING,
+            f"forecast to finish {when(timebase, finish)}, only {work_amount(margin, day)} of "
+            f"working time before its deadline ({written}); the risk threshold is "
+            f"{context.risk_threshold.text}",
+            margin,
+        )  # fmt: skip
+    return None
+
+
+def check_late_start(context: _Context, node: int) -> Finding | None:
+    """``late-start``: not started although its latest start is before the status date."""
+    schedule = context.schedule
+    graph = schedule.graph
+    if graph.is_summary[node] or schedule.status[node] != "not_started" or schedule.as_of is None:
+        return None
+    if schedule.total_slack[node] >= 0:
+        return None  # its latest start is at or after its forecast start, itself >= as_of
+    latest_start, _ = schedule.late_dates(node)
+    if latest_start >= schedule.as_of:
+        return None
+    timebase = graph.timebase
+    return _finding(
+        context, node, "late-start", WARNING,
+        f"not started, but it had to start by {when(timebase, latest_start)} to keep its "
+        f"deadlines; forecast start {when(timebase, schedule.early.start[node])}",
+        None,
+    )  # fmt: skip
+
+
+CHECKS: tuple[Callable[[_Context, int], Finding | None], ...] = (check_deadline, check_late_start)

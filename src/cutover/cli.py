@@ -1,0 +1,306 @@
+"""The ``cutover`` command line: parse options, call the core once, render, return an exit code.
+
+Only typer and the standard library are imported here at start-up, so ``cutover --help``
+stays instant; each command imports what it needs. ``main`` is the one error boundary:
+a bad plan exits 2 with located messages, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from datetime import UTC, date, datetime
+from enum import Enum, IntEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from cutover.durations import Duration
+    from cutover.errors import CutoverError
+    from cutover.pipeline import Analysis
+
+
+class ExitCode(IntEnum):
+    """Exit statuses of PLAN_FORMAT's command-line contract (and two of our own)."""
+
+    OK = 0
+    FINDINGS = 1
+    INVALID = 2
+    INTERNAL = 3
+    INTERRUPTED = 130
+
+
+class CheckFormat(str, Enum):
+    """Output formats of ``check``."""
+
+    text = "text"
+    json = "json"
+    junit = "junit"
+    github = "github"
+
+
+class ScheduleFormat(str, Enum):
+    """Output formats of ``schedule``."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class Scale(str, Enum):
+    """Time scales of the Gantt chart."""
+
+    auto = "auto"
+    hour = "hour"
+    day = "day"
+    week = "week"
+
+
+app = typer.Typer(
+    name="cutover",
+    help="Deadline and cutover planner: critical path, slack and Gantt charts for go-live plans.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version  # noqa: PLC0415 - only for --version
+
+        typer.echo(f"cutover {version('cutover')}")
+        raise typer.Exit
+
+
+@app.callback()
+def _root(
+    _version_flag: Annotated[
+        bool,
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Plan a cutover in YAML; see its critical path, slack and Gantt chart; gate CI on deadlines."""
+
+
+# -- option parsing --------------------------------------------------------------------------
+
+
+def _parse_as_of(value: str | None) -> date | datetime | None:
+    if value is None or value == "":
+        return None
+    if value.strip().lower() == "now":
+        return _now()
+    from cutover.timepoints import TimepointError, parse_timepoint  # noqa: PLC0415
+
+    try:
+        return parse_timepoint(value)
+    except TimepointError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+def _parse_duration(value: str) -> Duration:
+    from cutover.durations import DurationError, parse_duration  # noqa: PLC0415
+
+    try:
+        return parse_duration(value)
+    except DurationError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+AsOf = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        envvar="CUTOVER_AS_OF",
+        help="Status date: YYYY-MM-DD, YYYY-MM-DDTHH:MM (in the plan's time zone) or 'now'. "
+        "Default: the plan's as_of; without one, check uses now and schedule/gantt show the "
+        "plan as planned.",
+        show_default=False,
+    ),
+]
+RiskThreshold = Annotated[
+    str,
+    typer.Option(
+        "--risk-threshold",
+        help="Warn (at-risk) when a deadline is met by less working time than this.",
+    ),
+]
+
+
+def _now() -> datetime:
+    """The one place that reads the clock: the default status date."""
+    return datetime.now(UTC)
+
+
+def _console(*, stderr: bool = False, width: int | None = None) -> Console:
+    from rich.console import Console  # noqa: PLC0415
+
+    return Console(stderr=stderr, width=width, highlight=False, soft_wrap=False)
+
+
+# -- commands --------------------------------------------------------------------------------
+
+
+@app.command()
+def check(
+    plans: Annotated[list[Path], typer.Argument(help="Plan files to check.", show_default=False)],
+    as_of: AsOf = None,
+    output_format: Annotated[
+        CheckFormat, typer.Option("--format", "-f", help="Report format.")
+    ] = CheckFormat.text,
+    risk_threshold: RiskThreshold = "1d",
+) -> None:
+    """Schedule each plan and report late, at-risk and missed deadlines.
+
+    Exit status: 0 no error finding, 1 at least one error finding, 2 a plan is invalid.
+
+    Example: [bold]cutover check plans/tuyenquang.yaml --as-of 2025-06-26T09:00[/bold]
+    """
+    from cutover.pipeline import check_plan  # noqa: PLC0415
+    from cutover.render import report  # noqa: PLC0415
+
+    status_date = _parse_as_of(as_of)
+    threshold = _parse_duration(risk_threshold)
+    now = _now()
+    results = [check_plan(path, now=now, as_of=status_date, risk_threshold=threshold) for path in plans]
+    if output_format is CheckFormat.json:
+        typer.echo(report.report_json(results))
+    elif output_format is CheckFormat.junit:
+        from cutover.render.ci import junit_xml  # noqa: PLC0415
+
+        typer.echo(junit_xml(results))
+    elif output_format is CheckFormat.github:
+        from cutover.render.ci import github_annotations  # noqa: PLC0415
+
+        typer.echo(github_annotations(results))
+    else:
+        report.print_text(results, _console())
+    if any(result.invalid for result in results):
+        raise typer.Exit(ExitCode.INVALID)
+    if not all(result.ok for result in results):
+        raise typer.Exit(ExitCode.FINDINGS)
+
+
+def _analyse(plan: Path, as_of: str | None) -> Analysis:
+    from cutover.pipeline import analyse  # noqa: PLC0415
+
+    return analyse(plan, now=None, as_of=_parse_as_of(as_of))
+
+
+@app.command()
+def schedule(
+    plan: Annotated[Path, typer.Argument(help="The plan file.", show_default=False)],
+    as_of: AsOf = None,
+    output_format: Annotated[
+        ScheduleFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ScheduleFormat.table,
+) -> None:
+    """Print the computed schedule: dates, slack, critical tasks.
+
+    Example: [bold]cutover schedule plans/tuyenquang.yaml --format json --as-of 2025-06-26[/bold]
+    """
+    analysis = _analyse(plan, as_of)
+    if output_format is ScheduleFormat.json:
+        import json  # noqa: PLC0415
+
+        from cutover.rows import schedule_document  # noqa: PLC0415
+
+        typer.echo(json.dumps(schedule_document(analysis.schedule), ensure_ascii=False, indent=2))
+    elif output_format is ScheduleFormat.csv:
+        from cutover.render.tables import schedule_csv  # noqa: PLC0415
+
+        sys.stdout.write(schedule_csv(analysis.schedule))
+    else:
+        from cutover.render.tables import schedule_table  # noqa: PLC0415
+
+        _console().print(schedule_table(analysis.schedule))
+
+
+@app.command()
+def gantt(
+    plan: Annotated[Path, typer.Argument(help="The plan file.", show_default=False)],
+    as_of: AsOf = None,
+    start: Annotated[
+        str | None, typer.Option("--from", help="First day shown (YYYY-MM-DD).", show_default=False)
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", help="Last day shown (YYYY-MM-DD).", show_default=False)
+    ] = None,
+    scale: Annotated[Scale, typer.Option("--scale", help="Time scale of the chart.")] = Scale.auto,
+    width: Annotated[
+        int | None,
+        typer.Option("--width", min=40, help="Chart width in columns (default: the terminal's)."),
+    ] = None,
+) -> None:
+    """Draw the plan as a Gantt chart in the terminal.
+
+    Example: [bold]cutover gantt plans/tuyenquang.yaml --as-of 2025-06-26T09:00[/bold]
+    """
+    from cutover.render.gantt import GanttChart, GanttOptions  # noqa: PLC0415
+
+    analysis = _analyse(plan, as_of)
+    options = GanttOptions(
+        start=_parse_as_of(start),
+        end=_parse_as_of(end),
+        scale=scale.value,
+    )
+    _console(width=width).print(GanttChart(analysis.schedule, options))
+
+
+# -- the error boundary ----------------------------------------------------------------------
+
+
+def _report_error(error: CutoverError) -> ExitCode:
+    from cutover.errors import PlanError  # noqa: PLC0415
+
+    if isinstance(error, PlanError):
+        for diagnostic in error.diagnostics:
+            sys.stderr.write(f"{diagnostic}\n")
+        count = len(error.diagnostics)
+        sys.stderr.write(f"{count} error{'s' if count != 1 else ''}: the plan is not valid\n")
+    else:
+        sys.stderr.write(f"error: {error}\n")
+    return ExitCode.INVALID
+
+
+class _Interrupted(BaseException):
+    """^C, raised instead of KeyboardInterrupt, which click would turn into exit status 1."""
+
+
+def _on_interrupt(_signum: int, _frame: object) -> NoReturn:
+    raise _Interrupted
+
+
+def main(argv: list[str] | None = None) -> NoReturn:
+    """Run the command line; every failure becomes a message and an exit status."""
+    from cutover.errors import CutoverError  # noqa: PLC0415 - tiny module
+
+    signal.signal(signal.SIGINT, _on_interrupt)
+    try:
+        app(args=argv, prog_name="cutover", standalone_mode=True)
+    except SystemExit:
+        raise
+    except CutoverError as error:
+        sys.exit(_report_error(error))
+    except _Interrupted:
+        sys.stderr.write("interrupted\n")
+        sys.exit(ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        # The reader went away (``cutover schedule ... | head``): not an error of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(ExitCode.OK)
+    except Exception as error:  # noqa: BLE001 - the one boundary: no traceback reaches users
+        sys.stderr.write(
+            f"internal error: {type(error).__name__}: {error}\n"
+            "This is a bug in cutover; please report it with the plan that caused it.\n"
+        )
+        sys.exit(ExitCode.INTERNAL)
+    sys.exit(ExitCode.OK)

@@ -1,0 +1,330 @@
+"""The dependency graph of a plan: who waits for whom, on which calendar, for how long.
+
+Tasks are numbered in file order and the passes run on plain lists in topological order:
+at 100,000 tasks that is several times faster than walking a networkx graph. The same
+graph as a ``networkx.DiGraph`` (``TaskGraph.to_networkx``) is what tools and cycle
+reports use.
+
+Summary tasks are nodes too: a summary starts with its first sub-task and finishes with
+its last, so a link *from* a summary waits for all of its tasks; a link *to* a summary,
+and its ``not_before``, apply to every task inside it (PLAN_FORMAT, keys of a task).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from cutover.calendars import WorkCalendar, country_days
+from cutover.errors import Diagnostic, DocPath, PlanError
+from cutover.model import CalendarSpec
+from cutover.tasktree import FlatTask, flatten
+from cutover.timebase import MINUTES_PER_DAY, TimeBase
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from cutover.loader import LoadedPlan
+    from cutover.model import Plan, Task
+    from cutover.source import PlanSource
+
+LINK_TYPES = ("FS", "SS", "FF", "SF")
+#: Link types whose predecessor anchor is its finish / whose successor end is its start.
+FROM_FINISH = frozenset({"FS", "FF"})
+TO_START = frozenset({"FS", "SS"})
+
+
+class Edge(NamedTuple):
+    """A link between two nodes: ``lag`` is in working minutes of the successor's calendar."""
+
+    pred: int
+    succ: int
+    type: str
+    lag: int
+
+
+@dataclass(frozen=True, eq=False)
+class TaskGraph:
+    """Nodes (tasks in file order) with their calendars, durations, constraints and links."""
+
+    plan: Plan
+    source: PlanSource
+    timebase: TimeBase
+    tasks: list[FlatTask]
+    index: dict[str, int]
+    calendars: dict[str, WorkCalendar]
+    calendar: list[WorkCalendar]
+    duration: list[int]
+    is_summary: list[bool]
+    is_instant: list[bool]
+    children: list[list[int]]
+    not_before: list[int | None]
+    deadline: list[int | None]
+    preds: list[list[Edge]]
+    succs: list[list[Edge]]
+    order: list[int]
+    start: int
+
+    def __len__(self) -> int:
+        """The number of tasks, summaries included."""
+        return len(self.tasks)
+
+    def task(self, node: int) -> Task:
+        """The task of a node."""
+        return self.tasks[node].task
+
+    def leaves(self, node: int) -> list[int]:
+        """The leaf tasks inside a summary (or the task itself)."""
+        out: list[int] = []
+        pending = [node]
+        while pending:
+            current = pending.pop()
+            if self.is_summary[current]:
+                pending.extend(reversed(self.children[current]))
+            else:
+                out.append(current)
+        return out
+
+    def to_networkx(self) -> nx.DiGraph:
+        """The graph as networkx sees it: task ids, link edges and sub-task → summary edges."""
+        return _to_networkx(self, range(len(self.tasks)))
+
+
+def build_graph(loaded: LoadedPlan) -> TaskGraph:
+    """Number the tasks, resolve calendars and links, and order the nodes; reject cycles."""
+    plan, source = loaded
+    timebase = TimeBase(plan.timezone)
+    start = timebase.minute(plan.start)
+    flat = flatten(plan)
+    index = {item.task.id: number for number, item in enumerate(flat)}
+    calendars = _build_calendars(plan, start // MINUTES_PER_DAY)
+    nodes = _Nodes(flat, calendars, timebase)
+    if nodes.problems:
+        raise PlanError([Diagnostic(code, message, source.locate(path)) for code, message, path in nodes.problems])
+    preds, succs = _links(flat, index, nodes)
+    order = _topological_order(nodes.children, preds)
+    if len(order) < len(flat):
+        raise PlanError(_cycle_diagnostics(flat, nodes.children, preds, order, source))
+    return TaskGraph(
+        plan=plan,
+        source=source,
+        timebase=timebase,
+        tasks=flat,
+        index=index,
+        calendars=calendars,
+        calendar=nodes.calendar,
+        duration=nodes.duration,
+        is_summary=nodes.is_summary,
+        is_instant=nodes.is_instant,
+        children=nodes.children,
+        not_before=nodes.not_before,
+        deadline=nodes.deadline,
+        preds=preds,
+        succs=succs,
+        order=order,
+        start=start,
+    )
+
+
+def _build_calendars(plan: Plan, origin_day: int) -> dict[str, WorkCalendar]:
+    specs = dict(plan.calendars)
+    specs.setdefault("default", CalendarSpec())
+    return {name: WorkCalendar(name, spec, origin_day, country_days) for name, spec in specs.items()}
+
+
+class _Nodes:
+    """Per-node attributes, inherited from summaries where the format says so."""
+
+    def __init__(
+        self, flat: list[FlatTask], calendars: dict[str, WorkCalendar], timebase: TimeBase
+    ) -> None:
+        count = len(flat)
+        self.calendar: list[WorkCalendar] = []
+        self.duration: list[int] = []
+        self.is_summary: list[bool] = []
+        self.is_instant: list[bool] = []
+        self.children: list[list[int]] = [[] for _ in range(count)]
+        self.not_before: list[int | None] = []
+        self.deadline: list[int | None] = []
+        self.problems: list[tuple[str, str, DocPath]] = []
+        default = calendars["default"]
+        for number, (task, _, parent, _) in enumerate(flat):
+            if parent >= 0:
+                self.children[parent].append(number)
+            inherited = self.calendar[parent] if parent >= 0 else default
+            calendar = calendars[task.calendar] if task.calendar else inherited
+            self.calendar.append(calendar)
+            minutes = (
+                task.duration.in_minutes(calendar.day_minutes, calendar.week_minutes)
+                if task.duration is not None and not task.milestone
+                else 0
+            )
+            self.duration.append(minutes)
+            self.is_summary.append(task.tasks is not None)
+            self.is_instant.append(minutes == 0 or task.status == "cancelled")
+            own = timebase.minute(task.not_before) if task.not_before is not None else None
+            above = self.not_before[parent] if parent >= 0 else None
+            self.not_before.append(_latest(own, above))
+            self.deadline.append(
+                timebase.minute(task.deadline, end_of_day=True) if task.deadline is not None else None
+            )
+            if task.actual_start is not None and task.actual_finish is not None:
+                self._check_actuals(flat[number], timebase)
+
+    def _check_actuals(self, item: FlatTask, timebase: TimeBase) -> None:
+        task = item.task
+        assert task.actual_start is not None
+        assert task.actual_finish is not None
+        finish = timebase.minute(task.actual_finish, end_of_day=True)
+        if finish < timebase.minute(task.actual_start):
+            self.problems.append(
+                (
+                    "bad-date",
+                    f"task '{task.id}' has an actual_finish before its actual_start",
+                    (*item.path, "actual_finish"),
+                )
+            )
+
+
+def _latest(first: int | None, second: int | None) -> int | None:
+    if first is None:
+        return second
+    if second is None:
+        return first
+    return max(first, second)
+
+
+def _links(
+    flat: list[FlatTask], index: dict[str, int], nodes: _Nodes
+) -> tuple[list[list[Edge]], list[list[Edge]]]:
+    """Expand links: a link to a summary applies to every task inside it."""
+    count = len(flat)
+    preds: list[list[Edge]] = [[] for _ in range(count)]
+    succs: list[list[Edge]] = [[] for _ in range(count)]
+    leaves_of: dict[int, list[int]] = {}
+    for number, item in enumerate(flat):
+        links = item.task.links
+        if not links:
+            continue
+        targets = [number]
+        if nodes.is_summary[number]:
+            targets = leaves_of.get(number) or _leaves(number, nodes)
+            leaves_of[number] = targets
+        for target_id, link_type, lag in links:
+            pred = index[target_id]
+            for succ in targets:
+                calendar = nodes.calendar[succ]
+                edge = Edge(pred, succ, link_type, lag.in_minutes(calendar.day_minutes, calendar.week_minutes))
+                preds[succ].append(edge)
+                succs[pred].append(edge)
+    return preds, succs
+
+
+def _leaves(node: int, nodes: _Nodes) -> list[int]:
+    out: list[int] = []
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if nodes.is_summary[current]:
+            pending.extend(reversed(nodes.children[current]))
+        else:
+            out.append(current)
+    return out
+
+
+def _topological_order(children: list[list[int]], preds: list[list[Edge]]) -> list[int]:
+    """Kahn's algorithm: predecessors before successors, sub-tasks before their summary."""
+    count = len(children)
+    waiting = [len(preds[node]) + len(children[node]) for node in range(count)]
+    parent = [-1] * count
+    for node, kids in enumerate(children):
+        for kid in kids:
+            parent[kid] = node
+    followers: list[list[int]] = [[] for _ in range(count)]
+    for node in range(count):
+        for edge in preds[node]:
+            followers[edge.pred].append(node)
+    ready = deque(node for node in range(count) if waiting[node] == 0)
+    order: list[int] = []
+    while ready:
+        node = ready.popleft()
+        order.append(node)
+        up = parent[node]
+        if up >= 0:
+            waiting[up] -= 1
+            if waiting[up] == 0:
+                ready.append(up)
+        for follower in followers[node]:
+            waiting[follower] -= 1
+            if waiting[follower] == 0:
+                ready.append(follower)
+    return order
+
+
+def _to_networkx(graph: TaskGraph | _CycleView, nodes: Any) -> nx.DiGraph:
+    import networkx as nx  # noqa: PLC0415 - 120 ms to import: only who needs it pays
+
+    digraph = nx.DiGraph()
+    flat = graph.tasks
+    keep = set(nodes)
+    for node in nodes:
+        task = flat[node].task
+        digraph.add_node(task.id, name=task.display_name, summary=task.is_summary, line_index=node)
+    for node in nodes:
+        for edge in graph.preds[node]:
+            if edge.pred in keep:
+                digraph.add_edge(
+                    flat[edge.pred].task.id, flat[node].task.id, kind="link", type=edge.type, lag=edge.lag
+                )
+        for kid in graph.children[node]:
+            if kid in keep:
+                digraph.add_edge(flat[kid].task.id, flat[node].task.id, kind="contains")
+    return digraph
+
+
+@dataclass(frozen=True)
+class _CycleView:
+    tasks: list[FlatTask]
+    preds: list[list[Edge]]
+    children: list[list[int]]
+
+
+def _cycle_diagnostics(
+    flat: list[FlatTask],
+    children: list[list[int]],
+    preds: list[list[Edge]],
+    order: list[int],
+    source: PlanSource,
+) -> list[Diagnostic]:
+    """One diagnostic per cycle, naming every task on it with its line."""
+    import networkx as nx  # noqa: PLC0415
+
+    done = set(order)
+    stuck = [node for node in range(len(flat)) if node not in done]
+    digraph = _to_networkx(_CycleView(flat, preds, children), stuck)
+    number = {item.task.id: node for node, item in enumerate(flat)}
+    diagnostics: list[Diagnostic] = []
+    components = [c for c in nx.strongly_connected_components(digraph) if _is_cycle(digraph, c)]
+    for component in sorted(components, key=lambda c: min(number[t] for t in c)):
+        first = min(component, key=number.__getitem__)
+        cycle = nx.find_cycle(digraph.subgraph(component), source=first)
+        steps = []
+        for tail, head in cycle:
+            line = source.locate(flat[number[tail]].path).line
+            kind = digraph.edges[tail, head]["kind"]
+            steps.append(f"'{tail}' (line {line}){' is inside' if kind == 'contains' else ' →'}")
+        message = (
+            "these tasks wait for each other in a cycle: "
+            + " ".join(steps)
+            + f" '{cycle[0][0]}'; remove one of the links"
+        )
+        diagnostics.append(Diagnostic("cycle", message, source.locate(flat[number[first]].path)))
+    return diagnostics
+
+
+def _is_cycle(digraph: nx.DiGraph, component: set[str]) -> bool:
+    if len(component) > 1:
+        return True
+    (only,) = component
+    return bool(digraph.has_edge(only, only))

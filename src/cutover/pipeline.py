@@ -1,0 +1,121 @@
+"""One call from a plan file to its schedule and findings: the flow every command shares.
+
+plan file → load_plan → build_graph → build_schedule(as_of) → run_checks
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from cutover.calendars import CalendarRangeError
+from cutover.checks import DEFAULT_RISK_THRESHOLD, Finding, run_checks
+from cutover.errors import Diagnostic, PlanError, SourceLocation
+from cutover.graph import TaskGraph, build_graph
+from cutover.loader import LoadedPlan, gc_paused, load_plan
+from cutover.schedule import Schedule, build_schedule
+from cutover.source import display_path
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from cutover.durations import Duration
+
+
+@dataclass(frozen=True, eq=False)
+class Analysis:
+    """A plan, its graph, its schedule at a status date and its findings."""
+
+    loaded: LoadedPlan
+    graph: TaskGraph
+    schedule: Schedule
+    findings: list[Finding]
+
+    @property
+    def ok(self) -> bool:
+        """True when no finding is an error."""
+        return not any(finding.is_error for finding in self.findings)
+
+
+def status_minute(
+    graph: TaskGraph, as_of: date | datetime | None, now: datetime | None
+) -> int | None:
+    """The status date: ``as_of`` given on the command line, else the plan's, else ``now``.
+
+    ``now`` is passed in (the core never reads the clock); ``check`` passes the current time,
+    while ``schedule`` passes None and shows a plan without a status date as planned. A
+    naive ``as_of`` is in the plan's time zone and a date alone is the start of that day.
+    """
+    chosen = as_of if as_of is not None else graph.plan.as_of
+    if chosen is None:
+        if now is None:
+            return None
+        return graph.timebase.minute(now.astimezone(graph.timebase.zone).replace(tzinfo=None))
+    return graph.timebase.minute(chosen)
+
+
+def analyse(
+    path: Path | str,
+    *,
+    now: datetime | None,
+    as_of: date | datetime | None = None,
+    risk_threshold: Duration = DEFAULT_RISK_THRESHOLD,
+    file: str | None = None,
+) -> Analysis:
+    """Load, schedule and check one plan file; raise PlanError if it is invalid."""
+    loaded = load_plan(path, file=file)
+    return analyse_loaded(loaded, now=now, as_of=as_of, risk_threshold=risk_threshold)
+
+
+def analyse_loaded(
+    loaded: LoadedPlan,
+    *,
+    now: datetime | None,
+    as_of: date | datetime | None = None,
+    risk_threshold: Duration = DEFAULT_RISK_THRESHOLD,
+) -> Analysis:
+    """Schedule and check a plan that is already loaded."""
+    with gc_paused():
+        graph = build_graph(loaded)
+        schedule = build_schedule(graph, status_minute(graph, as_of, now))
+        findings = run_checks(schedule, risk_threshold)
+    return Analysis(loaded, graph, schedule, findings)
+
+
+@dataclass(frozen=True, eq=False)
+class PlanCheck:
+    """The outcome of checking one plan file: its analysis, or why it is invalid."""
+
+    file: str
+    analysis: Analysis | None
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    @property
+    def invalid(self) -> bool:
+        """True when the plan could not be scheduled."""
+        return self.analysis is None
+
+    @property
+    def ok(self) -> bool:
+        """True when the plan is valid and has no error finding."""
+        return self.analysis is not None and self.analysis.ok
+
+
+def check_plan(
+    path: Path,
+    *,
+    now: datetime | None,
+    as_of: date | datetime | None = None,
+    risk_threshold: Duration = DEFAULT_RISK_THRESHOLD,
+    file: str | None = None,
+) -> PlanCheck:
+    """Analyse one plan for ``check``: an invalid plan is a result, not an exception."""
+    name = file or display_path(path)
+    try:
+        analysis = analyse(path, now=now, as_of=as_of, risk_threshold=risk_threshold, file=name)
+    except PlanError as exc:
+        return PlanCheck(name, None, tuple(exc.diagnostics))
+    except CalendarRangeError as exc:
+        return PlanCheck(name, None, (Diagnostic("out-of-range", str(exc), SourceLocation(name)),))
+    return PlanCheck(name, analysis)

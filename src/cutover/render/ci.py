@@ -1,0 +1,116 @@
+"""Findings for CI: JUnit XML (GitLab, Jenkins, GitHub test reports) and GitHub annotations.
+
+Conventions (see FIELD_NOTES, "CI gating"): GitLab ignores a failure's ``message``
+attribute, so the readable text is in the element body too; GitHub shows the first 10
+error annotations of a step, so they come worst first.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from cutover.checks import Finding
+    from cutover.pipeline import PlanCheck
+
+
+def junit_xml(results: Sequence[PlanCheck]) -> str:
+    """One testsuite per plan, one testcase per task with a deadline or a finding."""
+    root = ET.Element("testsuites", name="cutover check")
+    total = failed = 0
+    for result in results:
+        suite = _suite(result)
+        root.append(suite)
+        total += int(suite.get("tests", "0"))
+        failed += int(suite.get("failures", "0"))
+    root.set("tests", str(total))
+    root.set("failures", str(failed))
+    root.set("errors", "0")
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
+
+
+def _suite(result: PlanCheck) -> ET.Element:
+    suite = ET.Element("testsuite", name=result.file)
+    cases: list[ET.Element] = []
+    if result.analysis is None:
+        case = ET.Element("testcase", classname=result.file, name="plan is valid", time="0")
+        text = "\n".join(str(d) for d in result.diagnostics)
+        failure = ET.SubElement(case, "failure", type="invalid-plan", message="the plan is not valid")
+        failure.text = text
+        cases.append(case)
+    else:
+        graph = result.analysis.graph
+        by_task: dict[str, list[Finding]] = {}
+        for finding in result.analysis.findings:
+            by_task.setdefault(finding.task, []).append(finding)
+        for node in range(len(graph)):
+            task = graph.task(node)
+            findings = by_task.get(task.id, [])
+            if graph.deadline[node] is None and not findings:
+                continue
+            cases.append(_case(result.file, task.id, task.display_name, findings))
+    failures = sum(1 for case in cases if case.find("failure") is not None)
+    suite.set("tests", str(len(cases)))
+    suite.set("failures", str(failures))
+    suite.set("errors", "0")
+    suite.set("skipped", "0")
+    suite.extend(cases)
+    return suite
+
+
+def _case(file: str, task_id: str, name: str, findings: list[Finding]) -> ET.Element:
+    label = task_id if name == task_id else f"{task_id} {name}"
+    case = ET.Element("testcase", classname=file, name=label, time="0")
+    errors = [f for f in findings if f.is_error]
+    if errors:
+        first = errors[0]
+        failure = ET.SubElement(case, "failure", type=first.code, message=first.message)
+        failure.text = "\n".join(f"{f.location}: {f.code}: {f.message}" for f in errors)
+    warnings = [f for f in findings if not f.is_error]
+    if warnings:
+        out = ET.SubElement(case, "system-out")
+        out.text = "\n".join(f"{f.location}: warning {f.code}: {f.message}" for f in warnings)
+    return case
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_annotations(results: Sequence[PlanCheck]) -> str:
+    """Workflow commands that put each finding on its line of the plan file, worst first."""
+    lines: list[tuple[int, str]] = []
+    for result in results:
+        if result.analysis is None:
+            for diagnostic in result.diagnostics:
+                where = diagnostic.location
+                lines.append(
+                    (
+                        0,
+                        f"::error file={_escape_property(where.file)},line={where.line},"
+                        f"col={where.column},title={_escape_property('invalid plan: ' + diagnostic.code)}"
+                        f"::{_escape_data(diagnostic.message)}",
+                    )
+                )
+            continue
+        for finding in result.analysis.findings:
+            where = finding.location
+            rank = 1 if finding.is_error else 2
+            title = f"{finding.code}: {finding.task}"
+            lines.append(
+                (
+                    rank,
+                    f"::{finding.level} file={_escape_property(where.file)},line={where.line},"
+                    f"col={where.column},title={_escape_property(title)}::{_escape_data(finding.message)}",
+                )
+            )
+    lines.sort(key=lambda item: item[0])
+    return "\n".join(line for _, line in lines)

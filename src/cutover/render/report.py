@@ -1,0 +1,178 @@
+"""The findings of ``cutover check`` as text for people and as JSON (PLAN_FORMAT's shape)."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from rich.padding import Padding
+from rich.text import Text
+
+from cutover.wording import status_line, when
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from rich.console import Console
+
+    from cutover.checks import Finding
+    from cutover.errors import Diagnostic
+    from cutover.pipeline import PlanCheck
+
+_MARK = {"error": ("✗", "bold red"), "warning": ("!", "yellow")}
+
+
+def counts(results: Sequence[PlanCheck]) -> tuple[int, int, int]:
+    """Errors (invalid-plan diagnostics included), warnings and invalid plans."""
+    errors = warnings = invalid = 0
+    for result in results:
+        if result.analysis is None:
+            invalid += 1
+            errors += len(result.diagnostics)
+            continue
+        for finding in result.analysis.findings:
+            if finding.is_error:
+                errors += 1
+            else:
+                warnings += 1
+    return errors, warnings, invalid
+
+
+def verdict(results: Sequence[PlanCheck]) -> str:
+    """The one-line summary that ends the text report."""
+    errors, warnings, invalid = counts(results)
+    plans = f"{len(results)} plan{'s' if len(results) != 1 else ''}"
+    parts = [f"{errors} error{'s' if errors != 1 else ''}", f"{warnings} warning{'s' if warnings != 1 else ''}"]
+    if invalid:
+        parts.append(f"{invalid} invalid plan{'s' if invalid != 1 else ''}")
+    word = "INVALID" if invalid else ("FAIL" if errors else "OK")
+    return f"{word}: {', '.join(parts)} in {plans}"
+
+
+def print_text(results: Sequence[PlanCheck], console: Console) -> None:
+    """A report a person takes in at a glance: per plan, what is late, by how much, why, where."""
+    for result in results:
+        _print_plan(result, console)
+        console.print()
+    line = verdict(results)
+    style = "bold green" if line.startswith("OK") else "bold red"
+    console.print(Text(("✓ " if line.startswith("OK") else "✗ ") + line, style=style))
+
+
+def _print_plan(result: PlanCheck, console: Console) -> None:
+    analysis = result.analysis
+    if analysis is None:
+        console.print(Text.assemble((result.file, "bold"), ("  invalid plan: not scheduled", "bold red")))
+        for diagnostic in result.diagnostics:
+            _print_diagnostic(diagnostic, console)
+        return
+    schedule, graph = analysis.schedule, analysis.graph
+    timebase = graph.timebase
+    console.print(Text.assemble((result.file, "bold"), "  ", graph.plan.plan))
+    console.print(
+        Padding(
+            Text(
+                f"{status_line(timebase, schedule.as_of)} ({timebase.name}) · "
+                f"forecast finish {when(timebase, schedule.finish)}",
+                style="dim",
+            ),
+            (0, 0, 0, 2),
+        )
+    )
+    if not analysis.findings:
+        console.print(Text("  no findings: every deadline is met with room to spare", style="green"))
+    for finding in analysis.findings:
+        _print_finding(finding, console)
+
+
+def _print_finding(finding: Finding, console: Console) -> None:
+    mark, style = _MARK[finding.level]
+    console.print(
+        Text.assemble(
+            "  ",
+            (f"{mark} {finding.level:<7}", style),
+            " ",
+            (f"{finding.code:<15}", style),
+            " ",
+            (finding.task, "bold"),
+            "  ",
+            (str(finding.location), "dim"),
+        )
+    )
+    console.print(Padding(Text(finding.message), (0, 0, 0, 6)))
+    if len(finding.drivers) > 1:
+        chain = " → ".join(finding.drivers[-6:])
+        if len(finding.drivers) > 6:
+            chain = "… → " + chain
+        console.print(Padding(Text("driven by " + chain, style="dim"), (0, 0, 0, 6)))
+
+
+def _print_diagnostic(diagnostic: Diagnostic, console: Console) -> None:
+    console.print(
+        Text.assemble(
+            "  ",
+            ("✗ error  ", "bold red"),
+            (f"{diagnostic.code:<15}", "bold red"),
+            " ",
+            (str(diagnostic.location), "dim"),
+        )
+    )
+    console.print(Padding(Text(diagnostic.message), (0, 0, 0, 6)))
+
+
+def finding_document(finding: Finding) -> dict[str, Any]:
+    """One finding as PLAN_FORMAT's JSON: code, level, task, message, line (plus extras)."""
+    return {
+        "code": finding.code,
+        "level": finding.level,
+        "task": finding.task,
+        "message": finding.message,
+        "line": finding.location.line,
+        "column": finding.location.column,
+        "minutes": finding.minutes,
+        "drivers": list(finding.drivers),
+    }
+
+
+def diagnostic_document(diagnostic: Diagnostic) -> dict[str, Any]:
+    """An error of an invalid plan as a finding with code ``invalid-plan``."""
+    return {
+        "code": "invalid-plan",
+        "level": "error",
+        "task": None,
+        "message": f"{diagnostic.message} [{diagnostic.code}]",
+        "line": diagnostic.location.line,
+        "column": diagnostic.location.column,
+        "problem": diagnostic.code,
+    }
+
+
+def plan_document(result: PlanCheck) -> dict[str, Any]:
+    """One plan of the ``check --format json`` report."""
+    analysis = result.analysis
+    if analysis is None:
+        return {
+            "file": result.file,
+            "ok": False,
+            "valid": False,
+            "findings": [diagnostic_document(d) for d in result.diagnostics],
+        }
+    timebase = analysis.graph.timebase
+    return {
+        "file": result.file,
+        "ok": analysis.ok,
+        "valid": True,
+        "plan": analysis.graph.plan.plan,
+        "as_of": timebase.iso(analysis.schedule.as_of),
+        "finish": timebase.iso(analysis.schedule.finish),
+        "findings": [finding_document(f) for f in analysis.findings],
+    }
+
+
+def report_json(results: Sequence[PlanCheck]) -> str:
+    """PLAN_FORMAT's ``check --format json`` object."""
+    document = {
+        "ok": all(result.ok for result in results),
+        "plans": [plan_document(result) for result in results],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2)

@@ -1,0 +1,187 @@
+"""Checks that span several keys of a plan: ids that must exist and be unique, calendars,
+the duration a leaf needs, and tracking fields that must agree with the status.
+
+They read the raw document, so they run even when some values are malformed, and a user
+sees every mistake of a file in one run (PLAN_FORMAT: an unknown id, a duplicate id, an
+unknown calendar ... is an error that names the file, line and column).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from cutover.errors import Diagnostic, DocPath
+from cutover.model_errors import did_you_mean
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from cutover.source import PlanSource
+
+_LEAF_ONLY = ("duration", "milestone", "status", "actual_start", "actual_finish", "progress")
+
+
+class _Report:
+    def __init__(self, source: PlanSource) -> None:
+        self.source = source
+        self.diagnostics: list[Diagnostic] = []
+
+    def add(self, code: str, message: str, path: DocPath, *, at_key: bool = False) -> None:
+        self.diagnostics.append(Diagnostic(code, message, self.source.locate(path, at_key=at_key)))
+
+
+def raw_tasks(data: dict[str, Any]) -> Iterator[tuple[DocPath, dict[str, Any]]]:
+    """Every task mapping of a raw plan document with its path, in file order."""
+    pending: list[tuple[DocPath, object]] = [(("tasks",), data.get("tasks"))]
+    while pending:
+        base, tasks = pending.pop()
+        if not isinstance(tasks, list):
+            continue
+        children: list[tuple[DocPath, object]] = []
+        for index, task in enumerate(tasks):
+            if isinstance(task, dict):
+                yield (*base, index), task
+                if "tasks" in task:
+                    children.append(((*base, index, "tasks"), task["tasks"]))
+        pending.extend(reversed(children))
+
+
+def check_references(data: dict[str, Any], source: PlanSource) -> list[Diagnostic]:
+    """Cross-reference problems of a raw plan document, each located."""
+    report = _Report(source)
+    tasks = list(raw_tasks(data))
+    ids = _check_ids(tasks, report)
+    calendars = data.get("calendars")
+    calendar_names = [str(name) for name in calendars] if isinstance(calendars, dict) else []
+    for path, task in tasks:
+        name = task.get("id")
+        label = f"task '{name}'" if isinstance(name, str) else "this task"
+        _check_links(path, task, label, ids, report)
+        _check_calendar(path, task, label, calendar_names, report)
+        _check_shape(path, task, label, report)
+        _check_tracking(path, task, label, report)
+    return report.diagnostics
+
+
+def _check_ids(tasks: list[tuple[DocPath, dict[str, Any]]], report: _Report) -> set[str]:
+    first: dict[str, DocPath] = {}
+    for path, task in tasks:
+        task_id = task.get("id")
+        if not isinstance(task_id, str):
+            continue
+        if task_id not in first:
+            first[task_id] = path
+            continue
+        line = report.source.locate(first[task_id]).line
+        report.add(
+            "duplicate-id",
+            f"the id '{task_id}' is already used by the task on line {line}: "
+            "ids are unique in the whole plan",
+            (*path, "id"),
+        )
+    return set(first)
+
+
+def _check_links(
+    path: DocPath, task: dict[str, Any], label: str, ids: set[str], report: _Report
+) -> None:
+    after = task.get("after")
+    if not isinstance(after, list):
+        return
+    for index, item in enumerate(after):
+        if "tasks" in task and isinstance(item, dict) and str(item.get("type", "FS")).upper() in {"FF", "SF"}:
+            report.add(
+                "summary-link",
+                f"{label} is a summary: its finish comes from its sub-tasks, so a link to it "
+                "must be FS or SS (link its sub-tasks instead)",
+                (*path, "after", index, "type"),
+            )
+        target = item.get("task") if isinstance(item, dict) else item
+        if not isinstance(target, str) or target in ids:
+            continue
+        hint = did_you_mean(target, sorted(ids))
+        report.add(
+            "unknown-task",
+            f"{label} comes after '{target}', but no task has that id{hint}",
+            (*path, "after", index),
+        )
+
+
+def _check_calendar(
+    path: DocPath, task: dict[str, Any], label: str, names: list[str], report: _Report
+) -> None:
+    name = task.get("calendar")
+    if not isinstance(name, str) or name in names or name == "default":
+        return
+    hint = did_you_mean(name, names) or (
+        f" (the plan defines {', '.join(names)})" if names else " (the plan defines none)"
+    )
+    report.add(
+        "unknown-calendar",
+        f"{label} uses the calendar '{name}', which the plan does not define{hint}",
+        (*path, "calendar"),
+    )
+
+
+def _check_shape(path: DocPath, task: dict[str, Any], label: str, report: _Report) -> None:
+    """Summaries take their dates from sub-tasks; leaves need a duration or to be milestones."""
+    if "tasks" in task:
+        if task["tasks"] == [] or task["tasks"] is None:
+            report.add("empty-summary", f"{label} has an empty list of sub-tasks", (*path, "tasks"))
+        for key in _LEAF_ONLY:
+            if key in task:
+                report.add(
+                    "summary-field",
+                    f"{label} is a summary (it has tasks): its {key} comes from its "
+                    "sub-tasks, so remove it",
+                    (*path, key),
+                    at_key=True,
+                )
+        return
+    milestone = task.get("milestone") is True
+    duration = task.get("duration")
+    if milestone and duration not in (None, "0", "0m", "0h", "0d", "PT0M", "P0D"):
+        report.add(
+            "milestone-duration",
+            f"{label} is a milestone and has a duration: a milestone takes no time "
+            "(remove the duration or milestone: true)",
+            (*path, "duration"),
+        )
+    if duration is None and not milestone:
+        report.add(
+            "missing-duration",
+            f"{label} has no duration: add one (such as duration: 2d), or milestone: true",
+            path,
+        )
+    elif isinstance(duration, str) and duration.strip().startswith("-"):
+        report.add("bad-duration", f"{label} has a negative duration", (*path, "duration"))
+
+
+def _check_tracking(path: DocPath, task: dict[str, Any], label: str, report: _Report) -> None:
+    """Actual dates and progress must agree with the status (never guess which is right)."""
+    if "tasks" in task:
+        return
+    status = task.get("status", "not_started")
+    if "actual_finish" in task and status != "done":
+        report.add(
+            "status-mismatch",
+            f"{label} has an actual_finish but its status is {status}: "
+            "set status: done, or remove actual_finish",
+            (*path, "actual_finish"),
+        )
+    if "actual_start" in task and status in {"not_started", "cancelled"}:
+        report.add(
+            "status-mismatch",
+            f"{label} has an actual_start but its status is {status}: "
+            "set status: in_progress (or done)",
+            (*path, "actual_start"),
+        )
+    if "progress" in task and status != "in_progress" and not (
+        status == "done" and str(task["progress"]).strip() == "100%"
+    ):
+        report.add(
+            "status-mismatch",
+            f"{label} has progress but its status is {status}: progress is for "
+            "status: in_progress",
+            (*path, "progress"),
+        )
