@@ -1,0 +1,54 @@
+"""Writing files so that a reader never sees half of one.
+
+``atomic_write`` writes to a temporary file in the target's folder, flushes it to disk and
+renames it over the target: an error (or a kill) leaves the old file or none, never part
+of the new one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from cutover.errors import CutoverError
+
+
+class OutputError(CutoverError):
+    """A file could not be written; nothing was changed."""
+
+
+def atomic_write(path: Path | str, data: bytes | str, *, encoding: str = "utf-8") -> None:
+    """Replace ``path`` with ``data`` in one step; raise OutputError if that cannot be done."""
+    target = Path(path)
+    payload = data.encode(encoding) if isinstance(data, str) else data
+    folder = target.parent if str(target.parent) else Path()
+    try:
+        descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        _keep_mode(target, temporary)
+        Path(temporary).replace(target)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            Path(temporary).unlink()
+        if isinstance(exc, OSError):
+            raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
+        raise
+
+
+def _keep_mode(target: Path, temporary: str) -> None:
+    """A replaced file keeps its permissions; a new one gets the usual 0666 & ~umask."""
+    try:
+        mode = target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    os.chmod(temporary, mode)  # noqa: PTH101 - a str path from mkstemp
