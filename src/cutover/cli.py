@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from enum import Enum, IntEnum
 from pathlib import Path
@@ -18,6 +19,8 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from rich.console import Console
 
     from cutover.durations import Duration
@@ -189,10 +192,22 @@ def check(
         raise typer.Exit(ExitCode.FINDINGS)
 
 
+@contextmanager
+def _boundary() -> Iterator[None]:
+    """Turn cutover's own errors into located messages on stderr and exit status 2."""
+    from cutover.errors import CutoverError  # noqa: PLC0415 - tiny module
+
+    try:
+        yield
+    except CutoverError as error:
+        raise typer.Exit(_report_error(error)) from None
+
+
 def _analyse(plan: Path, as_of: str | None) -> Analysis:
     from cutover.pipeline import analyse  # noqa: PLC0415
 
-    return analyse(plan, now=None, as_of=_parse_as_of(as_of))
+    with _boundary():
+        return analyse(plan, now=None, as_of=_parse_as_of(as_of))
 
 
 @app.command()

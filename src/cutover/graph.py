@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cutover.calendars import WorkCalendar, country_days
@@ -177,7 +178,9 @@ class _Nodes:
         assert task.actual_start is not None
         assert task.actual_finish is not None
         finish = timebase.minute(task.actual_finish, end_of_day=True)
-        if finish < timebase.minute(task.actual_start):
+        start = timebase.minute(task.actual_start)
+        # A finish written as a date alone ends at midnight after that day: it must be later.
+        if finish < start or (finish == start and not isinstance(task.actual_finish, datetime)):
             self.problems.append(
                 (
                     "bad-date",

@@ -69,6 +69,7 @@ class _Builder:
 
     def __init__(self, text: str, file: str, *, record_paths: bool) -> None:
         self.file = file
+        self.text = text
         self.loader = _Loader(text)
         self.record_paths = record_paths
         self.value_marks: dict[DocPath, Mark] = {}
@@ -132,6 +133,11 @@ class _Builder:
                     break
         except yaml.MarkedYAMLError as exc:
             raise self.fatal("yaml-syntax", _yaml_message(exc), _error_mark(exc)) from None
+        except yaml.reader.ReaderError as exc:
+            where = _position_mark(self.text, exc.position)
+            code = exc.character if isinstance(exc.character, int) else ord(exc.character[:1] or "?")
+            message = f"the character U+{code:04X} is not allowed in a plan file ({exc.reason})"
+            raise self.fatal("not-text", message, where) from None
         except yaml.YAMLError as exc:  # pragma: no cover - libyaml marks its errors
             raise self.fatal("yaml-syntax", str(exc), (0, 0)) from None
         finally:
@@ -342,6 +348,11 @@ _MERGE_KEY = _MergeKey()
 
 def _mark(mark: Any) -> Mark:
     return (mark.line + 1, mark.column + 1)
+
+
+def _position_mark(text: str, position: int) -> Mark:
+    line = text.count("\n", 0, position) + 1
+    return line, position - (text.rfind("\n", 0, position) + 1) + 1
 
 
 def _error_mark(exc: yaml.MarkedYAMLError) -> Mark:

@@ -1,0 +1,252 @@
+"""The Gantt chart as shapes in time, drawn by both the SVG (and HTML) and the PDF exporters.
+
+Everything here is in wall-clock minutes, not in pixels or points: a renderer picks a
+scale and maps ``minute → x``. The marks follow the terminal chart (``render.gantt``):
+critical work, other work, done work, slack up to the latest finish, milestones, summaries,
+deadlines, the status date and non-working time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, NamedTuple
+
+from cutover.timebase import MINUTES_PER_DAY
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from cutover.calendars import WorkCalendar
+    from cutover.export.view import ExportView
+    from cutover.rows import ScheduleRow
+    from cutover.timebase import TimeBase
+
+DAY = MINUTES_PER_DAY
+#: Colours shared by every chart, one per kind of mark (hex, as SVG and reportlab read them).
+PALETTE = {
+    "critical": "#d62728",
+    "work": "#1f77b4",
+    "done": "#2ca02c",
+    "slack": "#7f7f7f",
+    "milestone": "#1f77b4",
+    "summary": "#333333",
+    "deadline": "#c2188b",
+    "status": "#ff9f00",
+    "off": "#ececec",
+    "late": "#7a0000",
+    "grid": "#d0d0d0",
+    "text": "#222222",
+}
+LEGEND = (
+    ("critical", "critical"),
+    ("work", "other work"),
+    ("done", "done"),
+    ("slack", "slack"),
+    ("milestone", "milestone"),
+    ("summary", "summary"),
+    ("deadline", "deadline"),
+    ("status", "status date"),
+    ("off", "non-working time"),
+)
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+class Span(NamedTuple):
+    """A stretch of time [begin, end) drawn as ``kind`` (a PALETTE key)."""
+
+    begin: int
+    end: int
+    kind: str
+
+
+class Tick(NamedTuple):
+    """A label on the time axis at ``minute``."""
+
+    minute: int
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChartRow:
+    """One task's marks: bars, a milestone, slack and a deadline."""
+
+    row: ScheduleRow
+    label: str
+    bars: tuple[Span, ...]
+    milestone: Span | None
+    slack: Span | None
+    deadline: int | None
+    late: bool
+
+
+@dataclass(frozen=True)
+class ChartLayout:
+    """The whole chart in minutes: its window, rows and the status date."""
+
+    first: int
+    last: int
+    rows: tuple[ChartRow, ...]
+    as_of: int | None
+    calendars: tuple[WorkCalendar, ...]
+
+    @property
+    def minutes(self) -> int:
+        """Length of the window."""
+        return self.last - self.first
+
+
+def chart_layout(view: ExportView) -> ChartLayout:
+    """Lay out every task of the view; the window spans the plan, its deadlines and status date."""
+    schedule = view.schedule
+    first, last = _window(view.rows, schedule.as_of)
+    rows = tuple(_chart_row(row, schedule.as_of, late=row.id in view.late) for row in view.rows)
+    calendars = tuple(view.graph.calendar[row.node] for row in view.rows)
+    return ChartLayout(first, last, rows, schedule.as_of, calendars)
+
+
+def _window(rows: list[ScheduleRow], as_of: int | None) -> tuple[int, int]:
+    """Whole days from the first start to the last finish, deadline or status date."""
+    first = min(row.start for row in rows)
+    last = max(max(row.finish, row.late_finish) for row in rows)
+    for row in rows:
+        if row.deadline is not None and row.deadline - 62 * DAY < last:
+            last = max(last, row.deadline)
+    if as_of is not None and first - 31 * DAY <= as_of <= last + 31 * DAY:
+        first, last = min(first, as_of), max(last, as_of)
+    first = first // DAY * DAY
+    last = max(-(-last // DAY) * DAY, first + DAY)
+    return first, last
+
+
+def _chart_row(row: ScheduleRow, as_of: int | None, *, late: bool) -> ChartRow:
+    label = "    " * row.depth + row.name
+    if row.status == "cancelled":
+        return ChartRow(row, label, (), None, None, row.deadline, late=late)
+    slack = None
+    if row.status != "done" and row.late_finish > row.finish:
+        slack = Span(row.finish, row.late_finish, "slack")
+    if row.milestone or (not row.summary and row.finish == row.start):
+        kind = "done" if row.status == "done" else ("critical" if row.critical or late else "milestone")
+        return ChartRow(row, label, (), Span(row.start, row.start, kind), slack, row.deadline, late=late)
+    if row.summary:
+        kind = "critical" if row.critical or late else "summary"
+        return ChartRow(row, label, (Span(row.start, row.finish, kind),), None, slack, row.deadline, late=late)
+    return ChartRow(row, label, _work_bars(row, as_of, late=late), None, slack, row.deadline, late=late)
+
+
+def _work_bars(row: ScheduleRow, as_of: int | None, *, late: bool) -> tuple[Span, ...]:
+    """A task's bar: done work (green) up to the status date, the rest critical or not."""
+    rest = "critical" if row.critical or late else "work"
+    if row.status == "done":
+        return (Span(row.start, row.finish, "done"),)
+    if row.status == "in_progress" and as_of is not None and row.start < as_of:
+        split = min(as_of, row.finish)
+        bars = [Span(row.start, split, "done")]
+        if split < row.finish:
+            bars.append(Span(split, row.finish, rest))
+        return tuple(bars)
+    return (Span(row.start, row.finish, rest),)
+
+
+def off_time(calendar: WorkCalendar, first: int, last: int, *, hours: bool) -> list[tuple[int, int]]:
+    """Non-working stretches of a calendar in [first, last): whole days, and the hours off with ``hours``."""
+    spans: list[tuple[int, int]] = []
+    for day in range(first // DAY * DAY, last, DAY):
+        if calendar.working_minutes(day, day + DAY) == 0:
+            _merge(spans, day, day + DAY)
+        elif hours:
+            clock = 0
+            for begin, end in calendar.spec.hours:
+                if begin > clock:
+                    _merge(spans, day + clock, day + begin)
+                clock = end
+            if clock < DAY:
+                _merge(spans, day + clock, day + DAY)
+    return [(max(begin, first), min(end, last)) for begin, end in spans if end > first and begin < last]
+
+
+def _merge(spans: list[tuple[int, int]], begin: int, end: int) -> None:
+    if spans and spans[-1][1] == begin:
+        spans[-1] = (spans[-1][0], end)
+    else:
+        spans.append((begin, end))
+
+
+def calendar_runs(layout: ChartLayout, rows: range) -> Iterator[tuple[WorkCalendar, int, int]]:
+    """Consecutive rows on the same calendar, as (calendar, first row, row after the last)."""
+    start = rows.start
+    for index in rows:
+        if index + 1 == rows.stop or layout.calendars[index + 1] is not layout.calendars[index]:
+            yield layout.calendars[index], start, index + 1
+            start = index + 1
+
+
+def axis_ticks(timebase: TimeBase, first: int, last: int, units_per_day: float) -> tuple[list[Tick], list[Tick]]:
+    """Two rows of axis labels for a window drawn at ``units_per_day``: coarse above, fine below."""
+    if units_per_day >= 160:
+        return _days(timebase, first, last, long=True), _hours(first, last, 3)
+    if units_per_day >= 72:
+        return _days(timebase, first, last, long=True), _hours(first, last, 6)
+    if units_per_day >= 14:
+        return _months(timebase, first, last), _days(timebase, first, last, long=False)
+    if units_per_day >= 2.5:
+        return _months(timebase, first, last), _mondays(timebase, first, last)
+    return _years(timebase, first, last), _months(timebase, first, last, short=True)
+
+
+def _day_numbers(first: int, last: int) -> range:
+    return range(-(-first // DAY) * DAY, last, DAY)
+
+
+def _days(timebase: TimeBase, first: int, last: int, *, long: bool) -> list[Tick]:
+    ticks = []
+    for minute in _day_numbers(first, last):
+        moment = timebase.naive(minute)
+        label = f"{_DAYS[moment.weekday()]} {moment.day} {_MONTHS[moment.month - 1]}" if long else str(moment.day)
+        ticks.append(Tick(minute, label))
+    return ticks
+
+
+def _hours(first: int, last: int, every: int) -> list[Tick]:
+    step = every * 60
+    start = -(-first // step) * step
+    return [Tick(minute, f"{minute % DAY // 60:02d}") for minute in range(start, last, step) if minute % DAY]
+
+
+def _mondays(timebase: TimeBase, first: int, last: int) -> list[Tick]:
+    return [
+        Tick(minute, str(timebase.naive(minute).day))
+        for minute in _day_numbers(first, last)
+        if timebase.day_of(minute).weekday() == 0
+    ]
+
+
+def _month_starts(timebase: TimeBase, first: int, last: int) -> Iterator[int]:
+    """Midnight of the first of each month in the window, and the window's start."""
+    yield first
+    moment = timebase.day_of(first).replace(day=1)
+    while True:
+        moment = (moment + timedelta(days=32)).replace(day=1)
+        minute = timebase.minute(moment)
+        if minute >= last:
+            return
+        yield minute
+
+
+def _months(timebase: TimeBase, first: int, last: int, *, short: bool = False) -> list[Tick]:
+    ticks = []
+    for minute in _month_starts(timebase, first, last):
+        day = timebase.day_of(minute)
+        ticks.append(Tick(minute, _MONTHS[day.month - 1] if short else f"{_MONTHS[day.month - 1]} {day.year}"))
+    return ticks
+
+
+def _years(timebase: TimeBase, first: int, last: int) -> list[Tick]:
+    ticks = [Tick(first, str(timebase.day_of(first).year))]
+    year = timebase.day_of(first).year + 1
+    while (minute := timebase.minute(date(year, 1, 1))) < last:
+        ticks.append(Tick(minute, str(year)))
+        year += 1
+    return ticks
