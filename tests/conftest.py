@@ -17,7 +17,7 @@ from cutover.pipeline import Analysis, analyse
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from click.testing import Result
+    from typer.testing import Result
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).parent / "golden"
@@ -31,7 +31,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 @pytest.fixture
 def update_goldens(request: pytest.FixtureRequest) -> bool:
-    return bool(request.config.getoption("--update-goldens")) or bool(os.environ.get("UPDATE_GOLDENS"))
+    return bool(request.config.getoption("--update-goldens")) or bool(
+        os.environ.get("UPDATE_GOLDENS")
+    )
 
 
 @pytest.fixture
@@ -80,4 +82,6 @@ def check_golden(path: Path, text: str, *, update: bool) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     assert path.exists(), f"no golden file {path}: run pytest --update-goldens and review it"
-    assert text == path.read_text(encoding="utf-8"), f"differs from {path}; rerun with --update-goldens"
+    assert text == path.read_text(encoding="utf-8"), (
+        f"differs from {path}; rerun with --update-goldens"
+    )

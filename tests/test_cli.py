@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-
 from tests.conftest import ROOT
 
 if TYPE_CHECKING:
@@ -44,7 +43,9 @@ def test_check_passes_with_no_finding(cli: Cli, worked: Path) -> None:
 
 
 def test_check_json_reports_at_risk_with_a_wider_threshold(cli: Cli, worked: Path) -> None:
-    result = cli("check", str(worked), "--as-of", "2025-06-16", "--risk-threshold", "2d", "--format", "json")
+    result = cli(
+        "check", str(worked), "--as-of", "2025-06-16", "--risk-threshold", "2d", "--format", "json"
+    )
     assert result.exit_code == 0
     document = json.loads(result.output)
     assert document["ok"] is True
@@ -169,7 +170,9 @@ BAD_INPUTS: dict[str, bytes] = {
 
 @pytest.mark.parametrize("name", list(BAD_INPUTS))
 @pytest.mark.parametrize("command", ["check", "schedule", "gantt"])
-def test_bad_input_is_exit_2_with_a_located_message(tmp_path: Path, name: str, command: str) -> None:
+def test_bad_input_is_exit_2_with_a_located_message(
+    tmp_path: Path, name: str, command: str
+) -> None:
     path = tmp_path / f"{name}.yaml"
     path.write_bytes(BAD_INPUTS[name])
     result = _run(command, str(path), "--as-of", "2025-06-16")

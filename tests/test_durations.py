@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
@@ -59,15 +59,20 @@ def test_format_minutes() -> None:
         ("2025-06-30", date(2025, 6, 30)),
         ("2025-06-30T07:00", datetime(2025, 6, 30, 7, 0)),
         ("2025-06-30 07:00:30", datetime(2025, 6, 30, 7, 0, 30)),
-        ("2025-06-30T07:00+07:00", datetime(2025, 6, 30, 7, 0, tzinfo=timezone(timedelta(hours=7)))),
-        ("2025-06-30T00:00Z", datetime(2025, 6, 30, tzinfo=timezone.utc)),
+        (
+            "2025-06-30T07:00+07:00",
+            datetime(2025, 6, 30, 7, 0, tzinfo=timezone(timedelta(hours=7))),
+        ),
+        ("2025-06-30T00:00Z", datetime(2025, 6, 30, tzinfo=UTC)),
     ],
 )
 def test_iso_dates(text: str, value: object) -> None:
     assert parse_timepoint(text) == value
 
 
-@pytest.mark.parametrize("text", ["6/7/2025", "30.06.2025", "2025-13-01", "20250630", "June 30", "2025-06-30T25:00"])
+@pytest.mark.parametrize(
+    "text", ["6/7/2025", "30.06.2025", "2025-13-01", "20250630", "June 30", "2025-06-30T25:00"]
+)
 def test_other_spellings_are_errors_never_guesses(text: str) -> None:
     with pytest.raises(TimepointError):
         parse_timepoint(text)

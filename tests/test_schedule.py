@@ -25,7 +25,12 @@ tasks:
 """
 
 
-def run(plan_analysis: Callable[..., Analysis], tasks: str, as_of: datetime | None = None, head: str = HEADER) -> dict[str, dict[str, object]]:
+def run(
+    plan_analysis: Callable[..., Analysis],
+    tasks: str,
+    as_of: datetime | None = None,
+    head: str = HEADER,
+) -> dict[str, dict[str, object]]:
     analysis = plan_analysis(head + tasks, as_of)
     document = schedule_document(analysis.schedule)
     return {task["id"]: task for task in document["tasks"]} | {"": document}
@@ -38,12 +43,15 @@ def hm(value: object) -> str:
 
 
 def test_worked_example_of_plan_format(plan_analysis: Callable[..., Analysis]) -> None:
-    got = run(plan_analysis, """
+    got = run(
+        plan_analysis,
+        """
   - {id: design, duration: 1d}
   - {id: build, duration: 2d, after: [design]}
   - {id: review, duration: 4h, after: [{task: build, type: SS, lag: 1d}]}
   - {id: ship, milestone: true, after: [build, review], deadline: 2025-06-19}
-""")
+""",
+    )
     table = {
         "design": ("Mon 16 08:00", "Mon 16 17:00", 0, 480, True),
         "build": ("Tue 17 08:00", "Wed 18 17:00", 0, 480, True),
@@ -78,30 +86,41 @@ def test_worked_example_of_plan_format(plan_analysis: Callable[..., Analysis]) -
 def test_link_types_and_lags(
     plan_analysis: Callable[..., Analysis], link: str, start: str, finish: str
 ) -> None:
-    got = run(plan_analysis, f"""
+    got = run(
+        plan_analysis,
+        f"""
   - {{id: a, duration: 2d}}
-  - {{id: b, duration: {'4h' if 'lag: 2h' in link else '1d'}, after: [{link}]}}
-""")
+  - {{id: b, duration: {"4h" if "lag: 2h" in link else "1d"}, after: [{link}]}}
+""",
+    )
     assert (hm(got["b"]["start"]), hm(got["b"]["finish"])) == (start, finish)
 
 
-def test_start_to_finish_can_pull_a_short_task_earlier(plan_analysis: Callable[..., Analysis]) -> None:
-    got = run(plan_analysis, """
+def test_start_to_finish_can_pull_a_short_task_earlier(
+    plan_analysis: Callable[..., Analysis],
+) -> None:
+    got = run(
+        plan_analysis,
+        """
   - {id: a, duration: 1d, not_before: 2025-06-17}
   - {id: b, duration: 2h, after: [{task: a, type: SF, lag: 4h}]}
-""")
+""",
+    )
     # a starts Tue 08:00; b must finish by... no earlier than Tue 12:00: 10:00–12:00.
     assert (hm(got["b"]["start"]), hm(got["b"]["finish"])) == ("Tue 17 10:00", "Tue 17 12:00")
 
 
 def test_durations_in_minutes_weeks_and_iso(plan_analysis: Callable[..., Analysis]) -> None:
-    got = run(plan_analysis, """
+    got = run(
+        plan_analysis,
+        """
   - {id: a, duration: 30m}
   - {id: b, duration: 1w, after: [a]}
   - {id: c, duration: PT4H, after: [b]}
   - {id: d, duration: P1D, after: [c]}
   - {id: e, duration: 1d4h, after: [d]}
-""")
+""",
+    )
     assert hm(got["a"]["finish"]) == "Mon 16 08:30"
     # 1w = five working days = 2400 minutes: Mon 08:30 -> Mon 23 08:30.
     assert hm(got["b"]["finish"]) == "Mon 23 08:30"
@@ -114,12 +133,15 @@ def test_durations_in_minutes_weeks_and_iso(plan_analysis: Callable[..., Analysi
 def test_a_milestone_sits_at_its_constraint_and_the_start_without_one(
     plan_analysis: Callable[..., Analysis],
 ) -> None:
-    got = run(plan_analysis, """
+    got = run(
+        plan_analysis,
+        """
   - {id: kickoff, milestone: true}
   - {id: a, duration: 1d, after: [kickoff]}
   - {id: done, milestone: true, after: [a]}
   - {id: next, duration: 1h, after: [done]}
-""")
+""",
+    )
     assert hm(got["kickoff"]["start"]) == "Mon 16 00:00"
     assert hm(got["a"]["start"]) == "Mon 16 08:00"
     # PLAN_FORMAT: the finish is 17:00, not 08:00 the next working day.
@@ -128,10 +150,13 @@ def test_a_milestone_sits_at_its_constraint_and_the_start_without_one(
 
 
 def test_not_before_a_date_is_the_start_of_that_day(plan_analysis: Callable[..., Analysis]) -> None:
-    got = run(plan_analysis, """
+    got = run(
+        plan_analysis,
+        """
   - {id: a, duration: 2h, not_before: 2025-06-18}
   - {id: b, duration: 2h, not_before: 2025-06-18T14:30}
-""")
+""",
+    )
     assert hm(got["a"]["start"]) == "Wed 18 08:00"
     assert (hm(got["b"]["start"]), hm(got["b"]["finish"])) == ("Wed 18 14:30", "Wed 18 16:30")
 
@@ -146,10 +171,14 @@ calendars:
     extra_workdays: [2025-06-21]
 tasks:
 """
-    got = run(plan_analysis, """
+    got = run(
+        plan_analysis,
+        """
   - {id: a, duration: 2d}
   - {id: b, duration: 4d, after: [a]}
-""", head=head)
+""",
+        head=head,
+    )
     # Tuesday is a holiday: Mon + Wed.
     assert (hm(got["a"]["start"]), hm(got["a"]["finish"])) == ("Mon 16 08:00", "Wed 18 17:00")
     # Thu, Fri, Saturday (a make-up day), Mon.
@@ -168,10 +197,14 @@ calendars:
     holidays_country: VN
 tasks:
 """
-    got = run(plan_analysis, """
+    got = run(
+        plan_analysis,
+        """
   - {id: a, duration: 1d}
   - {id: b, duration: 1d, after: [a]}
-""", head=head)
+""",
+        head=head,
+    )
     # Fri 29 Aug, then Mon 1 and Tue 2 September are National Day: Wed 3 September.
     assert got["b"]["start"] == "2025-09-03T08:00:00+07:00"
 
@@ -188,11 +221,15 @@ calendars:
     hours: ["00:00-24:00"]
 tasks:
 """
-    got = run(plan_analysis, """
+    got = run(
+        plan_analysis,
+        """
   - {id: a, duration: 1d}
   - {id: b, duration: 1d, calendar: round-the-clock, after: [a]}
   - {id: c, duration: 4h, after: [b]}
-""", head=head)
+""",
+        head=head,
+    )
     assert got["a"]["duration_minutes"] == 480
     assert hm(got["a"]["finish"]) == "Mon 16 17:00"
     # A round-the-clock day is 24 hours: Mon 17:00 -> Tue 17:00.
@@ -204,7 +241,9 @@ tasks:
 def test_summaries_span_their_tasks_and_links_to_them_apply_inside(
     plan_analysis: Callable[..., Analysis],
 ) -> None:
-    got = run(plan_analysis, """
+    got = run(
+        plan_analysis,
+        """
   - {id: first, duration: 1d}
   - id: group
     after: [first]
@@ -213,10 +252,14 @@ def test_summaries_span_their_tasks_and_links_to_them_apply_inside(
       - {id: g1, duration: 1d}
       - {id: g2, duration: 2d}
   - {id: last, duration: 1d, after: [group]}
-""")
+""",
+    )
     # not_before and the link reach every task inside the summary.
     assert hm(got["g1"]["start"]) == hm(got["g2"]["start"]) == "Wed 18 08:00"
-    assert (hm(got["group"]["start"]), hm(got["group"]["finish"])) == ("Wed 18 08:00", "Thu 19 17:00")
+    assert (hm(got["group"]["start"]), hm(got["group"]["finish"])) == (
+        "Wed 18 08:00",
+        "Thu 19 17:00",
+    )
     assert got["group"]["summary"] is True
     # A link from a summary waits for all of its tasks.
     assert hm(got["last"]["start"]) == "Fri 20 08:00"
@@ -224,12 +267,17 @@ def test_summaries_span_their_tasks_and_links_to_them_apply_inside(
     assert got["group"]["total_slack_minutes"] == 0
 
 
-def test_deadlines_give_negative_slack_never_a_moved_date(plan_analysis: Callable[..., Analysis]) -> None:
-    got = run(plan_analysis, """
+def test_deadlines_give_negative_slack_never_a_moved_date(
+    plan_analysis: Callable[..., Analysis],
+) -> None:
+    got = run(
+        plan_analysis,
+        """
   - {id: a, duration: 1d, deadline: 2025-06-16T12:00}
   - {id: b, duration: 1d, after: [a]}
   - {id: c, duration: 1h}
-""")
+""",
+    )
     assert hm(got["a"]["finish"]) == "Mon 16 17:00"
     assert got["a"]["total_slack_minutes"] == -240
     assert got["a"]["deadline_slack_minutes"] == -240
@@ -240,13 +288,18 @@ def test_deadlines_give_negative_slack_never_a_moved_date(plan_analysis: Callabl
     assert got["c"]["total_slack_minutes"] == 900
 
 
-def test_free_slack_is_room_before_a_successor_moves(plan_analysis: Callable[..., Analysis]) -> None:
-    got = run(plan_analysis, """
+def test_free_slack_is_room_before_a_successor_moves(
+    plan_analysis: Callable[..., Analysis],
+) -> None:
+    got = run(
+        plan_analysis,
+        """
   - {id: a, duration: 1d}
   - {id: b, duration: 2d}
   - {id: c, duration: 1d, after: [a, b]}
   - {id: d, duration: 1d, after: [a]}
-""")
+""",
+    )
     assert got["a"]["free_slack_minutes"] == 0  # d starts right after it
     assert got["b"]["free_slack_minutes"] == 0
     assert got["d"]["free_slack_minutes"] == 480  # the plan ends Wed 17:00, d ends Tue 17:00
@@ -254,25 +307,38 @@ def test_free_slack_is_room_before_a_successor_moves(plan_analysis: Callable[...
     assert got["a"]["total_slack_minutes"] == 480
 
 
-def test_the_critical_path_is_the_first_chain_by_file_order(plan_analysis: Callable[..., Analysis]) -> None:
-    got = run(plan_analysis, """
+def test_the_critical_path_is_the_first_chain_by_file_order(
+    plan_analysis: Callable[..., Analysis],
+) -> None:
+    got = run(
+        plan_analysis,
+        """
   - {id: x, duration: 1d}
   - {id: y, duration: 1d}
   - {id: z, duration: 1d, after: [y, x]}
-""")
+""",
+    )
     assert got[""]["critical_path"] == ["x", "z"]
 
 
-def test_tracking_keeps_actuals_and_forecasts_what_is_left(plan_analysis: Callable[..., Analysis]) -> None:
-    got = run(plan_analysis, """
-  - {id: a, duration: 1d, status: done, actual_start: 2025-06-16T09:00, actual_finish: 2025-06-17T10:00}
-  - {id: b, duration: 2d, after: [a], status: in_progress, actual_start: 2025-06-17T10:00, progress: 50%}
+def test_tracking_keeps_actuals_and_forecasts_what_is_left(
+    plan_analysis: Callable[..., Analysis],
+) -> None:
+    got = run(
+        plan_analysis,
+        """
+  - {id: a, duration: 1d, status: done,
+     actual_start: 2025-06-16T09:00, actual_finish: 2025-06-17T10:00}
+  - {id: b, duration: 2d, after: [a], status: in_progress,
+     actual_start: 2025-06-17T10:00, progress: 50%}
   - {id: c, duration: 1d, after: [b]}
   - {id: d, duration: 1d}
   - {id: e, duration: 1d, status: done}
   - {id: f, duration: 1d, status: cancelled}
   - {id: g, duration: 1h, after: [f, a]}
-""", as_of=datetime(2025, 6, 18, 8, 0))
+""",
+        as_of=datetime(2025, 6, 18, 8, 0),
+    )
     assert (hm(got["a"]["start"]), hm(got["a"]["finish"])) == ("Mon 16 09:00", "Tue 17 10:00")
     # Half of 2d is left at Wed 08:00: one day, Wed 17:00.
     assert hm(got["b"]["start"]) == "Tue 17 10:00"
@@ -290,22 +356,33 @@ def test_tracking_keeps_actuals_and_forecasts_what_is_left(plan_analysis: Callab
 
 
 def test_done_is_never_after_the_status_date(plan_analysis: Callable[..., Analysis]) -> None:
-    got = run(plan_analysis, """
+    got = run(
+        plan_analysis,
+        """
   - {id: a, duration: 3d, status: done}
-""", as_of=datetime(2025, 6, 17, 12, 0))
+""",
+        as_of=datetime(2025, 6, 17, 12, 0),
+    )
     assert hm(got["a"]["finish"]) == "Tue 17 12:00"
 
 
-def test_without_a_status_date_the_plan_is_shown_as_planned(plan_analysis: Callable[..., Analysis]) -> None:
-    got = run(plan_analysis, """
+def test_without_a_status_date_the_plan_is_shown_as_planned(
+    plan_analysis: Callable[..., Analysis],
+) -> None:
+    got = run(
+        plan_analysis,
+        """
   - {id: a, duration: 1d}
   - {id: b, duration: 2d, after: [a], status: in_progress, progress: 50%}
-""")
+""",
+    )
     assert got[""]["as_of"] is None
     assert (hm(got["b"]["start"]), hm(got["b"]["finish"])) == ("Tue 17 08:00", "Wed 18 17:00")
 
 
-def test_milestone_slack_is_counted_on_its_predecessors_calendar(plan_analysis: Callable[..., Analysis]) -> None:
+def test_milestone_slack_is_counted_on_its_predecessors_calendar(
+    plan_analysis: Callable[..., Analysis],
+) -> None:
     head = """
 plan: test
 start: 2025-06-16
@@ -313,9 +390,13 @@ calendars:
   round-the-clock: {workdays: all, hours: ["00:00-24:00"]}
 tasks:
 """
-    got = run(plan_analysis, """
+    got = run(
+        plan_analysis,
+        """
   - {id: a, duration: 1d, calendar: round-the-clock}
   - {id: m, milestone: true, after: [a], deadline: 2025-06-17T12:00}
-""", head=head)
+""",
+        head=head,
+    )
     # a ends Tue 00:00; the deadline is Tue 12:00: 12 hours on a's round-the-clock calendar.
     assert got["m"]["deadline_slack_minutes"] == 720

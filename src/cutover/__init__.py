@@ -22,7 +22,15 @@ _EXPORTS = {
     "analyse": "cutover.pipeline",
     "PlanError": "cutover.errors",
 }
-__all__ = ["PlanError", "__version__", "analyse", "build_graph", "build_schedule", "load_plan", "run_checks"]
+__all__ = [
+    "PlanError",
+    "__version__",
+    "analyse",
+    "build_graph",
+    "build_schedule",
+    "load_plan",
+    "run_checks",
+]
 
 if TYPE_CHECKING:
     from cutover.checks import run_checks
@@ -33,7 +41,7 @@ if TYPE_CHECKING:
     from cutover.schedule import build_schedule
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> Any:  # noqa: ANN401 - returns functions and classes
     """Import a public name from its module on first use."""
     module = _EXPORTS.get(name)
     if module is None:

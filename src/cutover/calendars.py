@@ -160,7 +160,7 @@ class WorkCalendar:
 
 
 def _day_tables(hours: tuple[tuple[int, int], ...]) -> tuple[list[int], list[int]]:
-    """For one workday: working minutes before each clock minute, and each working minute's clock."""
+    """For one workday: working minutes before each clock minute, and the clock of each one."""
     before = [0] * (MINUTES_PER_DAY + 1)
     clock_of: list[int] = []
     worked = 0

@@ -54,7 +54,9 @@ class _Context:
     risk_threshold: Duration
 
 
-def run_checks(schedule: Schedule, risk_threshold: Duration = DEFAULT_RISK_THRESHOLD) -> list[Finding]:
+def run_checks(
+    schedule: Schedule, risk_threshold: Duration = DEFAULT_RISK_THRESHOLD
+) -> list[Finding]:
     """Every finding of a schedule: errors first, the worst first, then in file order."""
     context = _Context(schedule, risk_threshold)
     graph = schedule.graph
@@ -66,7 +68,11 @@ def run_checks(schedule: Schedule, risk_threshold: Duration = DEFAULT_RISK_THRES
                 findings.append(finding)
     order = {node: index for index, node in enumerate(range(len(graph)))}
     findings.sort(
-        key=lambda f: (f.level != ERROR, -(f.minutes or 0) if f.level == ERROR else 0, order[graph.index[f.task]])
+        key=lambda f: (
+            f.level != ERROR,
+            -(f.minutes or 0) if f.level == ERROR else 0,
+            order[graph.index[f.task]],
+        )
     )
     return findings
 
@@ -78,11 +84,13 @@ def _deadline(context: _Context, node: int) -> tuple[int, str] | None:
     if minute is None:
         return None
     written = graph.task(node).deadline
-    return minute, deadline_text(graph.timebase, minute, end_of_day=not isinstance(written, datetime))
+    return minute, deadline_text(
+        graph.timebase, minute, end_of_day=not isinstance(written, datetime)
+    )
 
 
 def _finding(
-    context: _Context, node: int, code: str, level: str, message: str, minutes: int | None
+    context: _Context, node: int, *, code: str, level: str, message: str, minutes: int | None
 ) -> Finding:
     schedule = context.schedule
     graph = schedule.graph
@@ -119,53 +127,57 @@ def _gap_text(context: _Context, node: int, begin: int, end: int) -> str:
 
 
 def check_deadline(context: _Context, node: int) -> Finding | None:
-    """``missed-deadline``, ``late``, ``finished-late`` or ``at-risk`` for a task's own deadline."""
+    """A task's own deadline: ``finished-late``, ``missed-deadline``, ``late`` or ``at-risk``."""
     deadline = _deadline(context, node)
-    schedule = context.schedule
-    status = schedule.status[node]
+    status = context.schedule.status[node]
     if deadline is None or status == "cancelled":
         return None
-    minute, written = deadline
+    if status == "done":
+        return _finished_late(context, node, *deadline)
+    return _open_deadline(context, node, *deadline)
+
+
+def _finished_late(context: _Context, node: int, minute: int, written: str) -> Finding | None:
+    finish = context.schedule.early.finish[node]
+    if finish <= minute:
+        return None
+    return _finding(
+        context, node, code="finished-late", level=WARNING,
+        message=f"finished {when(context.schedule.graph.timebase, finish)}, "
+        f"{_gap_text(context, node, minute, finish)} after its deadline ({written})",
+        minutes=_working_gap(context, node, minute, finish),
+    )  # fmt: skip
+
+
+def _open_deadline(context: _Context, node: int, minute: int, written: str) -> Finding | None:
+    schedule = context.schedule
     timebase = schedule.graph.timebase
     finish = schedule.early.finish[node]
-    day, _ = _day_minutes(context, node)
-    if status == "done":
-        if finish <= minute:
-            return None
-        late = _working_gap(context, node, minute, finish)
-        return _finding(
-            context, node, "finished-late", WARNING,
-            f"finished {when(timebase, finish)}, {_gap_text(context, node, minute, finish)} after "
-            f"its deadline ({written})",
-            late,
-        )  # fmt: skip
     if schedule.as_of is not None and minute < schedule.as_of:
-        late = max(_working_gap(context, node, minute, max(finish, schedule.as_of)), 0)
         return _finding(
-            context, node, "missed-deadline", ERROR,
-            f"its deadline ({written}) has passed and it is not done; forecast finish "
+            context, node, code="missed-deadline", level=ERROR,
+            message=f"its deadline ({written}) has passed and it is not done; forecast finish "
             f"{when(timebase, finish)}",
-            late,
+            minutes=max(_working_gap(context, node, minute, max(finish, schedule.as_of)), 0),
         )  # fmt: skip
     if finish > minute:
-        late = _working_gap(context, node, minute, finish)
         return _finding(
-            context, node, "late", ERROR,
-            f"forecast to finish {when(timebase, finish)}, {_gap_text(context, node, minute, finish)} "
-            f"after its deadline ({written})",
-            late,
+            context, node, code="late", level=ERROR,
+            message=f"forecast to finish {when(timebase, finish)}, "
+            f"{_gap_text(context, node, minute, finish)} after its deadline ({written})",
+            minutes=_working_gap(context, node, minute, finish),
         )  # fmt: skip
     margin = _working_gap(context, node, finish, minute)
-    threshold = context.risk_threshold.in_minutes(*_day_minutes(context, node))
-    if margin < threshold:
-        return _finding(
-            context, node, "at-risk", WARNING,
-            f"forecast to finish {when(timebase, finish)}, only {work_amount(margin, day)} of "
-            f"working time before its deadline ({written}); the risk threshold is "
-            f"{context.risk_threshold.text}",
-            margin,
-        )  # fmt: skip
-    return None
+    if margin >= context.risk_threshold.in_minutes(*_day_minutes(context, node)):
+        return None
+    day, _ = _day_minutes(context, node)
+    return _finding(
+        context, node, code="at-risk", level=WARNING,
+        message=f"forecast to finish {when(timebase, finish)}, only {work_amount(margin, day)} "
+        f"of working time before its deadline ({written}); the risk threshold is "
+        f"{context.risk_threshold.text}",
+        minutes=margin,
+    )  # fmt: skip
 
 
 def check_late_start(context: _Context, node: int) -> Finding | None:
@@ -181,10 +193,10 @@ def check_late_start(context: _Context, node: int) -> Finding | None:
         return None
     timebase = graph.timebase
     return _finding(
-        context, node, "late-start", WARNING,
-        f"not started, but it had to start by {when(timebase, latest_start)} to keep its "
-        f"deadlines; forecast start {when(timebase, schedule.early.start[node])}",
-        None,
+        context, node, code="late-start", level=WARNING,
+        message=f"not started, but it had to start by {when(timebase, latest_start)} to keep "
+        f"its deadlines; forecast start {when(timebase, schedule.early.start[node])}",
+        minutes=None,
     )  # fmt: skip
 
 

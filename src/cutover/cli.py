@@ -12,7 +12,7 @@ import signal
 import sys
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from enum import Enum, IntEnum
+from enum import IntEnum, StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -38,7 +38,7 @@ class ExitCode(IntEnum):
     INTERRUPTED = 130
 
 
-class CheckFormat(str, Enum):
+class CheckFormat(StrEnum):
     """Output formats of ``check``."""
 
     text = "text"
@@ -47,7 +47,7 @@ class CheckFormat(str, Enum):
     github = "github"
 
 
-class ScheduleFormat(str, Enum):
+class ScheduleFormat(StrEnum):
     """Output formats of ``schedule``."""
 
     table = "table"
@@ -55,7 +55,7 @@ class ScheduleFormat(str, Enum):
     csv = "csv"
 
 
-class Scale(str, Enum):
+class Scale(StrEnum):
     """Time scales of the Gantt chart."""
 
     auto = "auto"
@@ -90,7 +90,7 @@ def _root(
         typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
 ) -> None:
-    """Plan a cutover in YAML; see its critical path, slack and Gantt chart; gate CI on deadlines."""
+    """Plan a cutover in YAML: critical path, slack, Gantt chart, and a CI gate on deadlines."""
 
 
 # -- option parsing --------------------------------------------------------------------------
@@ -173,7 +173,9 @@ def check(
     status_date = _parse_as_of(as_of)
     threshold = _parse_duration(risk_threshold)
     now = _now()
-    results = [check_plan(path, now=now, as_of=status_date, risk_threshold=threshold) for path in plans]
+    results = [
+        check_plan(path, now=now, as_of=status_date, risk_threshold=threshold) for path in plans
+    ]
     if output_format is CheckFormat.json:
         typer.echo(report.report_json(results))
     elif output_format is CheckFormat.junit:

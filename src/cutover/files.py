@@ -25,7 +25,9 @@ def atomic_write(path: Path | str, data: bytes | str, *, encoding: str = "utf-8"
     payload = data.encode(encoding) if isinstance(data, str) else data
     folder = target.parent if str(target.parent) else Path()
     try:
-        descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        descriptor, temporary = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".tmp", dir=folder
+        )
     except OSError as exc:
         raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
     try:

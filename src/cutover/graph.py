@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from cutover.calendars import WorkCalendar, country_days
 from cutover.errors import Diagnostic, DocPath, PlanError
@@ -24,6 +24,8 @@ from cutover.tasktree import FlatTask, flatten
 from cutover.timebase import MINUTES_PER_DAY, TimeBase
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     import networkx as nx
 
     from cutover.loader import LoadedPlan
@@ -102,7 +104,12 @@ def build_graph(loaded: LoadedPlan) -> TaskGraph:
     calendars = _build_calendars(plan, start // MINUTES_PER_DAY)
     nodes = _Nodes(flat, calendars, timebase)
     if nodes.problems:
-        raise PlanError([Diagnostic(code, message, source.locate(path)) for code, message, path in nodes.problems])
+        raise PlanError(
+            [
+                Diagnostic(code, message, source.locate(path))
+                for code, message, path in nodes.problems
+            ]
+        )
     preds, succs = _links(flat, index, nodes)
     order = _topological_order(nodes.children, preds)
     if len(order) < len(flat):
@@ -131,7 +138,9 @@ def build_graph(loaded: LoadedPlan) -> TaskGraph:
 def _build_calendars(plan: Plan, origin_day: int) -> dict[str, WorkCalendar]:
     specs = dict(plan.calendars)
     specs.setdefault("default", CalendarSpec())
-    return {name: WorkCalendar(name, spec, origin_day, country_days) for name, spec in specs.items()}
+    return {
+        name: WorkCalendar(name, spec, origin_day, country_days) for name, spec in specs.items()
+    }
 
 
 class _Nodes:
@@ -168,7 +177,9 @@ class _Nodes:
             above = self.not_before[parent] if parent >= 0 else None
             self.not_before.append(_latest(own, above))
             self.deadline.append(
-                timebase.minute(task.deadline, end_of_day=True) if task.deadline is not None else None
+                timebase.minute(task.deadline, end_of_day=True)
+                if task.deadline is not None
+                else None
             )
             if task.actual_start is not None and task.actual_finish is not None:
                 self._check_actuals(flat[number], timebase)
@@ -218,7 +229,12 @@ def _links(
             pred = index[target_id]
             for succ in targets:
                 calendar = nodes.calendar[succ]
-                edge = Edge(pred, succ, link_type, lag.in_minutes(calendar.day_minutes, calendar.week_minutes))
+                edge = Edge(
+                    pred,
+                    succ,
+                    link_type,
+                    lag.in_minutes(calendar.day_minutes, calendar.week_minutes),
+                )
                 preds[succ].append(edge)
                 succs[pred].append(edge)
     return preds, succs
@@ -265,11 +281,12 @@ def _topological_order(children: list[list[int]], preds: list[list[Edge]]) -> li
     return order
 
 
-def _to_networkx(graph: TaskGraph | _CycleView, nodes: Any) -> nx.DiGraph:
+def _to_networkx(graph: TaskGraph | _CycleView, nodes: Iterable[int]) -> nx.DiGraph:
     import networkx as nx  # noqa: PLC0415 - 120 ms to import: only who needs it pays
 
     digraph = nx.DiGraph()
     flat = graph.tasks
+    nodes = list(nodes)
     keep = set(nodes)
     for node in nodes:
         task = flat[node].task
@@ -278,7 +295,11 @@ def _to_networkx(graph: TaskGraph | _CycleView, nodes: Any) -> nx.DiGraph:
         for edge in graph.preds[node]:
             if edge.pred in keep:
                 digraph.add_edge(
-                    flat[edge.pred].task.id, flat[node].task.id, kind="link", type=edge.type, lag=edge.lag
+                    flat[edge.pred].task.id,
+                    flat[node].task.id,
+                    kind="link",
+                    type=edge.type,
+                    lag=edge.lag,
                 )
         for kid in graph.children[node]:
             if kid in keep:

@@ -72,7 +72,11 @@ def _check_top_level(data: object, file: str) -> None:
     where = SourceLocation(file, 1, 1)
     if data is None:
         raise PlanError(
-            [Diagnostic("empty-plan", "the file is empty: a plan needs plan, start and tasks", where)]
+            [
+                Diagnostic(
+                    "empty-plan", "the file is empty: a plan needs plan, start and tasks", where
+                )
+            ]
         )
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else f"the single value {data!r}"
@@ -80,7 +84,8 @@ def _check_top_level(data: object, file: str) -> None:
             [
                 Diagnostic(
                     "not-a-plan",
-                    f"a plan is a mapping with the keys plan, start and tasks; this file holds {kind}",
+                    "a plan is a mapping with the keys plan, start and tasks; "
+                    f"this file holds {kind}",
                     where,
                 )
             ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from itertools import pairwise
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -100,27 +101,28 @@ def _workdays(value: object) -> tuple[int, ...]:
 def _hours(value: object) -> tuple[tuple[int, int], ...]:
     if not isinstance(value, list) or not value:
         raise PydanticCustomError(
-            "hours", "expected a list of ranges such as [\"08:00-12:00\", \"13:00-17:00\"]"
+            "hours", 'expected a list of ranges such as ["08:00-12:00", "13:00-17:00"]'
         )
-    ranges: list[tuple[int, int]] = []
-    for item in value:
-        parts = str(item).split("-")
-        try:
-            if len(parts) != 2:
-                raise TimepointError("")
-            begin, end = parse_clock(parts[0]), parse_clock(parts[1])
-        except TimepointError:
-            raise PydanticCustomError(
-                "hours", f"{item!r} is not a range of hours: write \"08:00-12:00\""
-            ) from None
-        if end <= begin:
-            raise PydanticCustomError("hours", f"{item!r} ends before it starts")
-        ranges.append((begin, end))
-    ranges.sort()
-    for (_, end), (begin, _) in zip(ranges, ranges[1:], strict=False):
+    ranges = sorted(_hour_range(item) for item in value)
+    for (_, end), (begin, _) in pairwise(ranges):
         if begin < end:
             raise PydanticCustomError("hours", "the ranges of working hours overlap")
     return tuple(ranges)
+
+
+def _hour_range(item: object) -> tuple[int, int]:
+    """``"08:00-12:00"`` as minutes after midnight, (480, 720)."""
+    parts = str(item).split("-")
+    try:
+        clocks = [parse_clock(part) for part in parts]
+    except TimepointError:
+        clocks = []
+    if len(clocks) != 2:
+        raise PydanticCustomError("hours", f'{item!r} is not a range of hours: write "08:00-12:00"')
+    begin, end = clocks
+    if end <= begin:
+        raise PydanticCustomError("hours", f"{item!r} ends before it starts")
+    return begin, end
 
 
 def _country(value: object) -> str:
@@ -220,7 +222,9 @@ Hours = Annotated[
     ),
 ]
 TimezoneName = Annotated[
-    str, PlainValidator(_timezone), _json_schema({"type": "string", "pattern": r"^[A-Za-z0-9_+\-/]+$"})
+    str,
+    PlainValidator(_timezone),
+    _json_schema({"type": "string", "pattern": r"^[A-Za-z0-9_+\-/]+$"}),
 ]
 Country = Annotated[
     str, PlainValidator(_country), _json_schema({"type": "string", "pattern": "^[A-Za-z]{2,3}$"})

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from cutover.errors import Diagnostic, DocPath
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from pydantic import ValidationError
     from pydantic_core import ErrorDetails
 
@@ -100,33 +102,44 @@ def _describe(value: object) -> str:
     return repr(value)
 
 
+def _unknown_key(_: object, path: DocPath, __: dict[str, Any]) -> str:
+    key = str(path[-1])
+    return f"unknown key '{key}'{did_you_mean(key, known_keys(path[:-1]))}"
+
+
+def _not_allowed(value: object, _: DocPath, ctx: dict[str, Any]) -> str:
+    expected = str(ctx.get("expected", ""))
+    allowed = [part.strip(" '") for part in expected.replace(" or ", ",").split(",")]
+    return f"{value!r} is not one of {expected}{did_you_mean(str(value), allowed)}"
+
+
+_MESSAGES: dict[str, Callable[[object, DocPath, dict[str, Any]], str]] = {
+    "extra_forbidden": _unknown_key,
+    "missing": lambda _, path, __: f"missing the required key '{path[-1]}'",
+    "string_type": lambda value, _, __: f"expected text, got {_describe(value)}",
+    "string_pattern_mismatch": lambda value, _, __: (
+        f"{value!r} is not an id: use letters, digits, '-', '_' and '.' only"
+    ),
+    "literal_error": _not_allowed,
+    "bool_type": lambda value, _, __: f"expected true or false, got {_describe(value)}",
+    "bool_parsing": lambda value, _, __: f"expected true or false, got {_describe(value)}",
+    "model_type": lambda value, _, __: (
+        f"expected a mapping of keys and values, got {_describe(value)}"
+    ),
+    "dict_type": lambda value, _, __: (
+        f"expected a mapping of keys and values, got {_describe(value)}"
+    ),
+    "tuple_type": lambda value, _, __: f"expected a list, got {_describe(value)}",
+    "list_type": lambda value, _, __: f"expected a list, got {_describe(value)}",
+    "too_short": lambda _, __, ___: "needs at least one item",
+}
+
+
 def _message(error: ErrorDetails, path: DocPath) -> str:
-    kind = error["type"]
-    value = error.get("input")
-    ctx: dict[str, Any] = dict(error.get("ctx") or {})
-    if kind == "extra_forbidden":
-        key = str(path[-1])
-        hint = did_you_mean(key, known_keys(path[:-1]))
-        return f"unknown key '{key}'{hint}"
-    if kind == "missing":
-        return f"missing the required key '{path[-1]}'"
-    if kind == "string_type":
-        return f"expected text, got {_describe(value)}"
-    if kind == "string_pattern_mismatch":
-        return f"{value!r} is not an id: use letters, digits, '-', '_' and '.' only"
-    if kind == "literal_error":
-        allowed = [part.strip(" '") for part in str(ctx.get("expected", "")).replace(" or ", ",").split(",")]
-        hint = did_you_mean(str(value), allowed)
-        return f"{value!r} is not one of {ctx.get('expected')}{hint}"
-    if kind in {"bool_type", "bool_parsing"}:
-        return f"expected true or false, got {_describe(value)}"
-    if kind in {"model_type", "dict_type", "model_attributes_type"}:
-        return f"expected a mapping of keys and values, got {_describe(value)}"
-    if kind in {"tuple_type", "list_type"}:
-        return f"expected a list, got {_describe(value)}"
-    if kind == "too_short":
-        return "needs at least one item"
-    return str(error["msg"])
+    explain = _MESSAGES.get(error["type"])
+    if explain is None:
+        return str(error["msg"])
+    return explain(error.get("input"), path, dict(error.get("ctx") or {}))
 
 
 def translate(exc: ValidationError, source: PlanSource, data: object) -> list[Diagnostic]:
@@ -139,7 +152,7 @@ def translate(exc: ValidationError, source: PlanSource, data: object) -> list[Di
             other[: len(path)] == path and other != path for other in paths
         ):
             continue  # "needs one item" only because its items failed: they say why
-        at_key = error["type"] in {"extra_forbidden"}
+        at_key = error["type"] == "extra_forbidden"
         where = path[:-1] if error["type"] == "missing" else path
         location = source.locate(where, at_key=at_key)
         place = breadcrumb(path, data)

@@ -70,7 +70,9 @@ class ForwardPass:
             slack_calendar=list(graph.calendar),
         )
         floor, reason = (
-            (as_of, BY_STATUS_DATE) if as_of is not None and as_of > graph.start else (graph.start, BY_START)
+            (as_of, BY_STATUS_DATE)
+            if as_of is not None and as_of > graph.start
+            else (graph.start, BY_START)
         )
         self._floors = {True: (floor, reason), False: (graph.start, BY_START)}
         self._floor_positions: dict[tuple[int, bool], int] = {}
@@ -118,7 +120,11 @@ class ForwardPass:
         graph, early = self.graph, self.early
         pred = edge.pred
         at_finish = edge.type in FROM_FINISH
-        if graph.calendar[pred] is calendar and not graph.is_instant[pred] and not graph.is_summary[pred]:
+        if (
+            graph.calendar[pred] is calendar
+            and not graph.is_instant[pred]
+            and not graph.is_summary[pred]
+        ):
             return early.finish_pos[pred] if at_finish else early.start_pos[pred]
         return calendar.position(early.finish[pred] if at_finish else early.start[pred])
 
@@ -137,7 +143,9 @@ class ForwardPass:
                 for edge in preds
             ]
             best = max(best, *wanted)
-            early.tight[node] = [edge for want, edge in zip(wanted, preds, strict=True) if want == best]
+            early.tight[node] = [
+                edge for want, edge in zip(wanted, preds, strict=True) if want == best
+            ]
         early.reason[node] = reason
         early.start_pos[node] = best
         early.finish_pos[node] = best + duration
@@ -153,7 +161,9 @@ class ForwardPass:
         if preds:
             wanted = []
             for edge in preds:
-                moment = early.finish[edge.pred] if edge.type in FROM_FINISH else early.start[edge.pred]
+                moment = (
+                    early.finish[edge.pred] if edge.type in FROM_FINISH else early.start[edge.pred]
+                )
                 if edge.lag:
                     moment = calendar.end_at(calendar.position(moment) + edge.lag)
                 wanted.append(moment)
@@ -272,7 +282,12 @@ class BackwardPass:
     """
 
     def __init__(
-        self, graph: TaskGraph, early: Early, plan_finish: int | None, *, early_successors: bool = False
+        self,
+        graph: TaskGraph,
+        early: Early,
+        plan_finish: int | None,
+        *,
+        early_successors: bool = False,
     ) -> None:
         """Set every node's first bound: the plan's finish and its own deadline."""
         self.graph, self.early = graph, early
@@ -324,7 +339,11 @@ class BackwardPass:
         for edge in graph.preds[node]:
             if instant:
                 position = None
-                moment = finish if edge.lag == 0 else calendar.start_at(calendar.position(finish) - edge.lag)
+                moment = (
+                    finish
+                    if edge.lag == 0
+                    else calendar.start_at(calendar.position(finish) - edge.lag)
+                )
             else:
                 position = (start if edge.type in TO_START else finish) - edge.lag
                 moment = None
@@ -337,12 +356,13 @@ class BackwardPass:
         graph, late = self.graph, self.late
         pred = edge.pred
         at_finish = edge.type in FROM_FINISH
-        if position is not None and graph.calendar[pred] is calendar and not (
-            graph.is_instant[pred] or graph.is_summary[pred]
+        if (
+            position is not None
+            and graph.calendar[pred] is calendar
+            and not (graph.is_instant[pred] or graph.is_summary[pred])
         ):
             wanted = position if at_finish else position + graph.duration[pred]
-            if wanted < late.bound[pred]:
-                late.bound[pred] = wanted
+            late.bound[pred] = min(late.bound[pred], wanted)
             return
         if moment is None:
             assert position is not None

@@ -6,7 +6,6 @@ plan file → load_plan → build_graph → build_schedule(as_of) → run_checks
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from cutover.calendars import CalendarRangeError
@@ -18,6 +17,7 @@ from cutover.schedule import Schedule, build_schedule
 from cutover.source import display_path
 
 if TYPE_CHECKING:
+    from datetime import date, datetime
     from pathlib import Path
 
     from cutover.durations import Duration

@@ -72,7 +72,8 @@ def schedule_rows(schedule: Schedule) -> list[ScheduleRow]:
                 deadline_slack=schedule.deadline_slack[node],
                 critical=schedule.critical[node],
                 deadline=graph.deadline[node],
-                deadline_is_date=task.deadline is not None and not isinstance(task.deadline, datetime),
+                deadline_is_date=task.deadline is not None
+                and not isinstance(task.deadline, datetime),
                 status=schedule.status[node],
                 progress=task.progress,
                 owner=task.owner,

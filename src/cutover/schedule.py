@@ -117,9 +117,14 @@ def build_schedule(graph: TaskGraph, as_of: int | None) -> Schedule:
     free_slack = [max(slack, 0) for slack in _slacks(graph, early, free.bound, free.summary_start)]
     deadline_slack: list[int | None] = [
         None if bound >= INF else slack
-        for bound, slack in zip(deadline_late.bound, _slacks(graph, early, deadline_late.bound), strict=True)
+        for bound, slack in zip(
+            deadline_late.bound, _slacks(graph, early, deadline_late.bound), strict=True
+        )
     ]
-    critical = [slack <= 0 and state not in {"done", "cancelled"} for slack, state in zip(total_slack, status, strict=True)]
+    critical = [
+        slack <= 0 and state not in {"done", "cancelled"}
+        for slack, state in zip(total_slack, status, strict=True)
+    ]
     _roll_up(graph, total_slack, deadline_slack, critical)
     path = _critical_path(graph, early, critical, finish)
     return Schedule(
@@ -175,7 +180,7 @@ def _roll_up(
 
 def _statuses(graph: TaskGraph) -> list[str]:
     """A leaf's own status; a summary is done when all its tasks are, started when any is."""
-    statuses = [graph.task(node).status for node in range(len(graph))]
+    statuses: list[str] = [graph.task(node).status for node in range(len(graph))]
     for node in reversed(range(len(graph))):
         if not graph.is_summary[node]:
             continue
@@ -254,7 +259,11 @@ def driving_chain(schedule: Schedule, node: int, limit: int = 50) -> list[int]:
             leaves = [
                 leaf
                 for edge in early.tight[current]
-                if (leaf := driving_leaf(graph, early, edge.pred, at_finish=edge.type in FROM_FINISH))
+                if (
+                    leaf := driving_leaf(
+                        graph, early, edge.pred, at_finish=edge.type in FROM_FINISH
+                    )
+                )
                 is not None
             ]
             step = min(leaves) if leaves else None

@@ -29,12 +29,9 @@ def read_plan_text(path: Path, file: str | None = None) -> str:
     """Read a plan file as text (UTF-8, a BOM allowed); raise PlanError if that fails."""
     name = file or display_path(path)
     data = _read_bytes(path, name)
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                          (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(bom):
-            break
-    else:
-        encoding = "utf-8"
+    encoding = "utf-8-sig"  # plain UTF-8, with or without a byte order mark
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:

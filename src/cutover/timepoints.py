@@ -33,7 +33,7 @@ def parse_timepoint(value: object) -> date | datetime:
         if _ISO_DATE.match(text):
             return date.fromisoformat(text)
         if _ISO_DATETIME.match(text):
-            return datetime.fromisoformat(text.upper().replace("Z", "+00:00"))
+            return datetime.fromisoformat(text.upper())
     except ValueError as exc:
         raise TimepointError(f"{value!r} is not a real date or time: {exc}") from None
     raise TimepointError(

@@ -1,5 +1,7 @@
-"""Checks that span several keys of a plan: ids that must exist and be unique, calendars,
-the duration a leaf needs, and tracking fields that must agree with the status.
+"""Checks that span several keys of a plan: ids, calendars, durations, tracking fields.
+
+Ids must exist and be unique, calendars be defined, a leaf needs a duration, and tracking
+fields must agree with the status.
 
 They read the raw document, so they run even when some values are malformed, and a user
 sees every mistake of a file in one run (PLAN_FORMAT: an unknown id, a duplicate id, an
@@ -89,7 +91,11 @@ def _check_links(
     if not isinstance(after, list):
         return
     for index, item in enumerate(after):
-        if "tasks" in task and isinstance(item, dict) and str(item.get("type", "FS")).upper() in {"FF", "SF"}:
+        if (
+            "tasks" in task
+            and isinstance(item, dict)
+            and str(item.get("type", "FS")).upper() in {"FF", "SF"}
+        ):
             report.add(
                 "summary-link",
                 f"{label} is a summary: its finish comes from its sub-tasks, so a link to it "
@@ -176,12 +182,13 @@ def _check_tracking(path: DocPath, task: dict[str, Any], label: str, report: _Re
             "set status: in_progress (or done)",
             (*path, "actual_start"),
         )
-    if "progress" in task and status != "in_progress" and not (
-        status == "done" and str(task["progress"]).strip() == "100%"
+    if (
+        "progress" in task
+        and status != "in_progress"
+        and not (status == "done" and str(task["progress"]).strip() == "100%")
     ):
         report.add(
             "status-mismatch",
-            f"{label} has progress but its status is {status}: progress is for "
-            "status: in_progress",
+            f"{label} has progress but its status is {status}: progress is for status: in_progress",
             (*path, "progress"),
         )

@@ -35,7 +35,8 @@ def deadline_text(timebase: TimeBase, minute: int, *, end_of_day: bool) -> str:
     """A deadline as written: a date alone is the end of that day."""
     if end_of_day:
         moment = timebase.naive(minute - 1)
-        return f"end of {_DAYS[moment.weekday()]} {moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
+        day = f"{_DAYS[moment.weekday()]} {moment.day} {_MONTHS[moment.month - 1]}"
+        return f"end of {day} {moment.year}"
     return when(timebase, minute)
 
 

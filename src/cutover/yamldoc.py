@@ -9,6 +9,7 @@ scalar types are ever constructed (no tag can build an object or run anything).
 
 from __future__ import annotations
 
+import contextlib
 import gc
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -80,6 +81,7 @@ class _Builder:
         self.stack: list[_Frame] = []
         self.root: object = None
         self.events = 0
+        self.documents = 0
         self.problems: list[Diagnostic] = []
         self.tag_cache: dict[str, str] = {}
 
@@ -98,44 +100,14 @@ class _Builder:
 
     def build(self) -> object:
         """Read every event; return the document's data or raise PlanError."""
-        get_event = self.loader.get_event
-        handlers: dict[type, Callable[[Any], None]] = {
-            events.ScalarEvent: self.on_scalar,
-            events.MappingStartEvent: self.on_mapping_start,
-            events.SequenceStartEvent: self.on_sequence_start,
-            events.MappingEndEvent: self.on_collection_end,
-            events.SequenceEndEvent: self.on_collection_end,
-            events.AliasEvent: self.on_alias,
-        }
-        documents = 0
-        scalar_event = events.ScalarEvent
         try:
-            while True:
-                event = get_event()
-                self.events += 1
-                kind = type(event)
-                if kind is scalar_event and event.tag is None and event.anchor is None:
-                    self.add(self.plain_scalar(event), event.start_mark, 1, None)
-                    continue
-                handler = handlers.get(kind)
-                if handler is not None:
-                    handler(event)
-                elif isinstance(event, events.DocumentStartEvent):
-                    documents += 1
-                    if documents > 1:
-                        raise self.fatal(
-                            "yaml-syntax",
-                            "the file holds more than one YAML document (a second '---'); "
-                            "a plan is one document",
-                            _mark(event.start_mark),
-                        )
-                elif isinstance(event, events.StreamEndEvent):
-                    break
+            self._read_events()
         except yaml.MarkedYAMLError as exc:
             raise self.fatal("yaml-syntax", _yaml_message(exc), _error_mark(exc)) from None
         except yaml.reader.ReaderError as exc:
             where = _position_mark(self.text, exc.position)
-            code = exc.character if isinstance(exc.character, int) else ord(exc.character[:1] or "?")
+            char = exc.character
+            code = char if isinstance(char, int) else ord(char[:1] or "?")
             message = f"the character U+{code:04X} is not allowed in a plan file ({exc.reason})"
             raise self.fatal("not-text", message, where) from None
         except yaml.YAMLError as exc:  # pragma: no cover - libyaml marks its errors
@@ -145,6 +117,43 @@ class _Builder:
         if self.problems:
             raise PlanError(self.problems)
         return self.root
+
+    def _read_events(self) -> None:
+        """The hot loop: plain scalars inline, everything else through a handler."""
+        get_event = self.loader.get_event
+        handlers: dict[type, Callable[[Any], None]] = {
+            events.ScalarEvent: self.on_scalar,
+            events.MappingStartEvent: self.on_mapping_start,
+            events.SequenceStartEvent: self.on_sequence_start,
+            events.MappingEndEvent: self.on_collection_end,
+            events.SequenceEndEvent: self.on_collection_end,
+            events.AliasEvent: self.on_alias,
+            events.DocumentStartEvent: self.on_document_start,
+        }
+        scalar_event, stream_end = events.ScalarEvent, events.StreamEndEvent
+        while True:
+            event = get_event()
+            self.events += 1
+            kind = type(event)
+            if kind is scalar_event and event.tag is None and event.anchor is None:
+                self.add(self.plain_scalar(event), event.start_mark, 1, None)
+            elif kind is stream_end:
+                return
+            else:
+                handler = handlers.get(kind)
+                if handler is not None:
+                    handler(event)
+
+    def on_document_start(self, event: events.DocumentStartEvent) -> None:
+        """A plan is one document: a second ``---`` is an error."""
+        self.documents += 1
+        if self.documents > 1:
+            raise self.fatal(
+                "yaml-syntax",
+                "the file holds more than one YAML document (a second '---'); "
+                "a plan is one document",
+                _mark(event.start_mark),
+            )
 
     # -- events ----------------------------------------------------------------------------
 
@@ -187,11 +196,13 @@ class _Builder:
                 mark,
             )
             return None
-        node = _SCALAR_NODE(tag, event.value, event.start_mark, event.end_mark)
+        node = _SCALAR_NODE(tag, event.value, None, None)
         try:
             return constructor(self.loader, node)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError):
-            self.problem("yaml-value", f"{event.value!r} is not a valid {tag.rsplit(':', 1)[-1]}", mark)
+            self.problem(
+                "yaml-value", f"{event.value!r} is not a valid {tag.rsplit(':', 1)[-1]}", mark
+            )
             return None
 
     def on_mapping_start(self, event: events.MappingStartEvent) -> None:
@@ -207,9 +218,13 @@ class _Builder:
     def check_tag(self, event: events.CollectionStartEvent, kind: str) -> None:
         """Refuse explicit tags on collections other than the plain ones."""
         if event.tag not in (None, "!", f"tag:yaml.org,2002:{kind}"):
-            self.problem("yaml-tag", f"the tag {event.tag} is not allowed here", _mark(event.start_mark))
+            self.problem(
+                "yaml-tag", f"the tag {event.tag} is not allowed here", _mark(event.start_mark)
+            )
 
-    def open_collection(self, container: dict[Any, Any] | list[Any], event: Any) -> None:
+    def open_collection(
+        self, container: dict[Any, Any] | list[Any], event: events.CollectionStartEvent
+    ) -> None:
         """Push a new mapping or sequence, refusing nesting beyond MAX_DEPTH."""
         mark = event.start_mark
         if len(self.stack) >= MAX_DEPTH:
@@ -246,7 +261,7 @@ class _Builder:
                 f"the alias *{event.anchor} refers to a value that contains it",
                 _mark(mark),
             )
-        value, size = self.anchors.get(event.anchor, (None, 0))
+        value, size = self.anchors.get(event.anchor or "", (None, 0))
         if size == 0:  # pragma: no cover - libyaml rejects unknown anchors itself
             raise self.fatal("yaml-alias", f"unknown alias *{event.anchor}", _mark(mark))
         self.add(value, mark, size, None)
@@ -268,9 +283,10 @@ class _Builder:
         frame = self.stack[-1]
         if type(frame.container) is list:
             return (*frame.path, len(frame.container))
-        return (*frame.path, frame.key) if frame.key is not _NO_KEY else frame.path  # type: ignore[return-value]
+        key = frame.key
+        return (*frame.path, key) if isinstance(key, str | int) else frame.path
 
-    def add(self, value: object, mark: Any, size: int, anchor: str | None) -> None:
+    def add(self, value: object, mark: object, size: int, anchor: str | None) -> None:
         """Put a value into the innermost open collection (as a key or a value)."""
         if anchor is not None:
             self.anchors[anchor] = (value, max(size, 1))
@@ -289,17 +305,17 @@ class _Builder:
         else:
             self.set_item(frame, value, mark)
 
-    def take_key(self, frame: _Frame, key: object, mark: Any) -> None:
+    def take_key(self, frame: _Frame, key: object, mark: object) -> None:
         """Remember a mapping key until its value arrives; keys must be plain scalars."""
         if isinstance(key, dict | list):
             self.problem(
                 "yaml-key", "a key must be plain text, not a list or a mapping", _mark(mark)
             )
-            key = f"<complex key at line {mark.line + 1}>"
+            key = f"<complex key at line {_mark(mark)[0]}>"
         frame.key = key
         frame.key_mark = mark
 
-    def set_item(self, frame: _Frame, value: object, mark: Any) -> None:
+    def set_item(self, frame: _Frame, value: object, mark: object) -> None:
         """Store key: value, refusing a key that the mapping already has."""
         key, container = frame.key, frame.container
         assert isinstance(container, dict)
@@ -329,7 +345,9 @@ class _Builder:
             for source in sources:
                 if not isinstance(source, dict):
                     self.problem(
-                        "yaml-merge", "a merge key (<<) takes a mapping or a list of them", _mark(mark)
+                        "yaml-merge",
+                        "a merge key (<<) takes a mapping or a list of them",
+                        _mark(mark),
                     )
                     continue
                 for key, item in source.items():
@@ -346,8 +364,9 @@ class _MergeKey:
 _MERGE_KEY = _MergeKey()
 
 
-def _mark(mark: Any) -> Mark:
-    return (mark.line + 1, mark.column + 1)
+def _mark(mark: object) -> Mark:
+    """A libyaml mark (0-based line and column) as a 1-based (line, column)."""
+    return (getattr(mark, "line", -1) + 1, getattr(mark, "column", -1) + 1)
 
 
 def _position_mark(text: str, position: int) -> Mark:
@@ -405,8 +424,6 @@ def index_paths(text: str, file: str) -> PathIndex:
     """
     builder = _Builder(text, file, record_paths=True)
     builder.value_marks[()] = (1, 1)
-    try:
+    with contextlib.suppress(PlanError):  # the document parsed before: this is for marks
         builder.build()
-    except PlanError:  # pragma: no cover - the document parsed before
-        pass
     return PathIndex(builder.value_marks, builder.key_marks)

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from cutover.checks import Finding
+    from cutover.errors import SourceLocation
     from cutover.pipeline import PlanCheck
 
 
@@ -39,7 +40,9 @@ def _suite(result: PlanCheck) -> ET.Element:
     if result.analysis is None:
         case = ET.Element("testcase", classname=result.file, name="plan is valid", time="0")
         text = "\n".join(str(d) for d in result.diagnostics)
-        failure = ET.SubElement(case, "failure", type="invalid-plan", message="the plan is not valid")
+        failure = ET.SubElement(
+            case, "failure", type="invalid-plan", message="the plan is not valid"
+        )
         failure.text = text
         cases.append(case)
     else:
@@ -85,32 +88,28 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def _command(level: str, where: SourceLocation, title: str, message: str) -> str:
+    """``::error file=…,line=…,col=…,title=…::message`` with the toolkit's escaping."""
+    properties = (
+        f"file={_escape_property(where.file)},line={where.line},col={where.column},"
+        f"title={_escape_property(title)}"
+    )
+    return f"::{level} {properties}::{_escape_data(message)}"
+
+
 def github_annotations(results: Sequence[PlanCheck]) -> str:
     """Workflow commands that put each finding on its line of the plan file, worst first."""
     lines: list[tuple[int, str]] = []
     for result in results:
         if result.analysis is None:
             for diagnostic in result.diagnostics:
-                where = diagnostic.location
-                lines.append(
-                    (
-                        0,
-                        f"::error file={_escape_property(where.file)},line={where.line},"
-                        f"col={where.column},title={_escape_property('invalid plan: ' + diagnostic.code)}"
-                        f"::{_escape_data(diagnostic.message)}",
-                    )
-                )
+                title = f"invalid plan: {diagnostic.code}"
+                lines.append((0, _command("error", diagnostic.location, title, diagnostic.message)))
             continue
         for finding in result.analysis.findings:
             where = finding.location
             rank = 1 if finding.is_error else 2
             title = f"{finding.code}: {finding.task}"
-            lines.append(
-                (
-                    rank,
-                    f"::{finding.level} file={_escape_property(where.file)},line={where.line},"
-                    f"col={where.column},title={_escape_property(title)}::{_escape_data(finding.message)}",
-                )
-            )
+            lines.append((rank, _command(finding.level, where, title, finding.message)))
     lines.sort(key=lambda item: item[0])
     return "\n".join(line for _, line in lines)

@@ -32,7 +32,7 @@ WEEK = 7 * DAY
 SCALES: dict[str, tuple[int, ...]] = {
     "hour": (15, 30, 60, 120),
     "day": (180, 240, 360, 480, 720, DAY),
-    "week": (DAY, WEEK, 2 * WEEK, 4 * WEEK, 8 * WEEK, 16 * WEEK, 32 * WEEK),
+    "week": (DAY, 2 * DAY, 3 * DAY, WEEK, 2 * WEEK, 4 * WEEK, 8 * WEEK, 16 * WEEK, 32 * WEEK),
 }
 _AUTO = tuple(sorted({minutes for ladder in SCALES.values() for minutes in ladder}))
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -101,7 +101,9 @@ class GanttChart:
         self._late = {row.node for row in self.rows if _is_late(row, schedule.as_of)}
         self._as_of = schedule.as_of
         self._at_risk = {
-            row.node for row in self.rows if row.deadline_slack is not None and row.deadline_slack < 480
+            row.node
+            for row in self.rows
+            if row.deadline_slack is not None and row.deadline_slack < 480
         }
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
@@ -113,7 +115,7 @@ class GanttChart:
         width = max(options.max_width, 40)
         label_width = self._label_width(width)
         axis = self._axis(width - label_width - 1)
-        yield self._title(axis)
+        yield from self._title(axis)
         yield from self._header(axis, label_width)
         shading: dict[str, list[bool]] = {}
         for row in self.rows:
@@ -137,11 +139,12 @@ class GanttChart:
         timebase, schedule = self.timebase, self.schedule
         first = min(row.start for row in self.rows)
         last = max(row.finish for row in self.rows)
-        for row in self.rows:
-            if row.deadline is not None and row.deadline - DAY * 62 < last:
-                last = max(last, row.deadline)
         if schedule.as_of is not None and first <= schedule.as_of <= last + DAY:
             last = max(last, schedule.as_of + 1)
+        # Show deadlines a little after the finish; far ones would squash the chart.
+        reach = last + max((last - first) // 4, DAY)
+        deadlines = [row.deadline for row in self.rows if row.deadline is not None]
+        last = max([last, *(deadline for deadline in deadlines if deadline <= reach)])
         if self.options.start is not None:
             first = timebase.minute(self.options.start)
         if self.options.end is not None:
@@ -160,15 +163,14 @@ class GanttChart:
 
     # -- pieces ---------------------------------------------------------------------------
 
-    def _title(self, axis: _Axis) -> Text:
+    def _title(self, axis: _Axis) -> Iterator[Text]:
         schedule, timebase = self.schedule, self.timebase
-        title = Text(schedule.graph.plan.plan, style="bold")
-        title.append(
-            f"  {status_line(timebase, schedule.as_of)} · forecast finish "
+        yield Text(schedule.graph.plan.plan, style="bold")
+        yield Text(
+            f"{status_line(timebase, schedule.as_of)} · forecast finish "
             f"{when(timebase, schedule.finish)} · 1 column = {_step_name(axis.step)}",
             style="dim",
         )
-        return title
 
     def _header(self, axis: _Axis, label_width: int) -> Iterator[Text]:
         upper, lower = _axis_labels(self.timebase, axis)
@@ -191,7 +193,9 @@ class GanttChart:
         if len(name) > room:
             name = name[: max(room - 1, 0)] + "…"
         text = Text(mark + " ", style=style)
-        name_style = "bold" if row.summary else ("dim" if row.status in {"done", "cancelled"} else "")
+        name_style = (
+            "bold" if row.summary else ("dim" if row.status in {"done", "cancelled"} else "")
+        )
         if row.status == "cancelled":
             name_style += " strike"
         text.append(name.ljust(room), style=name_style.strip())
@@ -223,7 +227,11 @@ class GanttChart:
         if row.milestone or (not row.summary and row.finish == row.start):
             column = axis.column(row.start)
             if 0 <= column < axis.columns:
-                style = "green" if row.status == "done" else ("bold red" if row.critical or late else STYLE["milestone"])
+                style = (
+                    "green"
+                    if row.status == "done"
+                    else ("bold red" if row.critical or late else STYLE["milestone"])
+                )
                 cells[column] = (GLYPH["milestone"], style)
             return
         if row.summary:
@@ -256,7 +264,12 @@ class GanttChart:
             ("status", "status date"),
             ("off", "non-working time"),
         ]
-        marks = [("✓", "done", "green"), ("▶", "in progress", "yellow"), ("!", "late", "bold red"), ("~", "at risk", "yellow")]
+        marks = [
+            ("✓", "done", "green"),
+            ("▶", "in progress", "yellow"),
+            ("!", "late", "bold red"),
+            ("~", "at risk", "yellow"),
+        ]
         line = Text()
         lines = []
         for key, label in items:
@@ -278,7 +291,9 @@ class GanttChart:
             yield item
         if axis.cut:
             end = when(self.timebase, axis.origin + axis.columns * axis.step)
-            yield Text(f"The chart stops at {end}: use --from/--to or a coarser --scale.", style="yellow")
+            yield Text(
+                f"The chart stops at {end}: use --from/--to or a coarser --scale.", style="yellow"
+            )
 
 
 def _is_late(row: ScheduleRow, as_of: int | None) -> bool:
@@ -299,14 +314,10 @@ def _align(minute: int, step: int) -> int:
 
 
 def _step_name(step: int) -> str:
-    if step % WEEK == 0:
-        weeks = step // WEEK
-        return "1 week" if weeks == 1 else f"{weeks} weeks"
-    if step % DAY == 0:
-        return "1 day"
-    if step % 60 == 0:
-        hours = step // 60
-        return "1 hour" if hours == 1 else f"{hours} hours"
+    for unit, name in ((WEEK, "week"), (DAY, "day"), (60, "hour")):
+        if step % unit == 0:
+            count = step // unit
+            return f"1 {name}" if count == 1 else f"{count} {name}s"
     return f"{step} minutes"
 
 
@@ -320,11 +331,11 @@ def _working_columns(calendar: WorkCalendar, axis: _Axis) -> list[bool]:
 
 
 def _axis_labels(timebase: TimeBase, axis: _Axis) -> tuple[str, str]:
-    """Two header lines: coarse periods above (months, days), fine ticks below."""
+    """Two header lines: coarse periods above (days, months, years), finer ticks below."""
     if axis.step < 180:
-        upper = _period_labels(timebase, axis, DAY, lambda m: _day_text(timebase, m))
+        upper = _period_labels(axis, DAY, lambda m: _day_text(timebase, m))
         lower = _tick_labels(axis, 60 if axis.step <= 30 else 180, lambda m: f"{m % DAY // 60:02d}")
-    elif axis.step <= DAY:
+    elif axis.step < WEEK:
         upper = _month_labels(timebase, axis)
         lower = _tick_labels(axis, DAY, lambda m: str(timebase.naive(m).day), priority=WEEK)
     else:
@@ -349,14 +360,13 @@ def _place(line: list[str], column: int, label: str) -> bool:
 
 
 def _tick_labels(axis: _Axis, every: int, text: object, *, priority: int | None = None) -> str:
-    """Labels at each multiple of ``every`` minutes; those at ``priority`` placed first."""
+    """Labels at each multiple of ``every`` minutes (only Mondays when all do not fit)."""
     line = [" "] * axis.columns
     end = axis.origin + axis.columns * axis.step
     first = (axis.origin + every - 1) // every * every
     ticks = list(range(first, end, every))
-    if priority is not None:
-        # Mondays (or midnights) first, so they survive when not every tick fits.
-        ticks.sort(key=lambda minute: (_phase(minute, priority) != 0, minute))
+    if priority is not None and every // axis.step < 3:
+        ticks = [minute for minute in ticks if _phase(minute, priority) == 0]
     for minute in ticks:
         _place(line, axis.column(minute), text(minute))  # type: ignore[operator]
     return "".join(line).rstrip()
@@ -368,7 +378,7 @@ def _phase(minute: int, period: int) -> int:
     return minute % period
 
 
-def _period_labels(timebase: TimeBase, axis: _Axis, period: int, text: object) -> str:
+def _period_labels(axis: _Axis, period: int, text: object) -> str:
     line = [" "] * axis.columns
     end = axis.origin + axis.columns * axis.step
     minute = axis.origin // period * period
@@ -413,8 +423,8 @@ def _month_ticks(timebase: TimeBase, axis: _Axis) -> str:
 
 def _year_labels(timebase: TimeBase, axis: _Axis) -> str:
     line = [" "] * axis.columns
-    for minute in _month_starts(timebase, axis):
+    for index, minute in enumerate(_month_starts(timebase, axis)):
         moment = timebase.naive(minute)
-        if moment.month == 1 or minute <= axis.origin + 31 * DAY:
+        if moment.month == 1 or index == 0:
             _place(line, max(axis.column(minute), 0), str(moment.year))
     return "".join(line).rstrip()

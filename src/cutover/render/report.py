@@ -42,7 +42,10 @@ def verdict(results: Sequence[PlanCheck]) -> str:
     """The one-line summary that ends the text report."""
     errors, warnings, invalid = counts(results)
     plans = f"{len(results)} plan{'s' if len(results) != 1 else ''}"
-    parts = [f"{errors} error{'s' if errors != 1 else ''}", f"{warnings} warning{'s' if warnings != 1 else ''}"]
+    parts = [
+        f"{errors} error{'s' if errors != 1 else ''}",
+        f"{warnings} warning{'s' if warnings != 1 else ''}",
+    ]
     if invalid:
         parts.append(f"{invalid} invalid plan{'s' if invalid != 1 else ''}")
     word = "INVALID" if invalid else ("FAIL" if errors else "OK")
@@ -62,7 +65,9 @@ def print_text(results: Sequence[PlanCheck], console: Console) -> None:
 def _print_plan(result: PlanCheck, console: Console) -> None:
     analysis = result.analysis
     if analysis is None:
-        console.print(Text.assemble((result.file, "bold"), ("  invalid plan: not scheduled", "bold red")))
+        console.print(
+            Text.assemble((result.file, "bold"), ("  invalid plan: not scheduled", "bold red"))
+        )
         for diagnostic in result.diagnostics:
             _print_diagnostic(diagnostic, console)
         return
@@ -80,7 +85,9 @@ def _print_plan(result: PlanCheck, console: Console) -> None:
         )
     )
     if not analysis.findings:
-        console.print(Text("  no findings: every deadline is met with room to spare", style="green"))
+        console.print(
+            Text("  no findings: every deadline is met with room to spare", style="green")
+        )
     for finding in analysis.findings:
         _print_finding(finding, console)
 
@@ -163,7 +170,7 @@ def plan_document(result: PlanCheck) -> dict[str, Any]:
         "ok": analysis.ok,
         "valid": True,
         "plan": analysis.graph.plan.plan,
-        "as_of": timebase.iso(analysis.schedule.as_of),
+        "as_of": None if analysis.schedule.as_of is None else timebase.iso(analysis.schedule.as_of),
         "finish": timebase.iso(analysis.schedule.finish),
         "findings": [finding_document(f) for f in analysis.findings],
     }

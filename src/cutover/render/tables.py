@@ -16,7 +16,12 @@ if TYPE_CHECKING:
     from cutover.schedule import Schedule
     from cutover.timebase import TimeBase
 
-_STATUS_MARK = {"done": "✓ done", "in_progress": "▶ in progress", "not_started": "", "cancelled": "✗ cancelled"}
+_STATUS_MARK = {
+    "done": "✓ done",
+    "in_progress": "▶ in progress",
+    "not_started": "",
+    "cancelled": "✗ cancelled",
+}
 
 
 def schedule_table(schedule: Schedule) -> Table:

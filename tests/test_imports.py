@@ -1,0 +1,44 @@
+"""Start-up stays fast and the core stays free of the CLI (STYLE: import rules)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+CORE = [
+    "cutover.loader",
+    "cutover.graph",
+    "cutover.schedule",
+    "cutover.checks",
+    "cutover.pipeline",
+    "cutover.rows",
+]
+
+
+def _modules_after(code: str) -> set[str]:
+    result = subprocess.run(
+        [sys.executable, "-c", f"{code}\nimport sys\nprint('\\n'.join(sys.modules))"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return set(result.stdout.split())
+
+
+def test_the_core_never_imports_the_cli_or_renderers() -> None:
+    loaded = _modules_after("\n".join(f"import {module}" for module in CORE))
+    assert not {"typer", "rich", "click", "cutover.cli"} & loaded
+    assert not any(module.startswith(("cutover.render", "cutover.export")) for module in loaded)
+
+
+def test_help_does_not_load_heavy_modules() -> None:
+    loaded = _modules_after(
+        "import sys\nsys.argv = ['cutover', '--help']\nfrom cutover.cli import app\n"
+        "try:\n    app()\nexcept SystemExit:\n    pass"
+    )
+    for heavy in ("networkx", "holidays", "pydantic", "yaml", "cutover.loader", "cutover.graph"):
+        assert heavy not in loaded, heavy
+
+
+def test_import_cutover_is_lazy() -> None:
+    loaded = _modules_after("import cutover")
+    assert "cutover.loader" not in loaded
+    assert "pydantic" not in loaded
