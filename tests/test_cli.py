@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+
 from tests.conftest import ROOT
 
 if TYPE_CHECKING:

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 from rich.console import Console
-from tests.conftest import GOLDEN, ROOT, check_golden
 
 from cutover.pipeline import analyse
 from cutover.render.gantt import GLYPH, GanttChart, GanttOptions
+from tests.conftest import GOLDEN, ROOT, check_golden
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate import write_plan

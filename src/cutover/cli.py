@@ -7,6 +7,7 @@ a bad plan exits 2 with located messages, never a traceback.
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -160,6 +161,12 @@ def check(
         CheckFormat, typer.Option("--format", "-f", help="Report format.")
     ] = CheckFormat.text,
     risk_threshold: RiskThreshold = "1d",
+    max_findings: Annotated[
+        int,
+        typer.Option(
+            "--max-findings", help="Text format: at most this many findings per plan (0: all)."
+        ),
+    ] = 50,
 ) -> None:
     """Schedule each plan and report late, at-risk and missed deadlines.
 
@@ -187,7 +194,7 @@ def check(
 
         typer.echo(github_annotations(results))
     else:
-        report.print_text(results, _console())
+        report.print_text(results, _console(), limit=max_findings)
     if any(result.invalid for result in results):
         raise typer.Exit(ExitCode.INVALID)
     if not all(result.ok for result in results):
@@ -226,11 +233,10 @@ def schedule(
     """
     analysis = _analyse(plan, as_of)
     if output_format is ScheduleFormat.json:
-        import json  # noqa: PLC0415
-
+        from cutover.render.report import dump_json  # noqa: PLC0415
         from cutover.rows import schedule_document  # noqa: PLC0415
 
-        typer.echo(json.dumps(schedule_document(analysis.schedule), ensure_ascii=False, indent=2))
+        typer.echo(dump_json(schedule_document(analysis.schedule), len(analysis.graph)))
     elif output_format is ScheduleFormat.csv:
         from cutover.render.tables import schedule_csv  # noqa: PLC0415
 
@@ -301,6 +307,9 @@ def main(argv: list[str] | None = None) -> NoReturn:
     from cutover.errors import CutoverError  # noqa: PLC0415 - tiny module
 
     signal.signal(signal.SIGINT, _on_interrupt)
+    # A command lives for seconds and builds millions of small objects that reference
+    # counting frees; the cyclic collector would re-scan them again and again.
+    gc.disable()
     try:
         app(args=argv, prog_name="cutover", standalone_mode=True)
     except SystemExit:

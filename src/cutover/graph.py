@@ -61,6 +61,9 @@ class TaskGraph:
     duration: list[int]
     is_summary: list[bool]
     is_instant: list[bool]
+    #: Tasks with working time (neither summaries nor instants): placed by positions.
+    plain: list[bool]
+    status: list[str]
     children: list[list[int]]
     not_before: list[int | None]
     deadline: list[int | None]
@@ -125,6 +128,11 @@ def build_graph(loaded: LoadedPlan) -> TaskGraph:
         duration=nodes.duration,
         is_summary=nodes.is_summary,
         is_instant=nodes.is_instant,
+        plain=[
+            not (summary or instant)
+            for summary, instant in zip(nodes.is_summary, nodes.is_instant, strict=True)
+        ],
+        status=[item.task.status for item in flat],
         children=nodes.children,
         not_before=nodes.not_before,
         deadline=nodes.deadline,

@@ -80,12 +80,12 @@ class ForwardPass:
     def run(self) -> Early:
         """Visit nodes predecessors first (the graph's topological order)."""
         graph = self.graph
-        is_summary, is_instant, task = graph.is_summary, graph.is_instant, graph.task
+        is_summary, is_instant, statuses = graph.is_summary, graph.is_instant, graph.status
         for node in graph.order:
             if is_summary[node]:
                 self._summary(node)
                 continue
-            status = task(node).status
+            status = statuses[node]
             if status == "not_started":
                 if is_instant[node]:
                     self._instant(node, track=True)
@@ -116,17 +116,20 @@ class ForwardPass:
         return position, self._floors[track][1]
 
     def _anchor_position(self, edge: Edge, calendar: WorkCalendar) -> int:
-        """The predecessor's start or finish as a position on ``calendar``."""
+        """The predecessor's start or finish as a position on ``calendar``.
+
+        On the same calendar a task's own position is the answer; only links across
+        calendars (or from instants) go through the wall clock.
+        """
         graph, early = self.graph, self.early
         pred = edge.pred
-        at_finish = edge.type in FROM_FINISH
-        if (
-            graph.calendar[pred] is calendar
-            and not graph.is_instant[pred]
-            and not graph.is_summary[pred]
-        ):
-            return early.finish_pos[pred] if at_finish else early.start_pos[pred]
-        return calendar.position(early.finish[pred] if at_finish else early.start[pred])
+        if edge.type in FROM_FINISH:
+            if graph.plain[pred] and graph.calendar[pred] is calendar:
+                return early.finish_pos[pred]
+            return calendar.position(early.finish[pred])
+        if graph.plain[pred] and graph.calendar[pred] is calendar:
+            return early.start_pos[pred]
+        return calendar.position(early.start[pred])
 
     def _work(self, node: int, *, track: bool) -> None:
         """A task with working time starts at its first working minute after every constraint."""
@@ -135,7 +138,15 @@ class ForwardPass:
         duration = graph.duration[node]
         best, reason = self._floor_position(node, calendar, track=track)
         preds = graph.preds[node]
-        if preds:
+        if len(preds) == 1:  # the common case, kept cheap
+            (edge,) = preds
+            want = self._anchor_position(edge, calendar) + edge.lag
+            if edge.type not in TO_START:
+                want -= duration
+            if want >= best:
+                best = want
+                early.tight[node] = [edge]
+        elif preds:
             wanted = [
                 self._anchor_position(edge, calendar)
                 + edge.lag
@@ -292,6 +303,7 @@ class BackwardPass:
         """Set every node's first bound: the plan's finish and its own deadline."""
         self.graph, self.early = graph, early
         self.early_successors = early_successors
+        self.plan_finish = plan_finish
         count = len(graph)
         bound = [INF] * count
         positions: dict[int, int] = {}
@@ -336,38 +348,23 @@ class BackwardPass:
             if finish >= INF:
                 return
             start = finish - graph.duration[node]
+        plain, calendars, durations = graph.plain, graph.calendar, graph.duration
         for edge in graph.preds[node]:
+            pred = edge.pred
+            at_finish = edge.type in FROM_FINISH
             if instant:
-                position = None
-                moment = (
-                    finish
-                    if edge.lag == 0
-                    else calendar.start_at(calendar.position(finish) - edge.lag)
-                )
+                moment = finish
+                if edge.lag:
+                    moment = calendar.start_at(calendar.position(finish) - edge.lag)
+                self._bound_by_moment(pred, moment, at_finish=at_finish)
+                continue
+            position = (start if edge.type in TO_START else finish) - edge.lag
+            if plain[pred] and calendars[pred] is calendar:
+                # Same calendar: bound the predecessor by position, no clock needed.
+                wanted = position if at_finish else position + durations[pred]
+                bound[pred] = min(bound[pred], wanted)
             else:
-                position = (start if edge.type in TO_START else finish) - edge.lag
-                moment = None
-            self._bound_predecessor(edge, calendar, position, moment)
-
-    def _bound_predecessor(
-        self, edge: Edge, calendar: WorkCalendar, position: int | None, moment: int | None
-    ) -> None:
-        """Bound the predecessor's anchor by a position on ``calendar`` or by an instant."""
-        graph, late = self.graph, self.late
-        pred = edge.pred
-        at_finish = edge.type in FROM_FINISH
-        if (
-            position is not None
-            and graph.calendar[pred] is calendar
-            and not (graph.is_instant[pred] or graph.is_summary[pred])
-        ):
-            wanted = position if at_finish else position + graph.duration[pred]
-            late.bound[pred] = min(late.bound[pred], wanted)
-            return
-        if moment is None:
-            assert position is not None
-            moment = calendar.start_at(position)
-        self._bound_by_moment(pred, moment, at_finish=at_finish)
+                self._bound_by_moment(pred, calendar.start_at(position), at_finish=at_finish)
 
     def _bound_by_moment(self, node: int, moment: int, *, at_finish: bool) -> None:
         graph, late = self.graph, self.late
@@ -388,8 +385,10 @@ class BackwardPass:
         """A summary finishes with its last sub-task and starts with its first."""
         graph, early, late = self.graph, self.early, self.late
         finish, start = late.bound[node], late.summary_start[node]
+        # Every task starts bounded by the plan's finish: only a tighter bound is news.
+        tighter = finish < INF and (self.plan_finish is None or finish < self.plan_finish)
         for kid in graph.children[node]:
-            if finish < INF:
+            if tighter:
                 self._bound_by_moment(kid, finish, at_finish=True)
             if start < INF and early.start[kid] == early.start[node]:
                 self._bound_by_moment(kid, start, at_finish=False)

@@ -7,7 +7,7 @@ never prints and never reads the clock: the status date is a parameter.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from cutover.graph import FROM_FINISH
@@ -49,6 +49,9 @@ class Schedule:
     critical: list[bool]
     status: list[str]
     critical_path: tuple[int, ...]
+    _steps: dict[int, int | None] = field(default_factory=dict, repr=False)
+    _chains: dict[int, tuple[int, ...]] = field(default_factory=dict, repr=False)
+    _summary_late: dict[int, tuple[int, int]] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
         """The number of tasks, summaries included."""
@@ -66,8 +69,12 @@ class Schedule:
         """Latest start and finish (instants) that keep the plan's finish and deadlines."""
         graph, bound = self.graph, self.late.bound
         if graph.is_summary[node]:
-            dates = [self.late_dates(kid) for kid in graph.children[node]]
-            return min(start for start, _ in dates), max(finish for _, finish in dates)
+            known = self._summary_late.get(node)
+            if known is None:
+                dates = [self.late_dates(kid) for kid in graph.children[node]]
+                known = min(start for start, _ in dates), max(finish for _, finish in dates)
+                self._summary_late[node] = known
+            return known
         if graph.is_instant[node]:
             return bound[node], bound[node]
         calendar = graph.calendar[node]
@@ -99,6 +106,23 @@ class Schedule:
     def tight_links(self, node: int) -> list[Edge]:
         """The links that set a node's earliest date (empty when a constraint sets it)."""
         return self.early.tight[node]
+
+    def driving_step(self, node: int) -> int | None:
+        """The task whose link sets this task's date (first by file order), if a link does."""
+        if node in self._steps:
+            return self._steps[node]
+        graph, early = self.graph, self.early
+        if graph.is_summary[node]:
+            step = driving_leaf(graph, early, node, at_finish=True)
+        else:
+            found = (
+                driving_leaf(graph, early, edge.pred, at_finish=edge.type in FROM_FINISH)
+                for edge in early.tight[node]
+            )
+            leaves = [leaf for leaf in found if leaf is not None]
+            step = min(leaves) if leaves else None
+        self._steps[node] = step
+        return step
 
     def reason(self, node: int) -> str:
         """What sets a node's date when no link does: plan start, not_before, status date..."""
@@ -242,36 +266,23 @@ def driving_leaf(graph: TaskGraph, early: Early, node: int, *, at_finish: bool) 
     return node
 
 
-def driving_chain(schedule: Schedule, node: int, limit: int = 50) -> list[int]:
+def driving_chain(schedule: Schedule, node: int, limit: int = 12) -> list[int]:
     """The tasks whose links set this task's date, back to one that a constraint sets.
 
     Each step follows the first link (by file order) that sets the date: the answer to
-    "what drives this date?". The chain ends with ``node``.
+    "what drives this date?". The chain ends with ``node`` and holds the nearest
+    ``limit`` tasks. Chains share their tails, so each is built once from its
+    predecessor's.
     """
-    graph, early = schedule.graph, schedule.early
-    chain = [node]
-    seen = {node}
-    current = node
-    while len(chain) < limit:
-        if graph.is_summary[current]:
-            step = driving_leaf(graph, early, current, at_finish=True)
-        else:
-            leaves = [
-                leaf
-                for edge in early.tight[current]
-                if (
-                    leaf := driving_leaf(
-                        graph, early, edge.pred, at_finish=edge.type in FROM_FINISH
-                    )
-                )
-                is not None
-            ]
-            step = min(leaves) if leaves else None
-        if step is None or step in seen:
+    chains = schedule._chains  # noqa: SLF001 - the schedule's own memo
+    pending = [node]
+    while True:  # walk back to a task whose chain is known or that nothing drives
+        step = schedule.driving_step(pending[-1])
+        if step is None or step in chains or step in pending:
             break
-        if not graph.is_summary[current] or step != current:
-            chain.append(step)
-        seen.add(step)
-        current = step
-    chain.reverse()
-    return chain
+        pending.append(step)
+    for current in reversed(pending):
+        step = schedule.driving_step(current)
+        before = chains.get(step, ()) if step is not None and step != current else ()
+        chains[current] = (*before[-(limit - 1) :], current) if limit > 1 else (current,)
+    return list(chains[node])

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from cutover.durations import format_minutes
@@ -18,11 +19,16 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 def when(timebase: TimeBase, minute: int, *, year: bool = True) -> str:
     """``Mon 30 Jun 2025 17:00`` for a wall-clock minute."""
-    moment = timebase.naive(minute)
+    day_number, clock = divmod(minute, 1440)
+    hours, minutes = divmod(clock, 60)
+    return f"{_day_name(timebase, day_number, year=year)} {hours:02d}:{minutes:02d}"
+
+
+@lru_cache(maxsize=8192)
+def _day_name(timebase: TimeBase, day_number: int, *, year: bool) -> str:
+    moment = timebase.naive(day_number * 1440)
     day = f"{_DAYS[moment.weekday()]} {moment.day} {_MONTHS[moment.month - 1]}"
-    if year:
-        day += f" {moment.year}"
-    return f"{day} {moment:%H:%M}"
+    return f"{day} {moment.year}" if year else day
 
 
 def day_label(timebase: TimeBase, minute: int) -> str:

@@ -84,6 +84,9 @@ class _Builder:
         self.documents = 0
         self.problems: list[Diagnostic] = []
         self.tag_cache: dict[str, str] = {}
+        self.resolved_first = frozenset(
+            key for key in self.loader.yaml_implicit_resolvers if key is not None
+        )
 
     # -- reporting -------------------------------------------------------------------------
 
@@ -119,7 +122,10 @@ class _Builder:
         return self.root
 
     def _read_events(self) -> None:
-        """The hot loop: plain scalars inline, everything else through a handler."""
+        """The hot loop: plain scalars go straight into their collection, the rest to a handler.
+
+        Written flat on purpose: it runs once per value of a 100,000-task plan.
+        """
         get_event = self.loader.get_event
         handlers: dict[type, Callable[[Any], None]] = {
             events.ScalarEvent: self.on_scalar,
@@ -131,18 +137,40 @@ class _Builder:
             events.DocumentStartEvent: self.on_document_start,
         }
         scalar_event, stream_end = events.ScalarEvent, events.StreamEndEvent
+        stack, plain_value, no_key = self.stack, self.plain_value, _NO_KEY
+        fast = not self.record_paths
+        count = 0
         while True:
             event = get_event()
-            self.events += 1
+            count += 1
             kind = type(event)
-            if kind is scalar_event and event.tag is None and event.anchor is None:
-                self.add(self.plain_scalar(event), event.start_mark, 1, None)
-            elif kind is stream_end:
+            if (
+                fast
+                and kind is scalar_event
+                and event.tag is None
+                and event.anchor is None
+                and stack
+            ):
+                frame = stack[-1]
+                frame.size += 1
+                value = plain_value(event)
+                container = frame.container
+                if type(container) is list:
+                    container.append(value)
+                elif frame.key is no_key:
+                    frame.key, frame.key_mark = value, event.start_mark
+                elif frame.key in container or frame.key is _MERGE_KEY:
+                    self.set_item(frame, value, event.start_mark)
+                else:
+                    container[frame.key] = value  # type: ignore[call-overload]
+                    frame.key = no_key
+                continue
+            self.events = count
+            if kind is stream_end:
                 return
-            else:
-                handler = handlers.get(kind)
-                if handler is not None:
-                    handler(event)
+            handler = handlers.get(kind)
+            if handler is not None:
+                handler(event)
 
     def on_document_start(self, event: events.DocumentStartEvent) -> None:
         """A plan is one document: a second ``---`` is an error."""
@@ -157,11 +185,11 @@ class _Builder:
 
     # -- events ----------------------------------------------------------------------------
 
-    def plain_scalar(self, event: events.ScalarEvent) -> object:
+    def plain_value(self, event: events.ScalarEvent) -> object:
         """Resolve an untagged scalar as YAML 1.1 does, remembering each text's type."""
         value: str = event.value
-        if not event.implicit[0]:
-            return value
+        if not event.implicit[0] or (value and value[0] not in self.resolved_first):
+            return value  # quoted, or no implicit type starts with this character
         tag = self.tag_cache.get(value)
         if tag is None:
             tag = self.loader.resolve(_SCALAR_NODE, value, (True, False))
@@ -177,7 +205,7 @@ class _Builder:
         """Resolve a tagged or anchored scalar."""
         tag = event.tag
         if tag is None or tag == "!":
-            value = self.plain_scalar(event)
+            value = self.plain_value(event)
         elif tag == _STR_TAG:
             value = event.value
         else:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from typing import TYPE_CHECKING, Any
 
-from rich.padding import Padding
 from rich.text import Text
 
 from cutover.wording import status_line, when
@@ -52,17 +52,20 @@ def verdict(results: Sequence[PlanCheck]) -> str:
     return f"{word}: {', '.join(parts)} in {plans}"
 
 
-def print_text(results: Sequence[PlanCheck], console: Console) -> None:
-    """A report a person takes in at a glance: per plan, what is late, by how much, why, where."""
+def print_text(results: Sequence[PlanCheck], console: Console, *, limit: int = 0) -> None:
+    """A report a person takes in at a glance: per plan, what is late, by how much, why, where.
+
+    With ``limit`` only that many findings per plan are shown, the worst first.
+    """
     for result in results:
-        _print_plan(result, console)
+        _print_plan(result, console, limit)
         console.print()
     line = verdict(results)
     style = "bold green" if line.startswith("OK") else "bold red"
     console.print(Text(("✓ " if line.startswith("OK") else "✗ ") + line, style=style))
 
 
-def _print_plan(result: PlanCheck, console: Console) -> None:
+def _print_plan(result: PlanCheck, console: Console, limit: int) -> None:
     analysis = result.analysis
     if analysis is None:
         console.print(
@@ -74,22 +77,29 @@ def _print_plan(result: PlanCheck, console: Console) -> None:
     schedule, graph = analysis.schedule, analysis.graph
     timebase = graph.timebase
     console.print(Text.assemble((result.file, "bold"), "  ", graph.plan.plan))
-    console.print(
-        Padding(
-            Text(
-                f"{status_line(timebase, schedule.as_of)} ({timebase.name}) · "
-                f"forecast finish {when(timebase, schedule.finish)}",
-                style="dim",
-            ),
-            (0, 0, 0, 2),
-        )
+    _indented(
+        console,
+        f"{status_line(timebase, schedule.as_of)} ({timebase.name}) · "
+        f"forecast finish {when(timebase, schedule.finish)}",
+        2,
+        style="dim",
     )
     if not analysis.findings:
         console.print(
             Text("  no findings: every deadline is met with room to spare", style="green")
         )
-    for finding in analysis.findings:
+    shown = analysis.findings if limit <= 0 else analysis.findings[:limit]
+    for finding in shown:
         _print_finding(finding, console)
+    hidden = len(analysis.findings) - len(shown)
+    if hidden:
+        console.print(
+            Text(
+                f"  … and {hidden:,} more findings, less severe (all of them: --max-findings 0, "
+                "or --format json)",
+                style="dim",
+            )
+        )
 
 
 def _print_finding(finding: Finding, console: Console) -> None:
@@ -106,12 +116,12 @@ def _print_finding(finding: Finding, console: Console) -> None:
             (str(finding.location), "dim"),
         )
     )
-    console.print(Padding(Text(finding.message), (0, 0, 0, 6)))
+    _indented(console, finding.message, 6)
     if len(finding.drivers) > 1:
         chain = " → ".join(finding.drivers[-6:])
         if len(finding.drivers) > 6:
             chain = "… → " + chain
-        console.print(Padding(Text("driven by " + chain, style="dim"), (0, 0, 0, 6)))
+        _indented(console, "driven by " + chain, 6, style="dim")
 
 
 def _print_diagnostic(diagnostic: Diagnostic, console: Console) -> None:
@@ -124,7 +134,14 @@ def _print_diagnostic(diagnostic: Diagnostic, console: Console) -> None:
             (str(diagnostic.location), "dim"),
         )
     )
-    console.print(Padding(Text(diagnostic.message), (0, 0, 0, 6)))
+    _indented(console, diagnostic.message, 6)
+
+
+def _indented(console: Console, text: str, indent: int, style: str = "") -> None:
+    """Print text wrapped to the console with a hanging indent (no trailing spaces)."""
+    width = max(console.width - indent, 20)
+    for line in textwrap.wrap(text, width, break_on_hyphens=False) or [""]:
+        console.print(Text(" " * indent + line, style=style), crop=False, soft_wrap=True)
 
 
 def finding_document(finding: Finding) -> dict[str, Any]:
@@ -178,8 +195,16 @@ def plan_document(result: PlanCheck) -> dict[str, Any]:
 
 def report_json(results: Sequence[PlanCheck]) -> str:
     """PLAN_FORMAT's ``check --format json`` object."""
-    document = {
-        "ok": all(result.ok for result in results),
-        "plans": [plan_document(result) for result in results],
-    }
+    plans = [plan_document(result) for result in results]
+    document = {"ok": all(result.ok for result in results), "plans": plans}
+    return dump_json(document, sum(len(plan["findings"]) for plan in plans))
+
+
+def dump_json(document: object, size: int) -> str:
+    """JSON for people when small (indented), for machines when large (compact).
+
+    The standard library's fast C encoder does not indent: at 100,000 tasks that matters.
+    """
+    if size > 2000:
+        return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
     return json.dumps(document, ensure_ascii=False, indent=2)

@@ -1,0 +1,138 @@
+"""Time ``cutover check`` and ``cutover schedule --format json`` on generated plans.
+
+    python benchmarks/run.py                 # 1k, 10k and 100k tasks
+    python benchmarks/run.py --sizes 1000 10000 100000 1000000
+
+For each size: the wall time and peak memory of each command in a fresh process (median
+of ``--repeat`` runs), next to the time of parsing the same YAML alone, which is the floor
+every YAML loader pays; and the time of ``cutover --help``. Plans are generated into
+``benchmarks/out/`` (not committed). Timings, never assertions: machines are shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+AS_OF = "2025-06-20T09:00"
+
+YAML_ALONE = """
+import gc, sys, time, yaml
+text = open(sys.argv[1], encoding="utf-8").read()
+gc.disable()
+t = time.perf_counter()
+yaml.load(text, Loader=yaml.CSafeLoader)
+print(time.perf_counter() - t)
+"""
+
+OUR_PARSER = """
+import sys, time
+from cutover.yamldoc import parse_yaml
+from cutover.loader import gc_paused
+text = open(sys.argv[1], encoding="utf-8").read()
+t = time.perf_counter()
+with gc_paused():
+    parse_yaml(text, sys.argv[1])
+print(time.perf_counter() - t)
+"""
+
+STAGES = """
+import sys, time, json
+from datetime import datetime
+from cutover.loader import load_plan, gc_paused
+from cutover.graph import build_graph
+from cutover.schedule import build_schedule
+from cutover.checks import run_checks
+from cutover.pipeline import status_minute
+out = {}
+t = time.perf_counter(); loaded = load_plan(sys.argv[1]); out["load"] = time.perf_counter() - t
+with gc_paused():
+    t = time.perf_counter()
+    graph = build_graph(loaded)
+    out["graph"] = time.perf_counter() - t
+    t = time.perf_counter()
+    as_of = status_minute(graph, datetime.fromisoformat(sys.argv[2]), None)
+    schedule = build_schedule(graph, as_of)
+    out["schedule"] = time.perf_counter() - t
+    t = time.perf_counter()
+    findings = run_checks(schedule)
+    out["checks"] = time.perf_counter() - t
+print(json.dumps(out))
+"""
+
+
+def _generate(size: int) -> Path:
+    path = OUT / f"plan-{size}.yaml"
+    if not path.exists():
+        OUT.mkdir(exist_ok=True)
+        with path.open("w", encoding="utf-8") as out:
+            subprocess.run(
+                [sys.executable, str(HERE / "generate.py"), str(size)], stdout=out, check=True
+            )
+    return path
+
+
+def _timed(command: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak resident MiB of one child process (its own rusage)."""
+    start = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, _, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - start
+    child.returncode = 0  # reaped by wait4
+    return seconds, usage.ru_maxrss / 1024
+
+
+def _median(command: list[str], repeat: int) -> tuple[float, float]:
+    runs = [_timed(command) for _ in range(repeat)]
+    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+
+
+def _python(code: str, *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=True
+    )
+    return result.stdout.strip()
+
+
+def main() -> None:
+    """Run the benchmark and print a Markdown table."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    cutover = [sys.executable, "-m", "cutover"]
+    help_time, _ = _median([*cutover, "--help"], max(args.repeat, 5))
+    print(f"`cutover --help`: {help_time:.3f} s (median of {max(args.repeat, 5)})\n")
+    print(
+        "| tasks | YAML alone (PyYAML C) | our YAML reader | load+validate | graph | schedule"
+        " | checks | `check` wall | `check` peak MiB | `schedule --format json` wall | peak MiB |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for size in args.sizes:
+        plan = str(_generate(size))
+        yaml_alone = float(_python(YAML_ALONE, plan))
+        ours = float(_python(OUR_PARSER, plan))
+        stages = json.loads(_python(STAGES, plan, AS_OF))
+        check_wall, check_mem = _median([*cutover, "check", plan, "--as-of", AS_OF], args.repeat)
+        sched_wall, sched_mem = _median(
+            [*cutover, "schedule", plan, "--as-of", AS_OF, "--format", "json"], args.repeat
+        )
+        print(
+            f"| {size:,} | {yaml_alone:.2f} s | {ours:.2f} s | {stages['load']:.2f} s | "
+            f"{stages['graph']:.2f} s | {stages['schedule']:.2f} s | {stages['checks']:.2f} s | "
+            f"{check_wall:.2f} s | {check_mem:.0f} | {sched_wall:.2f} s | {sched_mem:.0f} |"
+        )
+        sys.stdout.flush()
+    print(f"\nPython {sys.version.split()[0]}, {os.cpu_count()} cores.")
+
+
+if __name__ == "__main__":
+    main()
