@@ -186,11 +186,11 @@ def check(
     if output_format is CheckFormat.json:
         typer.echo(report.report_json(results))
     elif output_format is CheckFormat.junit:
-        from cutover.render.ci import junit_xml  # noqa: PLC0415
+        from cutover.render.junit import junit_xml  # noqa: PLC0415
 
         typer.echo(junit_xml(results))
     elif output_format is CheckFormat.github:
-        from cutover.render.ci import github_annotations  # noqa: PLC0415
+        from cutover.render.annotations import github_annotations  # noqa: PLC0415
 
         typer.echo(github_annotations(results))
     else:
@@ -276,6 +276,63 @@ def gantt(
         scale=scale.value,
     )
     _console(width=width).print(GanttChart(analysis.schedule, options))
+
+
+class Paper(StrEnum):
+    """Paper sizes of the PDF export."""
+
+    a4 = "a4"
+    a3 = "a3"
+
+
+@app.command()
+def export(
+    plan: Annotated[Path, typer.Argument(help="The plan file.", show_default=False)],
+    output_format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="pdf, html, svg, csv, ics, mermaid, md or json (default: from -o's extension).",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write to this file (default: stdout).", show_default=False
+        ),
+    ] = None,
+    as_of: AsOf = None,
+    paper: Annotated[Paper, typer.Option("--paper", help="PDF paper size.")] = Paper.a4,
+    portrait: Annotated[
+        bool, typer.Option("--portrait", help="PDF in portrait (default landscape).")
+    ] = False,
+    excel: Annotated[bool, typer.Option("--excel", help="CSV with the BOM Excel wants.")] = False,
+) -> None:
+    """Export the schedule to print or share: PDF, HTML, SVG, CSV, iCalendar, Mermaid, Markdown.
+
+    The file is written whole or not at all.
+
+    Example: [bold]cutover export plans/tuyenquang.yaml -o schedule.pdf --as-of 2025-06-26[/bold]
+    """
+    from cutover.export import ExportOptions, export, write_export  # noqa: PLC0415
+
+    analysis = _analyse(plan, as_of)
+    with _boundary():
+        options = ExportOptions(
+            generated_at=_now(), paper=paper.value, landscape=not portrait, excel_bom=excel
+        )
+        if output is not None:
+            chosen = write_export(analysis, output, output_format, options)
+            sys.stderr.write(f"wrote {output} ({chosen})\n")
+            return
+        if output_format is None:
+            raise typer.BadParameter(
+                "give --format, or -o FILE with an extension", param_hint="--format"
+            )
+        sys.stdout.flush()
+        sys.stdout.buffer.write(export(analysis, output_format, options))
 
 
 # -- the error boundary ----------------------------------------------------------------------

@@ -173,11 +173,14 @@ class _Nodes:
             inherited = self.calendar[parent] if parent >= 0 else default
             calendar = calendars[task.calendar] if task.calendar else inherited
             self.calendar.append(calendar)
+            planned = task.planned_duration
             minutes = (
-                task.duration.in_minutes(calendar.day_minutes, calendar.week_minutes)
-                if task.duration is not None and not task.milestone
+                planned.in_minutes(calendar.day_minutes, calendar.week_minutes)
+                if planned is not None and not task.milestone
                 else 0
             )
+            if task.estimate is not None:
+                self._check_estimate(flat[number], calendar)
             self.duration.append(minutes)
             self.is_summary.append(task.tasks is not None)
             self.is_instant.append(minutes == 0 or task.status == "cancelled")
@@ -191,6 +194,38 @@ class _Nodes:
             )
             if task.actual_start is not None and task.actual_finish is not None:
                 self._check_actuals(flat[number], timebase)
+
+    def _check_estimate(self, item: FlatTask, calendar: WorkCalendar) -> None:
+        """Optimistic <= likely <= pessimistic, and a duration, if given, is the likely one."""
+        task = item.task
+        assert task.estimate is not None
+        day, week = calendar.day_minutes, calendar.week_minutes
+        points = [
+            getattr(task.estimate, key).in_minutes(day, week)
+            for key in ("optimistic", "likely", "pessimistic")
+        ]
+        if not points[0] <= points[1] <= points[2] or points[0] < 0:
+            self.problems.append(
+                (
+                    "bad-estimate",
+                    (
+                        f"task '{task.id}' has an estimate out of order: optimistic <= likely <= "
+                        "pessimistic, and none negative"
+                    ),
+                    (*item.path, "estimate"),
+                )
+            )
+        if task.duration is not None and task.duration.in_minutes(day, week) != points[1]:
+            self.problems.append(
+                (
+                    "bad-estimate",
+                    (
+                        f"task '{task.id}' has a duration and an estimate whose likely value "
+                        "differs: give one, or make them agree"
+                    ),
+                    (*item.path, "duration"),
+                )
+            )
 
     def _check_actuals(self, item: FlatTask, timebase: TimeBase) -> None:
         task = item.task

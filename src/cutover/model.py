@@ -277,6 +277,19 @@ AfterItem = Annotated[
 ]
 
 
+class Estimate(_Strict):
+    """A three-point estimate of a task's working time (for ``cutover risk``)."""
+
+    optimistic: DurationValue
+    likely: DurationValue
+    pessimistic: DurationValue
+
+
+Distribution = Literal["triangular", "pert"]
+#: Facts the "six clarities" lint can require of every leaf task.
+Requirement = Literal["owner", "deliverable", "approver", "deadline"]
+
+
 class Task(_Strict):
     """A task, a milestone or a summary (a task with sub-tasks) of a plan."""
 
@@ -296,6 +309,19 @@ class Task(_Strict):
     actual_start: Timepoint | None = None
     actual_finish: Timepoint | None = None
     progress: Progress | None = None
+    estimate: Estimate | None = Field(
+        None, description="optimistic, likely and pessimistic working time, for risk analysis"
+    )
+    distribution: Distribution | None = Field(
+        None, description="how the estimate is sampled: pert (default) or triangular"
+    )
+
+    @property
+    def planned_duration(self) -> Duration | None:
+        """The duration the deterministic schedule uses: ``duration``, else the likely one."""
+        if self.duration is None and self.estimate is not None:
+            return self.estimate.likely
+        return self.duration
 
     @property
     def links(self) -> list[tuple[str, str, Duration]]:

@@ -23,8 +23,9 @@ _PLAN_KEYS = ("plan", "timezone", "start", "as_of", "calendars", "tasks")
 _TASK_KEYS = (
     "id", "name", "tasks", "duration", "milestone", "after", "not_before", "deadline",
     "calendar", "owner", "deliverable", "approver", "status", "actual_start", "actual_finish",
-    "progress",
+    "progress", "estimate", "distribution",
 )  # fmt: skip
+_ESTIMATE_KEYS = ("optimistic", "likely", "pessimistic")
 _CALENDAR_KEYS = ("workdays", "hours", "holidays", "holidays_country", "extra_workdays")
 _LINK_KEYS = ("task", "type", "lag")
 #: Tags of the ``after`` union that pydantic puts in error paths; users never wrote them.
@@ -46,6 +47,8 @@ def known_keys(path: DocPath) -> tuple[str, ...]:
         return _CALENDAR_KEYS
     if len(path) >= 3 and path[-3] == "after":
         return _LINK_KEYS
+    if path and path[-1] == "estimate":
+        return _ESTIMATE_KEYS
     if len(path) >= 2 and path[-2] == "tasks":
         return _TASK_KEYS
     return _PLAN_KEYS

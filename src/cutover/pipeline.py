@@ -101,6 +101,11 @@ class PlanCheck:
         """True when the plan is valid and has no error finding."""
         return self.analysis is not None and self.analysis.ok
 
+    @property
+    def findings(self) -> list[Finding]:
+        """The plan's findings, worst first (none for an invalid plan: see diagnostics)."""
+        return [] if self.analysis is None else self.analysis.findings
+
 
 def check_plan(
     path: Path,

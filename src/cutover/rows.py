@@ -142,6 +142,46 @@ def schedule_document(schedule: Schedule, rows: list[ScheduleRow] | None = None)
     }
 
 
+CSV_COLUMNS = (
+    "id", "name", "parent", "summary", "milestone", "start", "finish", "late_start",
+    "late_finish", "total_slack_minutes", "free_slack_minutes", "deadline_slack_minutes",
+    "critical", "deadline", "status", "progress", "owner", "deliverable", "approver",
+    "calendar", "duration_minutes", "line",
+)  # fmt: skip
+
+
+def csv_record(timebase: TimeBase, row: ScheduleRow) -> list[str | int]:
+    """One task's cells, in CSV_COLUMNS order."""
+    return [
+        row.id,
+        row.name,
+        row.parent or "",
+        _flag(row.summary),
+        _flag(row.milestone),
+        timebase.iso(row.start),
+        timebase.iso(row.finish),
+        timebase.iso(row.late_start),
+        timebase.iso(row.late_finish),
+        row.total_slack,
+        row.free_slack,
+        "" if row.deadline_slack is None else row.deadline_slack,
+        _flag(row.critical),
+        deadline_iso(timebase, row) or "",
+        row.status,
+        "" if row.progress is None else f"{round(row.progress * 100)}%",
+        row.owner or "",
+        row.deliverable or "",
+        row.approver or "",
+        row.calendar,
+        row.duration,
+        row.line,
+    ]
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
+
+
 def is_date_only(value: object) -> bool:
     """True for a ``date`` that is not a ``datetime``."""
     return isinstance(value, date) and not isinstance(value, datetime)

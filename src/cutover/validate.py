@@ -20,7 +20,10 @@ if TYPE_CHECKING:
 
     from cutover.source import PlanSource
 
-_LEAF_ONLY = ("duration", "milestone", "status", "actual_start", "actual_finish", "progress")
+_LEAF_ONLY = (
+    "duration", "milestone", "status", "actual_start", "actual_finish", "progress", "estimate",
+    "distribution",
+)  # fmt: skip
 
 
 class _Report:
@@ -153,7 +156,7 @@ def _check_shape(path: DocPath, task: dict[str, Any], label: str, report: _Repor
             "(remove the duration or milestone: true)",
             (*path, "duration"),
         )
-    if duration is None and not milestone:
+    if duration is None and not milestone and "estimate" not in task:
         report.add(
             "missing-duration",
             f"{label} has no duration: add one (such as duration: 2d), or milestone: true",

@@ -86,7 +86,9 @@ def export(analysis: Analysis, fmt: str, options: ExportOptions) -> bytes:
     return exporter(build_view(analysis, options), options)
 
 
-def write_export(analysis: Analysis, path: Path | str, fmt: str | None, options: ExportOptions) -> str:
+def write_export(
+    analysis: Analysis, path: Path | str, fmt: str | None, options: ExportOptions
+) -> str:
     """Export to a file, the format given or taken from its extension; return the format.
 
     The whole file is made before anything is written, and then replaces the target in

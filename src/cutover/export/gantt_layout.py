@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from cutover.timebase import MINUTES_PER_DAY
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from cutover.calendars import WorkCalendar
     from cutover.export.view import ExportView
@@ -107,12 +107,12 @@ def chart_layout(view: ExportView) -> ChartLayout:
 
 
 def _window(rows: list[ScheduleRow], as_of: int | None) -> tuple[int, int]:
-    """Whole days from the first start to the last finish, deadline or status date."""
+    """Whole days from the first start to the last finish, nearby deadlines and status date."""
     first = min(row.start for row in rows)
     last = max(max(row.finish, row.late_finish) for row in rows)
-    for row in rows:
-        if row.deadline is not None and row.deadline - 62 * DAY < last:
-            last = max(last, row.deadline)
+    for row in rows:  # deadlines near the plan, missed ones before its first start too
+        if row.deadline is not None and first - 31 * DAY <= row.deadline <= last + 62 * DAY:
+            first, last = min(first, row.deadline), max(last, row.deadline)
     if as_of is not None and first - 31 * DAY <= as_of <= last + 31 * DAY:
         first, last = min(first, as_of), max(last, as_of)
     first = first // DAY * DAY
@@ -128,12 +128,22 @@ def _chart_row(row: ScheduleRow, as_of: int | None, *, late: bool) -> ChartRow:
     if row.status != "done" and row.late_finish > row.finish:
         slack = Span(row.finish, row.late_finish, "slack")
     if row.milestone or (not row.summary and row.finish == row.start):
-        kind = "done" if row.status == "done" else ("critical" if row.critical or late else "milestone")
-        return ChartRow(row, label, (), Span(row.start, row.start, kind), slack, row.deadline, late=late)
+        kind = (
+            "done"
+            if row.status == "done"
+            else ("critical" if row.critical or late else "milestone")
+        )
+        return ChartRow(
+            row, label, (), Span(row.start, row.start, kind), slack, row.deadline, late=late
+        )
     if row.summary:
         kind = "critical" if row.critical or late else "summary"
-        return ChartRow(row, label, (Span(row.start, row.finish, kind),), None, slack, row.deadline, late=late)
-    return ChartRow(row, label, _work_bars(row, as_of, late=late), None, slack, row.deadline, late=late)
+        return ChartRow(
+            row, label, (Span(row.start, row.finish, kind),), None, slack, row.deadline, late=late
+        )
+    return ChartRow(
+        row, label, _work_bars(row, as_of, late=late), None, slack, row.deadline, late=late
+    )
 
 
 def _work_bars(row: ScheduleRow, as_of: int | None, *, late: bool) -> tuple[Span, ...]:
@@ -150,8 +160,10 @@ def _work_bars(row: ScheduleRow, as_of: int | None, *, late: bool) -> tuple[Span
     return (Span(row.start, row.finish, rest),)
 
 
-def off_time(calendar: WorkCalendar, first: int, last: int, *, hours: bool) -> list[tuple[int, int]]:
-    """Non-working stretches of a calendar in [first, last): whole days, and the hours off with ``hours``."""
+def off_time(
+    calendar: WorkCalendar, first: int, last: int, *, hours: bool
+) -> list[tuple[int, int]]:
+    """Non-working stretches of a calendar in [first, last): days off, and hours off too."""
     spans: list[tuple[int, int]] = []
     for day in range(first // DAY * DAY, last, DAY):
         if calendar.working_minutes(day, day + DAY) == 0:
@@ -164,7 +176,9 @@ def off_time(calendar: WorkCalendar, first: int, last: int, *, hours: bool) -> l
                 clock = end
             if clock < DAY:
                 _merge(spans, day + clock, day + DAY)
-    return [(max(begin, first), min(end, last)) for begin, end in spans if end > first and begin < last]
+    return [
+        (max(begin, first), min(end, last)) for begin, end in spans if end > first and begin < last
+    ]
 
 
 def _merge(spans: list[tuple[int, int]], begin: int, end: int) -> None:
@@ -183,7 +197,9 @@ def calendar_runs(layout: ChartLayout, rows: range) -> Iterator[tuple[WorkCalend
             start = index + 1
 
 
-def axis_ticks(timebase: TimeBase, first: int, last: int, units_per_day: float) -> tuple[list[Tick], list[Tick]]:
+def axis_ticks(
+    timebase: TimeBase, first: int, last: int, units_per_day: float
+) -> tuple[list[Tick], list[Tick]]:
     """Two rows of axis labels for a window drawn at ``units_per_day``: coarse above, fine below."""
     if units_per_day >= 160:
         return _days(timebase, first, last, long=True), _hours(first, last, 3)
@@ -196,6 +212,20 @@ def axis_ticks(timebase: TimeBase, first: int, last: int, units_per_day: float) 
     return _years(timebase, first, last), _months(timebase, first, last, short=True)
 
 
+def spaced(
+    ticks: list[Tick], x_of: Callable[[int], float], width_of: Callable[[str], float]
+) -> list[Tick]:
+    """The ticks whose labels fit without overlapping the one before (positions in any unit)."""
+    kept: list[Tick] = []
+    free_from = float("-inf")
+    for tick in ticks:
+        x = x_of(tick.minute)
+        if x >= free_from:
+            kept.append(tick)
+            free_from = x + width_of(tick.label) + 4
+    return kept
+
+
 def _day_numbers(first: int, last: int) -> range:
     return range(-(-first // DAY) * DAY, last, DAY)
 
@@ -204,7 +234,11 @@ def _days(timebase: TimeBase, first: int, last: int, *, long: bool) -> list[Tick
     ticks = []
     for minute in _day_numbers(first, last):
         moment = timebase.naive(minute)
-        label = f"{_DAYS[moment.weekday()]} {moment.day} {_MONTHS[moment.month - 1]}" if long else str(moment.day)
+        label = (
+            f"{_DAYS[moment.weekday()]} {moment.day} {_MONTHS[moment.month - 1]}"
+            if long
+            else str(moment.day)
+        )
         ticks.append(Tick(minute, label))
     return ticks
 
@@ -212,7 +246,11 @@ def _days(timebase: TimeBase, first: int, last: int, *, long: bool) -> list[Tick
 def _hours(first: int, last: int, every: int) -> list[Tick]:
     step = every * 60
     start = -(-first // step) * step
-    return [Tick(minute, f"{minute % DAY // 60:02d}") for minute in range(start, last, step) if minute % DAY]
+    return [
+        Tick(minute, f"{minute % DAY // 60:02d}")
+        for minute in range(start, last, step)
+        if minute % DAY
+    ]
 
 
 def _mondays(timebase: TimeBase, first: int, last: int) -> list[Tick]:
@@ -239,7 +277,11 @@ def _months(timebase: TimeBase, first: int, last: int, *, short: bool = False) -
     ticks = []
     for minute in _month_starts(timebase, first, last):
         day = timebase.day_of(minute)
-        ticks.append(Tick(minute, _MONTHS[day.month - 1] if short else f"{_MONTHS[day.month - 1]} {day.year}"))
+        ticks.append(
+            Tick(
+                minute, _MONTHS[day.month - 1] if short else f"{_MONTHS[day.month - 1]} {day.year}"
+            )
+        )
     return ticks
 
 

@@ -17,10 +17,12 @@ from cutover.export.gantt_layout import (
     PALETTE,
     ChartLayout,
     ChartRow,
+    Span,
     axis_ticks,
     calendar_runs,
     chart_layout,
     off_time,
+    spaced,
 )
 
 if TYPE_CHECKING:
@@ -37,6 +39,7 @@ MIN_PX_PER_DAY = 4.0
 MAX_PX_PER_DAY = 480.0
 #: Characters of a label that fit LABEL_WIDTH at the chart's font size.
 LABEL_CHARS = 50
+AT_RISK_COLOR = "#b36b00"
 FONT = "'DejaVu Sans', 'Noto Sans', 'Segoe UI', Arial, sans-serif"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -49,6 +52,14 @@ def export_svg(view: ExportView, options: ExportOptions, /) -> bytes:  # noqa: A
 def text(value: str) -> str:
     """Plan text made safe for XML and HTML: escaped, without control characters."""
     return escape(_CONTROL.sub("", value), quote=True)
+
+
+def element(name: str, content: str | None = None, /, **attributes: object) -> str:
+    """``<name a="v"/>``; ``stroke_width`` is written ``stroke-width``. Content must be escaped."""
+    pairs = "".join(f' {key.replace("_", "-")}="{value}"' for key, value in attributes.items())
+    if content is None:
+        return f"<{name}{pairs}/>"
+    return f"<{name}{pairs}>{content}</{name}>"
 
 
 class _Scale:
@@ -69,22 +80,25 @@ def gantt_svg(view: ExportView) -> str:
     layout = chart_layout(view)
     scale = _Scale(layout)
     top = TITLE_HEIGHT + AXIS_HEIGHT
-    height = top + ROW_HEIGHT * len(layout.rows) + LEGEND_HEIGHT
-    width = LABEL_WIDTH + scale.width + 10
-    title = f"{view.title.plan} — {view.title.status}"
-    parts = [
+    bottom = top + ROW_HEIGHT * len(layout.rows)
+    width, height = LABEL_WIDTH + scale.width + 10, bottom + LEGEND_HEIGHT
+    title = text(f"{view.title.plan} — {view.title.status}")
+    opening = (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" font-family="{text(FONT)}" font-size="11" role="img">',
-        f"<title>{text(title)}</title>",
-        f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
-        f'<text x="6" y="19" font-size="14" font-weight="bold" fill="{PALETTE["text"]}">{text(title)}</text>',
+        f'viewBox="0 0 {width} {height}" font-family="{text(FONT)}" font-size="11" role="img">'
+    )
+    parts = [
+        opening,
+        element("title", title),
+        element("rect", width=width, height=height, fill="#ffffff"),
+        element("text", title, x=6, y=19, font_size=14, font_weight="bold", fill=PALETTE["text"]),
+        *_shading(layout, scale, top),
+        *_axis(view, layout, scale, top, bottom),
     ]
-    parts += _shading(layout, scale, top)
-    parts += _axis(view, layout, scale, top, height - LEGEND_HEIGHT)
     for index, chart_row in enumerate(layout.rows):
         parts += _row(chart_row, scale, top + index * ROW_HEIGHT, view.at_risk)
-    parts += _status_line(layout, scale, top, height - LEGEND_HEIGHT)
-    parts += _legend(height - LEGEND_HEIGHT + 20)
+    parts += _status_line(layout, scale, top, bottom)
+    parts += _legend(bottom + 20)
     parts.append("</svg>")
     return "\n".join(parts)
 
@@ -94,97 +108,130 @@ def _shading(layout: ChartLayout, scale: _Scale, top: int) -> list[str]:
     hours = scale.px_per_day >= 30
     out = []
     for calendar, begin, end in calendar_runs(layout, range(len(layout.rows))):
-        y, h = top + begin * ROW_HEIGHT, (end - begin) * ROW_HEIGHT
+        y, height = top + begin * ROW_HEIGHT, (end - begin) * ROW_HEIGHT
         for off_begin, off_end in off_time(calendar, layout.first, layout.last, hours=hours):
             x = scale.x(off_begin)
-            out.append(
-                f'<rect x="{x}" y="{y}" width="{round(scale.x(off_end) - x, 2)}" height="{h}" fill="{PALETTE["off"]}"/>'
-            )
+            width = round(scale.x(off_end) - x, 2)
+            out.append(element("rect", x=x, y=y, width=width, height=height, fill=PALETTE["off"]))
     return out
 
 
 def _axis(view: ExportView, layout: ChartLayout, scale: _Scale, top: int, bottom: int) -> list[str]:
+    """Coarse labels (months or days) above fine ones, each with its grid line."""
     upper, lower = axis_ticks(view.timebase, layout.first, layout.last, scale.px_per_day)
-    out = [_grid_label(tick, scale, TITLE_HEIGHT + 14, top, bottom, major=True) for tick in upper]
-    out += [_grid_label(tick, scale, TITLE_HEIGHT + 30, top, bottom, major=False) for tick in lower]
+    out = [
+        _tick(tick, scale, TITLE_HEIGHT + 2, bottom, major=True)
+        for tick in spaced(upper, scale.x, _width)
+    ]
+    out += [_tick(tick, scale, top, bottom, major=False) for tick in spaced(lower, scale.x, _width)]
     out.append(
-        f'<line x1="{LABEL_WIDTH}" y1="{top}" x2="{scale.x(layout.last)}" y2="{top}" stroke="{PALETTE["grid"]}"/>'
+        element(
+            "line", x1=LABEL_WIDTH, y1=top, x2=scale.x(layout.last), y2=top, stroke=PALETTE["grid"]
+        )
     )
     return out
 
 
-def _grid_label(tick: Tick, scale: _Scale, y: int, top: int, bottom: int, *, major: bool) -> str:
+def _width(label: str) -> float:
+    """About how wide a label is at the chart's 11 px (no font metrics in SVG)."""
+    return 7.0 * len(label)
+
+
+def _tick(tick: Tick, scale: _Scale, line_top: int, bottom: int, *, major: bool) -> str:
     x = scale.x(tick.minute)
-    weight = ' font-weight="bold"' if major else ""
-    line_top = TITLE_HEIGHT + 2 if major else top
-    return (
-        f'<line x1="{x}" y1="{line_top}" x2="{x}" y2="{bottom}" stroke="{PALETTE["grid"]}" stroke-width="0.5"/>'
-        f'<text x="{x + 2}" y="{y}"{weight} fill="{PALETTE["text"]}">{text(tick.label)}</text>'
+    line = element(
+        "line", x1=x, y1=line_top, x2=x, y2=bottom, stroke=PALETTE["grid"], stroke_width=0.5
+    )
+    y = TITLE_HEIGHT + (14 if major else 30)
+    weight = "bold" if major else "normal"
+    return line + element(
+        "text", text(tick.label), x=x + 2, y=y, font_weight=weight, fill=PALETTE["text"]
     )
 
 
 def _row(chart_row: ChartRow, scale: _Scale, y: int, at_risk: frozenset[str]) -> list[str]:
-    """One task: its label, slack, bars or milestone, and deadline."""
-    row = chart_row.row
-    out = [f"<g><title>{text(f'{row.id}: {row.name}')}</title>", _label(chart_row, y, at_risk)]
-    middle = y + ROW_HEIGHT / 2
+    """One task, its full name as tooltip: label, slack, bars, milestone and deadline."""
+    row, middle = chart_row.row, y + ROW_HEIGHT / 2
+    out = ["<g>", element("title", text(f"{row.id}: {row.name}")), _label(chart_row, y, at_risk)]
     if chart_row.slack is not None:
+        begin, end = scale.x(chart_row.slack.begin), scale.x(chart_row.slack.end)
         out.append(
-            f'<line x1="{scale.x(chart_row.slack.begin)}" y1="{middle}" x2="{scale.x(chart_row.slack.end)}" '
-            f'y2="{middle}" stroke="{PALETTE["slack"]}" stroke-width="1.5"/>'
+            element(
+                "line",
+                x1=begin,
+                y1=middle,
+                x2=end,
+                y2=middle,
+                stroke=PALETTE["slack"],
+                stroke_width=1.5,
+            )
         )
-    out += [_bar(span.begin, span.end, span.kind, scale, y, summary=row.summary, late=chart_row.late) for span in chart_row.bars]
+    out += [
+        _bar(span, scale, y, summary=row.summary, late=chart_row.late) for span in chart_row.bars
+    ]
     if chart_row.milestone is not None:
-        x, color = scale.x(chart_row.milestone.begin), PALETTE[chart_row.milestone.kind]
-        out.append(
-            f'<polygon points="{x},{middle - 7} {x + 7},{middle} {x},{middle + 7} {x - 7},{middle}" fill="{color}"'
-            f'{_late_stroke(late=chart_row.late)}/>'
-        )
+        out.append(_diamond(chart_row.milestone, scale, middle, late=chart_row.late))
     if chart_row.deadline is not None:
         x = scale.x(chart_row.deadline)
-        out.append(f'<line x1="{x}" y1="{y + 1}" x2="{x}" y2="{y + ROW_HEIGHT - 1}" stroke="{PALETTE["deadline"]}" stroke-width="2.5"/>')
+        end = y + ROW_HEIGHT - 1
+        out.append(
+            element(
+                "line", x1=x, y1=y + 1, x2=x, y2=end, stroke=PALETTE["deadline"], stroke_width=2.5
+            )
+        )
     out.append("</g>")
     return out
 
 
 def _label(chart_row: ChartRow, y: int, at_risk: frozenset[str]) -> str:
-    row = chart_row.row
-    label = chart_row.label if len(chart_row.label) <= LABEL_CHARS else chart_row.label[: LABEL_CHARS - 1] + "…"
-    fill = PALETTE["critical"] if chart_row.late else ("#b36b00" if row.id in at_risk else PALETTE["text"])
-    attributes = ' font-weight="bold"' if row.summary or chart_row.late else ""
+    """The task's name under its summary, red when late, amber when at risk."""
+    row, label = chart_row.row, chart_row.label
+    if len(label) > LABEL_CHARS:
+        label = label[: LABEL_CHARS - 1] + "…"
+    fill = PALETTE["text"]
+    if chart_row.late:
+        fill = PALETTE["critical"]
+    elif row.id in at_risk:
+        fill = AT_RISK_COLOR
+    extra: dict[str, object] = {"font_weight": "bold"} if row.summary or chart_row.late else {}
     if row.status == "cancelled":
-        attributes += ' text-decoration="line-through"'
-        fill = PALETTE["slack"]
-    return f'<text x="6" y="{y + 14}" fill="{fill}"{attributes} xml:space="preserve">{text(label)}</text>'
+        fill, extra["text_decoration"] = PALETTE["slack"], "line-through"
+    attributes = {"x": 6, "y": y + 14, "fill": fill, **extra, "xml:space": "preserve"}
+    return element("text", text(label), **attributes)
 
 
-def _bar(begin: int, end: int, kind: str, scale: _Scale, y: int, *, summary: bool, late: bool) -> str:
-    x = scale.x(begin)
-    width = max(round(scale.x(end) - x, 2), 1.0)
-    if summary:
-        return f'<rect x="{x}" y="{y + 7}" width="{width}" height="6" fill="{PALETTE[kind]}"{_late_stroke(late=late)}/>'
-    return f'<rect x="{x}" y="{y + 4}" width="{width}" height="12" rx="2" fill="{PALETTE[kind]}"{_late_stroke(late=late)}/>'
+def _bar(span: Span, scale: _Scale, y: int, *, summary: bool, late: bool) -> str:
+    x = scale.x(span.begin)
+    width = max(round(scale.x(span.end) - x, 2), 1.0)
+    shape = {"y": y + 7, "height": 6} if summary else {"y": y + 4, "height": 12, "rx": 2}
+    return element(
+        "rect", x=x, width=width, fill=PALETTE[span.kind], **shape, **_late_stroke(late=late)
+    )
 
 
-def _late_stroke(*, late: bool) -> str:
-    return f' stroke="{PALETTE["late"]}" stroke-width="1.5"' if late else ""
+def _diamond(span: Span, scale: _Scale, middle: float, *, late: bool) -> str:
+    x = scale.x(span.begin)
+    points = f"{x},{middle - 7} {x + 7},{middle} {x},{middle + 7} {x - 7},{middle}"
+    return element("polygon", points=points, fill=PALETTE[span.kind], **_late_stroke(late=late))
+
+
+def _late_stroke(*, late: bool) -> dict[str, object]:
+    return {"stroke": PALETTE["late"], "stroke_width": 1.5} if late else {}
 
 
 def _status_line(layout: ChartLayout, scale: _Scale, top: int, bottom: int) -> list[str]:
     if layout.as_of is None or not layout.first <= layout.as_of <= layout.last:
         return []
     x = scale.x(layout.as_of)
-    return [
-        f'<line x1="{x}" y1="{top - 4}" x2="{x}" y2="{bottom}" stroke="{PALETTE["status"]}" '
-        'stroke-width="2" stroke-dasharray="4 3"/>'
-    ]
+    style = {"stroke": PALETTE["status"], "stroke_width": 2, "stroke_dasharray": "4 3"}
+    return [element("line", x1=x, y1=top - 4, x2=x, y2=bottom, **style)]
 
 
 def _legend(y: int) -> list[str]:
     out = []
     x = 6
     for kind, label in LEGEND:
-        out.append(f'<rect x="{x}" y="{y - 9}" width="12" height="10" fill="{PALETTE[kind]}"/>')
-        out.append(f'<text x="{x + 16}" y="{y}" fill="{PALETTE["text"]}">{text(label)}</text>')
+        out.append(element("rect", x=x, y=y - 9, width=12, height=10, fill=PALETTE[kind]))
+        out.append(element("text", text(label), x=x + 16, y=y, fill=PALETTE["text"]))
         x += 16 + 7 * len(label) + 18
     return out

@@ -73,7 +73,16 @@ class TableRow:
 
     def cells(self) -> tuple[str, ...]:
         """The cells in TABLE_HEADERS order."""
-        return (self.row.id, self.task, self.owner, self.start, self.finish, self.deadline, self.slack, self.status)
+        return (
+            self.row.id,
+            self.task,
+            self.owner,
+            self.start,
+            self.finish,
+            self.deadline,
+            self.slack,
+            self.status,
+        )
 
 
 @dataclass(frozen=True)
@@ -136,7 +145,9 @@ def build_view(analysis: Analysis, options: ExportOptions) -> ExportView:
     late = frozenset(f.task for f in analysis.findings if f.code in LATE_CODES)
     at_risk = frozenset(f.task for f in analysis.findings if f.code in AT_RISK_CODES) - late
     timebase = analysis.graph.timebase
-    table = [_table_row(timebase, row, late=row.id in late, at_risk=row.id in at_risk) for row in rows]
+    table = [
+        _table_row(timebase, row, late=row.id in late, at_risk=row.id in at_risk) for row in rows
+    ]
     title = _title_block(analysis, rows, late, at_risk, options)
     return ExportView(analysis, rows, late, at_risk, title, table)
 
@@ -198,7 +209,7 @@ def _title_block(
 
 
 def finish_verdict(timebase: TimeBase, rows: list[ScheduleRow], finish: int) -> str:
-    """The forecast finish against the plan's last deadline: on time, or late by how long."""
+    """The forecast finish against the plan's last deadline: on time for it, or after it."""
     dated = [row for row in rows if row.deadline is not None]
     if not dated:
         return "no deadline"

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 from rich.text import Text
 
-from cutover.rows import ScheduleRow, deadline_iso, schedule_rows
+from cutover.rows import CSV_COLUMNS, ScheduleRow, csv_record, schedule_rows
 from cutover.wording import deadline_text, status_line, when, work_amount
 
 if TYPE_CHECKING:
@@ -93,49 +93,11 @@ def _row_style(row: ScheduleRow) -> str:
     return "red" if row.critical else ""
 
 
-CSV_COLUMNS = (
-    "id", "name", "parent", "summary", "milestone", "start", "finish", "late_start",
-    "late_finish", "total_slack_minutes", "free_slack_minutes", "deadline_slack_minutes",
-    "critical", "deadline", "status", "progress", "owner", "deliverable", "approver",
-    "calendar", "duration_minutes", "line",
-)  # fmt: skip
-
-
 def schedule_csv(schedule: Schedule) -> str:
     """The schedule as CSV (UTF-8, one row per task, ISO dates with offsets)."""
     timebase = schedule.graph.timebase
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for row in schedule_rows(schedule):
-        writer.writerow(
-            [
-                row.id,
-                row.name,
-                row.parent or "",
-                _flag(row.summary),
-                _flag(row.milestone),
-                timebase.iso(row.start),
-                timebase.iso(row.finish),
-                timebase.iso(row.late_start),
-                timebase.iso(row.late_finish),
-                row.total_slack,
-                row.free_slack,
-                "" if row.deadline_slack is None else row.deadline_slack,
-                _flag(row.critical),
-                deadline_iso(timebase, row) or "",
-                row.status,
-                "" if row.progress is None else f"{round(row.progress * 100)}%",
-                row.owner or "",
-                row.deliverable or "",
-                row.approver or "",
-                row.calendar,
-                row.duration,
-                row.line,
-            ]
-        )
+    writer.writerows(csv_record(timebase, row) for row in schedule_rows(schedule))
     return out.getvalue()
-
-
-def _flag(value: bool) -> str:
-    return "true" if value else "false"

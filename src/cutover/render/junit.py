@@ -1,8 +1,8 @@
-"""Findings for CI: JUnit XML (GitLab, Jenkins, GitHub test reports) and GitHub annotations.
+"""Findings as JUnit XML, the test report GitLab, Jenkins and GitHub actions all read.
 
-Conventions (see FIELD_NOTES, "CI gating"): GitLab ignores a failure's ``message``
-attribute, so the readable text is in the element body too; GitHub shows the first 10
-error annotations of a step, so they come worst first.
+One testsuite per plan, one testcase per task that has a deadline or a finding; error
+findings are failures, warnings go to system-out. GitLab ignores a failure's ``message``
+attribute, so the readable text is in the element body too (FIELD_NOTES, "CI gating").
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from cutover.checks import Finding
-    from cutover.errors import SourceLocation
     from cutover.pipeline import PlanCheck
 
 
@@ -78,38 +77,3 @@ def _case(file: str, task_id: str, name: str, findings: list[Finding]) -> ET.Ele
         out = ET.SubElement(case, "system-out")
         out.text = "\n".join(f"{f.location}: warning {f.code}: {f.message}" for f in warnings)
     return case
-
-
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def _command(level: str, where: SourceLocation, title: str, message: str) -> str:
-    """``::error file=…,line=…,col=…,title=…::message`` with the toolkit's escaping."""
-    properties = (
-        f"file={_escape_property(where.file)},line={where.line},col={where.column},"
-        f"title={_escape_property(title)}"
-    )
-    return f"::{level} {properties}::{_escape_data(message)}"
-
-
-def github_annotations(results: Sequence[PlanCheck]) -> str:
-    """Workflow commands that put each finding on its line of the plan file, worst first."""
-    lines: list[tuple[int, str]] = []
-    for result in results:
-        if result.analysis is None:
-            for diagnostic in result.diagnostics:
-                title = f"invalid plan: {diagnostic.code}"
-                lines.append((0, _command("error", diagnostic.location, title, diagnostic.message)))
-            continue
-        for finding in result.analysis.findings:
-            where = finding.location
-            rank = 1 if finding.is_error else 2
-            title = f"{finding.code}: {finding.task}"
-            lines.append((rank, _command(finding.level, where, title, finding.message)))
-    lines.sort(key=lambda item: item[0])
-    return "\n".join(line for _, line in lines)

@@ -1,0 +1,124 @@
+"""Milestones and deadlines as an iCalendar file (RFC 5545) for the planners' calendars.
+
+One event per milestone (at its forecast date) and one per deadline, each with a reminder
+the day before (at 09:00 for an all-day deadline, not at midnight). UIDs are derived from
+the plan's name, the task id and the kind of event, so importing a newer export updates
+the events instead of adding copies. Times carry the plan's time zone, with its
+VTIMEZONE; a deadline that is a date alone is an all-day event.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from cutover import __version__
+from cutover.wording import deadline_text, when
+
+if TYPE_CHECKING:
+    from icalendar import Event
+
+    from cutover.export.view import ExportOptions, ExportView, TableRow
+
+PRODID = f"-//cutover//cutover {__version__}//EN"
+#: Reminders the day before: at the same time, or at 09:00 for an all-day deadline.
+REMINDER = timedelta(days=-1)
+ALL_DAY_REMINDER = timedelta(hours=-15)
+#: Namespace of the events' UIDs; never change it, or every calendar gets duplicates.
+UID_NAMESPACE = uuid.UUID("6f1d3a52-6a0b-5b8e-9d0e-2c6b5b0c7e11")
+
+
+def event_uid(plan: str, task_id: str, kind: str) -> str:
+    """The stable UID of one event: the same plan, task and kind give the same UID."""
+    name = f"{plan}\n{task_id}\n{kind}"
+    return f"{uuid.uuid5(UID_NAMESPACE, name)}@cutover"
+
+
+def export_ics(view: ExportView, options: ExportOptions, /) -> bytes:
+    """A VCALENDAR with the plan's milestone and deadline events."""
+    from icalendar import Calendar  # noqa: PLC0415 - imported by the one exporter that needs it
+
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", view.title.plan)
+    calendar.add("x-wr-timezone", view.timebase.name)
+    stamp = _utc(view, options.generated_at)
+    for item in view.table:
+        if item.row.milestone:
+            calendar.add_component(_milestone(view, item, stamp))
+        if item.row.deadline is not None:
+            calendar.add_component(_deadline(view, item, stamp))
+    calendar.add_missing_timezones()
+    return bytes(calendar.to_ical())
+
+
+def _utc(view: ExportView, moment: datetime) -> datetime:
+    """DTSTAMP is UTC; a naive ``generated_at`` is in the plan's time zone."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=view.timebase.zone)
+    return moment.astimezone(UTC)
+
+
+def _milestone(view: ExportView, item: TableRow, stamp: datetime) -> Event:
+    row = item.row
+    event = _event(view, item, "milestone", stamp, f"Milestone: {row.name}")
+    event.add("dtstart", view.timebase.aware(row.start))  # no DTEND: an instant (RFC 5545 §3.6.1)
+    return event
+
+
+def _deadline(view: ExportView, item: TableRow, stamp: datetime) -> Event:
+    row = item.row
+    assert row.deadline is not None
+    event = _event(view, item, "deadline", stamp, f"Deadline: {row.name}")
+    if row.deadline_is_date:
+        day = view.timebase.day_of(row.deadline - 1)
+        event.add("dtstart", day)
+        event.add("dtend", day + timedelta(days=1))
+    else:
+        event.add("dtstart", view.timebase.aware(row.deadline))
+    return event
+
+
+def _event(view: ExportView, item: TableRow, kind: str, stamp: datetime, summary: str) -> Event:
+    from icalendar import Alarm, Event  # noqa: PLC0415
+
+    row = item.row
+    event = Event()
+    event.add("uid", event_uid(view.title.plan, row.id, kind))
+    event.add("dtstamp", stamp)
+    event.add("summary", summary)
+    event.add("description", _description(view, item))
+    event.add("transp", "TRANSPARENT")
+    if row.status == "cancelled":
+        event.add("status", "CANCELLED")
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", f"Tomorrow: {summary}")
+    alarm.add(
+        "trigger", ALL_DAY_REMINDER if row.deadline_is_date and kind == "deadline" else REMINDER
+    )
+    event.add_component(alarm)
+    return event
+
+
+def _description(view: ExportView, item: TableRow) -> str:
+    row, timebase = item.row, view.timebase
+    lines = [f"{view.title.plan}", f"Task {row.id}: {row.name}"]
+    if row.owner:
+        lines.append(f"Owner: {row.owner}")
+    if row.approver:
+        lines.append(f"Approver: {row.approver}")
+    if row.deliverable:
+        lines.append(f"Deliverable: {row.deliverable}")
+    lines.append(f"Forecast finish: {when(timebase, row.finish)}")
+    if row.deadline is not None:
+        lines.append(
+            f"Deadline: {deadline_text(timebase, row.deadline, end_of_day=row.deadline_is_date)}"
+        )
+    lines.append(f"Status: {item.status}")
+    lines.append(f"Schedule: {view.title.status}, exported {view.title.generated}")
+    return "\n".join(lines)

@@ -1,0 +1,170 @@
+"""The schedule as Mermaid ``gantt`` text, which GitHub renders in Markdown.
+
+Design: every task carries its computed end, and its computed start too unless a
+finish-to-start link explains it. Mermaid's own scheduling (``after x, 3d`` with
+``excludes weekends``) cannot express working hours, make-up Saturdays or the status date
+(FIELD_NOTES §4), so durations are never handed to it. A task is written ``after a b``
+only when those predecessors end exactly when it starts, where Mermaid places it as
+cutover does: the links show and the picture still matches the CPM result. Otherwise it
+gets an explicit start. Summaries become sections; done tasks are ``done``, started ones
+``active``, zero-slack ones ``crit``; cancelled tasks are left out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cutover.export.view import ExportOptions, ExportView
+    from cutover.rows import ScheduleRow
+    from cutover.timebase import TimeBase
+
+DATE_FORMAT = "YYYY-MM-DD HH:mm"
+TOP_SECTION = "Tasks"
+#: (longest span in minutes, tick interval, label format), the first that fits.
+_AXES = (
+    (3 * 1440, "6hour", "%a %d %H:%M"),
+    (31 * 1440, "1day", "%d %b"),
+    (183 * 1440, "1week", "%d %b"),
+)
+#: Words Mermaid reads as tags (or ``after``/``until``) in the task data, never as an id.
+_RESERVED = frozenset({"active", "done", "crit", "milestone", "after", "until", "vert"})
+_ID_CHARACTERS = re.compile(r"[^A-Za-z0-9_-]")
+# Mermaid splits a task line at ':', reads '#...;' as an entity and ';' as a statement end,
+# and skips lines that start with '%' (FIELD_NOTES §4: "Task: with colon" silently
+# re-parses). Its entity codes keep the text exact: "13#58;00" shows as "13:00".
+_ENTITIES = str.maketrans({"#": "#35;", ":": "#58;", ";": "#59;", "%": "#37;"})
+#: Words that start a statement, not a task, at the beginning of a line.
+_KEYWORDS = (
+    "accdescr", "acctitle", "axisformat", "click", "dateformat", "displaymode", "excludes", "gantt",
+    "inclusiveenddates", "includes", "section", "tickinterval", "title", "todaymarker", "topaxis",
+    "weekday", "weekend",
+)  # fmt: skip
+
+
+def export_mermaid(view: ExportView, options: ExportOptions, /) -> bytes:  # noqa: ARG001 - the Exporter signature
+    """The chart as a ``.mmd`` file (no Markdown fence)."""
+    return mermaid_gantt(view).encode()
+
+
+def mermaid_gantt(view: ExportView) -> str:
+    """``gantt`` text: title, date format, one section per summary, one line per task."""
+    timebase = view.timebase
+    drawn = [row for row in view.rows if not row.summary and row.status != "cancelled"]
+    ids = mermaid_ids(drawn)
+    interval, label = _axis(drawn)
+    by_node = {row.node: row for row in drawn}
+    lines = [
+        "gantt",
+        f"    title {mermaid_text(view.title.plan)} ({mermaid_text(view.title.status)})",
+        f"    dateFormat {DATE_FORMAT}",
+        f"    tickInterval {interval}",
+        f"    axisFormat {label}",
+        "    todayMarker off",
+    ]
+    section, seen = None, Counter[str]()
+    for row in drawn:
+        wanted = _section(view, row)
+        if wanted != section:
+            section = wanted
+            seen[wanted] += 1
+            # Mermaid merges sections of the same name, moving tasks away from their place.
+            suffix = f" ({seen[wanted]})" if seen[wanted] > 1 else ""
+            lines.append(f"    section {mermaid_text(section)}{suffix}")
+        lines.append(f"    {_task_line(view, row, ids, by_node, timebase)}")
+    return "\n".join(lines) + "\n"
+
+
+def _task_line(
+    view: ExportView,
+    row: ScheduleRow,
+    ids: dict[int, str],
+    by_node: dict[int, ScheduleRow],
+    timebase: TimeBase,
+) -> str:
+    tags = []
+    if row.milestone or row.finish == row.start:
+        tags.append("milestone")
+    if row.status == "done":
+        tags.append("done")
+    elif row.status == "in_progress":
+        tags.append("active")
+    if row.critical:
+        tags.append("crit")
+    after = _after(view, row, ids, by_node)
+    start = f"after {' '.join(after)}" if after else _stamp(timebase, row.start)
+    end = "0d" if "milestone" in tags else _stamp(timebase, row.finish)
+    return f"{task_name(row.name)} :{', '.join([*tags, ids[row.node], start, end])}"
+
+
+def _after(
+    view: ExportView, row: ScheduleRow, ids: dict[int, str], by_node: dict[int, ScheduleRow]
+) -> list[str]:
+    """Finish-to-start predecessors, when the latest of them ends exactly at this start."""
+    graph = view.graph
+    preds = [
+        by_node[leaf]
+        for edge in graph.preds[row.node]
+        if edge.type == "FS" and edge.lag == 0
+        for leaf in graph.leaves(edge.pred)  # a link from a summary waits for all its tasks
+        if leaf in by_node and by_node[leaf].finish <= row.start
+    ]
+    if not preds or max(pred.finish for pred in preds) != row.start:
+        return []
+    return list(dict.fromkeys(ids[pred.node] for pred in preds))
+
+
+def _section(view: ExportView, row: ScheduleRow) -> str:
+    """The names of the summaries above a task, outermost first."""
+    names = []
+    parent = row.parent
+    while parent is not None:
+        above = view.rows[view.graph.index[parent]]
+        names.append(above.name)
+        parent = above.parent
+    return " / ".join(reversed(names)) or TOP_SECTION
+
+
+def _stamp(timebase: TimeBase, minute: int) -> str:
+    return f"{timebase.naive(minute):%Y-%m-%d %H:%M}"
+
+
+def _axis(rows: list[ScheduleRow]) -> tuple[str, str]:
+    """Mermaid's tick interval and axis label format for the plan's span (one label a tick)."""
+    span = max(row.finish for row in rows) - min(row.start for row in rows) if rows else 0
+    for longest, interval, label in _AXES:
+        if span <= longest:
+            return interval, label
+    return "1month", "%b %Y"
+
+
+def mermaid_ids(rows: list[ScheduleRow]) -> dict[int, str]:
+    """A Mermaid-safe, unique id per task: the task's own id where Mermaid can read it."""
+    out: dict[int, str] = {}
+    used: set[str] = set()
+    for row in rows:
+        base = _ID_CHARACTERS.sub("_", row.id)
+        if base.lower() in _RESERVED or not base[:1].isalpha():
+            base = f"t_{base}"
+        candidate, number = base, 2
+        while candidate in used:
+            candidate, number = f"{base}_{number}", number + 1
+        used.add(candidate)
+        out[row.node] = candidate
+    return out
+
+
+def mermaid_text(value: str) -> str:
+    """Plan text that Mermaid shows exactly as written, on one line."""
+    cleaned = " ".join(value.split()).translate(_ENTITIES)
+    return cleaned or "-"
+
+
+def task_name(value: str) -> str:
+    """A task's name to start its line; a leading keyword gets its first letter as an entity."""
+    cleaned = mermaid_text(value)
+    if cleaned.lower().startswith(_KEYWORDS):  # an entity shows the same letter
+        cleaned = f"#{ord(cleaned[0])};{cleaned[1:]}"
+    return cleaned

@@ -1,0 +1,181 @@
+"""CSV, Mermaid, Markdown and SVG exports: golden files, escaping and Mermaid's syntax.
+
+Regenerate the golden files after an intended change with
+``pytest tests/test_export_text.py --update-goldens`` (or ``UPDATE_GOLDENS=1``) and review
+the diff.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cutover.export import ExportOptions, export
+from cutover.export.to_markdown import md_text
+from cutover.export.to_mermaid import mermaid_text
+from cutover.pipeline import Analysis, analyse
+from cutover.render.tables import schedule_csv
+
+GOLDEN = Path(__file__).parent / "golden" / "export"
+OPTIONS = ExportOptions(generated_at=datetime(2025, 6, 26, 10, 0, tzinfo=UTC))
+#: Each golden plan with its status date.
+PLANS = {
+    "tuyenquang": datetime(2025, 6, 26, 9, 0),
+    "edge-cases": datetime(2025, 6, 18, 9, 0),
+}
+SUFFIX = {"csv": "csv", "mermaid": "mmd", "md": "md"}
+
+
+def _analysis(plan: str) -> Analysis:
+    return analyse(GOLDEN / f"{plan}.yaml", now=None, as_of=PLANS[plan])
+
+
+@pytest.fixture(scope="module")
+def flagship() -> Analysis:
+    return _analysis("tuyenquang")
+
+
+@pytest.fixture(scope="module")
+def edge() -> Analysis:
+    return _analysis("edge-cases")
+
+
+@pytest.mark.parametrize("plan", sorted(PLANS))
+@pytest.mark.parametrize("fmt", sorted(SUFFIX))
+def test_golden(plan: str, fmt: str, update_goldens: bool) -> None:
+    path = GOLDEN / f"{plan}.{SUFFIX[fmt]}"
+    actual = export(_analysis(plan), fmt, OPTIONS)
+    if update_goldens:
+        path.write_bytes(actual)
+    assert path.exists(), f"no golden file {path}: run pytest --update-goldens and review it"
+    assert actual.decode() == path.read_bytes().decode(), (
+        f"{path} differs; rerun with --update-goldens"
+    )
+
+
+# -- CSV -----------------------------------------------------------------------------------
+
+
+def test_csv_is_the_same_as_schedule_format_csv(flagship: Analysis) -> None:
+    assert export(flagship, "csv", OPTIONS).decode() == schedule_csv(flagship.schedule)
+
+
+def test_csv_has_no_bom_unless_asked_for_excel(flagship: Analysis) -> None:
+    plain = export(flagship, "csv", OPTIONS)
+    excel = export(
+        flagship, "csv", ExportOptions(generated_at=OPTIONS.generated_at, excel_bom=True)
+    )
+    assert plain.startswith(b"id,name,")
+    assert excel == b"\xef\xbb\xbf" + plain
+    rows = list(csv.DictReader(io.StringIO(excel.decode("utf-8-sig"))))
+    assert rows[1]["name"] == "Ủy ban nhân dân tỉnh issues the provincial cutover plan"
+
+
+def test_csv_quotes_commas_and_quotes(edge: Analysis) -> None:
+    rows = list(csv.DictReader(io.StringIO(export(edge, "csv", OPTIONS).decode())))
+    by_id = {row["id"]: row for row in rows}
+    assert by_id["design"]["owner"] == "A | B <team> & co"
+    assert by_id["2nd.review"]["name"] == "<script>alert(1)</script>"
+
+
+# -- Mermaid -------------------------------------------------------------------------------
+
+
+def _task_lines(text: str) -> dict[str, str]:
+    """Task id -> the data after the colon, for each task line."""
+    out = {}
+    for line in text.splitlines()[1:]:
+        if " :" in line:
+            data = line.split(" :", 1)[1].split(", ")
+            ids = [
+                item
+                for item in data
+                if re.fullmatch(r"[A-Za-z][\w-]*", item)
+                and item not in {"done", "crit", "active", "milestone"}
+            ]
+            out[ids[0]] = ", ".join(data)
+    return out
+
+
+def test_mermaid_marks_done_active_critical_and_milestones(flagship: Analysis) -> None:
+    lines = _task_lines(export(flagship, "mermaid", OPTIONS).decode())
+    assert lines["province-plan"] == "done, province-plan, 2025-06-17 07:00, 2025-06-18 17:00"
+    assert lines["accounts"].startswith("active, crit, accounts, ")
+    assert lines["new-model"] == "milestone, crit, new-model, 2025-07-01 00:00, 0d"
+    assert lines["plan-issued"] == "milestone, done, plan-issued, after commune-plans, 0d"
+
+
+def test_mermaid_uses_after_only_where_the_link_sets_the_start(flagship: Analysis) -> None:
+    lines = _task_lines(export(flagship, "mermaid", OPTIONS).decode())
+    # meet-test starts when meet-endpoints ends: the link is shown, the date is the same.
+    assert lines["meet-test"] == "meet-test, after meet-endpoints, 2025-06-27 14:00"
+    # lgsp-migrate waits for not_before and an SS link: Mermaid gets its computed start.
+    assert lines["lgsp-migrate"] == "lgsp-migrate, 2025-06-28 02:00, 2025-06-28 18:00"
+
+
+def test_mermaid_ids_and_names_survive_mermaids_syntax(edge: Analysis) -> None:
+    text = export(edge, "mermaid", OPTIONS).decode()
+    assert "    Design#58; phase #35;1#59; draft :done, design, " in text
+    assert ":active, crit, t_done, 2025-06-17 08:00, " in text  # 'done' is a tag, not an id
+    assert ":t_2nd_review, " in text  # Mermaid ids cannot start with a digit or hold a dot
+    assert "A cancelled task" not in text
+    assert "    section Phase / Nested\n" in text
+    assert "    #37;#37; not a comment :" in text  # a line starting with % is a comment
+    assert "    #83;ection review#58; go/no-go :milestone, " in text  # not a new section
+    for line in filter(lambda line: " :" in line, text.splitlines()):
+        name, _, _ = line.partition(" :")
+        assert ":" not in name
+        assert ";" not in re.sub(r"#\d+;", "", name)
+
+
+@given(st.text())
+def test_mermaid_text_is_one_line_without_separators(value: str) -> None:
+    cleaned = mermaid_text(value)
+    assert cleaned
+    assert not set(re.sub(r"#\d+;", "", cleaned)) & set(":#;%\n\r")
+    assert len(cleaned.splitlines()) == 1
+
+
+# -- Markdown ------------------------------------------------------------------------------
+
+
+def test_markdown_table_escapes_markup_and_pipes(edge: Analysis) -> None:
+    text = export(edge, "md", OPTIONS).decode()
+    assert "\\<script\\>alert(1)\\</script\\>" in text
+    assert "<script>" not in text.split("```")[2]  # outside the Mermaid block
+    assert "A \\| B \\<team\\> \\& co" in text
+    table = [line for line in text.splitlines() if line.startswith("| `")]
+    assert all(len(re.findall(r"(?<!\\)\|", line)) == 9 for line in table)
+
+
+@given(st.text())
+def test_md_text_stays_in_its_cell(value: str) -> None:
+    cleaned = md_text(value)
+    assert "\n" not in cleaned
+    assert not re.search(r"(?<!\\)[|<>`]", cleaned.replace("\\\\", ""))
+
+
+# -- SVG -----------------------------------------------------------------------------------
+
+
+def test_svg_is_well_formed_and_escaped(edge: Analysis) -> None:
+    data = export(edge, "svg", OPTIONS)
+    root = ET.fromstring(data)  # noqa: S314 - our own output
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    texts = ["".join(node.itertext()) for node in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert "<script>alert(1)</script>" in texts
+    assert b"<script" not in data
+
+
+def test_svg_of_the_flagship_holds_vietnamese(flagship: Analysis) -> None:
+    data = export(flagship, "svg", OPTIONS).decode()
+    assert "Ủy ban nhân dân tỉnh issues the provincial cutover plan" in data
+    assert 'stroke-dasharray="4 3"' in data  # the status date
