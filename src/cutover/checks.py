@@ -171,11 +171,15 @@ def _open_deadline(context: _Context, node: int, minute: int, written: str) -> F
     if margin >= context.risk_threshold.in_minutes(*_day_minutes(context, node)):
         return None
     day, _ = _day_minutes(context, node)
+    room = (
+        f"only {work_amount(margin, day)} of working time before its deadline"
+        if margin
+        else "with no working time to spare before its deadline"
+    )
     return _finding(
         context, node, code="at-risk", level=WARNING,
-        message=f"forecast to finish {when(timebase, finish)}, only {work_amount(margin, day)} "
-        f"of working time before its deadline ({written}); the risk threshold is "
-        f"{context.risk_threshold.text}",
+        message=f"forecast to finish {when(timebase, finish)}, {room} ({written}); the risk "
+        f"threshold is {context.risk_threshold.text}",
         minutes=margin,
     )  # fmt: skip
 

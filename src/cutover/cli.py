@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 
     from cutover.durations import Duration
     from cutover.errors import CutoverError
-    from cutover.pipeline import Analysis
+    from cutover.pipeline import Analysis, PlanCheck
+    from cutover.render.outputs import Output
 
 
 class ExitCode(IntEnum):
@@ -39,13 +40,12 @@ class ExitCode(IntEnum):
     INTERRUPTED = 130
 
 
-class CheckFormat(StrEnum):
-    """Output formats of ``check``."""
+class FailPolicy(StrEnum):
+    """``--fail-on``: which findings make ``check`` exit 1."""
 
-    text = "text"
-    json = "json"
-    junit = "junit"
-    github = "github"
+    error = "error"
+    warning = "warning"
+    invalid = "invalid"
 
 
 class ScheduleFormat(StrEnum):
@@ -153,52 +153,140 @@ def _console(*, stderr: bool = False, width: int | None = None) -> Console:
 # -- commands --------------------------------------------------------------------------------
 
 
+Formats = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Report format, to stdout or to a file with FMT:FILE; repeat for several: "
+        "text, json, junit, github, markdown, codequality.",
+        show_default=False,
+    ),
+]
+FailOn = Annotated[
+    FailPolicy,
+    typer.Option(
+        "--fail-on",
+        envvar="CUTOVER_FAIL_ON",
+        help="Exit 1 on error findings, on any finding (warning), or only exit 2 for an "
+        "invalid plan (invalid).",
+    ),
+]
+MaxFindings = Annotated[
+    int,
+    typer.Option(
+        "--max-findings", help="Text format: at most this many findings per plan (0: all)."
+    ),
+]
+SkipNonPlans = Annotated[
+    bool,
+    typer.Option(
+        "--skip-non-plans",
+        help="In folders, skip YAML files without the top-level keys plan and tasks.",
+    ),
+]
+
+
 @app.command()
 def check(
-    plans: Annotated[list[Path], typer.Argument(help="Plan files to check.", show_default=False)],
+    plans: Annotated[
+        list[Path], typer.Argument(help="Plan files or folders of them.", show_default=False)
+    ],
     as_of: AsOf = None,
-    output_format: Annotated[
-        CheckFormat, typer.Option("--format", "-f", help="Report format.")
-    ] = CheckFormat.text,
+    output_format: Formats = None,
     risk_threshold: RiskThreshold = "1d",
-    max_findings: Annotated[
-        int,
-        typer.Option(
-            "--max-findings", help="Text format: at most this many findings per plan (0: all)."
-        ),
-    ] = 50,
+    fail_on: FailOn = FailPolicy.error,
+    lint: Annotated[
+        bool, typer.Option("--lint", help="Also report the six-clarities lint (see lint).")
+    ] = False,
+    max_findings: MaxFindings = 50,
+    skip_non_plans: SkipNonPlans = False,
 ) -> None:
     """Schedule each plan and report late, at-risk and missed deadlines.
 
     Exit status: 0 no error finding, 1 at least one error finding, 2 a plan is invalid.
 
-    Example: [bold]cutover check plans/tuyenquang.yaml --as-of 2025-06-26T09:00[/bold]
+    Example: [bold]cutover check plans/ --as-of 2025-06-26T09:00 -f text -f junit:report.xml[/bold]
     """
     from cutover.pipeline import check_plan  # noqa: PLC0415
-    from cutover.render import report  # noqa: PLC0415
 
-    status_date = _parse_as_of(as_of)
-    threshold = _parse_duration(risk_threshold)
-    now = _now()
-    results = [
-        check_plan(path, now=now, as_of=status_date, risk_threshold=threshold) for path in plans
-    ]
-    if output_format is CheckFormat.json:
-        typer.echo(report.report_json(results))
-    elif output_format is CheckFormat.junit:
-        from cutover.render.junit import junit_xml  # noqa: PLC0415
+    with _boundary():
+        outputs = _outputs(output_format)
+        files = _plan_files(plans, skip_non_plans=skip_non_plans)
+        status_date = _parse_as_of(as_of)
+        threshold = _parse_duration(risk_threshold)
+        now = _now()
+        results = [
+            check_plan(path, now=now, as_of=status_date, risk_threshold=threshold, lint=lint)
+            for path in files
+        ]
+    _finish(results, outputs, fail_on, max_findings)
 
-        typer.echo(junit_xml(results))
-    elif output_format is CheckFormat.github:
-        from cutover.render.annotations import github_annotations  # noqa: PLC0415
 
-        typer.echo(github_annotations(results))
-    else:
-        report.print_text(results, _console(), limit=max_findings)
-    if any(result.invalid for result in results):
+@app.command(name="lint")
+def lint_command(
+    plans: Annotated[
+        list[Path], typer.Argument(help="Plan files or folders of them.", show_default=False)
+    ],
+    output_format: Formats = None,
+    fail_on: FailOn = FailPolicy.error,
+    max_findings: MaxFindings = 50,
+    skip_non_plans: SkipNonPlans = False,
+) -> None:
+    """Six clarities: warn about every task without an owner, deliverable, approver or deadline.
+
+    The steering committee's rule: a clear person, task, time, responsibility, result and
+    authority for every task. A plan's [bold]require: [owner, ...][/bold] makes those errors.
+    Codes: missing-owner, missing-deliverable, missing-approver, missing-deadline.
+
+    Example: [bold]cutover lint plans/[/bold]
+    """
+    from cutover.pipeline import lint_plan  # noqa: PLC0415
+
+    with _boundary():
+        outputs = _outputs(output_format)
+        results = [lint_plan(path) for path in _plan_files(plans, skip_non_plans=skip_non_plans)]
+    _finish(results, outputs, fail_on, max_findings)
+
+
+def _outputs(values: list[str] | None) -> list[Output]:
+    from cutover.render.outputs import parse_outputs  # noqa: PLC0415
+
+    return parse_outputs(values or [])
+
+
+def _plan_files(paths: list[Path], *, skip_non_plans: bool) -> list[Path]:
+    from cutover.planfiles import plan_files  # noqa: PLC0415
+
+    return plan_files(paths, skip_non_plans=skip_non_plans)
+
+
+def _finish(
+    results: list[PlanCheck], outputs: list[Output], fail_on: FailPolicy, max_findings: int
+) -> None:
+    """Write the reports and exit with the status the gate policy gives."""
+    from cutover.pipeline import outcome  # noqa: PLC0415
+    from cutover.render.outputs import write_outputs  # noqa: PLC0415
+
+    with _boundary():
+        write_outputs(outputs, results, _console(), limit=max_findings, fail_on=fail_on.value)
+    verdict = outcome(results, fail_on.value)
+    if verdict == "invalid":
         raise typer.Exit(ExitCode.INVALID)
-    if not all(result.ok for result in results):
+    if verdict == "fail":
         raise typer.Exit(ExitCode.FINDINGS)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the plan format, for editors and CI validators.
+
+    Point yaml-language-server at it with a first line such as
+    [bold]# yaml-language-server: $schema=../schema/plan.schema.json[/bold]
+    """
+    from cutover.schema import schema_text  # noqa: PLC0415
+
+    typer.echo(schema_text(), nl=False)
 
 
 @contextmanager

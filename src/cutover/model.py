@@ -350,4 +350,7 @@ class Plan(_Strict):
     start: Timepoint = Field(description="no task starts before this")
     as_of: Timepoint | None = Field(None, description="status date; --as-of overrides it")
     calendars: dict[TaskId, CalendarSpec] = Field(default_factory=dict)
+    require: tuple[Requirement, ...] = Field(
+        (), description="six clarities: make a missing owner, deliverable, ... an error"
+    )
     tasks: tuple[Task, ...] = Field(min_length=1)

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from cutover.source import PlanSource
 
-_PLAN_KEYS = ("plan", "timezone", "start", "as_of", "calendars", "tasks")
+_PLAN_KEYS = ("plan", "timezone", "start", "as_of", "calendars", "require", "tasks")
 _TASK_KEYS = (
     "id", "name", "tasks", "duration", "milestone", "after", "not_before", "deadline",
     "calendar", "owner", "deliverable", "approver", "status", "actual_start", "actual_finish",

@@ -17,6 +17,7 @@ from cutover.schedule import Schedule, build_schedule
 from cutover.source import display_path
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from datetime import date, datetime
     from pathlib import Path
 
@@ -114,13 +115,69 @@ def check_plan(
     as_of: date | datetime | None = None,
     risk_threshold: Duration = DEFAULT_RISK_THRESHOLD,
     file: str | None = None,
+    lint: bool = False,
 ) -> PlanCheck:
-    """Analyse one plan for ``check``: an invalid plan is a result, not an exception."""
+    """Analyse one plan for ``check``: an invalid plan is a result, not an exception.
+
+    The six-clarities lint adds its warnings with ``lint``; what the plan ``require``s is
+    checked always, as errors.
+    """
     name = file or display_path(path)
     try:
         analysis = analyse(path, now=now, as_of=as_of, risk_threshold=risk_threshold, file=name)
+        add_lint(analysis, everything=lint)
     except PlanError as exc:
         return PlanCheck(name, None, tuple(exc.diagnostics))
     except CalendarRangeError as exc:
         return PlanCheck(name, None, (Diagnostic("out-of-range", str(exc), SourceLocation(name)),))
     return PlanCheck(name, analysis)
+
+
+def add_lint(analysis: Analysis, *, everything: bool) -> None:
+    """Add six-clarities findings: all of them, or only the ones the plan requires."""
+    from cutover.lint import lint_schedule  # noqa: PLC0415 - small, only checks need it
+
+    require = analysis.graph.plan.require
+    found = lint_schedule(analysis.schedule, require)
+    if not everything:
+        found = [finding for finding in found if finding.is_error]
+    if found:
+        order = analysis.graph.index
+        analysis.findings.extend(found)
+        analysis.findings.sort(
+            key=lambda f: (not f.is_error, -(f.minutes or 0) if f.is_error else 0, order[f.task])
+        )
+
+
+#: ``--fail-on``: which findings fail a check (an invalid plan always does).
+FAIL_ON = ("error", "warning", "invalid")
+
+
+def outcome(results: Sequence[PlanCheck], fail_on: str = "error") -> str:
+    """``invalid`` if a plan is invalid, else ``fail`` or ``ok`` under the gate policy."""
+    if any(result.invalid for result in results):
+        return "invalid"
+    findings = [finding for result in results for finding in result.findings]
+    if fail_on == "warning" and findings:
+        return "fail"
+    if fail_on == "error" and any(finding.is_error for finding in findings):
+        return "fail"
+    return "ok"
+
+
+def lint_plan(path: Path, *, file: str | None = None) -> PlanCheck:
+    """The six-clarities lint of one plan (scheduled as planned, to see its deadlines)."""
+    from cutover.lint import lint_schedule  # noqa: PLC0415
+
+    name = file or display_path(path)
+    try:
+        loaded = load_plan(path, file=name)
+        with gc_paused():
+            graph = build_graph(loaded)
+            schedule = build_schedule(graph, None)
+    except PlanError as exc:
+        return PlanCheck(name, None, tuple(exc.diagnostics))
+    except CalendarRangeError as exc:
+        return PlanCheck(name, None, (Diagnostic("out-of-range", str(exc), SourceLocation(name)),))
+    findings = lint_schedule(schedule, loaded.plan.require)
+    return PlanCheck(name, Analysis(loaded, graph, schedule, findings))

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
+from cutover.pipeline import outcome
 from cutover.wording import status_line, when
 
 if TYPE_CHECKING:
@@ -38,8 +39,8 @@ def counts(results: Sequence[PlanCheck]) -> tuple[int, int, int]:
     return errors, warnings, invalid
 
 
-def verdict(results: Sequence[PlanCheck]) -> str:
-    """The one-line summary that ends the text report."""
+def verdict(results: Sequence[PlanCheck], fail_on: str = "error") -> str:
+    """The one-line summary that ends the text report: OK, FAIL or INVALID, and counts."""
     errors, warnings, invalid = counts(results)
     plans = f"{len(results)} plan{'s' if len(results) != 1 else ''}"
     parts = [
@@ -48,11 +49,13 @@ def verdict(results: Sequence[PlanCheck]) -> str:
     ]
     if invalid:
         parts.append(f"{invalid} invalid plan{'s' if invalid != 1 else ''}")
-    word = "INVALID" if invalid else ("FAIL" if errors else "OK")
+    word = outcome(results, fail_on).upper()
     return f"{word}: {', '.join(parts)} in {plans}"
 
 
-def print_text(results: Sequence[PlanCheck], console: Console, *, limit: int = 0) -> None:
+def print_text(
+    results: Sequence[PlanCheck], console: Console, *, limit: int = 0, fail_on: str = "error"
+) -> None:
     """A report a person takes in at a glance: per plan, what is late, by how much, why, where.
 
     With ``limit`` only that many findings per plan are shown, the worst first.
@@ -60,7 +63,7 @@ def print_text(results: Sequence[PlanCheck], console: Console, *, limit: int = 0
     for result in results:
         _print_plan(result, console, limit)
         console.print()
-    line = verdict(results)
+    line = verdict(results, fail_on)
     style = "bold green" if line.startswith("OK") else "bold red"
     console.print(Text(("✓ " if line.startswith("OK") else "✗ ") + line, style=style))
 
@@ -79,15 +82,13 @@ def _print_plan(result: PlanCheck, console: Console, limit: int) -> None:
     console.print(Text.assemble((result.file, "bold"), "  ", graph.plan.plan))
     _indented(
         console,
-        f"{status_line(timebase, schedule.as_of)} ({timebase.name}) · "
-        f"forecast finish {when(timebase, schedule.finish)}",
+        f"{status_line(timebase, schedule.as_of)} · forecast finish "
+        f"{when(timebase, schedule.finish)} · {timebase.name}",
         2,
         style="dim",
     )
     if not analysis.findings:
-        console.print(
-            Text("  no findings: every deadline is met with room to spare", style="green")
-        )
+        console.print(Text("  no findings", style="green"))
     shown = analysis.findings if limit <= 0 else analysis.findings[:limit]
     for finding in shown:
         _print_finding(finding, console)
@@ -109,7 +110,7 @@ def _print_finding(finding: Finding, console: Console) -> None:
             "  ",
             (f"{mark} {finding.level:<7}", style),
             " ",
-            (f"{finding.code:<15}", style),
+            (f"{finding.code:<19}", style),
             " ",
             (finding.task, "bold"),
             "  ",
@@ -129,7 +130,7 @@ def _print_diagnostic(diagnostic: Diagnostic, console: Console) -> None:
         Text.assemble(
             "  ",
             ("✗ error  ", "bold red"),
-            (f"{diagnostic.code:<15}", "bold red"),
+            (f"{diagnostic.code:<19}", "bold red"),
             " ",
             (str(diagnostic.location), "dim"),
         )

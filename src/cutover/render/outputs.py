@@ -1,0 +1,129 @@
+"""Where ``check`` and ``lint`` reports go: ``--format FMT[:FILE]``, repeated.
+
+Each format goes to stdout or to its own file (written atomically); at most one goes to
+stdout. When ``$GITHUB_STEP_SUMMARY`` names a file, the Markdown summary is appended to it
+too, kept under GitHub's 1 MiB limit.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+
+from cutover.errors import UsageError
+from cutover.files import atomic_write
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
+
+    from cutover.pipeline import PlanCheck
+
+FORMATS = ("text", "json", "junit", "github", "markdown", "codequality")
+
+
+@dataclass(frozen=True)
+class Output:
+    """One requested report: a format and a file (None: standard output)."""
+
+    format: str
+    path: Path | None
+
+
+def parse_outputs(values: Sequence[str]) -> list[Output]:
+    """``["text", "junit:out.xml"]`` → outputs; a usage error for unknown formats."""
+    outputs: list[Output] = []
+    for value in values or ["text"]:
+        name, _, target = value.partition(":")
+        if name not in FORMATS:
+            raise UsageError(
+                f"unknown format '{name}' in --format {value}: use {', '.join(FORMATS)}"
+            )
+        outputs.append(Output(name, Path(target) if target else None))
+    # GitHub's workflow commands may share standard output with one report: the runner
+    # takes them out of the log and turns them into annotations.
+    if sum(output.path is None and output.format != "github" for output in outputs) > 1:
+        raise UsageError(
+            "only one --format (besides github) can go to standard output: give the others "
+            "a file (FMT:FILE)"
+        )
+    return outputs
+
+
+def render(fmt: str, results: Sequence[PlanCheck], *, limit: int, fail_on: str) -> str:
+    """A report as text (for ``text``, without colour, as written to a file)."""
+    renderers: Mapping[str, Callable[[Sequence[PlanCheck]], str]] = _renderers()
+    if fmt == "text":
+        from cutover.render.report import print_text  # noqa: PLC0415
+
+        buffer = io.StringIO()
+        print_text(
+            results,
+            Console(file=buffer, width=100, color_system=None),
+            limit=limit,
+            fail_on=fail_on,
+        )
+        return buffer.getvalue()
+    return renderers[fmt](results)
+
+
+def _renderers() -> dict[str, Callable[[Sequence[PlanCheck]], str]]:
+    from cutover.render.annotations import github_annotations  # noqa: PLC0415
+    from cutover.render.codequality import code_quality  # noqa: PLC0415
+    from cutover.render.junit import junit_xml  # noqa: PLC0415
+    from cutover.render.report import report_json  # noqa: PLC0415
+    from cutover.render.summary import markdown_summary  # noqa: PLC0415
+
+    return {
+        "json": report_json,
+        "junit": junit_xml,
+        "github": github_annotations,
+        "markdown": markdown_summary,
+        "codequality": code_quality,
+    }
+
+
+def write_outputs(
+    outputs: Sequence[Output],
+    results: Sequence[PlanCheck],
+    console: Console,
+    *,
+    limit: int,
+    fail_on: str,
+) -> None:
+    """Write every requested report; text to a terminal keeps its colours."""
+    for output in outputs:
+        if output.path is None and output.format == "text":
+            from cutover.render.report import print_text  # noqa: PLC0415
+
+            print_text(results, console, limit=limit, fail_on=fail_on)
+            continue
+        text = render(output.format, results, limit=limit, fail_on=fail_on)
+        if output.path is None:
+            console.file.write(text if text.endswith("\n") else text + "\n")
+        else:
+            atomic_write(output.path, text if text.endswith("\n") else text + "\n")
+    append_step_summary(results, os.environ)
+
+
+def append_step_summary(results: Sequence[PlanCheck], environ: Mapping[str, str]) -> None:
+    """Add the Markdown summary to ``$GITHUB_STEP_SUMMARY`` when the variable is set."""
+    target = environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    from cutover.render.summary import MAX_BYTES, markdown_summary  # noqa: PLC0415
+
+    path = Path(target)
+    try:
+        before = path.read_bytes()
+    except FileNotFoundError:
+        before = b""
+    except OSError as exc:
+        raise UsageError(f"cannot read $GITHUB_STEP_SUMMARY ({target}): {exc.strerror}") from None
+    room = max(MAX_BYTES - len(before), 0)
+    summary = markdown_summary(results, limit=room).encode()
+    atomic_write(path, before + (b"\n" if before and not before.endswith(b"\n") else b"") + summary)
