@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jsonschema
@@ -14,6 +13,8 @@ from cutover.schema import schema_text
 from tests.conftest import ROOT
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from tests.conftest import Cli
 
 COPIES = [ROOT / "schema" / "plan.schema.json", ROOT / "src" / "cutover" / "plan.schema.json"]
@@ -82,8 +83,13 @@ def test_the_schema_catches_what_the_loader_catches() -> None:
     validator = _validator()
     good = {"plan": "x", "start": "2025-06-16", "tasks": [{"id": "a", "duration": "1d"}]}
     assert not list(validator.iter_errors(good))
-    for bad_task in ({"id": "a", "duration": "1d", "deadlin": "2025-06-20"}, {"id": "a", "duration": 3},
-                     {"id": "a b", "duration": "1d"}, {"id": "a", "duration": "1d", "status": "finished"}):  # fmt: skip
+    bad_tasks = [
+        {"id": "a", "duration": "1d", "deadlin": "2025-06-20"},
+        {"id": "a", "duration": 3},
+        {"id": "a b", "duration": "1d"},
+        {"id": "a", "duration": "1d", "status": "finished"},
+    ]
+    for bad_task in bad_tasks:
         assert list(validator.iter_errors({**good, "tasks": [bad_task]})), bad_task
 
 
