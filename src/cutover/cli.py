@@ -277,6 +277,185 @@ def _finish(
         raise typer.Exit(ExitCode.FINDINGS)
 
 
+class DiffFormat(StrEnum):
+    """Output formats of ``diff``."""
+
+    text = "text"
+    json = "json"
+
+
+class StatusFormat(StrEnum):
+    """Output formats of ``status``."""
+
+    text = "text"
+    json = "json"
+    md = "md"
+
+
+class RollupFormat(StrEnum):
+    """Output formats of ``rollup``."""
+
+    text = "text"
+    json = "json"
+    md = "md"
+    csv = "csv"
+
+
+@app.command()
+def status(
+    plans: Annotated[
+        list[Path], typer.Argument(help="Plan files or folders of them.", show_default=False)
+    ],
+    as_of: AsOf = None,
+    output_format: Annotated[
+        StatusFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = StatusFormat.text,
+) -> None:
+    """The committee's summary: tasks done, delayed, within their deadline, per system.
+
+    Also the forecast finish against the final deadline, and the task with the least
+    deadline slack with what drives it.
+
+    Example: [bold]cutover status plans/tuyenquang.yaml[/bold]
+    """
+    from cutover.portfolio import plan_status  # noqa: PLC0415
+    from cutover.render import status as views  # noqa: PLC0415
+
+    results = _check_all(plans, as_of)
+    statuses = [plan_status(result) for result in results if not result.invalid]
+    invalid = [result for result in results if result.invalid]
+    if output_format is StatusFormat.json:
+        typer.echo(views.status_json(statuses, invalid))
+    elif output_format is StatusFormat.md:
+        typer.echo(views.status_markdown(statuses, invalid), nl=False)
+    else:
+        views.print_status(statuses, invalid, _console())
+    if invalid:
+        raise typer.Exit(ExitCode.INVALID)
+
+
+@app.command()
+def rollup(
+    plans: Annotated[
+        list[Path], typer.Argument(help="Plan files or folders of them.", show_default=False)
+    ],
+    as_of: AsOf = None,
+    output_format: Annotated[
+        RollupFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = RollupFormat.text,
+    fail_on: FailOn = FailPolicy.error,
+) -> None:
+    """One row per plan, riskiest first, with the totals across all of them.
+
+    Exit status as check, so it can gate CI for the whole country.
+
+    Example: [bold]cutover rollup plans/ --as-of 2025-06-26T09:00[/bold]
+    """
+    from cutover.pipeline import outcome  # noqa: PLC0415
+    from cutover.portfolio import rollup as roll  # noqa: PLC0415
+    from cutover.render import status as views  # noqa: PLC0415
+
+    results = _check_all(plans, as_of)
+    statuses, totals = roll(results)
+    invalid = [result for result in results if result.invalid]
+    if output_format is RollupFormat.json:
+        typer.echo(views.rollup_json(statuses, totals, invalid))
+    elif output_format is RollupFormat.md:
+        typer.echo(views.rollup_markdown(statuses, totals, invalid), nl=False)
+    elif output_format is RollupFormat.csv:
+        sys.stdout.write(views.rollup_csv(statuses, totals, invalid))
+    else:
+        views.print_rollup(statuses, totals, invalid, _console())
+    verdict = outcome(results, fail_on.value)
+    if verdict != "ok":
+        raise typer.Exit(ExitCode.INVALID if verdict == "invalid" else ExitCode.FINDINGS)
+
+
+def _check_all(plans: list[Path], as_of: str | None) -> list[PlanCheck]:
+    from cutover.pipeline import check_plan  # noqa: PLC0415
+
+    with _boundary():
+        files = _plan_files(plans, skip_non_plans=False)
+        status_date = _parse_as_of(as_of)
+        now = _now()
+        return [check_plan(path, now=now, as_of=status_date) for path in files]
+
+
+@app.command()
+def new(
+    template: Annotated[
+        Path,
+        typer.Option("--template", "-t", help="The template plan to adapt.", show_default=False),
+    ],
+    name: Annotated[
+        str, typer.Option("--name", "-n", help="The new plan's name.", show_default=False)
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write to this file (default: stdout).", show_default=False
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+) -> None:
+    """Start a plan from a template: it extends the template and lists its tasks to adapt.
+
+    Example: [bold]cutover new -t plans/templates/national-2025.yaml -n "Hà Giang"
+    -o plans/hagiang.yaml[/bold]
+    """
+    from cutover.files import atomic_write  # noqa: PLC0415
+    from cutover.scaffold import new_plan_text  # noqa: PLC0415
+
+    with _boundary():
+        if output is not None and output.exists() and not force:
+            raise typer.BadParameter(
+                f"{output} exists: choose another file, or --force", param_hint="--output"
+            )
+        text = new_plan_text(template, name, output)
+        if output is None:
+            sys.stdout.write(text)
+            return
+        atomic_write(output, text)
+    sys.stderr.write(
+        f"wrote {output}: fill in the owners and the status, then cutover check {output}\n"
+    )
+
+
+@app.command()
+def diff(
+    old: Annotated[
+        str, typer.Argument(help="The old plan: a file or REV:PATH (git).", show_default=False)
+    ],
+    new: Annotated[
+        str, typer.Argument(help="The new plan: a file or REV:PATH (git).", show_default=False)
+    ],
+    as_of: AsOf = None,
+    output_format: Annotated[
+        DiffFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = DiffFormat.text,
+) -> None:
+    """Compare two versions of a plan after scheduling them: tasks, dates, slack, findings.
+
+    Each version is scheduled at --as-of, or else at its own as_of.
+
+    Example: [bold]cutover diff HEAD~1:plans/tuyenquang.yaml plans/tuyenquang.yaml[/bold]
+    """
+    from cutover.diffing import diff_plans  # noqa: PLC0415
+    from cutover.pipeline import analyse_loaded  # noqa: PLC0415
+    from cutover.render.diff_report import diff_json, print_diff  # noqa: PLC0415
+    from cutover.revisions import load_spec  # noqa: PLC0415
+
+    with _boundary():
+        status_date = _parse_as_of(as_of)
+        before = analyse_loaded(load_spec(old), now=None, as_of=status_date)
+        after = analyse_loaded(load_spec(new), now=None, as_of=status_date)
+        result = diff_plans(before, after)
+    if output_format is DiffFormat.json:
+        typer.echo(diff_json(result, old, new))
+    else:
+        print_diff(result, old, new, _console())
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the plan format, for editors and CI validators.

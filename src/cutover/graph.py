@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     from cutover.loader import LoadedPlan
     from cutover.model import Plan, Task
-    from cutover.source import PlanSource
+    from cutover.source import Locator
 
 LINK_TYPES = ("FS", "SS", "FF", "SF")
 #: Link types whose predecessor anchor is its finish / whose successor end is its start.
@@ -52,7 +52,7 @@ class TaskGraph:
     """Nodes (tasks in file order) with their calendars, durations, constraints and links."""
 
     plan: Plan
-    source: PlanSource
+    source: Locator
     timebase: TimeBase
     tasks: list[FlatTask]
     index: dict[str, int]
@@ -362,7 +362,7 @@ def _cycle_diagnostics(
     children: list[list[int]],
     preds: list[list[Edge]],
     order: list[int],
-    source: PlanSource,
+    source: Locator,
 ) -> list[Diagnostic]:
     """One diagnostic per cycle, naming every task on it with its line."""
     import networkx as nx  # noqa: PLC0415

@@ -15,19 +15,20 @@ from pydantic import ValidationError
 from cutover.errors import Diagnostic, DocPath, PlanError, SourceLocation
 from cutover.model import Plan
 from cutover.model_errors import translate
-from cutover.source import PlanSource, display_path, read_plan_text
+from cutover.source import Locator, PlanSource, display_path, read_plan_text
+from cutover.templates import RawPlan, merge_templates
 from cutover.validate import check_references
 from cutover.yamldoc import Mark, YamlDocument, parse_yaml
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
 
 class LoadedPlan(NamedTuple):
     """A valid plan and its source, to point findings at the lines of its tasks."""
 
     plan: Plan
-    source: PlanSource
+    source: Locator
 
 
 @contextmanager
@@ -42,30 +43,57 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load_plan(path: Path | str, *, file: str | None = None) -> LoadedPlan:
+def load_plan(
+    path: Path | str,
+    *,
+    file: str | None = None,
+    read_template: Callable[[Path], RawPlan] | None = None,
+) -> LoadedPlan:
     """Load, validate and cross-check a plan file; raise PlanError with every problem."""
     path = Path(path)
     name = file or display_path(path)
     text = read_plan_text(path, name)
-    return load_plan_text(text, name)
+    return load_plan_text(text, name, path=path, read_template=read_template)
 
 
-def load_plan_text(text: str, file: str) -> LoadedPlan:
-    """Load a plan from its text; ``file`` names it in messages."""
+def load_plan_text(
+    text: str,
+    file: str,
+    *,
+    path: Path | None = None,
+    read_template: Callable[[Path], RawPlan] | None = None,
+) -> LoadedPlan:
+    """Load a plan from its text; ``file`` names it in messages.
+
+    ``path`` is where the plan lives, to find the templates it ``extends`` (relative to
+    it); ``read_template`` reads one (by default from disk; ``diff`` reads git revisions).
+    """
     with gc_paused():
-        document = parse_yaml(text, file)
-        data = document.data
-        source = PlanSource(file, text, _task_marks(document))
-        _check_top_level(data, file)
-        assert isinstance(data, dict)
-        problems = check_references(data, source)
+        raw = parse_plan(text, file, path)
+        raw = merge_templates(raw, read_template or read_template_file)
+        problems = check_references(raw.data, raw.source)
         try:
-            plan = Plan.model_validate(data)
+            plan = Plan.model_validate(raw.data)
         except ValidationError as exc:
-            raise PlanError(translate(exc, source, data) + problems) from None
+            raise PlanError(translate(exc, raw.source, raw.data) + problems) from None
     if problems:
         raise PlanError(problems)
-    return LoadedPlan(plan, source)
+    return LoadedPlan(plan, raw.source)
+
+
+def parse_plan(text: str, file: str, path: Path | None = None) -> RawPlan:
+    """Parse a plan document (not yet validated) and index where its tasks are."""
+    document = parse_yaml(text, file)
+    data = document.data
+    _check_top_level(data, file)
+    assert isinstance(data, dict)
+    return RawPlan(data, PlanSource(file, text, _task_marks(document)), path)
+
+
+def read_template_file(path: Path) -> RawPlan:
+    """Read and parse a template from disk."""
+    name = display_path(path)
+    return parse_plan(read_plan_text(path, name), name, path)
 
 
 def _check_top_level(data: object, file: str) -> None:

@@ -353,4 +353,8 @@ class Plan(_Strict):
     require: tuple[Requirement, ...] = Field(
         (), description="six clarities: make a missing owner, deliverable, ... an error"
     )
+    extends: Text | None = Field(
+        None, description="a template plan this plan adapts (a path relative to this file)"
+    )
+    remove: tuple[TaskId, ...] = Field((), description="ids of the template's tasks to drop")
     tasks: tuple[Task, ...] = Field(min_length=1)

@@ -17,9 +17,11 @@ if TYPE_CHECKING:
     from pydantic import ValidationError
     from pydantic_core import ErrorDetails
 
-    from cutover.source import PlanSource
+    from cutover.source import Locator
 
-_PLAN_KEYS = ("plan", "timezone", "start", "as_of", "calendars", "require", "tasks")
+_PLAN_KEYS = (
+    "plan", "timezone", "start", "as_of", "calendars", "require", "extends", "remove", "tasks",
+)  # fmt: skip
 _TASK_KEYS = (
     "id", "name", "tasks", "duration", "milestone", "after", "not_before", "deadline",
     "calendar", "owner", "deliverable", "approver", "status", "actual_start", "actual_finish",
@@ -145,7 +147,7 @@ def _message(error: ErrorDetails, path: DocPath) -> str:
     return explain(error.get("input"), path, dict(error.get("ctx") or {}))
 
 
-def translate(exc: ValidationError, source: PlanSource, data: object) -> list[Diagnostic]:
+def translate(exc: ValidationError, source: Locator, data: object) -> list[Diagnostic]:
     """One located diagnostic per pydantic error, naming the place by task id."""
     errors = exc.errors(include_url=False)
     paths = [user_path(error["loc"]) for error in errors]

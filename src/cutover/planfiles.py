@@ -16,9 +16,11 @@ _PLAN_KEYS = (re.compile(r"^plan\s*:", re.MULTILINE), re.compile(r"^tasks\s*:", 
 def plan_files(paths: list[Path], *, skip_non_plans: bool = False) -> list[Path]:
     """Files as given; folders searched recursively for ``*.yaml`` and ``*.yml``, sorted.
 
-    With ``skip_non_plans``, YAML files in folders that lack the top-level keys ``plan``
-    and ``tasks`` are left out (other configuration kept next to plans); files named on
-    the command line are always checked.
+    A folder named ``templates`` holds templates that plans extend, not plans of their
+    own: it is left out of the search (name a template on the command line to check it).
+    Hidden folders are left out too. With ``skip_non_plans``, YAML files in folders that
+    lack the top-level keys ``plan`` and ``tasks`` (other configuration kept next to
+    plans) are left out; files named on the command line are always checked.
     """
     files: list[Path] = []
     for path in paths:
@@ -40,7 +42,9 @@ def plan_files(paths: list[Path], *, skip_non_plans: bool = False) -> list[Path]
 
 
 def _hidden(relative: Path) -> bool:
-    return any(part.startswith(".") for part in relative.parts)
+    return any(part.startswith(".") or part == "templates" for part in relative.parts[:-1]) or (
+        relative.name.startswith(".")
+    )
 
 
 def looks_like_plan(path: Path) -> bool:

@@ -23,6 +23,9 @@ def plan_schema() -> dict[str, Any]:
     schema: dict[str, Any] = {"$schema": DRAFT_07, "$id": SCHEMA_ID}
     schema.update(generated)
     schema["title"] = "cutover plan (format 1)"
+    # A plan that extends a template takes start and tasks from it.
+    schema["required"] = ["plan"]
+    schema["anyOf"] = [{"required": ["extends"]}, {"required": ["start", "tasks"]}]
     schema["definitions"] = definitions
     # Defaults as a plan writes them, not as the model stores them.
     for (model, key), default in _WRITTEN_DEFAULTS.items():

@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from cutover.errors import Diagnostic, DocPath, PlanError, SourceLocation
 from cutover.yamldoc import Mark, PathIndex, index_paths
@@ -86,3 +87,35 @@ class PlanSource:
                 self._index = index_paths(self.text, self.file)
             mark = self._index.locate(path, at_key=at_key)
         return SourceLocation(self.file, *mark)
+
+
+class Locator(Protocol):
+    """Anything that says where a path of a plan document was written."""
+
+    file: str
+
+    def locate(self, path: DocPath, *, at_key: bool = False) -> SourceLocation:
+        """The file, line and column of a path (of its key with ``at_key``)."""
+        ...
+
+
+#: Where a piece of a merged plan came from: the document it was written in, and its path there.
+Origin = tuple[Locator, DocPath]
+
+
+@dataclass
+class MergedSource:
+    """The source of a plan merged from templates: each piece points into its own file."""
+
+    file: str
+    origins: dict[DocPath, Origin]
+    fallback: Locator
+
+    def locate(self, path: DocPath, *, at_key: bool = False) -> SourceLocation:
+        """Resolve through the longest prefix of ``path`` whose origin is known."""
+        for end in range(len(path), -1, -1):
+            origin = self.origins.get(path[:end])
+            if origin is not None:
+                locator, written = origin
+                return locator.locate((*written, *path[end:]), at_key=at_key)
+        return self.fallback.locate(path, at_key=at_key)

@@ -18,7 +18,7 @@ from cutover.model_errors import did_you_mean
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from cutover.source import PlanSource
+    from cutover.source import Locator
 
 _LEAF_ONLY = (
     "duration", "milestone", "status", "actual_start", "actual_finish", "progress", "estimate",
@@ -27,7 +27,7 @@ _LEAF_ONLY = (
 
 
 class _Report:
-    def __init__(self, source: PlanSource) -> None:
+    def __init__(self, source: Locator) -> None:
         self.source = source
         self.diagnostics: list[Diagnostic] = []
 
@@ -51,7 +51,7 @@ def raw_tasks(data: dict[str, Any]) -> Iterator[tuple[DocPath, dict[str, Any]]]:
         pending.extend(reversed(children))
 
 
-def check_references(data: dict[str, Any], source: PlanSource) -> list[Diagnostic]:
+def check_references(data: dict[str, Any], source: Locator) -> list[Diagnostic]:
     """Cross-reference problems of a raw plan document, each located."""
     report = _Report(source)
     tasks = list(raw_tasks(data))

@@ -1,0 +1,108 @@
+"""``cutover diff`` as text for a reviewer and as JSON for tools."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+
+from cutover.render.report import finding_document
+from cutover.wording import when, work_amount
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from cutover.diffing import Moved, PlanDiff
+
+
+def _signed(minutes: int, day: int) -> str:
+    if minutes == 0:
+        return "0"
+    amount = work_amount(abs(minutes), day)
+    return f"{'+' if minutes > 0 else '-'}{amount}"
+
+
+def _moved_line(move: Moved, diff: PlanDiff) -> str:
+    timebase = diff.new.graph.timebase
+    parts = [
+        (
+            f"finish {_signed(move.finish_minutes, move.day_minutes)} "
+            f"(now {when(timebase, move.new_finish)})"
+        )
+    ]
+    if move.start_minutes != move.finish_minutes:
+        parts.append(f"start {_signed(move.start_minutes, move.day_minutes)}")
+    if move.total_slack_minutes:
+        parts.append(f"slack {_signed(move.total_slack_minutes, move.day_minutes)}")
+    if move.deadline_slack_minutes:
+        parts.append(f"deadline slack {_signed(move.deadline_slack_minutes, move.day_minutes)}")
+    return ", ".join(parts)
+
+
+def print_diff(diff: PlanDiff, old_name: str, new_name: str, console: Console) -> None:
+    """What changed, section by section; nothing printed for empty sections."""
+    console.print(Text.assemble(("--- ", "red"), old_name, "\n", ("+++ ", "green"), new_name))
+    if diff.empty:
+        console.print("no difference in the plan or its schedule")
+        return
+    timebase = diff.new.graph.timebase
+    day = diff.new.graph.calendars["default"].day_minutes
+    finish = when(timebase, diff.new.schedule.finish)
+    console.print(f"forecast finish: {_signed(diff.finish_minutes, day)} (now {finish})")
+    for task in diff.added:
+        console.print(Text(f"+ task {task}", style="green"))
+    for task in diff.removed:
+        console.print(Text(f"- task {task}", style="red"))
+    for change in diff.changed:
+        console.print(
+            f"~ {change.task}.{change.key}: {change.old or '(none)'} → {change.new or '(none)'}"
+        )
+    if diff.moved:
+        console.print(Text("moved:", style="bold"))
+        for move in diff.moved:
+            console.print(f"  {move.task}: {_moved_line(move, diff)}")
+    for finding in diff.appeared:
+        console.print(
+            Text(
+                f"new finding: {finding.level} {finding.code} {finding.task}: {finding.message}",
+                style="red" if finding.is_error else "yellow",
+            )
+        )
+    for finding in diff.resolved:
+        console.print(Text(f"gone: {finding.level} {finding.code} {finding.task}", style="green"))
+
+
+def diff_json(diff: PlanDiff, old_name: str, new_name: str) -> str:
+    """The diff as one JSON object."""
+    timebase = diff.new.graph.timebase
+    document: dict[str, Any] = {
+        "old": old_name,
+        "new": new_name,
+        "finish": {
+            "old": diff.old.graph.timebase.iso(diff.old.schedule.finish),
+            "new": timebase.iso(diff.new.schedule.finish),
+            "moved_minutes": diff.finish_minutes,
+        },
+        "added": diff.added,
+        "removed": diff.removed,
+        "changed": [
+            {"task": c.task, "key": c.key, "old": c.old, "new": c.new} for c in diff.changed
+        ],
+        "moved": [
+            {
+                "task": m.task,
+                "start_minutes": m.start_minutes,
+                "finish_minutes": m.finish_minutes,
+                "total_slack_minutes": m.total_slack_minutes,
+                "deadline_slack_minutes": m.deadline_slack_minutes,
+                "finish": timebase.iso(m.new_finish),
+            }
+            for m in diff.moved
+        ],
+        "findings": {
+            "appeared": [finding_document(f) for f in diff.appeared],
+            "resolved": [finding_document(f) for f in diff.resolved],
+        },
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2)

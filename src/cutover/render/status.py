@@ -1,0 +1,345 @@
+"""``cutover status`` and ``cutover rollup`` as text tables, JSON, Markdown and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import TYPE_CHECKING, Any
+
+from rich.table import Table
+from rich.text import Text
+
+from cutover.render.summary import cell
+from cutover.wording import day_label, deadline_text, status_line, when, work_amount
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from rich.console import Console
+
+    from cutover.pipeline import PlanCheck
+    from cutover.portfolio import Counts, PlanStatus, Worst
+
+
+def _worst_text(worst: Worst | None) -> str:
+    if worst is None:
+        return "no deadline ahead"
+    slack = work_amount(worst.slack_minutes, worst.day_minutes)
+    return f"{slack} ({worst.task})"
+
+
+def short(name: str) -> str:
+    """A plan's short name: ``Tuyên Quang`` of ``Tuyên Quang — five national systems …``."""
+    return name.split(" — ", 1)[0].strip() or name
+
+
+def _when(status: PlanStatus, minute: int) -> str:
+    return day_label(status.analysis.graph.timebase, minute)
+
+
+def _margin_text(status: PlanStatus) -> str:
+    if status.final_deadline is None or status.finish_margin is None:
+        return "no deadline"
+    timebase = status.analysis.graph.timebase
+    day = status.analysis.graph.calendars["default"].day_minutes
+    deadline = deadline_text(
+        timebase, status.final_deadline, end_of_day=status.final_deadline % 1440 == 0
+    )
+    if status.finish_margin < 0:
+        return f"{work_amount(-status.finish_margin, day)} after the final deadline ({deadline})"
+    return f"{work_amount(status.finish_margin, day)} before the final deadline ({deadline})"
+
+
+# -- one plan ----------------------------------------------------------------------------------
+
+
+def print_status(
+    statuses: Sequence[PlanStatus], invalid: Sequence[PlanCheck], console: Console
+) -> None:
+    """Per plan: the headline counts, a table per system, the finish and the worst slack."""
+    for status in statuses:
+        timebase = status.analysis.graph.timebase
+        console.print(Text.assemble((status.file, "bold"), "  ", status.plan))
+        console.print(
+            Text(f"  {status_line(timebase, status.analysis.schedule.as_of)}", style="dim")
+        )
+        console.print(Text(f"  {status.counts.sentence()}", style="bold"))
+        table = Table(show_edge=False, pad_edge=False, box=None, padding=(0, 1), expand=False)
+        table.add_column("system", max_width=18, no_wrap=True, overflow="ellipsis")
+        for header in ("tasks", "done", "delayed", "active", "not due"):
+            table.add_column(header, justify="right", min_width=len(header), no_wrap=True)
+        table.add_column("finish", no_wrap=True)
+        table.add_column("least slack", min_width=8, no_wrap=True)
+        for group in status.groups:
+            counts = group.counts
+            table.add_row(
+                group.name,
+                str(counts.total),
+                str(counts.done),
+                Text(str(counts.delayed), style="bold red" if counts.delayed else ""),
+                str(counts.in_progress),
+                str(counts.not_yet_due),
+                _when(status, group.finish),
+                ""
+                if group.worst is None
+                else work_amount(group.worst.slack_minutes, group.worst.day_minutes),
+            )
+        console.print(table)
+        console.print(f"  forecast finish {when(timebase, status.finish)}: {_margin_text(status)}")
+        if status.worst is not None:
+            chain = " → ".join(status.worst.drivers[-6:])
+            console.print(
+                f"  least deadline slack: {_worst_text(status.worst)} (driven by {chain})"
+            )
+        console.print()
+    for result in invalid:
+        console.print(
+            Text.assemble((result.file, "bold"), ("  invalid plan: not scheduled", "bold red"))
+        )
+        for diagnostic in result.diagnostics:
+            console.print(f"  {diagnostic}")
+
+
+def _counts(counts: Counts) -> dict[str, int]:
+    return {
+        "total": counts.total,
+        "done": counts.done,
+        "delayed": counts.delayed,
+        "within_deadline": counts.within,
+        "in_progress": counts.in_progress,
+        "not_yet_due": counts.not_yet_due,
+    }
+
+
+def _worst(worst: Worst | None) -> dict[str, Any] | None:
+    if worst is None:
+        return None
+    return {
+        "task": worst.task,
+        "name": worst.name,
+        "slack_minutes": worst.slack_minutes,
+        "drivers": list(worst.drivers),
+    }
+
+
+def status_document(status: PlanStatus) -> dict[str, Any]:
+    """One plan's status as JSON."""
+    timebase = status.analysis.graph.timebase
+    as_of = status.analysis.schedule.as_of
+    return {
+        "file": status.file,
+        "plan": status.plan,
+        "as_of": None if as_of is None else timebase.iso(as_of),
+        "counts": _counts(status.counts),
+        "finish": timebase.iso(status.finish),
+        "final_deadline": None
+        if status.final_deadline is None
+        else timebase.iso(status.final_deadline),
+        "finish_margin_minutes": status.finish_margin,
+        "least_deadline_slack": _worst(status.worst),
+        "errors": status.errors,
+        "warnings": status.warnings,
+        "systems": [
+            {
+                "id": group.id,
+                "name": group.name,
+                "counts": _counts(group.counts),
+                "finish": timebase.iso(group.finish),
+                "least_deadline_slack": _worst(group.worst),
+            }
+            for group in status.groups
+        ],
+        "tasks": status.states,
+    }
+
+
+def _invalid_document(result: PlanCheck) -> dict[str, Any]:
+    return {
+        "file": result.file,
+        "valid": False,
+        "problems": [
+            {"code": d.code, "message": d.message, "line": d.location.line}
+            for d in result.diagnostics
+        ],
+    }
+
+
+def status_json(statuses: Sequence[PlanStatus], invalid: Sequence[PlanCheck]) -> str:
+    """``cutover status --format json``."""
+    plans = [status_document(status) for status in statuses] + [
+        _invalid_document(r) for r in invalid
+    ]
+    return json.dumps({"plans": plans}, ensure_ascii=False, indent=2)
+
+
+def status_markdown(statuses: Sequence[PlanStatus], invalid: Sequence[PlanCheck]) -> str:
+    """``cutover status --format md``: a report to paste into a meeting's minutes."""
+    lines: list[str] = []
+    for status in statuses:
+        timebase = status.analysis.graph.timebase
+        lines += [f"## {cell(status.plan)}", "", f"**{status.counts.sentence()}**", ""]
+        lines += [
+            (
+                "| system | tasks | done | delayed | in progress | not yet due | finish "
+                "| least deadline slack |"
+            )
+        ]
+        lines += ["| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |"]
+        for group in status.groups:
+            c = group.counts
+            lines.append(
+                f"| {cell(group.name)} | {c.total} | {c.done} | {c.delayed} | {c.in_progress} | "
+                f"{c.not_yet_due} | {when(timebase, group.finish)} | "
+                f"{cell(_worst_text(group.worst))} |"
+            )
+        lines += [
+            "",
+            f"Forecast finish {when(timebase, status.finish)}: {cell(_margin_text(status))}.",
+            "",
+        ]
+    for result in invalid:
+        lines += [f"## `{cell(result.file)}`: invalid plan", ""]
+        lines += [f"- line {d.location.line}: {cell(d.message)}" for d in result.diagnostics]
+        lines.append("")
+    return "\n".join(lines)
+
+
+# -- many plans ----------------------------------------------------------------------------------
+
+ROLLUP_COLUMNS = (
+    "plan", "file", "tasks", "done", "delayed", "within_deadline", "in_progress",
+    "not_yet_due", "forecast_finish", "final_deadline", "finish_margin_minutes",
+    "least_slack_minutes", "least_slack_task", "errors", "warnings",
+)  # fmt: skip
+
+
+def _rollup_record(status: PlanStatus) -> list[object]:
+    timebase = status.analysis.graph.timebase
+    c = status.counts
+    return [
+        status.plan, status.file, c.total, c.done, c.delayed, c.within, c.in_progress,
+        c.not_yet_due, timebase.iso(status.finish),
+        "" if status.final_deadline is None else timebase.iso(status.final_deadline),
+        "" if status.finish_margin is None else status.finish_margin,
+        "" if status.worst is None else status.worst.slack_minutes,
+        "" if status.worst is None else status.worst.task,
+        status.errors, status.warnings,
+    ]  # fmt: skip
+
+
+def print_rollup(
+    statuses: Sequence[PlanStatus], totals: Counts, invalid: Sequence[PlanCheck], console: Console
+) -> None:
+    """One row per plan, riskiest first, and the totals."""
+    table = Table(title="Roll-up, riskiest first", title_justify="left", pad_edge=False)
+    table.add_column("plan", max_width=18, no_wrap=True, overflow="ellipsis")
+    for header in ("tasks", "done", "delayed", "within"):
+        table.add_column(header, justify="right", min_width=len(header), no_wrap=True)
+    table.add_column("go-live", no_wrap=True)
+    table.add_column("least slack", max_width=24)
+    table.add_column("errors", justify="right", min_width=6, no_wrap=True)
+    for result in invalid:
+        table.add_row(
+            Text(f"{result.file} (invalid)", style="bold red"),
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            str(len(result.diagnostics)),
+        )
+    for status in statuses:
+        c = status.counts
+        late = status.worst is not None and status.worst.slack_minutes < 0
+        table.add_row(
+            Text(short(status.plan), style="bold red" if late else ""),
+            str(c.total),
+            str(c.done),
+            Text(str(c.delayed), style="bold red" if c.delayed else ""),
+            str(c.within),
+            _when(status, status.finish),
+            _worst_text(status.worst),
+            str(status.errors),
+        )
+    table.add_section()
+    table.add_row(
+        Text("all plans", style="bold"),
+        str(totals.total),
+        str(totals.done),
+        str(totals.delayed),
+        str(totals.within),
+        "",
+        "",
+        "",
+    )
+    console.print(table)
+    console.print(Text(f"{totals.sentence()} in {len(statuses)} plans", style="bold"))
+
+
+def rollup_json(
+    statuses: Sequence[PlanStatus], totals: Counts, invalid: Sequence[PlanCheck]
+) -> str:
+    """``cutover rollup --format json``."""
+    document = {
+        "totals": _counts(totals),
+        "plans": [
+            {key: value for key, value in status_document(s).items() if key != "tasks"}
+            for s in statuses
+        ],
+        "invalid": [_invalid_document(result) for result in invalid],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def rollup_markdown(
+    statuses: Sequence[PlanStatus], totals: Counts, invalid: Sequence[PlanCheck]
+) -> str:
+    """``cutover rollup --format md``."""
+    lines = [
+        f"**{totals.sentence()} in {len(statuses)} plans**",
+        "",
+        (
+            "| plan | tasks | done | delayed | within deadline | forecast go-live "
+            "| least deadline slack | errors |"
+        ),
+        "| --- | ---: | ---: | ---: | ---: | --- | --- | ---: |",
+    ]
+    lines += [f"| `{cell(r.file)}` (invalid) | | | | | | | {len(r.diagnostics)} |" for r in invalid]
+    for s in statuses:
+        c = s.counts
+        lines.append(
+            f"| {cell(short(s.plan))} | {c.total} | {c.done} | {c.delayed} | {c.within} | "
+            f"{when(s.analysis.graph.timebase, s.finish)} | {cell(_worst_text(s.worst))} | "
+            f"{s.errors} |"
+        )
+    lines.append(
+        f"| **all plans** | {totals.total} | {totals.done} | {totals.delayed} | "
+        f"{totals.within} | | | |"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def rollup_csv(statuses: Sequence[PlanStatus], totals: Counts, invalid: Sequence[PlanCheck]) -> str:
+    """``cutover rollup --format csv``: one row per plan (invalid ones with their errors)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(ROLLUP_COLUMNS)
+    writer.writerows(_rollup_record(status) for status in statuses)
+    for result in invalid:
+        writer.writerow(["", result.file, *[""] * 11, len(result.diagnostics), 0])
+    writer.writerow(
+        [
+            "all plans",
+            "",
+            totals.total,
+            totals.done,
+            totals.delayed,
+            totals.within,
+            totals.in_progress,
+            totals.not_yet_due,
+            *[""] * 7,
+        ]
+    )
+    return out.getvalue()
