@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, NamedTuple
 from pydantic import ValidationError
 
 from cutover.errors import Diagnostic, DocPath, PlanError, SourceLocation
+from cutover.jsondoc import looks_like_json, parse_json
+from cutover.jsondoc import task_marks as json_task_marks
 from cutover.model import Plan
 from cutover.model_errors import translate
 from cutover.source import Locator, PlanSource, display_path, read_plan_text
@@ -82,7 +84,21 @@ def load_plan_text(
 
 
 def parse_plan(text: str, file: str, path: Path | None = None) -> RawPlan:
-    """Parse a plan document (not yet validated) and index where its tasks are."""
+    """Parse a plan document (not yet validated) and index where its tasks are.
+
+    JSON plans (a ``.json`` file, or text that opens with ``{`` and parses as JSON) take
+    the fast JSON reader; everything else is YAML.
+    """
+    if looks_like_json(file, text):
+        try:
+            data = parse_json(text, file)
+        except PlanError:
+            if file.lower().endswith(".json"):
+                raise
+        else:
+            _check_top_level(data, file)
+            assert isinstance(data, dict)
+            return RawPlan(data, PlanSource(file, text, json_task_marks(text, data)), path)
     document = parse_yaml(text, file)
     data = document.data
     _check_top_level(data, file)

@@ -6,74 +6,111 @@ import csv
 import io
 from typing import TYPE_CHECKING
 
+from rich import box
 from rich.table import Table
 from rich.text import Text
 
 from cutover.rows import CSV_COLUMNS, ScheduleRow, csv_record, schedule_rows
-from cutover.wording import deadline_text, status_line, when, work_amount
+from cutover.wording import day_label, status_line, when, work_amount
 
 if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, JustifyMethod, RenderResult
+
     from cutover.schedule import Schedule
     from cutover.timebase import TimeBase
 
 _STATUS_MARK = {
     "done": "✓ done",
-    "in_progress": "▶ in progress",
+    "in_progress": "▶",
     "not_started": "",
     "cancelled": "✗ cancelled",
 }
 
 
-def schedule_table(schedule: Schedule) -> Table:
-    """Tasks grouped under their summaries, with dates, slack and what is critical."""
-    timebase = schedule.graph.timebase
-    table = Table(
-        title=f"{schedule.graph.plan.plan} — {status_line(timebase, schedule.as_of)}",
-        title_justify="left",
-        show_lines=False,
-        pad_edge=False,
-    )
-    for header, justify in (
-        ("task", "left"),
-        ("start", "left"),
-        ("finish", "left"),
-        ("slack", "right"),
-        ("to deadline", "right"),
-        ("deadline", "left"),
-        ("status", "left"),
-    ):
-        table.add_column(header, justify=justify, no_wrap=header != "task")  # type: ignore[arg-type]
-    for row in schedule_rows(schedule):
-        table.add_row(*_cells(row, timebase), style=_row_style(row))
-    table.caption = (
-        f"forecast finish {when(timebase, schedule.finish)} · critical path: "
-        + " → ".join(schedule.graph.task(node).id for node in schedule.critical_path)
-    )
-    table.caption_justify = "left"
-    return table
+class ScheduleTable:
+    """The schedule as a table that drops less important columns when the terminal is narrow."""
+
+    def __init__(self, schedule: Schedule) -> None:
+        """Compute the rows once; the columns are chosen for the width at render time."""
+        self.schedule = schedule
+        self.rows = schedule_rows(schedule)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        """Yield the table for the width given."""
+        yield self.table(options.max_width)
+
+    def table(self, width: int) -> Table:
+        """Tasks under their summaries with dates, slack, deadlines and status."""
+        schedule, rows = self.schedule, self.rows
+        timebase = schedule.graph.timebase
+        years = {timebase.naive(row.start).year for row in rows}
+        year = len(years | {timebase.naive(schedule.finish).year}) > 1
+        columns = _COLUMNS_BY_WIDTH[0 if width >= 120 else 1 if width >= 100 else 2]
+        table = Table(
+            title=f"{schedule.graph.plan.plan} — {status_line(timebase, schedule.as_of)}",
+            title_justify="left",
+            pad_edge=False,
+            box=box.SIMPLE_HEAD,
+            caption=(
+                f"forecast finish {when(timebase, schedule.finish)} · critical path: "
+                + " → ".join(schedule.graph.task(node).id for node in schedule.critical_path)
+            ),
+            caption_justify="left",
+        )
+        room = width - sum(_WIDTHS[header] + 3 for header in columns) - 3
+        table.add_column(
+            "task", min_width=12, max_width=max(room, 12), no_wrap=True, overflow="ellipsis"
+        )
+        for header in columns:
+            justify: JustifyMethod = "right" if header in _RIGHT else "left"
+            table.add_column(header, no_wrap=True, justify=justify, min_width=_WIDTHS[header])
+        for row in rows:
+            cells = _cells(row, timebase, year=year)
+            table.add_row(
+                cells["task"], *(cells[header] for header in columns), style=_row_style(row)
+            )
+        return table
 
 
-def _cells(row: ScheduleRow, timebase: TimeBase) -> list[Text | str]:
+_COLUMNS_BY_WIDTH = (
+    ("start", "finish", "slack", "deadline", "to deadline", "status"),
+    ("start", "finish", "slack", "to deadline", "status"),
+    ("finish", "slack", "to deadline", "status"),
+)
+_RIGHT = {"slack", "to deadline"}
+#: About how wide each column's cells are (dates without a year, "in progress 60%").
+_WIDTHS = {"start": 16, "finish": 16, "slack": 7, "deadline": 10, "to deadline": 11, "status": 15}
+
+
+def schedule_table(schedule: Schedule) -> ScheduleTable:
+    """The schedule table (a rich renderable)."""
+    return ScheduleTable(schedule)
+
+
+def _cells(row: ScheduleRow, timebase: TimeBase, *, year: bool) -> dict[str, Text | str]:
     name = Text("  " * row.depth)
     name.append(row.id, style="bold" if row.summary else "")
     if row.name != row.id:
         name.append(f" {row.name}", style="dim")
     if row.milestone:
         name.append(" ◆")
-    deadline = (
-        deadline_text(timebase, row.deadline, end_of_day=row.deadline_is_date)
-        if row.deadline is not None
-        else ""
-    )
-    return [
-        name,
-        when(timebase, row.start),
-        when(timebase, row.finish),
-        work_amount(row.total_slack, row.day_minutes),
-        work_amount(row.deadline_slack, row.day_minutes) if row.deadline_slack is not None else "",
-        deadline,
-        _status(row),
-    ]
+    deadline = ""
+    if row.deadline is not None:
+        deadline = (
+            day_label(timebase, row.deadline - 1)
+            if row.deadline_is_date
+            else when(timebase, row.deadline, year=year)
+        )
+    to_deadline = row.deadline_slack
+    return {
+        "task": name,
+        "start": when(timebase, row.start, year=year),
+        "finish": when(timebase, row.finish, year=year),
+        "slack": work_amount(row.total_slack, row.day_minutes),
+        "deadline": deadline,
+        "to deadline": "" if to_deadline is None else work_amount(to_deadline, row.day_minutes),
+        "status": _status(row),
+    }
 
 
 def _status(row: ScheduleRow) -> str:
@@ -82,6 +119,8 @@ def _status(row: ScheduleRow) -> str:
         mark += f" {round(row.progress * 100)}%"
     if row.critical:
         mark = ("critical " + mark).strip()
+    elif row.deadline_slack is not None and row.deadline_slack < 0:
+        mark = ("late " + mark).strip()
     return mark
 
 
