@@ -11,9 +11,13 @@ The output is deterministic for a given size and seed.
 from __future__ import annotations
 
 import argparse
+import io
+import json
 import random
 import sys
 from typing import TextIO
+
+import yaml
 
 TASKS_PER_SYSTEM = 25
 
@@ -72,13 +76,22 @@ def _write_task(out: TextIO, rng: random.Random, system: int, step: int) -> None
     out.write("\n".join(lines) + "\n")
 
 
+def write_json_plan(out: TextIO, tasks: int, seed: int = 2025) -> None:
+    """The same plan as JSON (as machine-generated national plans are written)."""
+    buffer = io.StringIO()
+    write_plan(buffer, tasks, seed)
+    data = yaml.load(buffer.getvalue(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    json.dump(data, out, default=str, ensure_ascii=False)
+
+
 def main() -> None:
     """Parse the size and write the plan to stdout."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("tasks", type=int, help="number of leaf tasks (rounded to systems of 25)")
     parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--json", action="store_true", help="write JSON instead of YAML")
     args = parser.parse_args()
-    write_plan(sys.stdout, args.tasks, args.seed)
+    (write_json_plan if args.json else write_plan)(sys.stdout, args.tasks, args.seed)
 
 
 if __name__ == "__main__":

@@ -457,6 +457,53 @@ def diff(
 
 
 @app.command()
+def update(
+    plan: Annotated[Path, typer.Argument(help="The plan file to change.", show_default=False)],
+    task: Annotated[str, typer.Argument(help="The id of the task.", show_default=False)],
+    done: Annotated[
+        bool, typer.Option("--done", help="Mark it done (finished --on T, default today).")
+    ] = False,
+    on: Annotated[
+        str | None, typer.Option("--on", help="With --done: when it finished.", show_default=False)
+    ] = None,
+    start: Annotated[
+        str | None,
+        typer.Option("--start", help="Started at T: status in_progress.", show_default=False),
+    ] = None,
+    progress: Annotated[
+        str | None, typer.Option("--progress", help="Share done, such as 60%.", show_default=False)
+    ] = None,
+    new_status: Annotated[
+        str | None,
+        typer.Option(
+            "--status", help="not_started, in_progress, done or cancelled.", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """Record progress in the plan file itself, changing only that task's lines.
+
+    T is YYYY-MM-DD, YYYY-MM-DDTHH:MM or today. The plan is validated before it is written,
+    and the file is left as it was if the change would make it invalid.
+
+    Example: [bold]cutover update plans/tuyenquang.yaml accounts --done --on 2025-06-26T11:00[/bold]
+    """
+    from cutover.editing import Change, InvalidChangeError, update_plan  # noqa: PLC0415
+
+    change = Change(done=done, on=on, start=start, progress=progress, status=new_status)
+    with _boundary():
+        try:
+            result = update_plan(plan, task, change, today=_now())
+        except InvalidChangeError:
+            sys.stderr.write("the change was not written: it would make the plan invalid\n")
+            raise
+    if not result.changes:
+        typer.echo(f"{result.file}: {result.task_id}: nothing to change")
+        return
+    for key_change in result.changes:
+        typer.echo(f"{result.file}:{key_change.line}: {result.task_id}: {key_change}")
+
+
+@app.command()
 def schema() -> None:
     """Print the JSON Schema of the plan format, for editors and CI validators.
 
