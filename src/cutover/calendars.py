@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from cutover.errors import CutoverError
 from cutover.timebase import MINUTES_PER_DAY
@@ -28,6 +28,17 @@ _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _FIRST_DAY = date(2, 1, 1).toordinal() - _EPOCH_ORDINAL
 _LAST_DAY = date(9998, 12, 31).toordinal() - _EPOCH_ORDINAL
 _INITIAL_SPAN_DAYS = 3 * 366
+
+
+class CalendarTables(NamedTuple):
+    """A calendar's tables: days [lo, hi), working minutes before each (prefix sums), etc."""
+
+    lo: int
+    hi: int
+    shift: int
+    cum: list[int]
+    before_minute: list[int]
+    clock_of: list[int]
 
 
 class CalendarRangeError(CutoverError):
@@ -140,6 +151,16 @@ class WorkCalendar:
     def end_at(self, position: int) -> int:
         """The instant that ``position`` working minutes have been done: 17:00, not 08:00."""
         return self.start_at(position - 1) + 1
+
+    def tables(self) -> CalendarTables:
+        """The lookup tables as they stand, for arithmetic on many instants at once.
+
+        ``sampling.VectorCalendar`` reads them with numpy; they grow when ``position`` or
+        ``start_at`` is asked about a day beyond them, so read them after asking.
+        """
+        return CalendarTables(
+            self._lo, self._hi, self._shift, self._cum, self._before_minute, self._clock_of
+        )
 
     def is_working_minute(self, minute: int) -> bool:
         """True when the minute starting at ``minute`` is working time."""

@@ -201,6 +201,17 @@ def check(
     ] = False,
     max_findings: MaxFindings = 50,
     skip_non_plans: SkipNonPlans = False,
+    min_probability: Annotated[
+        str | None,
+        typer.Option(
+            "--min-probability",
+            help="Also simulate each plan (see risk) and report an error (unlikely) for each "
+            "deadline met in fewer runs than this share: 0.8 or 80%.",
+            show_default=False,
+        ),
+    ] = None,
+    runs: Runs = 10_000,
+    seed: Seed = None,
 ) -> None:
     """Schedule each plan and report late, at-risk and missed deadlines.
 
@@ -220,6 +231,11 @@ def check(
             check_plan(path, now=now, as_of=status_date, risk_threshold=threshold, lint=lint)
             for path in files
         ]
+        if min_probability is not None:
+            from cutover.risk import gate, parse_probability  # noqa: PLC0415
+
+            share = parse_probability(min_probability)
+            results = [gate(result, share, runs, seed) for result in results]
     _finish(results, outputs, fail_on, max_findings)
 
 
@@ -501,6 +517,118 @@ def update(
         return
     for key_change in result.changes:
         typer.echo(f"{result.file}:{key_change.line}: {result.task_id}: {key_change}")
+
+
+class ReportFormat(StrEnum):
+    """Output formats of ``risk``, ``whatif`` and ``drivers``."""
+
+    text = "text"
+    json = "json"
+
+
+Runs = Annotated[
+    int,
+    typer.Option("--runs", min=1, help="Monte Carlo runs (10,000 give about ±1% on a chance)."),
+]
+Seed = Annotated[
+    int | None,
+    typer.Option(
+        "--seed",
+        help="Random seed; the default (2025) gives the same answer every time.",
+        show_default=False,
+    ),
+]
+ReportFormatOption = Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")]
+
+
+@app.command()
+def risk(
+    plan: Annotated[Path, typer.Argument(help="The plan file.", show_default=False)],
+    as_of: AsOf = None,
+    runs: Runs = 10_000,
+    seed: Seed = None,
+    output_format: ReportFormatOption = ReportFormat.text,
+) -> None:
+    """Monte Carlo: the chance of meeting each deadline, P50/P80/P95 dates and what drives them.
+
+    Example: [bold]cutover risk plans/tuyenquang.yaml --runs 10000 --seed 7[/bold]
+    """
+    from cutover.render import risk_report  # noqa: PLC0415
+    from cutover.risk import simulate  # noqa: PLC0415
+
+    analysis = _analyse(plan, as_of)
+    with _boundary():
+        result = simulate(analysis, runs, seed)
+    if output_format is ReportFormat.json:
+        typer.echo(risk_report.risk_json(result))
+    else:
+        risk_report.risk_text(result, _console())
+
+
+@app.command()
+def whatif(
+    plan: Annotated[Path, typer.Argument(help="The plan file.", show_default=False)],
+    delay: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--delay",
+            help="TASK=DURATION: the task takes this much more working time (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    done: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--done",
+            help="TASK: the task (or every open task of a summary) is done at the status date.",
+            show_default=False,
+        ),
+    ] = None,
+    as_of: AsOf = None,
+    output_format: ReportFormatOption = ReportFormat.text,
+) -> None:
+    """What if tasks slip or finish now: the new schedule, what moved, which deadlines break.
+
+    The plan file is not changed. Exit status 1 when an error finding remains after the changes.
+
+    Example: [bold]cutover whatif plans/tuyenquang.yaml --delay lgsp-sync=1d --done accounts[/bold]
+    """
+    from cutover.loader import load_plan  # noqa: PLC0415
+    from cutover.render import risk_report  # noqa: PLC0415
+    from cutover.whatif import apply, parse_delay  # noqa: PLC0415
+
+    with _boundary():
+        delays = [parse_delay(item) for item in delay or []]
+        what = apply(load_plan(plan), delays=delays, done=done or [], as_of=_parse_as_of(as_of))
+    if output_format is ReportFormat.json:
+        typer.echo(risk_report.whatif_json(what))
+    else:
+        risk_report.whatif_text(what, _console())
+    if not what.after.ok:
+        raise typer.Exit(ExitCode.FINDINGS)
+
+
+@app.command(name="drivers")
+def drivers_command(
+    plan: Annotated[Path, typer.Argument(help="The plan file.", show_default=False)],
+    task: Annotated[str, typer.Argument(help="The id of the task to explain.", show_default=False)],
+    as_of: AsOf = None,
+    output_format: ReportFormatOption = ReportFormat.text,
+) -> None:
+    """What sets a task's date: the chain of links (each with its slack), and why it is critical.
+
+    Example: [bold]cutover drivers plans/tuyenquang.yaml go-live[/bold]
+    """
+    from cutover.explain import drivers  # noqa: PLC0415
+    from cutover.render import risk_report  # noqa: PLC0415
+
+    analysis = _analyse(plan, as_of)
+    with _boundary():
+        explanation = drivers(analysis.schedule, task)
+    if output_format is ReportFormat.json:
+        typer.echo(risk_report.drivers_json(explanation, analysis.schedule))
+    else:
+        risk_report.drivers_text(explanation, analysis.schedule, _console())
 
 
 @app.command()

@@ -206,12 +206,12 @@ class ForwardPass:
         planned_start, planned_finish = early.start[node], early.finish[node]
         start = None
         if task.actual_start is not None:
-            start = _start_of_day(calendar, timebase.minute(task.actual_start), task.actual_start)
+            start = start_of_day(calendar, timebase.minute(task.actual_start), task.actual_start)
         if status == "done":
             finish = None
             if task.actual_finish is not None:
                 moment = timebase.minute(task.actual_finish, end_of_day=True)
-                finish = _finish_of_day(calendar, moment, task.actual_finish)
+                finish = finish_of_day(calendar, moment, task.actual_finish)
             if finish is None:  # PLAN_FORMAT: as scheduled, and never after the status date
                 finish = planned_finish if self.as_of is None else min(planned_finish, self.as_of)
                 finish = max(finish, start if start is not None else -INF)
@@ -255,7 +255,7 @@ class ForwardPass:
         self._place(node, early.start[first], early.finish[last])
 
 
-def _start_of_day(calendar: WorkCalendar, minute: int, written: object) -> int:
+def start_of_day(calendar: WorkCalendar, minute: int, written: object) -> int:
     """An actual start written as a date alone begins at that day's first working minute."""
     if hasattr(written, "hour"):
         return minute
@@ -263,7 +263,7 @@ def _start_of_day(calendar: WorkCalendar, minute: int, written: object) -> int:
     return first if first < minute + 1440 else minute
 
 
-def _finish_of_day(calendar: WorkCalendar, minute: int, written: object) -> int:
+def finish_of_day(calendar: WorkCalendar, minute: int, written: object) -> int:
     """An actual finish written as a date alone ends with that day's last working minute."""
     if hasattr(written, "hour"):
         return minute

@@ -1,0 +1,491 @@
+"""``risk``, ``whatif`` and ``drivers`` as text for people and as JSON for tools.
+
+Each result is computed once by the core (``risk.simulate``, ``whatif.apply``,
+``explain.drivers``) and serialised here; the JSON of ``risk`` is the object the issue
+fixes: ``{"runs", "seed", "deadlines": [{"task", "deadline", "probability", "p50", "p80",
+"p95"}], "finish": {"p50", "p80", "p95"}, "tasks": [{"id", "criticality"}]}`` plus extras.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from rich.table import Table
+from rich.text import Text
+
+from cutover.render.report import finding_document
+from cutover.risk import percent
+from cutover.wording import deadline_text, status_line, when, work_amount
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from cutover.checks import Finding
+    from cutover.explain import Explanation, LinkStep
+    from cutover.graph import TaskGraph
+    from cutover.risk import Outcome, RiskResult
+    from cutover.schedule import Schedule
+    from cutover.timebase import TimeBase
+    from cutover.whatif import WhatIf
+
+_BAR_WIDTH = 40
+_MAX_BINS = 20
+_TOP_TASKS = 10
+
+
+# -- risk ----------------------------------------------------------------------------------
+
+
+def risk_document(result: RiskResult) -> dict[str, Any]:
+    """The ``risk --format json`` object."""
+    graph = result.graph
+    timebase = graph.timebase
+    return {
+        "plan": graph.plan.plan,
+        "as_of": None if result.as_of is None else timebase.iso(result.as_of),
+        "runs": result.runs,
+        "seed": result.seed,
+        "sampled_tasks": result.sampled,
+        "deadlines": [
+            {
+                "task": outcome.task,
+                "deadline": _deadline_iso(graph, outcome.node),
+                "probability": round(outcome.probability or 0.0, 4),
+                **_percentiles(outcome, timebase),
+            }
+            for outcome in result.deadlines
+        ],
+        "finish": _percentiles(result.finish, timebase),
+        "tasks": [
+            {"id": graph.task(node).id, "criticality": round(share, 4), "correlation": r}
+            for node, (share, r) in enumerate(
+                zip(result.criticality, result.sensitivity, strict=True)
+            )
+        ],
+    }
+
+
+def _deadline_iso(graph: TaskGraph, node: int | None) -> str | None:
+    """A deadline that is a date alone reads as 23:59:59 of that day, as PLAN_FORMAT shows."""
+    minute = None if node is None else graph.deadline[node]
+    if node is None or minute is None:
+        return None
+    if hasattr(graph.task(node).deadline, "hour"):
+        return graph.timebase.iso(minute)
+    last = graph.timebase.aware(minute - 1)
+    return last.replace(second=59).isoformat(timespec="seconds")
+
+
+def _percentiles(outcome: Outcome, timebase: TimeBase) -> dict[str, Any]:
+    p50, p80, p95 = outcome.percentiles
+    return {
+        "p50": timebase.iso(p50),
+        "p80": timebase.iso(p80),
+        "p95": timebase.iso(p95),
+        "forecast": timebase.iso(outcome.scheduled),
+        "drivers": [{"task": d.task, "correlation": d.correlation} for d in outcome.drivers],
+    }
+
+
+def risk_json(result: RiskResult) -> str:
+    """``risk --format json``: one JSON object."""
+    return json.dumps(risk_document(result), ensure_ascii=False, indent=2)
+
+
+def risk_text(result: RiskResult, console: Console) -> None:
+    """Deadlines with their chances, the finish and its histogram, the most critical tasks."""
+    graph = result.graph
+    timebase = graph.timebase
+    console.print(
+        Text.assemble(
+            (graph.plan.plan, "bold"),
+            f" — {status_line(timebase, result.as_of)} · {result.runs:,} runs, seed "
+            f"{result.seed}, {result.sampled} task{'s' if result.sampled != 1 else ''} "
+            "with estimates",
+        )
+    )
+    console.print()
+    lines = [
+        Text("Chance of meeting each deadline", style="bold"),
+        *_deadline_table(result),
+        Text(),
+        *_driver_lines(result),
+        Text(),
+        *histogram(result),
+        Text(),
+        Text("Most critical tasks", style="bold"),
+        *_task_table(result),
+    ]
+    for line in lines:
+        console.print(line, crop=False, soft_wrap=True)
+
+
+def _deadline_table(result: RiskResult) -> list[Text]:
+    graph = result.graph
+    timebase = graph.timebase
+    rows = [["task", "deadline", "chance", "P50", "P80", "P95"]]
+    styles = ["bold"]
+    for outcome in [*result.deadlines, result.finish]:
+        share = outcome.probability
+        styles.append(
+            "" if share is None or share >= 0.8 else ("bold red" if share < 0.5 else "yellow")
+        )
+        rows.append(
+            [
+                outcome.task or "(plan finish)",
+                "" if outcome.node is None else _deadline(graph, outcome.node, year=False),
+                "" if share is None else percent(share),
+                *(when(timebase, value, year=False) for value in outcome.percentiles),
+            ]
+        )
+    return [
+        Text(line, style=style)
+        for line, style in zip(_aligned(rows, right={2}), styles, strict=True)
+    ]
+
+
+def _aligned(rows: list[list[str]], right: set[int]) -> list[str]:
+    """Rows as lines of columns two spaces apart, without trailing spaces."""
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    return [
+        "  ".join(
+            cell.rjust(width) if column in right else cell.ljust(width)
+            for column, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in rows
+    ]
+
+
+def _deadline(graph: TaskGraph, node: int, *, year: bool = True) -> str:
+    """A task's deadline as written: a date alone is the end of that day."""
+    minute = graph.deadline[node]
+    assert minute is not None
+    written = graph.task(node).deadline
+    if hasattr(written, "hour"):
+        return when(graph.timebase, minute, year=year)
+    text = deadline_text(graph.timebase, minute, end_of_day=True)
+    return text if year else text.rsplit(" ", 1)[0]
+
+
+def _driver_lines(result: RiskResult) -> list[Text]:
+    """Per open deadline (and the finish), the tasks whose durations move it most."""
+    lines = [Text("What drives each date (correlation of a task's duration with it)", style="bold")]
+    for outcome in [*result.deadlines, result.finish]:
+        if not outcome.drivers:
+            continue
+        share = outcome.probability
+        name = outcome.task or "(plan finish)"
+        if share is not None:
+            name += f" ({percent(share)})"
+        drivers = ", ".join(f"{d.task} {d.correlation:.2f}" for d in outcome.drivers)
+        lines.append(Text(f"  {name}: {drivers}"))
+    if len(lines) == 1:
+        lines.append(Text("  nothing: no task with an estimate moves a deadline or the finish"))
+    return lines
+
+
+def _task_table(result: RiskResult) -> list[Text]:
+    graph = result.graph
+    rows = [["task", "critical in", "correlation with the finish"]]
+    ranked = sorted(
+        (node for node in range(len(graph)) if not graph.is_summary[node]),
+        key=lambda node: (-result.criticality[node], node),
+    )
+    for node in ranked[:_TOP_TASKS]:
+        r = result.sensitivity[node]
+        rows.append(
+            [
+                graph.task(node).id,
+                percent(result.criticality[node]) + " of runs",
+                "fixed" if r is None else f"{r:.2f}",
+            ]
+        )
+    lines = _aligned(rows, right={1, 2})
+    return [Text(lines[0], style="bold"), *(Text(line) for line in lines[1:])]
+
+
+def histogram(result: RiskResult) -> list[Text]:
+    """The plan's finish over the runs: one bar per day (or group of days), with shares."""
+    timebase = result.graph.timebase
+    days = (result.finish.finishes - 1) // 1440  # a finish at midnight ends the day before
+    first, last = int(days.min()), int(days.max())
+    width = math.ceil((last - first + 1) / _MAX_BINS)
+    counts = np.bincount((days - first) // width)
+    forecast_bin = ((result.finish.scheduled - 1) // 1440 - first) // width
+    labels = []
+    for index in range(len(counts)):
+        day = (first + index * width) * 1440
+        label = _day(timebase, day)
+        if width > 1:
+            label += f" – {_day(timebase, day + (width - 1) * 1440)}"
+        labels.append(label)
+    label_width = max(len(label) for label in labels)
+    lines = [Text(f"Finish of the plan over {result.runs:,} runs", style="bold")]
+    total, running, top = int(counts.sum()), 0, max(int(counts.max()), 1)
+    for index, (label, count) in enumerate(zip(labels, counts.tolist(), strict=True)):
+        running += count
+        bar = "█" * round(_BAR_WIDTH * count / top)
+        line = Text(f"  {label:<{label_width}}  ")
+        line.append(f"{bar:<{_BAR_WIDTH}}", style="red" if index > forecast_bin else "")
+        line.append(f" {count:>7,} {percent(count / total):>6} {percent(running / total):>7}")
+        if index == forecast_bin:
+            line.append("  ← forecast", style="dim")
+        lines.append(line)
+    return lines
+
+
+def _day(timebase: TimeBase, minute: int) -> str:
+    return when(timebase, minute, year=False)[:-6]
+
+
+# -- whatif ----------------------------------------------------------------------------------
+
+
+def whatif_document(what: WhatIf) -> dict[str, Any]:
+    """The ``whatif --format json`` object."""
+    from cutover.rows import schedule_document  # noqa: PLC0415 - a core module
+
+    timebase = what.before.graph.timebase
+    before, after = what.before.schedule, what.after.schedule
+    return {
+        "changes": list(what.changes),
+        "as_of": None if after.as_of is None else timebase.iso(after.as_of),
+        "finish": {
+            "before": timebase.iso(before.finish),
+            "after": timebase.iso(after.finish),
+            "moved_minutes": what.finish_moved,
+        },
+        "moved": [
+            {
+                "id": move.task,
+                "start_before": timebase.iso(move.start_before),
+                "start_after": timebase.iso(move.start_after),
+                "finish_before": timebase.iso(move.finish_before),
+                "finish_after": timebase.iso(move.finish_after),
+                "start_moved_minutes": move.start_moved,
+                "finish_moved_minutes": move.finish_moved,
+            }
+            for move in what.moved
+        ],
+        "deadlines": [
+            {
+                "task": change.task,
+                "deadline": _deadline_iso(what.before.graph, what.before.graph.index[change.task]),
+                "finish_before": timebase.iso(change.finish_before),
+                "finish_after": timebase.iso(change.finish_after),
+                "met_before": change.met_before,
+                "met_after": change.met_after,
+            }
+            for change in what.deadlines
+        ],
+        "appeared": [finding_document(f) for f in what.appeared],
+        "resolved": [finding_document(f) for f in what.resolved],
+        "ok": what.after.ok,
+        "findings": [finding_document(f) for f in what.after.findings],
+        "schedule": schedule_document(after),
+    }
+
+
+def whatif_json(what: WhatIf) -> str:
+    """``whatif --format json``: one JSON object."""
+    return json.dumps(whatif_document(what), ensure_ascii=False, indent=2)
+
+
+def whatif_text(what: WhatIf, console: Console) -> None:
+    """The new finish, what moved, which deadlines break, which findings come and go."""
+    graph = what.before.graph
+    timebase = graph.timebase
+    before, after = what.before.schedule, what.after.schedule
+    console.print(Text.assemble(("What if ", "bold"), (", ".join(what.changes), "bold")))
+    console.print(f"{status_line(timebase, after.as_of)}")
+    console.print(
+        f"forecast finish {when(timebase, before.finish)} → {when(timebase, after.finish)} "
+        f"({_moved(what.finish_moved, graph.calendars['default'].day_minutes)})"
+    )
+    if what.moved:
+        console.print()
+        console.print(Text("What moved", style="bold"))
+        console.print(_moves_table(what))
+    for title, changes in (
+        ("deadlines that break", [c for c in what.deadlines if c.breaks]),
+        ("deadlines met again", [c for c in what.deadlines if c.met_after and not c.met_before]),
+    ):
+        if changes:
+            console.print()
+            console.print(Text(title, style="bold"))
+            for change in changes:
+                before_at, after_at = change.finish_before, change.finish_after
+                console.print(
+                    f"  {change.task}: deadline {_deadline(graph, graph.index[change.task])}, "
+                    f"forecast {when(timebase, before_at)} → {when(timebase, after_at)}"
+                )
+    for title, findings in (("new findings", what.appeared), ("findings gone", what.resolved)):
+        if findings:
+            console.print()
+            console.print(Text(title, style="bold"))
+            for finding in findings:
+                _finding_line(finding, console)
+    console.print()
+    verdict = "OK: no error finding" if what.after.ok else "FAIL: error findings with these changes"
+    console.print(Text(verdict, style="bold green" if what.after.ok else "bold red"))
+
+
+def _moves_table(what: WhatIf) -> Table:
+    timebase = what.before.graph.timebase
+    table = Table(pad_edge=False)
+    for header in ("task", "start", "finish", "moved"):
+        table.add_column(header, justify="right" if header == "moved" else "left", no_wrap=True)
+    for move in what.moved:
+        table.add_row(
+            move.task,
+            _from_to(timebase, move.start_before, move.start_after),
+            _from_to(timebase, move.finish_before, move.finish_after),
+            _moved(move.finish_moved, move.day_minutes),
+        )
+    return table
+
+
+def _from_to(timebase: TimeBase, before: int, after: int) -> str:
+    if before == after:
+        return when(timebase, after, year=False)
+    return f"{when(timebase, before, year=False)} → {when(timebase, after, year=False)}"
+
+
+def _moved(minutes: int, day_minutes: int) -> str:
+    text = work_amount(minutes, day_minutes)
+    return "+" + text if minutes > 0 else text
+
+
+def _finding_line(finding: Finding, console: Console) -> None:
+    mark = "✗" if finding.is_error else "!"
+    console.print(
+        Text.assemble(
+            f"  {mark} {finding.level:<7} ",
+            (f"{finding.code:<15} ", "bold"),
+            finding.task,
+            (f"  {finding.location}", "dim"),
+        )
+    )
+    console.print(Text(f"      {finding.message}"), crop=False, soft_wrap=True)
+
+
+# -- drivers ---------------------------------------------------------------------------------
+
+
+def drivers_document(explanation: Explanation, schedule: Schedule) -> dict[str, Any]:
+    """The ``drivers --format json`` object."""
+    timebase = schedule.graph.timebase
+    bound = explanation.bound
+    return {
+        "task": explanation.task,
+        "origin": {
+            "reason": explanation.origin,
+            "at": None if explanation.origin_at is None else timebase.iso(explanation.origin_at),
+        },
+        "chain": [
+            {
+                "task": step.task,
+                "start": timebase.iso(step.start),
+                "finish": timebase.iso(step.finish),
+                "link": None if step.link is None else _link_document(step.link),
+                "subtask": step.subtask,
+            }
+            for step in explanation.chain
+        ],
+        "other_links": [_link_document(link) for link in explanation.other_links],
+        "critical": explanation.critical,
+        "status": explanation.status,
+        "total_slack_minutes": explanation.total_slack,
+        "deadline_slack_minutes": explanation.deadline_slack,
+        "bound": None
+        if bound is None
+        else {
+            "kind": bound.kind,
+            "task": bound.task,
+            "at": timebase.iso(bound.at),
+            "through": list(bound.through),
+        },
+        "why": why_critical(explanation, schedule.graph),
+    }
+
+
+def _link_document(link: LinkStep) -> dict[str, Any]:
+    return {
+        "from": link.pred,
+        "to": link.succ,
+        "type": link.type,
+        "lag_minutes": link.lag,
+        "slack_minutes": link.slack,
+        "via": link.via,
+    }
+
+
+def drivers_json(explanation: Explanation, schedule: Schedule) -> str:
+    """``drivers --format json``: one JSON object."""
+    return json.dumps(drivers_document(explanation, schedule), ensure_ascii=False, indent=2)
+
+
+def drivers_text(explanation: Explanation, schedule: Schedule, console: Console) -> None:
+    """The chain that sets the task's date, its other links, and why it is (not) critical."""
+    graph = schedule.graph
+    timebase, day = graph.timebase, explanation.day_minutes
+    console.print(Text(f"What sets the date of {explanation.task}", style="bold"))
+    origin = explanation.origin
+    if explanation.origin_at is not None:
+        origin += f" ({when(timebase, explanation.origin_at)})"
+    console.print(f"  {explanation.chain[0].task}: set by {origin}")
+    for step in explanation.chain:
+        if step.link is not None:
+            console.print(Text(f"    ↓ {_link_text(step.link, day)}", style="dim"))
+        dates = when(timebase, step.start)
+        if step.finish != step.start:
+            dates += f" – {when(timebase, step.finish)}"
+        line = Text.assemble("  ", (step.task, "bold"), f"  {dates}")
+        if step.subtask is not None:
+            line.append(f"  (finishes with its sub-task {step.subtask})", style="dim")
+        console.print(line)
+    if explanation.other_links:
+        console.print()
+        console.print(Text(f"Other links into {explanation.task}", style="bold"))
+        for link in explanation.other_links:
+            console.print(f"  {_link_text(link, day)}")
+    console.print()
+    console.print(Text(f"Is {explanation.task} critical?", style="bold"))
+    console.print(Text(f"  {why_critical(explanation, graph)}"), crop=False, soft_wrap=True)
+
+
+def _link_text(link: LinkStep, day_minutes: int) -> str:
+    source = link.pred if link.via is None else f"{link.pred} (set by {link.via})"
+    lag = "no lag" if link.lag == 0 else f"lag {work_amount(link.lag, day_minutes)}"
+    return f"{link.type} from {source}, {lag}, slack {work_amount(link.slack, day_minutes)}"
+
+
+def why_critical(explanation: Explanation, graph: TaskGraph) -> str:
+    """One or two sentences: critical or not, by how much, and what bounds the task."""
+    day = explanation.day_minutes
+    timebase = graph.timebase
+    if explanation.status in {"done", "cancelled"}:
+        return f"no: it is {explanation.status}, and {explanation.status} tasks are never critical."
+    slack = work_amount(explanation.total_slack, day)
+    head = (
+        f"yes: its total slack is {slack} (zero or less is critical)"
+        if explanation.critical
+        else f"no: it has {slack} of total slack"
+    )
+    bound = explanation.bound
+    if bound is not None:
+        what = (
+            f"the deadline of {bound.task} ({_deadline(graph, graph.index[bound.task])})"
+            if bound.task is not None
+            else f"the plan's finish ({when(timebase, bound.at)})"
+        )
+        path = " → ".join(bound.through)
+        head += f"; its latest finish is set by {what}" + (
+            f" through {path}" if len(bound.through) > 1 else ""
+        )
+    if explanation.deadline_slack is None:
+        return head + ". No deadline depends on it."
+    return head + f". Deadline slack: {work_amount(explanation.deadline_slack, day)}."
