@@ -38,8 +38,13 @@ CLARITIES = {
 LINT_CODES = tuple(code for code, _ in CLARITIES.values())
 
 
-def lint_schedule(schedule: Schedule, require: tuple[str, ...] = ()) -> list[Finding]:
-    """A finding per leaf task and missing clarity; those in ``require`` are errors."""
+def lint_schedule(
+    schedule: Schedule, require: tuple[str, ...] = (), *, only: tuple[str, ...] | None = None
+) -> list[Finding]:
+    """A finding per leaf task and missing clarity; those in ``require`` are errors.
+
+    ``only`` limits the lint to some clarities (``check`` asks only for the required ones).
+    """
     graph = schedule.graph
     inherited = _inherited(schedule)
     findings: list[Finding] = []
@@ -47,7 +52,7 @@ def lint_schedule(schedule: Schedule, require: tuple[str, ...] = ()) -> list[Fin
         if graph.is_summary[node] or schedule.status[node] == "cancelled":
             continue
         for key, present in inherited[node].items():
-            if present:
+            if present or (only is not None and key not in only):
                 continue
             code, text = CLARITIES[key]
             findings.append(

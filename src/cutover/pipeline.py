@@ -135,12 +135,12 @@ def check_plan(
 
 def add_lint(analysis: Analysis, *, everything: bool) -> None:
     """Add six-clarities findings: all of them, or only the ones the plan requires."""
+    require = analysis.graph.plan.require
+    if not everything and not require:
+        return
     from cutover.lint import lint_schedule  # noqa: PLC0415 - small, only checks need it
 
-    require = analysis.graph.plan.require
-    found = lint_schedule(analysis.schedule, require)
-    if not everything:
-        found = [finding for finding in found if finding.is_error]
+    found = lint_schedule(analysis.schedule, require, only=None if everything else require)
     if found:
         order = analysis.graph.index
         analysis.findings.extend(found)

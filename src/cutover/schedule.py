@@ -44,7 +44,6 @@ class Schedule:
     early: Early
     late: Late
     total_slack: list[int]
-    free_slack: list[int]
     deadline_slack: list[int | None]
     critical: list[bool]
     status: list[str]
@@ -52,10 +51,22 @@ class Schedule:
     _steps: dict[int, int | None] = field(default_factory=dict, repr=False)
     _chains: dict[int, tuple[int, ...]] = field(default_factory=dict, repr=False)
     _summary_late: dict[int, tuple[int, int]] = field(default_factory=dict, repr=False)
+    _free: list[int] = field(default_factory=list, repr=False)
 
     def __len__(self) -> int:
         """The number of tasks, summaries included."""
         return len(self.graph)
+
+    @property
+    def free_slack(self) -> list[int]:
+        """Free slack of every node, computed on first use (check never needs it)."""
+        known = self._free
+        if not known:
+            graph, early = self.graph, self.early
+            free = BackwardPass(graph, early, self.finish, early_successors=True).run()
+            slacks = _slacks(graph, early, free.bound, free.summary_start)
+            known.extend(max(slack, 0) for slack in slacks)
+        return known
 
     def start(self, node: int) -> int:
         """Earliest (forecast) start."""
@@ -130,15 +141,16 @@ class Schedule:
 
 
 def build_schedule(graph: TaskGraph, as_of: int | None) -> Schedule:
-    """Forward pass; backward passes for total, deadline and free slack; the critical path."""
+    """Forward pass; backward passes for total and deadline slack; the critical path.
+
+    Free slack (a third backward pass) is computed when first asked for.
+    """
     early = ForwardPass(graph, as_of).run()
     finish = max(early.finish)
     late = BackwardPass(graph, early, finish).run()
     deadline_late = BackwardPass(graph, early, None).run()
-    free = BackwardPass(graph, early, finish, early_successors=True).run()
     status = _statuses(graph)
     total_slack = _slacks(graph, early, late.bound)
-    free_slack = [max(slack, 0) for slack in _slacks(graph, early, free.bound, free.summary_start)]
     deadline_slack: list[int | None] = [
         None if bound >= INF else slack
         for bound, slack in zip(
@@ -158,7 +170,6 @@ def build_schedule(graph: TaskGraph, as_of: int | None) -> Schedule:
         early=early,
         late=late,
         total_slack=total_slack,
-        free_slack=free_slack,
         deadline_slack=deadline_slack,
         critical=critical,
         status=status,
