@@ -25,22 +25,24 @@ OUT = HERE / "out"
 AS_OF = "2025-06-20T09:00"
 
 YAML_ALONE = """
-import gc, sys, time, yaml
+import gc, json, sys, time, yaml
 text = open(sys.argv[1], encoding="utf-8").read()
 gc.disable()
 t = time.perf_counter()
-yaml.load(text, Loader=yaml.CSafeLoader)
+if sys.argv[1].endswith(".json"):
+    json.loads(text)
+else:
+    yaml.load(text, Loader=yaml.CSafeLoader)
 print(time.perf_counter() - t)
 """
 
 OUR_PARSER = """
 import sys, time
-from cutover.yamldoc import parse_yaml
-from cutover.loader import gc_paused
+from cutover.loader import gc_paused, parse_plan
 text = open(sys.argv[1], encoding="utf-8").read()
 t = time.perf_counter()
 with gc_paused():
-    parse_yaml(text, sys.argv[1])
+    parse_plan(text, sys.argv[1])
 print(time.perf_counter() - t)
 """
 
@@ -69,13 +71,16 @@ print(json.dumps(out))
 """
 
 
-def _generate(size: int) -> Path:
-    path = OUT / f"plan-{size}.yaml"
+def _generate(size: int, suffix: str) -> Path:
+    path = OUT / f"plan-{size}.{suffix}"
     if not path.exists():
         OUT.mkdir(exist_ok=True)
+        flags = ["--json"] if suffix == "json" else []
         with path.open("w", encoding="utf-8") as out:
             subprocess.run(
-                [sys.executable, str(HERE / "generate.py"), str(size)], stdout=out, check=True
+                [sys.executable, str(HERE / "generate.py"), str(size), *flags],
+                stdout=out,
+                check=True,
             )
     return path
 
@@ -107,17 +112,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--formats", nargs="+", default=["yaml", "json"], choices=["yaml", "json"])
     args = parser.parse_args()
     cutover = [sys.executable, "-m", "cutover"]
     help_time, _ = _median([*cutover, "--help"], max(args.repeat, 5))
     print(f"`cutover --help`: {help_time:.3f} s (median of {max(args.repeat, 5)})\n")
     print(
-        "| tasks | YAML alone (PyYAML C) | our YAML reader | load+validate | graph | schedule"
-        " | checks | `check` wall | `check` peak MiB | `schedule --format json` wall | peak MiB |"
+        "| tasks | file | parse alone (PyYAML C / json) | our reader | load+validate | graph"
+        " | schedule | checks | `check` wall | `check` peak MiB | `schedule --format json` wall"
+        " | peak MiB |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
-    for size in args.sizes:
-        plan = str(_generate(size))
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for size, suffix in ((size, suffix) for size in args.sizes for suffix in args.formats):
+        plan = str(_generate(size, suffix))
         yaml_alone = float(_python(YAML_ALONE, plan))
         ours = float(_python(OUR_PARSER, plan))
         stages = json.loads(_python(STAGES, plan, AS_OF))
@@ -126,7 +133,7 @@ def main() -> None:
             [*cutover, "schedule", plan, "--as-of", AS_OF, "--format", "json"], args.repeat
         )
         print(
-            f"| {size:,} | {yaml_alone:.2f} s | {ours:.2f} s | {stages['load']:.2f} s | "
+            f"| {size:,} | {suffix} | {yaml_alone:.2f} s | {ours:.2f} s | {stages['load']:.2f} s | "
             f"{stages['graph']:.2f} s | {stages['schedule']:.2f} s | {stages['checks']:.2f} s | "
             f"{check_wall:.2f} s | {check_mem:.0f} | {sched_wall:.2f} s | {sched_mem:.0f} |"
         )

@@ -1,0 +1,190 @@
+"""The command line's shared parts: the app, exit codes and common options.
+
+Also the one place that reads the clock, the consoles, and the boundary that turns
+cutover's errors into messages and exit status 2.
+"""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from enum import IntEnum, StrEnum
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    from rich.console import Console
+
+    from cutover.durations import Duration
+    from cutover.errors import CutoverError
+    from cutover.pipeline import Analysis
+
+
+class ExitCode(IntEnum):
+    """Exit statuses of PLAN_FORMAT's command-line contract (and two of our own)."""
+
+    OK = 0
+    FINDINGS = 1
+    INVALID = 2
+    INTERNAL = 3
+    INTERRUPTED = 130
+
+
+class FailPolicy(StrEnum):
+    """``--fail-on``: which findings make ``check`` exit 1."""
+
+    error = "error"
+    warning = "warning"
+    invalid = "invalid"
+
+
+app = typer.Typer(
+    name="cutover",
+    help="Deadline and cutover planner: critical path, slack and Gantt charts for go-live plans.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version  # noqa: PLC0415 - only for --version
+
+        typer.echo(f"cutover {version('cutover')}")
+        raise typer.Exit
+
+
+@app.callback()
+def _root(
+    _version_flag: Annotated[
+        bool,
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Plan a cutover in YAML: critical path, slack, Gantt chart, and a CI gate on deadlines."""
+
+
+def parse_as_of(value: str | None) -> date | datetime | None:
+    """A status date from an option: ISO date or datetime, or ``now``."""
+    if value is None or value == "":
+        return None
+    if value.strip().lower() == "now":
+        return clock_now()
+    from cutover.timepoints import TimepointError, parse_timepoint  # noqa: PLC0415
+
+    try:
+        return parse_timepoint(value)
+    except TimepointError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+def parse_duration(value: str) -> Duration:
+    """A duration from an option, such as ``2d``."""
+    from cutover.durations import DurationError, parse_duration  # noqa: PLC0415
+
+    try:
+        return parse_duration(value)
+    except DurationError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+AsOf = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        envvar="CUTOVER_AS_OF",
+        help="Status date: YYYY-MM-DD, YYYY-MM-DDTHH:MM (in the plan's time zone) or 'now'. "
+        "Default: the plan's as_of; without one, check uses now and schedule/gantt show the "
+        "plan as planned.",
+        show_default=False,
+    ),
+]
+
+
+RiskThreshold = Annotated[
+    str,
+    typer.Option(
+        "--risk-threshold",
+        help="Warn (at-risk) when a deadline is met by less working time than this.",
+    ),
+]
+
+
+FailOn = Annotated[
+    FailPolicy,
+    typer.Option(
+        "--fail-on",
+        envvar="CUTOVER_FAIL_ON",
+        help="Exit 1 on error findings, on any finding (warning), or only exit 2 for an "
+        "invalid plan (invalid).",
+    ),
+]
+
+
+Runs = Annotated[
+    int,
+    typer.Option("--runs", min=1, help="Monte Carlo runs (10,000 give about ±1% on a chance)."),
+]
+
+
+Seed = Annotated[
+    int | None,
+    typer.Option(
+        "--seed",
+        help="Random seed; the default (2025) gives the same answer every time.",
+        show_default=False,
+    ),
+]
+
+
+def clock_now() -> datetime:
+    """The one place that reads the clock: the default status date."""
+    return datetime.now(UTC)
+
+
+def console(*, stderr: bool = False, width: int | None = None) -> Console:
+    """A rich console for the command's output (stdout unless ``stderr``)."""
+    from rich.console import Console  # noqa: PLC0415
+
+    return Console(stderr=stderr, width=width, highlight=False, soft_wrap=False)
+
+
+@contextmanager
+def boundary() -> Iterator[None]:
+    """Turn cutover's own errors into located messages on stderr and exit status 2."""
+    from cutover.errors import CutoverError  # noqa: PLC0415 - tiny module
+
+    try:
+        yield
+    except CutoverError as error:
+        raise typer.Exit(report_error(error)) from None
+
+
+def analyse_file(plan: Path, as_of: str | None) -> Analysis:
+    """Load, schedule and check one plan, as planned unless a status date is given."""
+    from cutover.pipeline import analyse  # noqa: PLC0415
+
+    with boundary():
+        return analyse(plan, now=None, as_of=parse_as_of(as_of))
+
+
+def report_error(error: CutoverError) -> ExitCode:
+    """Print an error of cutover's own (every diagnostic of a plan) and return exit 2."""
+    from cutover.errors import PlanError  # noqa: PLC0415
+
+    if isinstance(error, PlanError):
+        for diagnostic in error.diagnostics:
+            sys.stderr.write(f"{diagnostic}\n")
+        count = len(error.diagnostics)
+        sys.stderr.write(f"{count} error{'s' if count != 1 else ''}: the plan is not valid\n")
+    else:
+        sys.stderr.write(f"error: {error}\n")
+    return ExitCode.INVALID

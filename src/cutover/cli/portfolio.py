@@ -1,0 +1,257 @@
+"""``status``, ``rollup``, ``diff``, ``new`` and ``update``: many plans and their changes."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cutover.cli.base import (
+    AsOf,
+    ExitCode,
+    FailOn,
+    FailPolicy,
+    app,
+    boundary,
+    clock_now,
+    console,
+    parse_as_of,
+)
+from cutover.cli.gate import plan_files
+
+if TYPE_CHECKING:
+    from cutover.pipeline import PlanCheck
+
+
+#: The heading these commands are listed under in ``cutover --help``.
+PANEL = "Many plans and their changes"
+
+
+class StatusFormat(StrEnum):
+    """Output formats of ``status``."""
+
+    text = "text"
+    json = "json"
+    md = "md"
+
+
+class RollupFormat(StrEnum):
+    """Output formats of ``rollup``."""
+
+    text = "text"
+    json = "json"
+    md = "md"
+    csv = "csv"
+
+
+class DiffFormat(StrEnum):
+    """Output formats of ``diff``."""
+
+    text = "text"
+    json = "json"
+
+
+@app.command(rich_help_panel=PANEL)
+def status(
+    plans: Annotated[
+        list[Path], typer.Argument(help="Plan files or folders of them.", show_default=False)
+    ],
+    as_of: AsOf = None,
+    output_format: Annotated[
+        StatusFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = StatusFormat.text,
+) -> None:
+    """The committee's summary: tasks done, delayed, within their deadline, per system.
+
+    Also the forecast finish against the final deadline, and the task with the least
+    deadline slack with what drives it.
+
+    Example: [bold]cutover status plans/tuyenquang.yaml[/bold]
+    """
+    from cutover.portfolio import plan_status  # noqa: PLC0415
+    from cutover.render import status as views  # noqa: PLC0415
+
+    results = check_all(plans, as_of)
+    statuses = [plan_status(result) for result in results if not result.invalid]
+    invalid = [result for result in results if result.invalid]
+    if output_format is StatusFormat.json:
+        typer.echo(views.status_json(statuses, invalid))
+    elif output_format is StatusFormat.md:
+        typer.echo(views.status_markdown(statuses, invalid), nl=False)
+    else:
+        views.print_status(statuses, invalid, console())
+    if invalid:
+        raise typer.Exit(ExitCode.INVALID)
+
+
+@app.command(rich_help_panel=PANEL)
+def rollup(
+    plans: Annotated[
+        list[Path], typer.Argument(help="Plan files or folders of them.", show_default=False)
+    ],
+    as_of: AsOf = None,
+    output_format: Annotated[
+        RollupFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = RollupFormat.text,
+    fail_on: FailOn = FailPolicy.error,
+) -> None:
+    """One row per plan, riskiest first, with the totals across all of them.
+
+    Exit status as check, so it can gate CI for the whole country.
+
+    Example: [bold]cutover rollup plans/ --as-of 2025-06-26T09:00[/bold]
+    """
+    from cutover.pipeline import outcome  # noqa: PLC0415
+    from cutover.portfolio import rollup as roll  # noqa: PLC0415
+    from cutover.render import status as views  # noqa: PLC0415
+
+    results = check_all(plans, as_of)
+    statuses, totals = roll(results)
+    invalid = [result for result in results if result.invalid]
+    if output_format is RollupFormat.json:
+        typer.echo(views.rollup_json(statuses, totals, invalid))
+    elif output_format is RollupFormat.md:
+        typer.echo(views.rollup_markdown(statuses, totals, invalid), nl=False)
+    elif output_format is RollupFormat.csv:
+        sys.stdout.write(views.rollup_csv(statuses, totals, invalid))
+    else:
+        views.print_rollup(statuses, totals, invalid, console())
+    verdict = outcome(results, fail_on.value)
+    if verdict != "ok":
+        raise typer.Exit(ExitCode.INVALID if verdict == "invalid" else ExitCode.FINDINGS)
+
+
+def check_all(plans: list[Path], as_of: str | None) -> list[PlanCheck]:
+    """Check every plan for ``status`` and ``rollup`` (an invalid one is a result too)."""
+    from cutover.pipeline import check_plan  # noqa: PLC0415
+
+    with boundary():
+        files = plan_files(plans, skip_non_plans=False)
+        status_date = parse_as_of(as_of)
+        now = clock_now()
+        return [check_plan(path, now=now, as_of=status_date) for path in files]
+
+
+@app.command(rich_help_panel=PANEL)
+def diff(
+    old: Annotated[
+        str, typer.Argument(help="The old plan: a file or REV:PATH (git).", show_default=False)
+    ],
+    new: Annotated[
+        str, typer.Argument(help="The new plan: a file or REV:PATH (git).", show_default=False)
+    ],
+    as_of: AsOf = None,
+    output_format: Annotated[
+        DiffFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = DiffFormat.text,
+) -> None:
+    """Compare two versions of a plan after scheduling them: tasks, dates, slack, findings.
+
+    Each version is scheduled at --as-of, or else at its own as_of.
+
+    Example: [bold]cutover diff HEAD~1:plans/tuyenquang.yaml plans/tuyenquang.yaml[/bold]
+    """
+    from cutover.diffing import diff_plans  # noqa: PLC0415
+    from cutover.pipeline import analyse_loaded  # noqa: PLC0415
+    from cutover.render.diff_report import diff_json, print_diff  # noqa: PLC0415
+    from cutover.revisions import load_spec  # noqa: PLC0415
+
+    with boundary():
+        status_date = parse_as_of(as_of)
+        before = analyse_loaded(load_spec(old), now=None, as_of=status_date)
+        after = analyse_loaded(load_spec(new), now=None, as_of=status_date)
+        result = diff_plans(before, after)
+    if output_format is DiffFormat.json:
+        typer.echo(diff_json(result, old, new))
+    else:
+        print_diff(result, old, new, console())
+
+
+@app.command(rich_help_panel=PANEL)
+def new(
+    template: Annotated[
+        Path,
+        typer.Option("--template", "-t", help="The template plan to adapt.", show_default=False),
+    ],
+    name: Annotated[
+        str, typer.Option("--name", "-n", help="The new plan's name.", show_default=False)
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write to this file (default: stdout).", show_default=False
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+) -> None:
+    """Start a plan from a template: it extends the template and lists its tasks to adapt.
+
+    Example: [bold]cutover new -t plans/templates/national-2025.yaml -n "Hà Giang"
+    -o plans/hagiang.yaml[/bold]
+    """
+    from cutover.files import atomic_write  # noqa: PLC0415
+    from cutover.scaffold import new_plan_text  # noqa: PLC0415
+
+    with boundary():
+        if output is not None and output.exists() and not force:
+            raise typer.BadParameter(
+                f"{output} exists: choose another file, or --force", param_hint="--output"
+            )
+        text = new_plan_text(template, name, output)
+        if output is None:
+            sys.stdout.write(text)
+            return
+        atomic_write(output, text)
+    sys.stderr.write(
+        f"wrote {output}: fill in the owners and the status, then cutover check {output}\n"
+    )
+
+
+@app.command(rich_help_panel=PANEL)
+def update(
+    plan: Annotated[Path, typer.Argument(help="The plan file to change.", show_default=False)],
+    task: Annotated[str, typer.Argument(help="The id of the task.", show_default=False)],
+    done: Annotated[
+        bool, typer.Option("--done", help="Mark it done (finished --on T, default today).")
+    ] = False,
+    on: Annotated[
+        str | None, typer.Option("--on", help="With --done: when it finished.", show_default=False)
+    ] = None,
+    start: Annotated[
+        str | None,
+        typer.Option("--start", help="Started at T: status in_progress.", show_default=False),
+    ] = None,
+    progress: Annotated[
+        str | None, typer.Option("--progress", help="Share done, such as 60%.", show_default=False)
+    ] = None,
+    new_status: Annotated[
+        str | None,
+        typer.Option(
+            "--status", help="not_started, in_progress, done or cancelled.", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """Record progress in the plan file itself, changing only that task's lines.
+
+    T is YYYY-MM-DD, YYYY-MM-DDTHH:MM or today. The plan is validated before it is written,
+    and the file is left as it was if the change would make it invalid.
+
+    Example: [bold]cutover update plans/tuyenquang.yaml accounts --done --on 2025-06-26T11:00[/bold]
+    """
+    from cutover.editing import Change, InvalidChangeError, update_plan  # noqa: PLC0415
+
+    change = Change(done=done, on=on, start=start, progress=progress, status=new_status)
+    with boundary():
+        try:
+            result = update_plan(plan, task, change, today=clock_now())
+        except InvalidChangeError:
+            sys.stderr.write("the change was not written: it would make the plan invalid\n")
+            raise
+    if not result.changes:
+        typer.echo(f"{result.file}: {result.task_id}: nothing to change")
+        return
+    for key_change in result.changes:
+        typer.echo(f"{result.file}:{key_change.line}: {result.task_id}: {key_change}")

@@ -1,0 +1,124 @@
+"""``risk``, ``whatif`` and ``drivers``: how sure a date is, and why."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cutover.cli.base import (
+    AsOf,
+    ExitCode,
+    Runs,
+    Seed,
+    analyse_file,
+    app,
+    boundary,
+    console,
+    parse_as_of,
+)
+
+#: The heading these commands are listed under in ``cutover --help``.
+PANEL = "Risk and explanations"
+
+
+class ReportFormat(StrEnum):
+    """Output formats of ``risk``, ``whatif`` and ``drivers``."""
+
+    text = "text"
+    json = "json"
+
+
+ReportFormatOption = Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")]
+
+
+@app.command(rich_help_panel=PANEL)
+def risk(
+    plan: Annotated[Path, typer.Argument(help="The plan file.", show_default=False)],
+    as_of: AsOf = None,
+    runs: Runs = 10_000,
+    seed: Seed = None,
+    output_format: ReportFormatOption = ReportFormat.text,
+) -> None:
+    """Monte Carlo: the chance of meeting each deadline, P50/P80/P95 dates and what drives them.
+
+    Example: [bold]cutover risk plans/tuyenquang.yaml --runs 10000 --seed 7[/bold]
+    """
+    from cutover.render import risk_report  # noqa: PLC0415
+    from cutover.risk import simulate  # noqa: PLC0415
+
+    analysis = analyse_file(plan, as_of)
+    with boundary():
+        result = simulate(analysis, runs, seed)
+    if output_format is ReportFormat.json:
+        typer.echo(risk_report.risk_json(result))
+    else:
+        risk_report.risk_text(result, console())
+
+
+@app.command(rich_help_panel=PANEL)
+def whatif(
+    plan: Annotated[Path, typer.Argument(help="The plan file.", show_default=False)],
+    delay: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--delay",
+            help="TASK=DURATION: the task takes this much more working time (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    done: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--done",
+            help="TASK: the task (or every open task of a summary) is done at the status date.",
+            show_default=False,
+        ),
+    ] = None,
+    as_of: AsOf = None,
+    output_format: ReportFormatOption = ReportFormat.text,
+) -> None:
+    """What if tasks slip or finish now: the new schedule, what moved, which deadlines break.
+
+    The plan file is not changed. Exit status 1 when an error finding remains after the changes.
+
+    Example: [bold]cutover whatif plans/tuyenquang.yaml --delay lgsp-sync=1d --done accounts[/bold]
+    """
+    from cutover.loader import load_plan  # noqa: PLC0415
+    from cutover.render import risk_report  # noqa: PLC0415
+    from cutover.whatif import apply, parse_delay  # noqa: PLC0415
+
+    with boundary():
+        delays = [parse_delay(item) for item in delay or []]
+        what = apply(load_plan(plan), delays=delays, done=done or [], as_of=parse_as_of(as_of))
+    if output_format is ReportFormat.json:
+        typer.echo(risk_report.whatif_json(what))
+    else:
+        risk_report.whatif_text(what, console())
+    if not what.after.ok:
+        raise typer.Exit(ExitCode.FINDINGS)
+
+
+@app.command(name="drivers", rich_help_panel=PANEL)
+def drivers_command(
+    plan: Annotated[Path, typer.Argument(help="The plan file.", show_default=False)],
+    task: Annotated[str, typer.Argument(help="The id of the task to explain.", show_default=False)],
+    as_of: AsOf = None,
+    output_format: ReportFormatOption = ReportFormat.text,
+) -> None:
+    """What sets a task's date: the chain of links (each with its slack), and why it is critical.
+
+    Example: [bold]cutover drivers plans/tuyenquang.yaml go-live[/bold]
+    """
+    from cutover.explain import drivers  # noqa: PLC0415
+    from cutover.render import risk_report  # noqa: PLC0415
+
+    analysis = analyse_file(plan, as_of)
+    with boundary():
+        explanation = drivers(analysis.schedule, task)
+    if output_format is ReportFormat.json:
+        typer.echo(risk_report.drivers_json(explanation, analysis.schedule))
+    else:
+        risk_report.drivers_text(explanation, analysis.schedule, console())

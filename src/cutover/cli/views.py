@@ -1,0 +1,168 @@
+"""``schedule``, ``gantt``, ``export`` and ``schema``: the plan shown and shared."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cutover.cli.base import (
+    AsOf,
+    analyse_file,
+    app,
+    boundary,
+    clock_now,
+    console,
+    parse_as_of,
+)
+
+#: The heading these commands are listed under in ``cutover --help``.
+PANEL = "See and share a plan"
+
+
+class ScheduleFormat(StrEnum):
+    """Output formats of ``schedule``."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class Scale(StrEnum):
+    """Time scales of the Gantt chart."""
+
+    auto = "auto"
+    hour = "hour"
+    day = "day"
+    week = "week"
+
+
+class Paper(StrEnum):
+    """Paper sizes of the PDF export."""
+
+    a4 = "a4"
+    a3 = "a3"
+
+
+@app.command(rich_help_panel=PANEL)
+def schedule(
+    plan: Annotated[Path, typer.Argument(help="The plan file.", show_default=False)],
+    as_of: AsOf = None,
+    output_format: Annotated[
+        ScheduleFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ScheduleFormat.table,
+) -> None:
+    """Print the computed schedule: dates, slack, critical tasks.
+
+    Example: [bold]cutover schedule plans/tuyenquang.yaml --format json --as-of 2025-06-26[/bold]
+    """
+    analysis = analyse_file(plan, as_of)
+    if output_format is ScheduleFormat.json:
+        from cutover.render.report import dump_json  # noqa: PLC0415
+        from cutover.rows import schedule_document  # noqa: PLC0415
+
+        typer.echo(dump_json(schedule_document(analysis.schedule), len(analysis.graph)))
+    elif output_format is ScheduleFormat.csv:
+        from cutover.render.tables import schedule_csv  # noqa: PLC0415
+
+        sys.stdout.write(schedule_csv(analysis.schedule))
+    else:
+        from cutover.render.tables import schedule_table  # noqa: PLC0415
+
+        console().print(schedule_table(analysis.schedule))
+
+
+@app.command(rich_help_panel=PANEL)
+def gantt(
+    plan: Annotated[Path, typer.Argument(help="The plan file.", show_default=False)],
+    as_of: AsOf = None,
+    start: Annotated[
+        str | None, typer.Option("--from", help="First day shown (YYYY-MM-DD).", show_default=False)
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", help="Last day shown (YYYY-MM-DD).", show_default=False)
+    ] = None,
+    scale: Annotated[Scale, typer.Option("--scale", help="Time scale of the chart.")] = Scale.auto,
+    width: Annotated[
+        int | None,
+        typer.Option("--width", min=40, help="Chart width in columns (default: the terminal's)."),
+    ] = None,
+) -> None:
+    """Draw the plan as a Gantt chart in the terminal.
+
+    Example: [bold]cutover gantt plans/tuyenquang.yaml --as-of 2025-06-26T09:00[/bold]
+    """
+    from cutover.render.gantt import GanttChart, GanttOptions  # noqa: PLC0415
+
+    analysis = analyse_file(plan, as_of)
+    options = GanttOptions(
+        start=parse_as_of(start),
+        end=parse_as_of(end),
+        scale=scale.value,
+    )
+    console(width=width).print(GanttChart(analysis.schedule, options))
+
+
+@app.command(rich_help_panel=PANEL)
+def export(
+    plan: Annotated[Path, typer.Argument(help="The plan file.", show_default=False)],
+    output_format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="pdf, html, svg, csv, ics, mermaid, md or json (default: from -o's extension).",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write to this file (default: stdout).", show_default=False
+        ),
+    ] = None,
+    as_of: AsOf = None,
+    paper: Annotated[Paper, typer.Option("--paper", help="PDF paper size.")] = Paper.a4,
+    portrait: Annotated[
+        bool, typer.Option("--portrait", help="PDF in portrait (default landscape).")
+    ] = False,
+    excel: Annotated[bool, typer.Option("--excel", help="CSV with the BOM Excel wants.")] = False,
+) -> None:
+    """Export the schedule to print or share: PDF, HTML, SVG, CSV, iCalendar, Mermaid, Markdown.
+
+    The file is written whole or not at all.
+
+    Example: [bold]cutover export plans/tuyenquang.yaml -o schedule.pdf --as-of 2025-06-26[/bold]
+    """
+    from cutover.export import ExportOptions, export, write_export  # noqa: PLC0415
+
+    analysis = analyse_file(plan, as_of)
+    with boundary():
+        options = ExportOptions(
+            generated_at=clock_now(), paper=paper.value, landscape=not portrait, excel_bom=excel
+        )
+        if output is not None:
+            chosen = write_export(analysis, output, output_format, options)
+            sys.stderr.write(f"wrote {output} ({chosen})\n")
+            return
+        if output_format is None:
+            raise typer.BadParameter(
+                "give --format, or -o FILE with an extension", param_hint="--format"
+            )
+        sys.stdout.flush()
+        sys.stdout.buffer.write(export(analysis, output_format, options))
+
+
+@app.command(rich_help_panel=PANEL)
+def schema() -> None:
+    """Print the JSON Schema of the plan format, for editors and CI validators.
+
+    Point yaml-language-server at it with a first line such as
+    [bold]# yaml-language-server: $schema=../schema/plan.schema.json[/bold]
+    """
+    from cutover.schema import schema_text  # noqa: PLC0415
+
+    typer.echo(schema_text(), nl=False)
