@@ -28,6 +28,9 @@ _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _FIRST_DAY = date(2, 1, 1).toordinal() - _EPOCH_ORDINAL
 _LAST_DAY = date(9998, 12, 31).toordinal() - _EPOCH_ORDINAL
 _INITIAL_SPAN_DAYS = 3 * 366
+#: A schedule stays within this many days of the plan's start: a runaway lag or duration
+#: is an error, not a table of ten thousand years (and of their public holidays).
+MAX_SPAN_DAYS = 200 * 366
 
 
 class CalendarTables(NamedTuple):
@@ -42,7 +45,12 @@ class CalendarTables(NamedTuple):
 
 
 class CalendarRangeError(CutoverError):
-    """The schedule runs beyond the years a calendar can count (a runaway lag or duration)."""
+    """The schedule runs beyond the years a calendar can count (a runaway lag or duration).
+
+    ``node`` is the task being placed when it happened, when known.
+    """
+
+    node: int | None = None
 
 
 class WorkCalendar:
@@ -67,6 +75,13 @@ class WorkCalendar:
         self._country_years: set[int] = set()
         self._before_minute, self._clock_of = _day_tables(spec.hours)
         self._origin = origin_day
+        self._first = max(origin_day - MAX_SPAN_DAYS, _FIRST_DAY)
+        self._last = min(origin_day + MAX_SPAN_DAYS, _LAST_DAY)
+        if not self._first <= origin_day < self._last:
+            raise CalendarRangeError(
+                "the plan starts outside the years a calendar can count: "
+                f"{date.fromordinal(origin_day + _EPOCH_ORDINAL)}"
+            )
         self._lo = self._hi = origin_day
         self._cum: list[int] = [0]
         self._shift = 0
@@ -86,12 +101,9 @@ class WorkCalendar:
 
     def _extend(self, lo: int, hi: int) -> None:
         """Make the tables cover days [lo, hi), growing them in both directions as needed."""
-        lo, hi = max(min(lo, self._lo), _FIRST_DAY), min(max(hi, self._hi), _LAST_DAY)
+        lo, hi = max(min(lo, self._lo), self._first), min(max(hi, self._hi), self._last)
         if lo == self._lo and hi == self._hi:
-            raise CalendarRangeError(
-                f"the schedule runs beyond the years 2 to 9998 on calendar '{self.name}': "
-                "check the durations and lags, and that the calendar has working days"
-            )
+            raise self._out_of_range()
         self._load_country_years(lo, hi)
         cum = [0]
         total = 0
@@ -115,7 +127,15 @@ class WorkCalendar:
         self.holidays |= holidays - set(self.spec.extra_workdays)
         self.extra_workdays |= makeup - set(self.spec.holidays)
 
+    def _out_of_range(self) -> CalendarRangeError:
+        return CalendarRangeError(
+            f"the schedule runs more than 200 years from the plan's start on calendar "
+            f"'{self.name}': check the durations and lags, and that the calendar has working days"
+        )
+
     def _grow_for_day(self, day_number: int) -> None:
+        if not self._first <= day_number < self._last - 1:
+            raise self._out_of_range()
         span = self._hi - self._lo
         if day_number < self._lo:
             self._extend(min(day_number, self._lo - span) - 7, self._hi)

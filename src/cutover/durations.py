@@ -40,6 +40,8 @@ class Duration(NamedTuple):
 
 
 ZERO = Duration()
+#: Durations and lags are at most this long (a century): longer is a typo, not a plan.
+MAX_DAYS = 36_600
 
 
 class DurationError(ValueError):
@@ -79,6 +81,10 @@ def _parse_text(value: str) -> Duration:
             "'30m', '1w' or '1d4h', or ISO 8601 such as 'PT4H' or 'P2D'"
         )
     weeks, days, minutes = parsed
+    if max(weeks * 7, days, minutes / 1440) > MAX_DAYS:
+        raise DurationError(
+            f"{value!r} is longer than {MAX_DAYS:,} days: no cutover takes that long"
+        )
     return Duration(sign * weeks, sign * days, sign * minutes, text)
 
 

@@ -22,7 +22,10 @@ class OutputError(CutoverError):
 def atomic_write(path: Path | str, data: bytes | str, *, encoding: str = "utf-8") -> None:
     """Replace ``path`` with ``data`` in one step; raise OutputError if that cannot be done."""
     target = Path(path)
-    payload = data.encode(encoding) if isinstance(data, str) else data
+    try:
+        payload = data.encode(encoding) if isinstance(data, str) else data
+    except UnicodeEncodeError as exc:
+        raise OutputError(f"cannot write {target}: {exc.reason} in the text") from None
     folder = target.parent if str(target.parent) else Path()
     try:
         descriptor, temporary = tempfile.mkstemp(

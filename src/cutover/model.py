@@ -142,7 +142,7 @@ def _timezone(value: object) -> str:
     if isinstance(value, str):
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # "US" is a folder of zones
             pass
         else:
             return value

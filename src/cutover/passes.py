@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from cutover.calendars import CalendarRangeError
 from cutover.graph import FROM_FINISH, TO_START, Edge
 
 if TYPE_CHECKING:
@@ -79,9 +80,19 @@ class ForwardPass:
 
     def run(self) -> Early:
         """Visit nodes predecessors first (the graph's topological order)."""
+        self._current: int | None = None
+        try:
+            self._run()
+        except CalendarRangeError as error:
+            error.node = self._current
+            raise
+        return self.early
+
+    def _run(self) -> None:
         graph = self.graph
         is_summary, is_instant, statuses = graph.is_summary, graph.is_instant, graph.status
         for node in graph.order:
+            self._current = node
             if is_summary[node]:
                 self._summary(node)
                 continue
@@ -95,7 +106,6 @@ class ForwardPass:
                 self._instant(node, track=False)
             else:
                 self._tracked(node, status)
-        return self.early
 
     def _floor(self, node: int, *, track: bool) -> tuple[int, str]:
         """The earliest instant before links: plan start, not_before, status date."""

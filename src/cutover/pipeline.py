@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from cutover.calendars import CalendarRangeError
 from cutover.checks import DEFAULT_RISK_THRESHOLD, Finding, run_checks
-from cutover.errors import Diagnostic, PlanError, SourceLocation
+from cutover.errors import Diagnostic, PlanError
 from cutover.graph import TaskGraph, build_graph
 from cutover.loader import LoadedPlan, gc_paused, load_plan
 from cutover.schedule import Schedule, build_schedule
@@ -69,6 +69,24 @@ def analyse(
     return analyse_loaded(loaded, now=now, as_of=as_of, risk_threshold=risk_threshold)
 
 
+def schedule_plan(
+    loaded: LoadedPlan, *, as_of: date | datetime | None, now: datetime | None
+) -> tuple[TaskGraph, Schedule]:
+    """Graph and schedule of a loaded plan; a date beyond the calendars is a located error."""
+    try:
+        graph = build_graph(loaded)
+    except CalendarRangeError as error:
+        where = loaded.source.locate(("start",))
+        raise PlanError([Diagnostic("out-of-range", str(error), where)]) from None
+    try:
+        return graph, build_schedule(graph, status_minute(graph, as_of, now))
+    except CalendarRangeError as error:
+        node = error.node if error.node is not None else 0
+        where = graph.source.locate(graph.tasks[node].path)
+        message = f"task '{graph.task(node).id}': {error}"
+        raise PlanError([Diagnostic("out-of-range", message, where)]) from None
+
+
 def analyse_loaded(
     loaded: LoadedPlan,
     *,
@@ -78,8 +96,7 @@ def analyse_loaded(
 ) -> Analysis:
     """Schedule and check a plan that is already loaded."""
     with gc_paused():
-        graph = build_graph(loaded)
-        schedule = build_schedule(graph, status_minute(graph, as_of, now))
+        graph, schedule = schedule_plan(loaded, as_of=as_of, now=now)
         findings = run_checks(schedule, risk_threshold)
     return Analysis(loaded, graph, schedule, findings)
 
@@ -128,8 +145,6 @@ def check_plan(
         add_lint(analysis, everything=lint)
     except PlanError as exc:
         return PlanCheck(name, None, tuple(exc.diagnostics))
-    except CalendarRangeError as exc:
-        return PlanCheck(name, None, (Diagnostic("out-of-range", str(exc), SourceLocation(name)),))
     return PlanCheck(name, analysis)
 
 
@@ -173,11 +188,8 @@ def lint_plan(path: Path, *, file: str | None = None) -> PlanCheck:
     try:
         loaded = load_plan(path, file=name)
         with gc_paused():
-            graph = build_graph(loaded)
-            schedule = build_schedule(graph, None)
+            graph, schedule = schedule_plan(loaded, as_of=None, now=None)
     except PlanError as exc:
         return PlanCheck(name, None, tuple(exc.diagnostics))
-    except CalendarRangeError as exc:
-        return PlanCheck(name, None, (Diagnostic("out-of-range", str(exc), SourceLocation(name)),))
     findings = lint_schedule(schedule, loaded.plan.require)
     return PlanCheck(name, Analysis(loaded, graph, schedule, findings))

@@ -7,6 +7,8 @@ binary file becomes a located PlanError like any other mistake in a plan.
 from __future__ import annotations
 
 import codecs
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -55,18 +57,22 @@ def _read_bytes(path: Path, name: str) -> bytes:
         return PlanError([Diagnostic("unreadable", message, SourceLocation(name))])
 
     try:
-        if path.is_dir():
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
             raise fail("this is a folder, not a plan file")
+        if not stat.S_ISREG(mode):
+            raise fail("this is not a regular file (a device or a pipe?): a plan is a file")
         with path.open("rb") as handle:
-            data = handle.read(MAX_PLAN_BYTES + 1)
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_PLAN_BYTES:
+                raise fail("the file is larger than 1 GiB: no plan is that big")
+            data = handle.read()
     except FileNotFoundError:
         raise fail("no such file") from None
     except PermissionError:
         raise fail("permission denied: cannot read this file") from None
-    except OSError as exc:
-        raise fail(f"cannot read this file: {exc.strerror or exc}") from None
-    if len(data) > MAX_PLAN_BYTES:
-        raise fail("the file is larger than 1 GiB: no plan is that big")
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the name
+        raise fail(f"cannot read this file: {getattr(exc, 'strerror', None) or exc}") from None
     return data
 
 

@@ -57,7 +57,11 @@ def merge_templates(
             [Diagnostic("bad-extends", "extends takes the path of a template plan", where)]
         )
     base = raw.path.parent if raw.path is not None else Path()
-    target = (base / reference).resolve()
+    try:
+        target = (base / reference).resolve()
+    except (OSError, ValueError) as exc:  # a NUL byte, a loop of links ...
+        message = f"extends names a path that cannot be opened: {exc}"
+        raise PlanError([Diagnostic("bad-extends", message, where)]) from None
     here = raw.path.resolve() if raw.path is not None else None
     seen = (*chain, *([here] if here is not None else []))
     if target in seen or len(seen) >= MAX_CHAIN:
