@@ -44,7 +44,8 @@ def export_ics(view: ExportView, options: ExportOptions, /) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", view.title.plan)
+    # An X- property is not escaped like TEXT: a plan name on several lines becomes one line.
+    calendar.add("x-wr-calname", " ".join(view.title.plan.split()))
     calendar.add("x-wr-timezone", view.timebase.name)
     stamp = _utc(view, options.generated_at)
     for item in view.table:

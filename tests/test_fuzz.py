@@ -1,0 +1,714 @@
+"""Fuzzed plans: every input is scheduled, or refused with exit 2 and ``file:line:col``.
+
+Hypothesis mutates valid plans: keys dropped or written twice, values retyped (str, int,
+list, mapping, bool, null, dates), ids swapped or duplicated, cycles, deep nesting, huge
+numbers, odd unicode, random bytes spliced into the text. Each input goes through
+``check``, ``schedule --format json`` and ``gantt`` in-process, and through every exporter
+when it schedules: never a traceback, never exit 1 or 3 from a crash, never more than a
+few seconds. A few inputs run in a subprocess under a memory limit and a timeout.
+``tests/plans/regressions/`` keeps the minimal inputs the fuzzer found.
+
+    CUTOVER_FUZZ_EXAMPLES=5000 python -m pytest tests/test_fuzz.py    # a longer, random run
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import zlib
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, assume, given, reject, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from cutover.cli import app
+from cutover.export import EXPORTERS, EXTENSIONS, ExportOptions, export
+from cutover.pipeline import analyse
+from tests.conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from generate import write_plan as write_generated
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from typer.testing import Result
+
+#: Examples per fuzz test; set CUTOVER_FUZZ_EXAMPLES for a longer, non-repeatable run.
+EXAMPLES = int(os.environ.get("CUTOVER_FUZZ_EXAMPLES", "25"))
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize="CUTOVER_FUZZ_EXAMPLES" not in os.environ,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+AS_OF = "2025-06-20T09:00"
+GENERATED_AT = datetime(2025, 6, 20, 9, 0)
+#: One command on a small plan takes well under a second; a hang or a blow-up is a bug.
+SECONDS_PER_RUN = 10.0
+#: Address space a subprocess may map (RLIMIT_AS), and the resident peak it may reach.
+MEMORY_LIMIT = 2 << 30
+PEAK_MIB = 400
+#: A limit a small plan should run in: cutover itself needs about 100 MiB.
+SMALL_ADDRESS_SPACE = 768 << 20
+#: Seconds a subprocess may run before it is killed as hung.
+TIMEOUT = SECONDS_PER_RUN + 2
+COMMANDS: tuple[tuple[str, ...], ...] = (
+    ("check",),
+    ("schedule", "--format", "json"),
+    ("gantt", "--width", "100"),
+)
+REGRESSIONS = Path(__file__).parent / "plans" / "regressions"
+ENV = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb", "CUTOVER_AS_OF": ""}
+
+WORKED = """
+plan: Worked example
+timezone: UTC
+start: 2025-06-16
+tasks:
+  - {id: design, duration: 1d}
+  - {id: build, duration: 2d, after: [design]}
+  - {id: review, duration: 4h, after: [{task: build, type: SS, lag: 1d}]}
+  - {id: ship, milestone: true, after: [build, review], deadline: 2025-06-19}
+"""
+RICH = """
+plan: Every feature
+timezone: Asia/Ho_Chi_Minh
+start: 2025-04-21
+as_of: 2025-04-29T09:00
+require: [owner]
+calendars:
+  default:
+    workdays: [mon, tue, wed, thu, fri]
+    hours: ["07:00-11:30", "13:30-17:00"]
+    holidays: [2025-05-05]
+    holidays_country: VN
+    extra_workdays: [2025-04-26]
+  rtc: {workdays: all, hours: ["00:00-24:00"]}
+tasks:
+  - id: prep
+    name: Preparation
+    not_before: 2025-04-22
+    tasks:
+      - {id: a, duration: 2d, owner: A, status: done, actual_start: 2025-04-22,
+         actual_finish: 2025-04-23T15:00}
+      - {id: b, duration: PT4H, owner: B, after: [a], status: in_progress, progress: 40%}
+      - id: c
+        owner: C
+        estimate: {optimistic: 1d, likely: 2d, pessimistic: 5d}
+        distribution: triangular
+        after: [{task: b, type: SF, lag: -2h}]
+  - {id: d, duration: 16h, owner: D, calendar: rtc, after: [{task: prep, type: FF, lag: 1h}]}
+  - {id: e, duration: 1w, owner: E, status: cancelled, after: [{task: d, type: SS, lag: 30m}]}
+  - {id: go, milestone: true, owner: F, after: [d, e], deadline: 2025-05-09,
+     deliverable: Live, approver: Board}
+"""
+
+
+def _base_plans() -> list[dict[str, Any]]:
+    generated = io.StringIO()
+    write_generated(generated, 50)  # benchmarks/generate.py: tracking, FF, VN holidays
+    return [yaml.safe_load(text) for text in (WORKED, RICH, generated.getvalue())]
+
+
+BASES = _base_plans()
+
+# -- values ------------------------------------------------------------------------------------
+
+ODD_TEXT = [
+    "\u202e",  # right-to-left override
+    "\u200b",  # zero-width space
+    "\ufeff",  # byte order mark inside the text
+    "e\u0301",  # combining accent
+    "\U0001f680",  # an emoji, outside the BMP
+    "\u2028",  # line separator
+    "\x85",  # next line
+    "\x00",
+    "\x1b[31m",  # an ANSI escape
+    "\ud800",  # a lone surrogate: not UTF-8 at all
+    "\uffff",
+    "İ",  # lower() makes it two characters
+    "٣",  # an Arabic-Indic digit: \d matches it
+    "１２",  # fullwidth digits
+    "[bold]",  # rich markup
+    "%s{0}",
+    "\n",
+    "\r\n",
+    "\t",
+    "</script><b>",  # HTML, SVG
+    '"`|;#:%%',  # CSV, Markdown and Mermaid specials
+]
+AWKWARD_STRINGS = [
+    "3",
+    "1:30",
+    "-2h",
+    "0m",
+    "P0D",
+    "PT",
+    "1e309d",
+    "9" * 400 + "d",
+    "99999999999999999999w",
+    "0.0000001m",
+    "P99999999999W",
+    "٣d",
+    "0001-01-01",
+    "9999-12-31",
+    "9999-12-31T23:59",
+    "2025-02-30",
+    "2025-06-16T24:00",
+    "2025-06-16T08:00+14:00",
+    "2025-06-16 08:00Z",
+    "٢٠٢٥-٠٦-١٦",
+    "24:00-24:00",
+    "00:00-24:00",
+    "23:59-00:01",
+    "all",
+    "XX",
+    "VN",
+    "US",
+    "FS",
+    "ss",
+    "100%",
+    "101%",
+    "-0%",
+    "nan%",
+    "UTC",
+    "Etc/GMT+14",
+    "../../etc/passwd",
+    "*",
+]
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**64), max_value=2**64),
+    st.sampled_from([10**100, -(10**100), 2**63, 0, -1]),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from(AWKWARD_STRINGS),
+    st.lists(st.sampled_from(["a", "-", ".", " ", "1", *ODD_TEXT]), max_size=8).map("".join),
+    st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31)),
+    st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30)),
+)
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(["id", "tasks", "after", "duration", "x"]), inner, max_size=3
+        )
+    ),
+    max_leaves=6,
+)
+
+# -- mutations of the data ---------------------------------------------------------------------
+
+Path_ = tuple[str | int, ...]
+
+
+def _paths(data: object, prefix: Path_ = ()) -> list[Path_]:
+    """Every path into the document, the root excluded."""
+    out: list[Path_] = []
+    items: list[tuple[str | int, object]] = []
+    if isinstance(data, dict):
+        items = list(data.items())
+    elif isinstance(data, list):
+        items = list(enumerate(data))
+    for key, value in items:
+        out.append((*prefix, key))
+        out += _paths(value, (*prefix, key))
+    return out
+
+
+def _parent(data: object, path: Path_) -> Any:
+    node: Any = data
+    for key in path[:-1]:
+        node = node[key]
+    return node
+
+
+def _tasks(data: object) -> list[dict[str, Any]]:
+    """Every task mapping of the plan, summaries included."""
+    out: list[dict[str, Any]] = []
+    pending = [data.get("tasks")] if isinstance(data, dict) else []
+    while pending:
+        tasks = pending.pop()
+        for task in tasks if isinstance(tasks, list) else []:
+            if isinstance(task, dict):
+                out.append(task)
+                pending.append(task.get("tasks"))
+    return out
+
+
+def _drop(draw: st.DrawFn, data: dict[str, Any]) -> None:
+    paths = _paths(data)
+    if paths:
+        path = draw(st.sampled_from(paths))
+        del _parent(data, path)[path[-1]]
+
+
+def _retype(draw: st.DrawFn, data: dict[str, Any]) -> None:
+    paths = _paths(data)
+    if paths:
+        path = draw(st.sampled_from(paths))
+        _parent(data, path)[path[-1]] = draw(VALUES)
+
+
+def _swap_ids(draw: st.DrawFn, data: dict[str, Any]) -> None:
+    tasks = [task for task in _tasks(data) if "id" in task]
+    if len(tasks) >= 2:
+        first, second = draw(st.lists(st.sampled_from(tasks), min_size=2, max_size=2))
+        if draw(st.booleans()):
+            first["id"], second["id"] = second["id"], first["id"]
+        else:
+            second["id"] = first["id"]
+
+
+def _cycle(draw: st.DrawFn, data: dict[str, Any]) -> None:
+    tasks = [task for task in _tasks(data) if isinstance(task.get("id"), str)]
+    if tasks:
+        first, second = draw(st.lists(st.sampled_from(tasks), min_size=2, max_size=2))
+        for task, other in ((first, second), (second, first)):
+            after = task.get("after")
+            task["after"] = [*(after if isinstance(after, list) else []), other["id"]]
+
+
+def _huge(draw: st.DrawFn, data: dict[str, Any]) -> None:
+    tasks = _tasks(data)
+    if tasks:
+        task = draw(st.sampled_from(tasks))
+        key = draw(st.sampled_from(["duration", "not_before", "deadline", "after"]))
+        value = draw(st.sampled_from(AWKWARD_STRINGS))
+        other = draw(st.sampled_from(tasks)).get("id")
+        task[key] = [{"task": other, "type": "SS", "lag": value}] if key == "after" else value
+
+
+def _odd_unicode(draw: st.DrawFn, data: dict[str, Any]) -> None:
+    paths = [path for path in _paths(data) if isinstance(_parent(data, path)[path[-1]], str)]
+    if paths:
+        path = draw(st.sampled_from(paths))
+        parent = _parent(data, path)
+        text = parent[path[-1]]
+        at = draw(st.integers(0, len(text)))
+        parent[path[-1]] = text[:at] + draw(st.sampled_from(ODD_TEXT)) + text[at:]
+
+
+#: Where ``extends`` may point: itself, a folder, devices, nothing, far away.
+TEMPLATES = [
+    "plan.yaml",
+    ".",
+    "",
+    "/dev/null",
+    "/dev/zero",
+    "/dev/urandom",
+    "/proc/self/status",
+    "../../../../../../etc/hostname",
+    "missing.yaml",
+    "x" * 5000,
+    "nul\x00byte.yaml",
+]
+
+
+def _extends(draw: st.DrawFn, data: dict[str, Any]) -> None:
+    data["extends"] = draw(st.sampled_from(TEMPLATES) | VALUES)
+    if draw(st.booleans()):
+        data["remove"] = draw(st.lists(st.sampled_from(["design", "a", "s0", "zzz"]), max_size=2))
+
+
+MUTATIONS: dict[str, Callable[[st.DrawFn, dict[str, Any]], None]] = {
+    "extends": _extends,
+    "drop": _drop,
+    "retype": _retype,
+    "swap-ids": _swap_ids,
+    "cycle": _cycle,
+    "huge": _huge,
+    "odd-unicode": _odd_unicode,
+}
+
+# -- mutations of the text ---------------------------------------------------------------------
+
+
+def _duplicate_line(draw: st.DrawFn, text: bytes) -> bytes:
+    lines = text.split(b"\n")
+    at = draw(st.integers(0, len(lines) - 1))
+    line = re.sub(rb"^(\s*)- ", rb"\1  ", lines[at])
+    return b"\n".join([*lines[: at + 1], line, *lines[at + 1 :]])
+
+
+def _splice(draw: st.DrawFn, text: bytes) -> bytes:
+    at = draw(st.integers(0, len(text)))
+    cut = draw(st.integers(0, 4))
+    return text[:at] + draw(st.binary(max_size=8)) + text[at + cut :]
+
+
+def _deep_tasks(draw: st.DrawFn, text: bytes) -> bytes:
+    """Append a summary nested ``depth`` deep (tasks is the last key of every base plan)."""
+    depth = draw(st.integers(1, 120))
+    lines = [f"{'  ' * level}- id: n{level}\n{'  ' * level}  tasks:" for level in range(depth)]
+    lines.append(f"{'  ' * depth}- {{id: leaf, duration: 1d}}")
+    return text.rstrip(b"\n") + b"\n" + "\n".join(lines).encode() + b"\n"
+
+
+def _deep_value(draw: st.DrawFn, text: bytes) -> bytes:
+    depth = draw(st.sampled_from([50, 199, 200, 201, 5000]))
+    kind = draw(st.sampled_from([("[", "]"), ("{a: ", "}")]))
+    return text + f"x: {kind[0] * depth}{kind[1] * depth}\n".encode()
+
+
+def _encoding(draw: st.DrawFn, text: bytes) -> bytes:
+    choice = draw(st.sampled_from(["bom", "utf-16", "latin-1", "truncate"]))
+    if choice == "bom":
+        return b"\xef\xbb\xbf" + text
+    if choice == "utf-16":
+        return text.decode("utf-8", "surrogateescape").encode("utf-16", "surrogatepass")
+    if choice == "latin-1":
+        return text.decode("utf-8", "surrogateescape").encode("latin-1", "replace")
+    return text[: draw(st.integers(0, len(text)))]
+
+
+TEXT_MUTATIONS: dict[str, Callable[[st.DrawFn, bytes], bytes]] = {
+    "duplicate-line": _duplicate_line,
+    "splice": _splice,
+    "deep-tasks": _deep_tasks,
+    "deep-value": _deep_value,
+    "encoding": _encoding,
+}
+
+
+def _dump(data: object) -> bytes:
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
+    return text.encode("utf-8", "surrogatepass")
+
+
+@st.composite
+def mutated_plans(draw: st.DrawFn) -> bytes:
+    """A valid plan after one to three mutations of its data and up to two of its text."""
+    data = copy.deepcopy(draw(st.sampled_from(BASES)))
+    for name in draw(st.lists(st.sampled_from(sorted(MUTATIONS)), min_size=0, max_size=3)):
+        MUTATIONS[name](draw, data)
+    text = _dump(data)
+    for name in draw(st.lists(st.sampled_from(sorted(TEXT_MUTATIONS)), max_size=2)):
+        text = TEXT_MUTATIONS[name](draw, text)
+    return text
+
+
+# -- the oracle --------------------------------------------------------------------------------
+
+#: ``file:line:col`` in the plan, or in a template it extends (named by its absolute path).
+LOCATED = re.compile(r"(?:plan\.yaml|/[^\s:]+):[1-9]\d*:[1-9]\d*")
+
+
+def _invoke(path: Path, command: tuple[str, ...]) -> Result:
+    runner = CliRunner()
+    started = time.perf_counter()
+    result = runner.invoke(app, [*command, str(path), "--as-of", AS_OF], env=ENV)
+    elapsed = time.perf_counter() - started
+    assert elapsed < SECONDS_PER_RUN, f"{command[0]} took {elapsed:.1f} s"
+    return result
+
+
+class UnsoundError(AssertionError):
+    """A command broke the contract on an input; ``known`` names the regression it repeats."""
+
+    def __init__(self, message: str) -> None:
+        """Word the problem and match it against the known ones."""
+        super().__init__(message)
+        self.known = next(
+            (
+                name
+                for name, pattern in KNOWN_PROBLEMS.items()
+                if re.search(pattern, message, re.DOTALL)
+            ),
+            None,
+        )
+
+
+#: Problems already kept in tests/plans/regressions/ (with their xfail reason in KNOWN_BUGS):
+#: the fuzzer skips inputs that only repeat them, to look for new ones.
+KNOWN_PROBLEMS: dict[str, str] = {}
+
+
+def _crash(command: str, crash: BaseException) -> UnsoundError:
+    frames = traceback.extract_tb(crash.__traceback__)
+    where = f" in {frames[-1].name} ({Path(frames[-1].filename).name})" if frames else ""
+    trace = "".join(traceback.format_exception(crash))
+    return UnsoundError(f"{command} crashed: {crash!r}{where}\n{trace}")
+
+
+def assert_sound(path: Path) -> None:
+    """Every command runs, or exits 2 with a located message; exporters never crash."""
+    scheduled = False
+    for command in COMMANDS:
+        result = _invoke(path, command)
+        crash = result.exception
+        if crash is not None and not isinstance(crash, SystemExit):
+            raise _crash(command[0], crash)
+        allowed = {0, 1, 2} if command[0] == "check" else {0, 2}
+        if result.exit_code not in allowed:
+            raise UnsoundError(f"{command[0]}: exit {result.exit_code}\n{result.output}")
+        if result.exit_code == 2 and not LOCATED.search(result.output):
+            raise UnsoundError(f"{command[0]}: exit 2 without a location: {result.output}")
+        if result.exit_code == 0 and command[0] == "schedule":
+            assert json.loads(result.stdout)["tasks"]
+            scheduled = True
+    if scheduled:
+        _assert_exports(path)
+        _assert_export_command(path)
+
+
+def _assert_exports(path: Path) -> None:
+    analysis = analyse(path, now=None, as_of=datetime.fromisoformat(AS_OF))
+    options = ExportOptions(generated_at=GENERATED_AT)
+    for fmt in EXPORTERS:
+        started = time.perf_counter()
+        try:
+            data = export(analysis, fmt, options)
+        except Exception as crash:  # any exception is the finding
+            raise _crash(f"export {fmt}", crash) from crash
+        assert time.perf_counter() - started < SECONDS_PER_RUN, fmt
+        assert isinstance(data, bytes), fmt
+        assert data, fmt
+
+
+#: The ``export`` command, when the command line has one (it arrived while this was written).
+HAS_EXPORT_COMMAND = any(
+    (command.name or getattr(command.callback, "__name__", "")) == "export"
+    for command in app.registered_commands
+)
+
+
+def _assert_export_command(path: Path) -> None:
+    """``cutover export PLAN -o FILE`` in one format, chosen by the plan: 0, the whole file."""
+    if not HAS_EXPORT_COMMAND:
+        return
+    extension = sorted(EXTENSIONS)[zlib.crc32(path.read_bytes()) % len(EXTENSIONS)]
+    target = path.with_name(f"export{extension}")
+    result = _invoke(path, ("export", "-o", str(target)))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise _crash(f"export {extension}", result.exception)
+    if result.exit_code != 0 or not target.stat().st_size:
+        raise UnsoundError(f"export -o {target.name}: exit {result.exit_code}: {result.output}")
+
+
+def assert_sound_or_known(path: Path) -> None:
+    """As assert_sound, but an input that only repeats a known regression is rejected."""
+    try:
+        assert_sound(path)
+    except UnsoundError as problem:
+        if problem.known is None:
+            raise
+        reject()
+
+
+def _write(folder: str, data: bytes) -> Path:
+    path = Path(folder) / "plan.yaml"
+    path.write_bytes(data)
+    return path
+
+
+@FUZZ
+@given(plan=mutated_plans())
+def test_mutated_plans_run_or_are_refused_with_a_location(plan: bytes) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        assert_sound_or_known(_write(folder, plan))
+
+
+@FUZZ
+@given(value=VALUES, key=st.sampled_from(["plan", "start", "timezone", "tasks", "calendars"]))
+def test_any_value_at_the_top_is_refused_or_run(value: object, key: str) -> None:
+    data = copy.deepcopy(BASES[0])
+    data[key] = value
+    with tempfile.TemporaryDirectory() as folder:
+        assert_sound_or_known(_write(folder, _dump(data)))
+
+
+@FUZZ
+@given(text=st.binary(max_size=200))
+def test_random_bytes_are_refused_with_a_location(text: bytes) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        assert_sound_or_known(_write(folder, text))
+
+
+AS_OF_VALUES = st.one_of(
+    st.sampled_from(["0001-01-01", "9999-12-31", "9998-12-31T23:59", "2025-06-16T08:00+14:00",
+                     "2025-13-01", "", " ", "2025-06-16T24:00", "٢٠٢٥-٠٦-١٦"]),
+    st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30)).map(
+        lambda moment: moment.isoformat(timespec="minutes")
+    ),
+    st.text(max_size=12),
+)  # fmt: skip
+
+
+@FUZZ
+@given(as_of=AS_OF_VALUES, base=st.integers(0, len(BASES) - 1), command=st.sampled_from(COMMANDS))
+def test_any_status_date_is_refused_or_run(as_of: str, base: int, command: tuple[str, ...]) -> None:
+    """A status date anywhere in (or out of) the calendar: a run, or exit 2 with a reason."""
+    assume("\x00" not in as_of)  # an argument cannot hold NUL: the OS refuses it
+    with tempfile.TemporaryDirectory() as folder:
+        path = _write(folder, _dump(BASES[base]))
+        result = CliRunner().invoke(app, [*command, str(path), "--as-of", as_of], env=ENV)
+    crash = result.exception
+    if crash is not None and not isinstance(crash, SystemExit):
+        raise _crash(command[0], crash)
+    assert result.exit_code in ({0, 1, 2} if command[0] == "check" else {0, 2}), result.output
+    if result.exit_code == 2:
+        assert LOCATED.search(result.output) or "Invalid value" in result.output, result.output
+
+
+# -- regressions: minimal inputs the fuzzer found -----------------------------------------------
+
+#: Regressions whose fix is in src/ and not yet made: name -> the bug. They flip to pass.
+KNOWN_BUGS: dict[str, str] = {}
+
+
+def _regressions() -> list[Any]:
+    return [
+        pytest.param(
+            path,
+            id=path.stem,
+            marks=[pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[path.stem])]
+            if path.stem in KNOWN_BUGS
+            else [],
+        )
+        for path in sorted(REGRESSIONS.glob("*.yaml"))
+    ]
+
+
+@pytest.mark.parametrize("regression", _regressions())
+def test_regressions_run_or_are_refused_with_a_location(regression: Path, tmp_path: Path) -> None:
+    assert_sound(_write(str(tmp_path), regression.read_bytes()))
+
+
+# -- in a real process: a memory bound and a time limit -----------------------------------------
+
+
+class Bounded(NamedTuple):
+    """A finished cutover process: exit status, output, wall seconds and peak resident MiB."""
+
+    returncode: int
+    output: str
+    seconds: float
+    peak_mib: float
+
+
+def _limit_memory(limit: int = MEMORY_LIMIT) -> Callable[[], None]:
+    def limit_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    return limit_memory
+
+
+def _run_bounded(
+    path: Path, *command: str, limit: int = MEMORY_LIMIT, timeout: float = TIMEOUT
+) -> Bounded:
+    """Run cutover in a child with an address-space limit; kill it after TIMEOUT seconds."""
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as out:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "cutover", *command, str(path), "--as-of", AS_OF],
+            stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, cwd=path.parent,
+            env={**os.environ, **ENV},
+            preexec_fn=_limit_memory(limit),  # noqa: PLW1509 - the test starts no threads
+        )  # fmt: skip
+        status, usage = _reap(child, started + timeout)
+        out.seek(0)
+        output = out.read().decode(errors="replace")
+    return Bounded(
+        os.waitstatus_to_exitcode(status), output, time.perf_counter() - started,
+        usage.ru_maxrss / 1024,
+    )  # fmt: skip
+
+
+def _reap(child: subprocess.Popen[bytes], deadline: float) -> tuple[int, resource.struct_rusage]:
+    """Wait for the child (killing it at the deadline) and return its status and rusage."""
+    while True:
+        pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() > deadline:
+            child.kill()
+            _, status, usage = os.wait4(child.pid, 0)
+            break
+        time.sleep(0.01)
+    child.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+    return status, usage
+
+
+def assert_bounded(path: Path, *command: str, timeout: float = TIMEOUT) -> None:
+    """Exit 0, 1 (check) or 2 with a location, within the timeout and PEAK_MIB."""
+    result = _run_bounded(path, *command, timeout=timeout)
+    assert result.seconds < min(timeout, SECONDS_PER_RUN), f"{command[0]}: {result.seconds:.1f} s"
+    assert "Traceback" not in result.output, result.output
+    assert result.returncode in {0, 1, 2}, (result.returncode, result.output)
+    if result.returncode == 2:
+        assert LOCATED.search(result.output), result.output
+    assert result.peak_mib < PEAK_MIB, f"{command[0]} peaked at {result.peak_mib:.0f} MiB"
+
+
+HEAVY = {
+    "alias-bomb": b"a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+    + b"".join(f"a{i}: &a{i} [{', '.join(['*a' if i == 1 else f'*a{i - 1}'] * 10)}]\n".encode()
+               for i in range(1, 9))
+    + b"plan: x\nstart: 2025-06-16\ntasks: *a8\n",
+    "runaway-holidays": b"plan: x\nstart: 2025-06-16\ncalendars:\n"
+    + b"".join(f"  c{i}: {{holidays_country: {c}}}\n".encode()
+               for i, c in enumerate(["VN", "US", "DE"]))
+    + b"tasks:\n"
+    + b"".join(f"  - {{id: t{i}, duration: 2000000d, calendar: c{i}}}\n".encode()
+               for i in range(3)),
+    "long-cycle": b"plan: x\nstart: 2025-06-16\ntasks:\n"
+    + b"".join(f"  - {{id: t{i}, duration: 1d, after: [t{i - 1}]}}\n".encode()
+               for i in range(1, 20000))
+    + b"  - {id: t0, duration: 1d, after: [t19999]}\n",
+    "extends-device": b"plan: x\nstart: 2025-06-16\nextends: /dev/zero\n"
+    b"tasks:\n  - {id: a, duration: 1d}\n",
+}  # fmt: skip
+#: Heavy inputs that break a bound today, and why; they flip to pass when fixed.
+HEAVY_BUGS: dict[str, str] = {}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(name, marks=[pytest.mark.xfail(strict=True, reason=HEAVY_BUGS[name])])
+        if name in HEAVY_BUGS
+        else name
+        for name in sorted(HEAVY)
+    ],
+)
+def test_heavy_inputs_stay_within_memory_and_time(name: str, tmp_path: Path) -> None:
+    assert_bounded(_write(str(tmp_path), HEAVY[name]), "check")
+
+
+@settings(max_examples=3, deadline=None, derandomize=True)
+@given(plan=mutated_plans())
+def test_a_few_mutated_plans_in_a_bounded_process(plan: bytes) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = _write(folder, plan)
+        assert_sound_or_known(path)  # in-process first: known problems are skipped
+        assert_bounded(path, "check")
+
+
+def test_a_template_that_is_a_pipe_is_refused_not_waited_for(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.yaml")
+    plan = b"plan: x\nstart: 2025-06-16\nextends: pipe.yaml\ntasks:\n  - {id: a, duration: 1d}\n"
+    assert_bounded(_write(str(tmp_path), plan), "check", timeout=5)
+
+
+def test_a_small_plan_runs_under_a_small_address_space(tmp_path: Path) -> None:
+    path = _write(str(tmp_path), WORKED.encode())
+    result = _run_bounded(path, "check", limit=SMALL_ADDRESS_SPACE)
+    assert result.returncode == 1, result.output  # ship's deadline has passed at AS_OF
+    assert "missed-deadline" in result.output
