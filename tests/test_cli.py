@@ -231,6 +231,24 @@ def test_misuse_is_exit_2(cli: Cli, worked: Path, args: tuple[str, ...]) -> None
     assert result.exit_code == 2
 
 
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (("check", "--as-of", "2025-13-45"), "--as-of"),
+        (("check", "--risk-threshold", "3x"), "--risk-threshold"),
+        (("gantt", "--from", "soon"), "--from"),
+        (("gantt", "--to", "2025-02-30"), "--to"),
+    ],
+)
+def test_a_bad_option_value_names_the_option(
+    cli: Cli, worked: Path, args: tuple[str, ...], option: str
+) -> None:
+    command, *rest = args
+    result = cli(command, str(worked), *rest, env={"COLUMNS": "200"})
+    assert result.exit_code == 2
+    assert f"Invalid value for '{option}'" in result.output
+
+
 def test_help_and_version(cli: Cli) -> None:
     assert cli("--help").exit_code == 0
     version = cli("--version")

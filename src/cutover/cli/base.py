@@ -72,8 +72,8 @@ def _root(
     """Plan a cutover in YAML: critical path, slack, Gantt chart, and a CI gate on deadlines."""
 
 
-def parse_as_of(value: str | None) -> date | datetime | None:
-    """A status date from an option: ISO date or datetime, or ``now``."""
+def parse_as_of(value: str | None, option: str = "--as-of") -> date | datetime | None:
+    """A status date from an option: ISO date or datetime, or ``now``; errors name ``option``."""
     if value is None or value == "":
         return None
     if value.strip().lower() == "now":
@@ -83,17 +83,17 @@ def parse_as_of(value: str | None) -> date | datetime | None:
     try:
         return parse_timepoint(value)
     except TimepointError as exc:
-        raise typer.BadParameter(str(exc)) from None
+        raise typer.BadParameter(str(exc), param_hint=f"'{option}'") from None
 
 
-def parse_duration(value: str) -> Duration:
-    """A duration from an option, such as ``2d``."""
+def parse_duration(value: str, option: str) -> Duration:
+    """A duration from an option, such as ``2d``; errors name ``option``."""
     from cutover.durations import DurationError, parse_duration  # noqa: PLC0415
 
     try:
         return parse_duration(value)
     except DurationError as exc:
-        raise typer.BadParameter(str(exc)) from None
+        raise typer.BadParameter(str(exc), param_hint=f"'{option}'") from None
 
 
 AsOf = Annotated[

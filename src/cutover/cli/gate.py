@@ -97,7 +97,7 @@ def check(
         outputs = parse_formats(output_format)
         files = plan_files(plans, skip_non_plans=skip_non_plans)
         status_date = parse_as_of(as_of)
-        threshold = parse_duration(risk_threshold)
+        threshold = parse_duration(risk_threshold, "--risk-threshold")
         now = clock_now()
         results = [
             check_plan(path, now=now, as_of=status_date, risk_threshold=threshold, lint=lint)

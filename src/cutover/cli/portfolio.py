@@ -198,7 +198,7 @@ def new(
     with boundary():
         if output is not None and output.exists() and not force:
             raise typer.BadParameter(
-                f"{output} exists: choose another file, or --force", param_hint="--output"
+                f"{output} exists: choose another file, or --force", param_hint="'--output'"
             )
         text = new_plan_text(template, name, output)
         if output is None:

@@ -99,8 +99,8 @@ def gantt(
 
     analysis = analyse_file(plan, as_of)
     options = GanttOptions(
-        start=parse_as_of(start),
-        end=parse_as_of(end),
+        start=parse_as_of(start, "--from"),
+        end=parse_as_of(end, "--to"),
         scale=scale.value,
     )
     console(width=width).print(GanttChart(analysis.schedule, options))
@@ -150,7 +150,7 @@ def export(
             return
         if output_format is None:
             raise typer.BadParameter(
-                "give --format, or -o FILE with an extension", param_hint="--format"
+                "give --format, or -o FILE with an extension", param_hint="'--format'"
             )
         sys.stdout.flush()
         sys.stdout.buffer.write(export(analysis, output_format, options))
