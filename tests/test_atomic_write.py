@@ -283,3 +283,20 @@ def test_text_that_cannot_be_encoded_is_an_output_error(folder: Path) -> None:
         atomic_write(target, "a lone surrogate \ud800")
     assert target.read_bytes() == b"old content"
     assert _leftovers(folder) == []
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to name descriptors")
+def test_the_rename_is_flushed_by_syncing_the_folder(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After the file's own fsync, the folder is synced too, so the new name is on disk."""
+    synced: list[bool] = []
+    real_fsync = os.fsync
+
+    def spy(descriptor: int) -> None:
+        synced.append(os.path.isdir(f"/proc/self/fd/{descriptor}"))  # noqa: PTH112
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(os, "fsync", spy)
+    atomic_write(folder / NAME, b"new")
+    assert synced == [False, True]

@@ -1,8 +1,9 @@
 """Writing files so that a reader never sees half of one.
 
-``atomic_write`` writes to a temporary file in the target's folder, flushes it to disk and
-renames it over the target: an error (or a kill) leaves the old file or none, never part
-of the new one.
+``atomic_write`` writes to a temporary file in the target's folder, flushes it to disk,
+renames it over the target and flushes the folder: an error (or a kill) leaves the old
+file or none, never part of the new one, and after the call returns a power loss cannot
+bring the old one back.
 """
 
 from __future__ import annotations
@@ -46,6 +47,20 @@ def atomic_write(path: Path | str, data: bytes | str, *, encoding: str = "utf-8"
         if isinstance(exc, OSError):
             raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
         raise
+    _sync_folder(folder)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush the rename to disk; where folders cannot be opened (Windows) the OS does it."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):  # some file systems refuse fsync on a folder
+            os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _keep_mode(target: Path, temporary: str) -> None:
