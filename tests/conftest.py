@@ -23,6 +23,17 @@ ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).parent / "golden"
 #: Tests never depend on today: every analysis gets an explicit status date or none.
 AS_OF = datetime(2025, 6, 26, 9, 0)
+#: PLAN_FORMAT.md's worked example: four tasks, an SS link with a lag, a deadline met exactly.
+WORKED = """
+plan: Worked example
+timezone: UTC
+start: 2025-06-16
+tasks:
+  - {id: design, duration: 1d}
+  - {id: build, duration: 2d, after: [design]}
+  - {id: review, duration: 4h, after: [{task: build, type: SS, lag: 1d}]}
+  - {id: ship, milestone: true, after: [build, review], deadline: 2025-06-19}
+"""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, WORKED
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -19,16 +19,6 @@ if TYPE_CHECKING:
     from tests.conftest import Cli
 
 EXAMPLE = ROOT.parent / "shared" / "contract" / "worked_example.yaml"
-WORKED = """
-plan: Worked example
-timezone: UTC
-start: 2025-06-16
-tasks:
-  - {id: design, duration: 1d}
-  - {id: build, duration: 2d, after: [design]}
-  - {id: review, duration: 4h, after: [{task: build, type: SS, lag: 1d}]}
-  - {id: ship, milestone: true, after: [build, review], deadline: 2025-06-19}
-"""
 
 
 @pytest.fixture

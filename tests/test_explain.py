@@ -16,22 +16,13 @@ from cutover.explain import drivers, link_slack
 from cutover.loader import load_plan_text
 from cutover.pipeline import analyse_loaded
 from cutover.render.risk_report import drivers_json, drivers_text
+from tests.conftest import WORKED
 from tests.test_risk_engine import tracked_plans
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from cutover.pipeline import Analysis
-
-EXAMPLE = """
-plan: test
-start: 2025-06-16
-tasks:
-  - {id: design, duration: 1d}
-  - {id: build, duration: 2d, after: [design]}
-  - {id: review, duration: 4h, after: [{task: build, type: SS, lag: 1d}]}
-  - {id: ship, milestone: true, after: [build, review], deadline: 2025-06-19}
-"""
 
 
 def text_of(analysis: Analysis, task: str) -> str:
@@ -42,7 +33,7 @@ def text_of(analysis: Analysis, task: str) -> str:
 
 
 def test_the_chain_of_the_worked_example(plan_analysis: Callable[..., Analysis]) -> None:
-    analysis = plan_analysis(EXAMPLE)
+    analysis = plan_analysis(WORKED)
     assert text_of(analysis, "ship") == (
         """\
 What sets the date of ship
@@ -182,7 +173,7 @@ tasks:
 
 
 def test_an_unknown_task_is_a_usage_error(plan_analysis: Callable[..., Analysis]) -> None:
-    analysis = plan_analysis(EXAMPLE)
+    analysis = plan_analysis(WORKED)
     with pytest.raises(UsageError) as caught:
         drivers(analysis.schedule, "bild")
     assert str(caught.value) == "unknown task 'bild' (did you mean 'build'?)"

@@ -38,7 +38,7 @@ from typer.testing import CliRunner
 from cutover.cli import app
 from cutover.export import EXPORTERS, EXTENSIONS, ExportOptions, export
 from cutover.pipeline import analyse
-from tests.conftest import ROOT
+from tests.conftest import ROOT, WORKED
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate import write_plan as write_generated
@@ -75,16 +75,6 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
 REGRESSIONS = Path(__file__).parent / "plans" / "regressions"
 ENV = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb", "CUTOVER_AS_OF": ""}
 
-WORKED = """
-plan: Worked example
-timezone: UTC
-start: 2025-06-16
-tasks:
-  - {id: design, duration: 1d}
-  - {id: build, duration: 2d, after: [design]}
-  - {id: review, duration: 4h, after: [{task: build, type: SS, lag: 1d}]}
-  - {id: ship, milestone: true, after: [build, review], deadline: 2025-06-19}
-"""
 RICH = """
 plan: Every feature
 timezone: Asia/Ho_Chi_Minh

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from cutover.schedule import build_schedule
-from tests.conftest import ROOT
+from tests.conftest import ROOT, WORKED
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from taskjuggler import write_plan
@@ -29,17 +29,6 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 needs_tj3 = pytest.mark.skipif(shutil.which("tj3") is None, reason="tj3 is not installed")
-
-WORKED = """
-plan: Worked example
-timezone: UTC
-start: 2025-06-16
-tasks:
-  - {id: design, duration: 1d}
-  - {id: build, duration: 2d, after: [design]}
-  - {id: review, duration: 4h, after: [{task: build, type: SS, lag: 1d}]}
-  - {id: ship, milestone: true, after: [build, review], deadline: 2025-06-19}
-"""
 
 
 def _tj3_dates(conversion: Conversion, folder: Path) -> dict[int, tuple[int, int]]:

@@ -20,6 +20,7 @@ from cutover.errors import UsageError
 from cutover.loader import load_plan
 from cutover.render.risk_report import whatif_json, whatif_text
 from cutover.whatif import apply, parse_delay
+from tests.conftest import WORKED
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -27,21 +28,12 @@ if TYPE_CHECKING:
 
     from cutover.loader import LoadedPlan
 
-EXAMPLE = """
-plan: test
-start: 2025-06-16
-tasks:
-  - {id: design, duration: 1d}
-  - {id: build, duration: 2d, after: [design]}
-  - {id: review, duration: 4h, after: [{task: build, type: SS, lag: 1d}]}
-  - {id: ship, milestone: true, after: [build, review], deadline: 2025-06-19}
-"""
 MONDAY = datetime(2025, 6, 16, 8, 0)
 
 
 @pytest.fixture
 def example(write_plan: Callable[..., Path]) -> LoadedPlan:
-    return load_plan(write_plan(EXAMPLE), file="plan.yaml")
+    return load_plan(write_plan(WORKED), file="plan.yaml")
 
 
 def text_of(render: Callable[[Console], None]) -> str:
@@ -81,9 +73,9 @@ deadlines that break
   ship: deadline end of Thu 19 Jun 2025, forecast Wed 18 Jun 2025 17:00 → Fri 20 Jun 2025 17:00
 
 new findings
-  ✗ error   late            ship  plan.yaml:7:5
+  ✗ error   late            ship  plan.yaml:8:5
       forecast to finish Fri 20 Jun 2025 17:00, 1d of working time after its deadline (end of Thu 19 Jun 2025)
-  ! warning late-start      design  plan.yaml:4:5
+  ! warning late-start      design  plan.yaml:5:5
       not started, but it had to start by Fri 13 Jun 2025 08:00 to keep its deadlines; forecast start Mon 16 Jun 2025 08:00
 
 FAIL: error findings with these changes
@@ -174,7 +166,7 @@ tasks:
 
 
 def test_the_plan_file_is_never_changed(write_plan: Callable[..., Path]) -> None:
-    path = write_plan(EXAMPLE, name="untouched.yaml")
+    path = write_plan(WORKED, name="untouched.yaml")
     before = path.read_text(encoding="utf-8")
     apply(load_plan(path), delays=[parse_delay("build=1w")], done=["design"], as_of=MONDAY)
     assert path.read_text(encoding="utf-8") == before
