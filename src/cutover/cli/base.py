@@ -10,13 +10,13 @@ import sys
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from enum import IntEnum, StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-    from pathlib import Path
 
     from rich.console import Console
 
@@ -94,6 +94,15 @@ def parse_duration(value: str, option: str) -> Duration:
         return parse_duration(value)
     except DurationError as exc:
         raise typer.BadParameter(str(exc), param_hint=f"'{option}'") from None
+
+
+#: The argument of the commands that read one plan file.
+PlanPath = Annotated[Path, typer.Argument(help="The plan file.", show_default=False)]
+
+#: The argument of the commands that read many: files, or folders to look in.
+PlanPaths = Annotated[
+    list[Path], typer.Argument(help="Plan files or folders of them.", show_default=False)
+]
 
 
 AsOf = Annotated[

@@ -12,6 +12,7 @@ from cutover.cli.base import (
     ExitCode,
     FailOn,
     FailPolicy,
+    PlanPaths,
     RiskThreshold,
     Runs,
     Seed,
@@ -61,9 +62,7 @@ SkipNonPlans = Annotated[
 
 @app.command(rich_help_panel=PANEL)
 def check(
-    plans: Annotated[
-        list[Path], typer.Argument(help="Plan files or folders of them.", show_default=False)
-    ],
+    plans: PlanPaths,
     as_of: AsOf = None,
     output_format: Formats = None,
     risk_threshold: RiskThreshold = "1d",
@@ -113,9 +112,7 @@ def check(
 
 @app.command(name="lint", rich_help_panel=PANEL)
 def lint_command(
-    plans: Annotated[
-        list[Path], typer.Argument(help="Plan files or folders of them.", show_default=False)
-    ],
+    plans: PlanPaths,
     output_format: Formats = None,
     fail_on: FailOn = FailPolicy.error,
     max_findings: MaxFindings = 50,

@@ -14,6 +14,7 @@ from cutover.cli.base import (
     ExitCode,
     FailOn,
     FailPolicy,
+    PlanPaths,
     app,
     boundary,
     clock_now,
@@ -56,9 +57,7 @@ class DiffFormat(StrEnum):
 
 @app.command(rich_help_panel=PANEL)
 def status(
-    plans: Annotated[
-        list[Path], typer.Argument(help="Plan files or folders of them.", show_default=False)
-    ],
+    plans: PlanPaths,
     as_of: AsOf = None,
     output_format: Annotated[
         StatusFormat, typer.Option("--format", "-f", help="Output format.")
@@ -89,9 +88,7 @@ def status(
 
 @app.command(rich_help_panel=PANEL)
 def rollup(
-    plans: Annotated[
-        list[Path], typer.Argument(help="Plan files or folders of them.", show_default=False)
-    ],
+    plans: PlanPaths,
     as_of: AsOf = None,
     output_format: Annotated[
         RollupFormat, typer.Option("--format", "-f", help="Output format.")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -11,6 +10,7 @@ import typer
 from cutover.cli.base import (
     AsOf,
     ExitCode,
+    PlanPath,
     Runs,
     Seed,
     analyse_file,
@@ -36,7 +36,7 @@ ReportFormatOption = Annotated[ReportFormat, typer.Option("--format", "-f", help
 
 @app.command(rich_help_panel=PANEL)
 def risk(
-    plan: Annotated[Path, typer.Argument(help="The plan file.", show_default=False)],
+    plan: PlanPath,
     as_of: AsOf = None,
     runs: Runs = 10_000,
     seed: Seed = None,
@@ -60,7 +60,7 @@ def risk(
 
 @app.command(rich_help_panel=PANEL)
 def whatif(
-    plan: Annotated[Path, typer.Argument(help="The plan file.", show_default=False)],
+    plan: PlanPath,
     delay: Annotated[
         list[str] | None,
         typer.Option(
@@ -103,7 +103,7 @@ def whatif(
 
 @app.command(name="drivers", rich_help_panel=PANEL)
 def drivers_command(
-    plan: Annotated[Path, typer.Argument(help="The plan file.", show_default=False)],
+    plan: PlanPath,
     task: Annotated[str, typer.Argument(help="The id of the task to explain.", show_default=False)],
     as_of: AsOf = None,
     output_format: ReportFormatOption = ReportFormat.text,

@@ -11,6 +11,7 @@ import typer
 
 from cutover.cli.base import (
     AsOf,
+    PlanPath,
     analyse_file,
     app,
     boundary,
@@ -49,7 +50,7 @@ class Paper(StrEnum):
 
 @app.command(rich_help_panel=PANEL)
 def schedule(
-    plan: Annotated[Path, typer.Argument(help="The plan file.", show_default=False)],
+    plan: PlanPath,
     as_of: AsOf = None,
     output_format: Annotated[
         ScheduleFormat, typer.Option("--format", "-f", help="Output format.")
@@ -77,7 +78,7 @@ def schedule(
 
 @app.command(rich_help_panel=PANEL)
 def gantt(
-    plan: Annotated[Path, typer.Argument(help="The plan file.", show_default=False)],
+    plan: PlanPath,
     as_of: AsOf = None,
     start: Annotated[
         str | None, typer.Option("--from", help="First day shown (YYYY-MM-DD).", show_default=False)
@@ -108,7 +109,7 @@ def gantt(
 
 @app.command(rich_help_panel=PANEL)
 def export(
-    plan: Annotated[Path, typer.Argument(help="The plan file.", show_default=False)],
+    plan: PlanPath,
     output_format: Annotated[
         str | None,
         typer.Option(
