@@ -38,17 +38,6 @@ PALETTE = {
     "grid": "#d0d0d0",
     "text": "#222222",
 }
-LEGEND = (
-    ("critical", "critical"),
-    ("work", "other work"),
-    ("done", "done"),
-    ("slack", "slack"),
-    ("milestone", "milestone"),
-    ("summary", "summary"),
-    ("deadline", "deadline"),
-    ("status", "status date"),
-    ("off", "non-working time"),
-)
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 

@@ -19,7 +19,6 @@ from reportlab.platypus import Flowable
 
 from cutover.export.gantt_layout import (
     DAY,
-    LEGEND,
     PALETTE,
     ChartLayout,
     ChartRow,
@@ -29,6 +28,7 @@ from cutover.export.gantt_layout import (
     spaced,
 )
 from cutover.export.pdf_support import BOLD, FONT, fit_text
+from cutover.gantt_marks import LEGEND
 from cutover.wording import day_label
 
 if TYPE_CHECKING:

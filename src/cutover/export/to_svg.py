@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from cutover.export.gantt_layout import (
     DAY,
-    LEGEND,
     PALETTE,
     ChartLayout,
     ChartRow,
@@ -24,6 +23,7 @@ from cutover.export.gantt_layout import (
     off_time,
     spaced,
 )
+from cutover.gantt_marks import LEGEND
 
 if TYPE_CHECKING:
     from cutover.export.gantt_layout import Tick

@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING
 from rich.measure import Measurement
 from rich.text import Text
 
+from cutover.gantt_marks import LEGEND
 from cutover.rows import ScheduleRow, schedule_rows
+from cutover.timebase import MINUTES_PER_DAY
 from cutover.wording import status_line, when
 
 if TYPE_CHECKING:
@@ -26,7 +28,7 @@ if TYPE_CHECKING:
     from cutover.schedule import Schedule
     from cutover.timebase import TimeBase
 
-DAY = 1440
+DAY = MINUTES_PER_DAY
 WEEK = 7 * DAY
 #: Minutes per column, finest first, for each scale.
 SCALES: dict[str, tuple[int, ...]] = {
@@ -253,17 +255,6 @@ class GanttChart:
                 cells[column] = (GLYPH[kind], "bold red" if late else STYLE[kind])
 
     def _legend(self, axis: _Axis, width: int) -> Iterator[Text]:
-        items = [
-            ("critical", "critical"),
-            ("work", "other work"),
-            ("done", "done"),
-            ("slack", "slack"),
-            ("milestone", "milestone"),
-            ("summary", "summary"),
-            ("deadline", "deadline"),
-            ("status", "status date"),
-            ("off", "non-working time"),
-        ]
         marks = [
             ("✓", "done", "green"),
             ("▶", "in progress", "yellow"),
@@ -272,7 +263,7 @@ class GanttChart:
         ]
         line = Text()
         lines = []
-        for key, label in items:
+        for key, label in LEGEND:
             piece = Text.assemble((GLYPH[key], STYLE[key]), f" {label}  ")
             if line.cell_len + piece.cell_len > width and line.cell_len:
                 lines.append(line)
