@@ -14,27 +14,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+from measure import YAML_ALONE, median_run, python_output
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
 AS_OF = "2025-06-20T09:00"
-
-YAML_ALONE = """
-import gc, json, sys, time, yaml
-text = open(sys.argv[1], encoding="utf-8").read()
-gc.disable()
-t = time.perf_counter()
-if sys.argv[1].endswith(".json"):
-    json.loads(text)
-else:
-    yaml.load(text, Loader=yaml.CSafeLoader)
-print(time.perf_counter() - t)
-"""
 
 OUR_PARSER = """
 import sys, time
@@ -85,28 +73,6 @@ def _generate(size: int, suffix: str) -> Path:
     return path
 
 
-def _timed(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak resident MiB of one child process (its own rusage)."""
-    start = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, _, usage = os.wait4(child.pid, 0)
-    seconds = time.perf_counter() - start
-    child.returncode = 0  # reaped by wait4
-    return seconds, usage.ru_maxrss / 1024
-
-
-def _median(command: list[str], repeat: int) -> tuple[float, float]:
-    runs = [_timed(command) for _ in range(repeat)]
-    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
-
-
-def _python(code: str, *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=True
-    )
-    return result.stdout.strip()
-
-
 def main() -> None:
     """Run the benchmark and print a Markdown table."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -115,7 +81,7 @@ def main() -> None:
     parser.add_argument("--formats", nargs="+", default=["yaml", "json"], choices=["yaml", "json"])
     args = parser.parse_args()
     cutover = [sys.executable, "-m", "cutover"]
-    help_time, _ = _median([*cutover, "--help"], max(args.repeat, 5))
+    help_time, _ = median_run([*cutover, "--help"], max(args.repeat, 5))
     print(f"`cutover --help`: {help_time:.3f} s (median of {max(args.repeat, 5)})\n")
     print(
         "| tasks | file | parse alone (PyYAML C / json) | our reader | load+validate | graph"
@@ -125,11 +91,11 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for size, suffix in ((size, suffix) for size in args.sizes for suffix in args.formats):
         plan = str(_generate(size, suffix))
-        yaml_alone = float(_python(YAML_ALONE, plan))
-        ours = float(_python(OUR_PARSER, plan))
-        stages = json.loads(_python(STAGES, plan, AS_OF))
-        check_wall, check_mem = _median([*cutover, "check", plan, "--as-of", AS_OF], args.repeat)
-        sched_wall, sched_mem = _median(
+        yaml_alone = float(python_output(YAML_ALONE, plan))
+        ours = float(python_output(OUR_PARSER, plan))
+        stages = json.loads(python_output(STAGES, plan, AS_OF))
+        check_wall, check_mem = median_run([*cutover, "check", plan, "--as-of", AS_OF], args.repeat)
+        sched_wall, sched_mem = median_run(
             [*cutover, "schedule", plan, "--as-of", AS_OF, "--format", "json"], args.repeat
         )
         print(

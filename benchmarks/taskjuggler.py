@@ -20,13 +20,13 @@ import itertools
 import os
 import random
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import TextIO
+
+from measure import YAML_ALONE, median_run, python_output
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
@@ -34,14 +34,6 @@ START = "2025-08-18"
 TASKS_PER_SYSTEM = 25
 #: Systems go live in this many waves, each after a system of the wave before.
 WAVES = 4
-YAML_ALONE = """
-import gc, sys, time, yaml
-text = open(sys.argv[1], encoding="utf-8").read()
-gc.disable()
-t = time.perf_counter()
-yaml.load(text, Loader=yaml.CSafeLoader)
-print(time.perf_counter() - t)
-"""
 HEADER = f"""plan: Generated cutover for TaskJuggler
 timezone: Asia/Ho_Chi_Minh
 start: {START}
@@ -226,24 +218,6 @@ def ensure_tj3() -> str:
     return found
 
 
-def _timed(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak resident MiB of one child process."""
-    start = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(child.pid, 0)
-    seconds = time.perf_counter() - start
-    child.returncode = os.waitstatus_to_exitcode(status)
-    errors = child.stderr.read().decode(errors="replace") if child.stderr else ""
-    if child.returncode not in {0, 1}:  # check exits 1 when it has error findings
-        sys.exit(f"{' '.join(command)} failed ({child.returncode}):\n{errors}")
-    return seconds, usage.ru_maxrss / 1024
-
-
-def _median(command: list[str], repeat: int) -> tuple[float, float]:
-    runs = [_timed(command) for _ in range(repeat)]
-    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
-
-
 def _prepare(size: int, shape: str) -> tuple[Path, Path]:
     """Write the plan and its .tjp (without reports) into benchmarks/out/."""
     from tjp import convert_file  # noqa: PLC0415 - benchmarks/ is on sys.path when run
@@ -295,14 +269,9 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|" + ("---|" if args.verify else ""))
     for size in args.sizes:
         plan, tjp = _prepare(size, args.shape)
-        yaml_alone = subprocess.run(
-            [sys.executable, "-c", YAML_ALONE, str(plan)],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        ours, our_mem = _median([*cutover, str(plan)], args.repeat)
-        theirs, their_mem = _median([tj3, "--silent", "--no-reports", str(tjp)], args.tj3_repeat)
+        yaml_alone = python_output(YAML_ALONE, str(plan))
+        ours, our_mem = median_run([*cutover, str(plan)], args.repeat)
+        theirs, their_mem = median_run([tj3, "--silent", "--no-reports", str(tjp)], args.tj3_repeat)
         agree = f" {_verify(plan)} |" if args.verify else ""
         print(
             f"| {size:,} | {float(yaml_alone):.2f} s | {ours:.2f} s | {our_mem:.0f} | "
