@@ -174,6 +174,21 @@ def test_bad_input_is_exit_2_with_a_located_message(
     assert "error" in output
 
 
+def test_a_date_beyond_the_calendars_names_the_task_being_placed(
+    cli: Cli, write_plan: Callable[..., Path]
+) -> None:
+    plan = write_plan(
+        "plan: x\nstart: 2025-06-16\ntasks:\n"
+        "  - {id: a, duration: 1d}\n"
+        "  - {id: far, duration: 1d, not_before: 9999-12-31}\n"
+    )
+    result = cli("schedule", str(plan))
+    assert result.exit_code == 2
+    assert f"{plan.name}:5:5: error[out-of-range]: task 'far': the schedule runs more" in (
+        result.output
+    )
+
+
 @pytest.mark.parametrize("command", ["check", "schedule", "gantt"])
 def test_a_missing_file_is_exit_2(tmp_path: Path, command: str) -> None:
     result = _run(command, str(tmp_path / "nope.yaml"))

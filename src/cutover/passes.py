@@ -79,33 +79,32 @@ class ForwardPass:
         self._floor_positions: dict[tuple[int, bool], int] = {}
 
     def run(self) -> Early:
-        """Visit nodes predecessors first (the graph's topological order)."""
-        self._current: int | None = None
-        try:
-            self._run()
-        except CalendarRangeError as error:
-            error.node = self._current
-            raise
-        return self.early
+        """Visit nodes predecessors first (the graph's topological order).
 
-    def _run(self) -> None:
+        A date beyond the calendars' range is reported with the task being placed.
+        """
         graph = self.graph
         is_summary, is_instant, statuses = graph.is_summary, graph.is_instant, graph.status
-        for node in graph.order:
-            self._current = node
-            if is_summary[node]:
-                self._summary(node)
-                continue
-            status = statuses[node]
-            if status == "not_started":
-                if is_instant[node]:
-                    self._instant(node, track=True)
+        node = None
+        try:
+            for node in graph.order:
+                if is_summary[node]:
+                    self._summary(node)
+                    continue
+                status = statuses[node]
+                if status == "not_started":
+                    if is_instant[node]:
+                        self._instant(node, track=True)
+                    else:
+                        self._work(node, track=True)
+                elif status == "cancelled":
+                    self._instant(node, track=False)
                 else:
-                    self._work(node, track=True)
-            elif status == "cancelled":
-                self._instant(node, track=False)
-            else:
-                self._tracked(node, status)
+                    self._tracked(node, status)
+        except CalendarRangeError as error:
+            error.node = node
+            raise
+        return self.early
 
     def _floor(self, node: int, *, track: bool) -> tuple[int, str]:
         """The earliest instant before links: plan start, not_before, status date."""
