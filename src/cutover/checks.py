@@ -26,26 +26,106 @@ WARNING = "warning"
 DEFAULT_RISK_THRESHOLD = parse_duration("1d")
 
 
-@dataclass(frozen=True, slots=True)
+#: What a finding says, where, and the chain of tasks behind it: (message, location, drivers).
+Details = tuple[str, "SourceLocation", tuple[str, ...]]
+
+
 class Finding:
     """One thing ``check`` reports: a code, a level, the task, one sentence and its line.
 
     ``minutes`` is the working time the finding is about (how late, how little margin);
     ``drivers`` the ids of the chain of tasks that sets this task's date, ending with it.
+
+    A plan of 100,000 tasks can raise 30,000 findings of which the terminal shows fifty, so
+    a check may pass ``details`` instead of the message, location and drivers: it is called
+    once, when one of them is first read. Findings are immutable and compare by value.
     """
+
+    __slots__ = ("_details", "_known", "code", "level", "minutes", "task")
 
     code: str
     level: str
     task: str
-    message: str
-    location: SourceLocation
-    minutes: int | None = None
-    drivers: tuple[str, ...] = ()
+    minutes: int | None
+    _details: Callable[[], Details] | None
+    _known: Details | None
+
+    def __init__(
+        self,
+        code: str,
+        level: str,
+        task: str,
+        *,
+        message: str = "",
+        location: SourceLocation | None = None,
+        minutes: int | None = None,
+        drivers: tuple[str, ...] = (),
+        details: Callable[[], Details] | None = None,
+    ) -> None:
+        """Give ``message`` and ``location`` (and ``drivers``), or ``details`` to compute them."""
+        if details is None and location is None:
+            raise TypeError("a finding needs a location, or details that give one")
+        known = None if details is not None else (message, location, drivers)
+        for name, value in (
+            ("code", code), ("level", level), ("task", task), ("minutes", minutes),
+            ("_details", details), ("_known", known),
+        ):  # fmt: skip
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        """Findings are values: refuse changes."""
+        raise AttributeError(f"a finding cannot be changed (tried to set {name})")
+
+    def _resolved(self) -> Details:
+        known = self._known
+        if known is None:
+            assert self._details is not None
+            known = self._details()
+            object.__setattr__(self, "_known", known)
+            object.__setattr__(self, "_details", None)
+        return known
+
+    @property
+    def message(self) -> str:
+        """One sentence saying what is wrong and by how much."""
+        return self._resolved()[0]
+
+    @property
+    def location(self) -> SourceLocation:
+        """Where the task is written: file, line and column."""
+        return self._resolved()[1]
+
+    @property
+    def drivers(self) -> tuple[str, ...]:
+        """The chain of task ids that sets this task's date, ending with it."""
+        return self._resolved()[2]
 
     @property
     def is_error(self) -> bool:
         """True for findings that fail ``check`` (exit status 1)."""
         return self.level == ERROR
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.code, self.level, self.task, self.minutes, *self._resolved())
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when every field is."""
+        if not isinstance(other, Finding):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        """Hash of every field, like the dataclass this was."""
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        """All fields, as a dataclass shows them."""
+        message, location, drivers = self._resolved()
+        return (
+            f"Finding(code={self.code!r}, level={self.level!r}, task={self.task!r}, "
+            f"message={message!r}, location={location!r}, minutes={self.minutes!r}, "
+            f"drivers={drivers!r})"
+        )
 
 
 @dataclass(frozen=True)
@@ -100,21 +180,23 @@ def _deadline(context: _Context, node: int) -> tuple[int, str] | None:
 
 
 def _finding(
-    context: _Context, node: int, *, code: str, level: str, message: str, minutes: int | None
+    context: _Context,
+    node: int,
+    *,
+    code: str,
+    level: str,
+    message: Callable[[], str],
+    minutes: int | None,
 ) -> Finding:
+    """A finding whose sentence, line and drivers are worked out when first read."""
     schedule = context.schedule
     graph = schedule.graph
-    chain = driving_chain(schedule, node)
-    drivers = tuple(graph.task(step).id for step in chain)
-    return Finding(
-        code=code,
-        level=level,
-        task=graph.task(node).id,
-        message=message,
-        location=graph.source.locate(graph.tasks[node].path),
-        minutes=minutes,
-        drivers=drivers,
-    )
+
+    def details() -> Details:
+        drivers = tuple(graph.task(step).id for step in driving_chain(schedule, node))
+        return message(), graph.source.locate(graph.tasks[node].path), drivers
+
+    return Finding(code, level, graph.task(node).id, minutes=minutes, details=details)
 
 
 def _day_minutes(context: _Context, node: int) -> tuple[int, int]:
@@ -153,8 +235,10 @@ def _finished_late(context: _Context, node: int, minute: int, written: str) -> F
         return None
     return _finding(
         context, node, code="finished-late", level=WARNING,
-        message=f"finished {when(context.schedule.graph.timebase, finish)}, "
-        f"{_gap_text(context, node, minute, finish)} after its deadline ({written})",
+        message=lambda: (
+            f"finished {when(context.schedule.graph.timebase, finish)}, "
+            f"{_gap_text(context, node, minute, finish)} after its deadline ({written})"
+        ),
         minutes=_working_gap(context, node, minute, finish),
     )  # fmt: skip
 
@@ -166,15 +250,19 @@ def _open_deadline(context: _Context, node: int, minute: int, written: str) -> F
     if schedule.as_of is not None and minute < schedule.as_of:
         return _finding(
             context, node, code="missed-deadline", level=ERROR,
-            message=f"its deadline ({written}) has passed and it is not done; forecast finish "
-            f"{when(timebase, finish)}",
+            message=lambda: (
+                f"its deadline ({written}) has passed and it is not done; forecast finish "
+                f"{when(timebase, finish)}"
+            ),
             minutes=max(_working_gap(context, node, minute, max(finish, schedule.as_of)), 0),
         )  # fmt: skip
     if finish > minute:
         return _finding(
             context, node, code="late", level=ERROR,
-            message=f"forecast to finish {when(timebase, finish)}, "
-            f"{_gap_text(context, node, minute, finish)} after its deadline ({written})",
+            message=lambda: (
+                f"forecast to finish {when(timebase, finish)}, "
+                f"{_gap_text(context, node, minute, finish)} after its deadline ({written})"
+            ),
             minutes=_working_gap(context, node, minute, finish),
         )  # fmt: skip
     margin = _working_gap(context, node, finish, minute)
@@ -188,8 +276,10 @@ def _open_deadline(context: _Context, node: int, minute: int, written: str) -> F
     )
     return _finding(
         context, node, code="at-risk", level=WARNING,
-        message=f"forecast to finish {when(timebase, finish)}, {room} ({written}); the risk "
-        f"threshold is {context.risk_threshold.text}",
+        message=lambda: (
+            f"forecast to finish {when(timebase, finish)}, {room} ({written}); the risk "
+            f"threshold is {context.risk_threshold.text}"
+        ),
         minutes=margin,
     )  # fmt: skip
 
@@ -208,8 +298,10 @@ def check_late_start(context: _Context, node: int) -> Finding | None:
     timebase = graph.timebase
     return _finding(
         context, node, code="late-start", level=WARNING,
-        message=f"not started, but it had to start by {when(timebase, latest_start)} to keep "
-        f"its deadlines; forecast start {when(timebase, schedule.early.start[node])}",
+        message=lambda: (
+            f"not started, but it had to start by {when(timebase, latest_start)} to keep "
+            f"its deadlines; forecast start {when(timebase, schedule.early.start[node])}"
+        ),
         minutes=None,
     )  # fmt: skip
 
