@@ -259,25 +259,25 @@ def _links(
     count = len(flat)
     preds: list[list[Edge]] = [[] for _ in range(count)]
     succs: list[list[Edge]] = [[] for _ in range(count)]
-    leaves_of: dict[int, list[int]] = {}
+    is_summary, calendars = nodes.is_summary, nodes.calendar
     for number, item in enumerate(flat):
-        links = item.task.links
-        if not links:
+        after = item.task.after
+        if not after:
             continue
-        targets = [number]
-        if nodes.is_summary[number]:
-            targets = leaves_of.get(number) or _leaves(number, nodes)
-            leaves_of[number] = targets
-        for target_id, link_type, lag in links:
-            pred = index[target_id]
+        targets = _leaves(number, nodes) if is_summary[number] else (number,)
+        for link in after:
+            if isinstance(link, str):  # a bare id: finish-to-start, no lag
+                pred = index[link]
+                for succ in targets:
+                    edge = Edge(pred, succ, "FS", 0)
+                    preds[succ].append(edge)
+                    succs[pred].append(edge)
+                continue
+            pred, lag = index[link.task], link.lag
             for succ in targets:
-                calendar = nodes.calendar[succ]
-                edge = Edge(
-                    pred,
-                    succ,
-                    link_type,
-                    lag.in_minutes(calendar.day_minutes, calendar.week_minutes),
-                )
+                calendar = calendars[succ]
+                minutes = lag.in_minutes(calendar.day_minutes, calendar.week_minutes)
+                edge = Edge(pred, succ, link.type, minutes)
                 preds[succ].append(edge)
                 succs[pred].append(edge)
     return preds, succs

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
     from cutover.source import Locator
 
+#: Keys whose agreement with the status ``_check_tracking`` looks at.
+_TRACKING = frozenset({"actual_start", "actual_finish", "progress"})
 _LEAF_ONLY = (
     "duration", "milestone", "status", "actual_start", "actual_finish", "progress", "estimate",
     "distribution",
@@ -52,20 +54,31 @@ def raw_tasks(data: dict[str, Any]) -> Iterator[tuple[DocPath, dict[str, Any]]]:
 
 
 def check_references(data: dict[str, Any], source: Locator) -> list[Diagnostic]:
-    """Cross-reference problems of a raw plan document, each located."""
+    """Cross-reference problems of a raw plan document, each located.
+
+    Each check looks only at tasks that have its keys: at 100,000 tasks most have no
+    calendar and no tracking fields, and asking them costs more than the answers.
+    """
     report = _Report(source)
     tasks = list(raw_tasks(data))
     ids = _check_ids(tasks, report)
     calendars = data.get("calendars")
     calendar_names = [str(name) for name in calendars] if isinstance(calendars, dict) else []
     for path, task in tasks:
-        name = task.get("id")
-        label = f"task '{name}'" if isinstance(name, str) else "this task"
-        _check_links(path, task, label, ids, report)
-        _check_calendar(path, task, label, calendar_names, report)
-        _check_shape(path, task, label, report)
-        _check_tracking(path, task, label, report)
+        if "after" in task:
+            _check_links(path, task, ids, report)
+        if "calendar" in task:
+            _check_calendar(path, task, calendar_names, report)
+        _check_shape(path, task, report)
+        if not _TRACKING.isdisjoint(task):
+            _check_tracking(path, task, report)
     return report.diagnostics
+
+
+def _label(task: dict[str, Any]) -> str:
+    """How messages name a task: by its id, when it has a usable one."""
+    name = task.get("id")
+    return f"task '{name}'" if isinstance(name, str) else "this task"
 
 
 def _check_ids(tasks: list[tuple[DocPath, dict[str, Any]]], report: _Report) -> set[str]:
@@ -87,22 +100,23 @@ def _check_ids(tasks: list[tuple[DocPath, dict[str, Any]]], report: _Report) -> 
     return set(first)
 
 
-def _check_links(
-    path: DocPath, task: dict[str, Any], label: str, ids: set[str], report: _Report
-) -> None:
+def _check_links(path: DocPath, task: dict[str, Any], ids: set[str], report: _Report) -> None:
     after = task.get("after")
     if not isinstance(after, list):
         return
+    summary = "tasks" in task
     for index, item in enumerate(after):
+        if isinstance(item, str) and item in ids:
+            continue  # the common case: a known id
         if (
-            "tasks" in task
+            summary
             and isinstance(item, dict)
             and str(item.get("type", "FS")).upper() in {"FF", "SF"}
         ):
             report.add(
                 "summary-link",
-                f"{label} is a summary: its finish comes from its sub-tasks, so a link to it "
-                "must be FS or SS (link its sub-tasks instead)",
+                f"{_label(task)} is a summary: its finish comes from its sub-tasks, so a link "
+                "to it must be FS or SS (link its sub-tasks instead)",
                 (*path, "after", index, "type"),
             )
         target = item.get("task") if isinstance(item, dict) else item
@@ -111,14 +125,12 @@ def _check_links(
         hint = did_you_mean(target, sorted(ids))
         report.add(
             "unknown-task",
-            f"{label} comes after '{target}', but no task has that id{hint}",
+            f"{_label(task)} comes after '{target}', but no task has that id{hint}",
             (*path, "after", index),
         )
 
 
-def _check_calendar(
-    path: DocPath, task: dict[str, Any], label: str, names: list[str], report: _Report
-) -> None:
+def _check_calendar(path: DocPath, task: dict[str, Any], names: list[str], report: _Report) -> None:
     name = task.get("calendar")
     if not isinstance(name, str) or name in names or name == "default":
         return
@@ -127,21 +139,23 @@ def _check_calendar(
     )
     report.add(
         "unknown-calendar",
-        f"{label} uses the calendar '{name}', which the plan does not define{hint}",
+        f"{_label(task)} uses the calendar '{name}', which the plan does not define{hint}",
         (*path, "calendar"),
     )
 
 
-def _check_shape(path: DocPath, task: dict[str, Any], label: str, report: _Report) -> None:
+def _check_shape(path: DocPath, task: dict[str, Any], report: _Report) -> None:
     """Summaries take their dates from sub-tasks; leaves need a duration or to be milestones."""
     if "tasks" in task:
         if task["tasks"] == [] or task["tasks"] is None:
-            report.add("empty-summary", f"{label} has an empty list of sub-tasks", (*path, "tasks"))
+            report.add(
+                "empty-summary", f"{_label(task)} has an empty list of sub-tasks", (*path, "tasks")
+            )
         for key in _LEAF_ONLY:
             if key in task:
                 report.add(
                     "summary-field",
-                    f"{label} is a summary (it has tasks): its {key} comes from its "
+                    f"{_label(task)} is a summary (it has tasks): its {key} comes from its "
                     "sub-tasks, so remove it",
                     (*path, key),
                     at_key=True,
@@ -152,21 +166,21 @@ def _check_shape(path: DocPath, task: dict[str, Any], label: str, report: _Repor
     if milestone and duration not in (None, "0", "0m", "0h", "0d", "PT0M", "P0D"):
         report.add(
             "milestone-duration",
-            f"{label} is a milestone and has a duration: a milestone takes no time "
+            f"{_label(task)} is a milestone and has a duration: a milestone takes no time "
             "(remove the duration or milestone: true)",
             (*path, "duration"),
         )
     if duration is None and not milestone and "estimate" not in task:
         report.add(
             "missing-duration",
-            f"{label} has no duration: add one (such as duration: 2d), or milestone: true",
+            f"{_label(task)} has no duration: add one (such as duration: 2d), or milestone: true",
             path,
         )
     elif isinstance(duration, str) and duration.strip().startswith("-"):
-        report.add("bad-duration", f"{label} has a negative duration", (*path, "duration"))
+        report.add("bad-duration", f"{_label(task)} has a negative duration", (*path, "duration"))
 
 
-def _check_tracking(path: DocPath, task: dict[str, Any], label: str, report: _Report) -> None:
+def _check_tracking(path: DocPath, task: dict[str, Any], report: _Report) -> None:
     """Actual dates and progress must agree with the status (never guess which is right)."""
     if "tasks" in task:
         return
@@ -176,14 +190,14 @@ def _check_tracking(path: DocPath, task: dict[str, Any], label: str, report: _Re
     if "actual_finish" in task and status != "done":
         report.add(
             "status-mismatch",
-            f"{label} has an actual_finish but its status is {status}: "
+            f"{_label(task)} has an actual_finish but its status is {status}: "
             "set status: done, or remove actual_finish",
             (*path, "actual_finish"),
         )
     if "actual_start" in task and status in {"not_started", "cancelled"}:
         report.add(
             "status-mismatch",
-            f"{label} has an actual_start but its status is {status}: "
+            f"{_label(task)} has an actual_start but its status is {status}: "
             "set status: in_progress (or done)",
             (*path, "actual_start"),
         )
@@ -194,6 +208,7 @@ def _check_tracking(path: DocPath, task: dict[str, Any], label: str, report: _Re
     ):
         report.add(
             "status-mismatch",
-            f"{label} has progress but its status is {status}: progress is for status: in_progress",
+            f"{_label(task)} has progress but its status is {status}: "
+            "progress is for status: in_progress",
             (*path, "progress"),
         )
