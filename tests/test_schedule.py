@@ -355,6 +355,58 @@ def test_tracking_keeps_actuals_and_forecasts_what_is_left(
     assert got[""]["as_of"] == "2025-06-18T08:00:00+00:00"
 
 
+def test_progress_out_of_sequence_ends_the_link_in_the_backward_pass(
+    plan_analysis: Callable[..., Analysis],
+) -> None:
+    """b was done, and d started, before a began: neither asks a to have finished first.
+
+    Status Wed 08:00 (8h days): a runs Wed 08:00 to Thu 17:00, the plan's finish, so its
+    slack is 0. Were the links kept, a would have to finish by c's late start less b's day
+    (Wed 08:00) and by d's late start (Wed 08:00): -2d of slack and a late start.
+    """
+    tasks = """
+  - {id: a, duration: 2d}
+  - {id: b, duration: 1d, after: [a], status: done,
+     actual_start: 2025-06-16T08:00, actual_finish: 2025-06-16T17:00}
+  - {id: c, duration: 1d, after: [b], deadline: 2025-06-20}
+  - {id: d, duration: 1d, after: [a], status: in_progress,
+     actual_start: 2025-06-17T08:00, progress: 50%, deadline: 2025-06-18}
+"""
+    as_of = datetime(2025, 6, 18, 8, 0)
+    got = run(plan_analysis, tasks, as_of=as_of)
+    assert (hm(got["a"]["start"]), hm(got["a"]["finish"])) == ("Wed 18 08:00", "Thu 19 17:00")
+    assert got["a"]["total_slack_minutes"] == 0
+    assert got["a"]["deadline_slack_minutes"] is None  # c waits for b, which is done
+    # A done task still takes its bound from what waits for it: c starts by Thu 08:00,
+    # so b finishes by the end of Wed's work.
+    assert hm(got["b"]["late_finish"]) == "Wed 18 17:00"
+    assert got["b"]["total_slack_minutes"] == 960
+    findings = plan_analysis(HEADER + tasks, as_of).findings
+    assert [(f.code, f.task) for f in findings if f.task == "a"] == []
+
+
+def test_a_finish_link_into_a_task_in_progress_still_holds(
+    plan_analysis: Callable[..., Analysis],
+) -> None:
+    """e is in progress, but its finish is still ahead: FF from a bounds a by e's deadline.
+
+    e's finish waits for a's (Thu 17:00) and its deadline is the end of Wed (17:00 of
+    work): a must finish by Wed 17:00, one day before it can: -1d.
+    """
+    got = run(
+        plan_analysis,
+        """
+  - {id: a, duration: 2d}
+  - {id: e, duration: 1d, after: [{task: a, type: FF}], status: in_progress,
+     actual_start: 2025-06-17T08:00, progress: 50%, deadline: 2025-06-18}
+""",
+        as_of=datetime(2025, 6, 18, 8, 0),
+    )
+    assert hm(got["e"]["finish"]) == "Thu 19 17:00"
+    assert hm(got["a"]["late_finish"]) == "Wed 18 17:00"
+    assert got["a"]["total_slack_minutes"] == -480
+
+
 def test_done_is_never_after_the_status_date(plan_analysis: Callable[..., Analysis]) -> None:
     got = run(
         plan_analysis,

@@ -172,6 +172,23 @@ class WorkCalendar:
         """The instant that ``position`` working minutes have been done: 17:00, not 08:00."""
         return self.start_at(position - 1) + 1
 
+    def span_at(self, start: int, finish: int) -> tuple[int, int]:
+        """``start_at(start)`` and ``end_at(finish)`` at once, for ``start < finish``.
+
+        Placing a task needs both; the second search starts where the first ended.
+        """
+        cum = self._cum
+        first, last = start + self._shift, finish - 1 + self._shift
+        if first < 0 or last >= cum[-1]:  # beyond the tables: let them grow
+            return self.start_at(start), self.end_at(finish)
+        clock_of, lo = self._clock_of, self._lo
+        begin = bisect_right(cum, first) - 1
+        end = bisect_right(cum, last, begin) - 1
+        return (
+            (lo + begin) * MINUTES_PER_DAY + clock_of[first - cum[begin]],
+            (lo + end) * MINUTES_PER_DAY + clock_of[last - cum[end]] + 1,
+        )
+
     def tables(self) -> CalendarTables:
         """The lookup tables as they stand, for arithmetic on many instants at once.
 

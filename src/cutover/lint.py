@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from cutover.checks import ERROR, WARNING, Finding
 
 if TYPE_CHECKING:
+    from cutover.graph import TaskGraph
     from cutover.schedule import Schedule
 
 #: What each missing fact is called, in the finding's code and in its message.
@@ -72,6 +73,7 @@ def _inherited(schedule: Schedule) -> list[dict[str, bool]]:
     """For each node, whether it has (or inherits) each clarity."""
     graph = schedule.graph
     facts: list[dict[str, bool]] = []
+    downstream = _deadline_downstream(graph)
     for node, item in enumerate(graph.tasks):
         task = item.task
         above = facts[item.parent] if item.parent >= 0 else dict.fromkeys(CLARITIES, False)
@@ -82,8 +84,27 @@ def _inherited(schedule: Schedule) -> list[dict[str, bool]]:
                 "deliverable": bool(task.deliverable),
                 "deadline": task.deadline is not None
                 or above["deadline"]
-                # a later deadline depends on it (a summary's own slack would mix siblings)
-                or (not graph.is_summary[node] and schedule.deadline_slack[node] is not None),
+                # a later deadline depends on it (a summary's own would mix siblings)
+                or (not graph.is_summary[node] and downstream[node]),
             }
         )
     return facts
+
+
+def _deadline_downstream(graph: TaskGraph) -> list[bool]:
+    """For each node, whether a deadline is on it or on a task that waits for it.
+
+    The links of the plan decide, not its progress: the deadline backward pass stops at
+    tasks already done, but a task that feeds a deadline has a clear time all the same.
+    """
+    reached = [minute is not None for minute in graph.deadline]
+    for node in reversed(graph.order):  # successors and summaries before their tasks
+        if not reached[node]:
+            continue
+        if graph.is_summary[node]:
+            for kid in graph.children[node]:
+                reached[kid] = True
+        else:
+            for edge in graph.preds[node]:
+                reached[edge.pred] = True
+    return reached

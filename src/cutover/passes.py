@@ -76,7 +76,8 @@ class ForwardPass:
             else (graph.start, BY_START)
         )
         self._floors = {True: (floor, reason), False: (graph.start, BY_START)}
-        self._floor_positions: dict[tuple[int, bool], int] = {}
+        #: Each calendar's position of the floor, for tracked and untracked tasks.
+        self._floor_positions: dict[bool, dict[WorkCalendar, int]] = {True: {}, False: {}}
 
     def run(self) -> Early:
         """Visit nodes predecessors first (the graph's topological order).
@@ -118,10 +119,10 @@ class ForwardPass:
         if self.graph.not_before[node] is not None:
             floor, reason = self._floor(node, track=track)
             return calendar.position(floor), reason
-        key = (id(calendar), track)
-        position = self._floor_positions.get(key)
+        known = self._floor_positions[track]
+        position = known.get(calendar)
         if position is None:
-            position = self._floor_positions[key] = calendar.position(self._floors[track][0])
+            position = known[calendar] = calendar.position(self._floors[track][0])
         return position, self._floors[track][1]
 
     def _anchor_position(self, edge: Edge, calendar: WorkCalendar) -> int:
@@ -169,8 +170,7 @@ class ForwardPass:
         early.reason[node] = reason
         early.start_pos[node] = best
         early.finish_pos[node] = best + duration
-        early.start[node] = calendar.start_at(best)
-        early.finish[node] = calendar.end_at(best + duration)
+        early.start[node], early.finish[node] = calendar.span_at(best, best + duration)
 
     def _instant(self, node: int, *, track: bool) -> None:
         """A milestone sits at the latest of its constraints (not moved to working time)."""
@@ -280,6 +280,30 @@ def finish_of_day(calendar: WorkCalendar, minute: int, written: object) -> int:
     return last if last > minute - 1440 else minute
 
 
+def bounds_predecessor(graph: TaskGraph, edge: Edge) -> bool:
+    """Whether a link still bounds its predecessor's latest dates in the backward passes.
+
+    Progress overrides a link done out of sequence, as in the forward pass: once the side
+    of the successor a link holds (its start for FS and SS, its finish for FF and SF) is
+    in the past, the link no longer bounds a predecessor that is not done. Otherwise a
+    task done early would ask its unfinished predecessors to have finished before it
+    started, and a chain of such links would push latest dates back by decades.
+    """
+    status = graph.status[edge.succ]
+    if status in {"not_started", "cancelled"} or graph.status[edge.pred] == "done":
+        return True
+    return status == "in_progress" and edge.type not in TO_START
+
+
+def bounding_links(graph: TaskGraph, node: int) -> list[Edge]:
+    """The links along which a task's latest dates bound its predecessors."""
+    status = graph.status[node]
+    preds = graph.preds[node]
+    if status in {"not_started", "cancelled"}:  # the common case, kept cheap
+        return preds
+    return [edge for edge in preds if bounds_predecessor(graph, edge)]
+
+
 @dataclass
 class Late:
     """Latest finish of every node from one backward pass (``INF`` when nothing bounds it).
@@ -342,10 +366,10 @@ class BackwardPass:
             if graph.is_summary[node]:
                 self._push_to_subtasks(node)
             else:
-                self._push_to_predecessors(node)
+                self._push_to_predecessors(node, bounding_links(graph, node))
         return self.late
 
-    def _push_to_predecessors(self, node: int) -> None:
+    def _push_to_predecessors(self, node: int, preds: list[Edge]) -> None:
         graph, early, bound = self.graph, self.early, self.late.bound
         calendar = graph.calendar[node]
         instant = graph.is_instant[node]
@@ -358,7 +382,7 @@ class BackwardPass:
                 return
             start = finish - graph.duration[node]
         plain, calendars, durations = graph.plain, graph.calendar, graph.duration
-        for edge in graph.preds[node]:
+        for edge in preds:
             pred = edge.pred
             at_finish = edge.type in FROM_FINISH
             if instant:
