@@ -8,7 +8,8 @@ Nam's office hours and public holidays), systems of chained tasks with FS and SS
 lags, links across systems, deadlines (tj3 ignores them), no tracking. Each is converted
 with ``tjp`` and both tools run in a fresh process: ``tj3 --no-reports`` and ``cutover
 check --as-of <plan start>``. The table gives the median wall time of each, their ratio,
-peak memory, and the time PyYAML's C loader takes to read the YAML alone. ``--verify`` runs
+peak memory, and the time PyYAML's C loader takes to read the YAML alone; then the same
+plan written as JSON (the fast path machine-generated plans take) and its ratio. ``--verify`` runs
 tj3 once more with a CSV report and counts the tasks whose dates agree. tj3 is installed
 with apt-get when it is missing. Timings, never assertions: machines are shared.
 """
@@ -231,6 +232,18 @@ def _prepare(size: int, shape: str) -> tuple[Path, Path]:
     return plan, tjp
 
 
+def _as_json(plan: Path) -> Path:
+    """The same plan as JSON, next to it: dates as ISO 8601 text."""
+    import json  # noqa: PLC0415
+
+    import yaml  # noqa: PLC0415
+
+    data = yaml.load(plan.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    path = plan.with_suffix(".json")
+    path.write_text(json.dumps(data, default=lambda value: value.isoformat()), encoding="utf-8")
+    return path
+
+
 def _verify(plan: Path) -> str:
     """Schedule with both tools and count the tasks whose start and finish agree."""
     from tjp import convert_file, normalise, read_dates, run_tj3  # noqa: PLC0415
@@ -264,18 +277,21 @@ def main() -> None:
     print(f"{version.stdout.splitlines()[0]}; shape {args.shape}\n")
     print(
         "| tasks | YAML alone | `cutover check` | peak MiB | `tj3 --no-reports` | peak MiB "
-        "| tj3 / cutover |" + (" dates agree |" if args.verify else "")
+        "| tj3 / cutover | `cutover check` of the JSON | tj3 / cutover (JSON) |"
+        + (" dates agree |" if args.verify else "")
     )
-    print("|---|---|---|---|---|---|---|" + ("---|" if args.verify else ""))
+    print("|---|---|---|---|---|---|---|---|---|" + ("---|" if args.verify else ""))
     for size in args.sizes:
         plan, tjp = _prepare(size, args.shape)
         yaml_alone = python_output(YAML_ALONE, str(plan))
         ours, our_mem = median_run([*cutover, str(plan)], args.repeat)
+        as_json, _ = median_run([*cutover, str(_as_json(plan))], args.repeat)
         theirs, their_mem = median_run([tj3, "--silent", "--no-reports", str(tjp)], args.tj3_repeat)
         agree = f" {_verify(plan)} |" if args.verify else ""
         print(
             f"| {size:,} | {float(yaml_alone):.2f} s | {ours:.2f} s | {our_mem:.0f} | "
-            f"{theirs:.2f} s | {their_mem:.0f} | {theirs / ours:.0f}× |{agree}"
+            f"{theirs:.2f} s | {their_mem:.0f} | {theirs / ours:.0f}× | {as_json:.2f} s | "
+            f"{theirs / as_json:.0f}× |{agree}"
         )
         sys.stdout.flush()
     print(f"\nPython {sys.version.split()[0]}, {os.cpu_count()} cores.")

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cutover.calendars import CalendarRangeError, WorkCalendar, country_days
+from cutover.calendars import CalendarRangeError, WorkCalendar, package_country_days
 from cutover.model import CalendarSpec
 from cutover.timebase import TimeBase
 
@@ -25,7 +25,7 @@ def show(minute: int) -> str:
 
 
 def calendar(**spec: object) -> WorkCalendar:
-    return WorkCalendar("test", CalendarSpec.model_validate(spec), ORIGIN, country_days)
+    return WorkCalendar("test", CalendarSpec.model_validate(spec), ORIGIN, package_country_days)
 
 
 def test_default_calendar_days_and_breaks() -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from datetime import date
-from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from cutover.errors import CutoverError
@@ -236,8 +235,10 @@ def _day_tables(hours: tuple[tuple[int, int], ...]) -> tuple[list[int], list[int
     return before, clock_of
 
 
-def country_days(code: str, years: Iterable[int]) -> tuple[set[date], set[date]]:
+def package_country_days(code: str, years: Iterable[int]) -> tuple[set[date], set[date]]:
     """Public holidays of a country, and the make-up working days the holidays package records.
+
+    ``holiday_cache.country_days`` keeps the answers between runs.
 
     Viet Nam swaps days (2 May 2025 off, Saturday 26 April worked); the package keeps the
     worked day only inside its table of substituted holidays, so we read it from there.
@@ -259,13 +260,7 @@ def country_days(code: str, years: Iterable[int]) -> tuple[set[date], set[date]]
     return days, makeup
 
 
-def supported_country(code: str) -> bool:
-    """True when the holidays package knows the country code."""
-    return code in _country_codes()
-
-
-@lru_cache(maxsize=1)
-def _country_codes() -> frozenset[str]:
+def package_country_codes() -> frozenset[str]:
     """The country codes (and aliases such as UK) the holidays package knows.
 
     ``list_supported_countries`` imports every country's module to list subdivisions:

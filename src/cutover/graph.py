@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
-from cutover.calendars import WorkCalendar, country_days
+from cutover.calendars import WorkCalendar
 from cutover.errors import Diagnostic, DocPath, PlanError
+from cutover.holiday_cache import country_days
 from cutover.model import CalendarSpec
 from cutover.tasktree import FlatTask, flatten
 from cutover.timebase import MINUTES_PER_DAY, TimeBase

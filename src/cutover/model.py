@@ -126,7 +126,7 @@ def _hour_range(item: object) -> tuple[int, int]:
 
 
 def _country(value: object) -> str:
-    from cutover.calendars import supported_country  # noqa: PLC0415 - imports holidays
+    from cutover.holiday_cache import supported_country  # noqa: PLC0415 - may import holidays
 
     code = value.strip().upper() if isinstance(value, str) else ""
     if not re.fullmatch(r"[A-Z]{2,3}", code) or not supported_country(code):

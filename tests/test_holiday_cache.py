@@ -1,0 +1,82 @@
+"""The holidays cache answers as the package does, and never stands in a run's way."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+from typing import TYPE_CHECKING
+
+from cutover import holiday_cache
+from cutover.calendars import package_country_codes, package_country_days
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import pytest
+
+YEARS = [2024, 2025, 2026]
+
+
+def use_cache(monkeypatch: pytest.MonkeyPatch, folder: Path | str) -> None:
+    monkeypatch.setenv("CUTOVER_CACHE_DIR", str(folder))
+
+
+def test_cached_days_are_the_packages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    use_cache(monkeypatch, tmp_path)
+    first = holiday_cache.country_days("VN", YEARS)
+    assert first == package_country_days("VN", YEARS)
+    assert date(2025, 9, 2) in first[0]  # National Day
+    assert date(2025, 4, 26) in first[1]  # the Saturday worked for 2 May 2025
+    (cache,) = tmp_path.glob("holidays-*.json")
+    holiday_cache._Store._opened = None
+    assert holiday_cache.country_days("VN", YEARS) == first
+    assert holiday_cache.supported_country("VN")
+    assert holiday_cache.supported_country("UK")
+    assert not holiday_cache.supported_country("XX")
+    entries = json.loads(cache.read_text(encoding="utf-8"))["entries"]
+    assert sorted(entries) == ["VN/2024", "VN/2025", "VN/2026", "codes"]
+    assert set(entries["codes"]) == package_country_codes()
+
+
+def test_a_second_run_does_not_import_the_holidays_package(tmp_path: Path) -> None:
+    code = (
+        "import sys; from cutover.holiday_cache import country_days, supported_country; "
+        "days, _ = country_days('VN', [2025]); assert supported_country('VN'); "
+        "print(len(days), 'holidays' in sys.modules)"
+    )
+    env = {"CUTOVER_CACHE_DIR": str(tmp_path), "PATH": ""}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+        ).stdout.split()
+        for _ in range(2)
+    ]
+    assert runs[0][1] == "True"
+    assert runs[1] == [runs[0][0], "False"]
+
+
+def test_a_broken_cache_is_asked_again_and_rewritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    use_cache(monkeypatch, tmp_path)
+    holiday_cache.country_days("VN", [2025])
+    (cache,) = tmp_path.glob("holidays-*.json")
+    for broken in ("{not json", '{"format": 1, "entries": {"VN/2025": [1, 2]}}', "[]"):
+        cache.write_text(broken, encoding="utf-8")
+        holiday_cache._Store._opened = None
+        assert holiday_cache.country_days("VN", [2025]) == package_country_days("VN", [2025])
+        assert json.loads(cache.read_text(encoding="utf-8"))["format"] == 1
+
+
+def test_a_folder_that_cannot_be_written_only_costs_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    use_cache(monkeypatch, blocker / "cache")
+    assert holiday_cache.country_days("VN", [2025]) == package_country_days("VN", [2025])
+    use_cache(monkeypatch, "")  # no cache at all
+    assert holiday_cache.supported_country("DE")
+    assert not list(tmp_path.glob("**/holidays-*.json"))
