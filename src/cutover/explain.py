@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cutover.errors import UsageError
-from cutover.graph import FROM_FINISH, TO_START
+from cutover.graph import FROM_FINISH, TO_START, bounds_predecessor
 from cutover.model_errors import did_you_mean
-from cutover.passes import BY_NOT_BEFORE, BY_START, BY_STATUS_DATE, INF, bounds_predecessor
+from cutover.passes import BY_NOT_BEFORE, BY_START, BY_STATUS_DATE, INF
 from cutover.schedule import driving_leaf
 
 if TYPE_CHECKING:
@@ -220,7 +220,7 @@ class _BoundWalk:
         if which == "finish" and self._own(node) == target:
             return -1, ""
         for edge in graph.succs[node]:
-            if bounds_predecessor(graph, edge) and self._through(edge) == (which, target):
+            if bounds_predecessor(graph.status, edge) and self._through(edge) == (which, target):
                 return edge.succ, "finish"
         parent = graph.tasks[node].parent
         if parent < 0:

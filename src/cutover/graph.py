@@ -70,6 +70,8 @@ class TaskGraph:
     deadline: list[int | None]
     preds: list[list[Edge]]
     succs: list[list[Edge]]
+    #: The links along which the backward passes bound predecessors (see bounds_predecessor).
+    bounding: list[list[Edge]]
     order: list[int]
     start: int
 
@@ -118,6 +120,7 @@ def build_graph(loaded: LoadedPlan) -> TaskGraph:
     order = _topological_order(nodes.children, preds)
     if len(order) < len(flat):
         raise PlanError(_cycle_diagnostics(flat, nodes.children, preds, order, source))
+    status: list[str] = [item.task.status for item in flat]
     return TaskGraph(
         plan=plan,
         source=source,
@@ -133,15 +136,41 @@ def build_graph(loaded: LoadedPlan) -> TaskGraph:
             not (summary or instant)
             for summary, instant in zip(nodes.is_summary, nodes.is_instant, strict=True)
         ],
-        status=[item.task.status for item in flat],
+        status=status,
         children=nodes.children,
         not_before=nodes.not_before,
         deadline=nodes.deadline,
         preds=preds,
         succs=succs,
+        bounding=_bounding(preds, status),
         order=order,
         start=start,
     )
+
+
+def bounds_predecessor(statuses: list[str], edge: Edge) -> bool:
+    """Whether a link still bounds its predecessor's latest dates in the backward passes.
+
+    Progress overrides a link done out of sequence, as in the forward pass: once the side
+    of the successor a link holds (its start for FS and SS, its finish for FF and SF) is
+    in the past, the link no longer bounds a predecessor that is not done. Otherwise a
+    task done early would ask its unfinished predecessors to have finished before it
+    started, and a chain of such links would push latest dates back by decades.
+    """
+    status = statuses[edge.succ]
+    if status in {"not_started", "cancelled"} or statuses[edge.pred] == "done":
+        return True
+    return status == "in_progress" and edge.type not in TO_START
+
+
+def _bounding(preds: list[list[Edge]], statuses: list[str]) -> list[list[Edge]]:
+    """Each node's links that still bound its predecessors (most: all of them)."""
+    return [
+        edges
+        if statuses[node] in {"not_started", "cancelled"}
+        else [edge for edge in edges if bounds_predecessor(statuses, edge)]
+        for node, edges in enumerate(preds)
+    ]
 
 
 def _build_calendars(plan: Plan, origin_day: int) -> dict[str, WorkCalendar]:

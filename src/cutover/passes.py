@@ -280,30 +280,6 @@ def finish_of_day(calendar: WorkCalendar, minute: int, written: object) -> int:
     return last if last > minute - 1440 else minute
 
 
-def bounds_predecessor(graph: TaskGraph, edge: Edge) -> bool:
-    """Whether a link still bounds its predecessor's latest dates in the backward passes.
-
-    Progress overrides a link done out of sequence, as in the forward pass: once the side
-    of the successor a link holds (its start for FS and SS, its finish for FF and SF) is
-    in the past, the link no longer bounds a predecessor that is not done. Otherwise a
-    task done early would ask its unfinished predecessors to have finished before it
-    started, and a chain of such links would push latest dates back by decades.
-    """
-    status = graph.status[edge.succ]
-    if status in {"not_started", "cancelled"} or graph.status[edge.pred] == "done":
-        return True
-    return status == "in_progress" and edge.type not in TO_START
-
-
-def bounding_links(graph: TaskGraph, node: int) -> list[Edge]:
-    """The links along which a task's latest dates bound its predecessors."""
-    status = graph.status[node]
-    preds = graph.preds[node]
-    if status in {"not_started", "cancelled"}:  # the common case, kept cheap
-        return preds
-    return [edge for edge in preds if bounds_predecessor(graph, edge)]
-
-
 @dataclass
 class Late:
     """Latest finish of every node from one backward pass (``INF`` when nothing bounds it).
@@ -366,7 +342,7 @@ class BackwardPass:
             if graph.is_summary[node]:
                 self._push_to_subtasks(node)
             else:
-                self._push_to_predecessors(node, bounding_links(graph, node))
+                self._push_to_predecessors(node, graph.bounding[node])
         return self.late
 
     def _push_to_predecessors(self, node: int, preds: list[Edge]) -> None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from cutover.graph import FROM_FINISH, TO_START
-from cutover.passes import INF, bounding_links, finish_of_day, start_of_day
+from cutover.passes import INF, finish_of_day, start_of_day
 from cutover.timebase import MINUTES_PER_DAY
 
 if TYPE_CHECKING:
@@ -386,7 +386,7 @@ class _Backward:
         finish = bound[node]
         start = finish - self.minutes[node]
         finish_pos: IntArray | None = None
-        for edge in bounding_links(graph, node):
+        for edge in graph.bounding[node]:
             pred, at_finish = edge.pred, edge.type in FROM_FINISH
             if instant:
                 moment = finish

@@ -50,7 +50,7 @@ class Schedule:
     critical_path: tuple[int, ...]
     _steps: dict[int, int | None] = field(default_factory=dict, repr=False)
     _chains: dict[int, tuple[int, ...]] = field(default_factory=dict, repr=False)
-    _summary_late: dict[int, tuple[int, int]] = field(default_factory=dict, repr=False)
+    _late: dict[int, tuple[int, int]] = field(default_factory=dict, repr=False)
     _free: list[int] = field(default_factory=list, repr=False)
 
     def __len__(self) -> int:
@@ -77,19 +77,23 @@ class Schedule:
         return self.early.finish[node]
 
     def late_dates(self, node: int) -> tuple[int, int]:
-        """Latest start and finish (instants) that keep the plan's finish and deadlines."""
+        """Latest start and finish (instants) that keep the plan's finish and deadlines.
+
+        Remembered: a summary asks its sub-tasks, and views then ask each sub-task again.
+        """
+        known = self._late.get(node)
+        if known is not None:
+            return known
         graph, bound = self.graph, self.late.bound
         if graph.is_summary[node]:
-            known = self._summary_late.get(node)
-            if known is None:
-                dates = [self.late_dates(kid) for kid in graph.children[node]]
-                known = min(start for start, _ in dates), max(finish for _, finish in dates)
-                self._summary_late[node] = known
-            return known
-        if graph.is_instant[node]:
-            return bound[node], bound[node]
-        calendar = graph.calendar[node]
-        return calendar.start_at(bound[node] - graph.duration[node]), calendar.end_at(bound[node])
+            dates = [self.late_dates(kid) for kid in graph.children[node]]
+            known = min(start for start, _ in dates), max(finish for _, finish in dates)
+        elif graph.is_instant[node]:
+            known = bound[node], bound[node]
+        else:
+            known = graph.calendar[node].span_at(bound[node] - graph.duration[node], bound[node])
+        self._late[node] = known
+        return known
 
     def times(self, node: int) -> TaskTimes:
         """Everything known about one task's schedule."""
