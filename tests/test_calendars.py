@@ -129,3 +129,17 @@ def test_start_at_and_end_at_invert_position(spec: dict[str, object], position: 
     assert cal.position(end) == position
     assert cal.is_working_minute(end - 1)
     assert cal.latest_start_position(start) == position
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    start=st.integers(-300_000, 300_000),
+    length=st.integers(1, 300_000),
+    hours=st.sampled_from([["08:00-12:00", "13:00-17:00"], ["00:00-24:00"], ["22:00-23:30"]]),
+)
+def test_span_at_is_start_at_and_end_at(start: int, length: int, hours: list[str]) -> None:
+    """Placing a task in one call gives what the two calls give, also beyond the tables."""
+    cal = calendar(hours=hours, workdays=["mon", "wed", "sat"], holidays=["2025-06-18"])
+    expected = cal.start_at(start), cal.end_at(start + length)
+    fresh = calendar(hours=hours, workdays=["mon", "wed", "sat"], holidays=["2025-06-18"])
+    assert fresh.span_at(start, start + length) == expected
