@@ -14,6 +14,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from cutover.errors import Diagnostic, PlanError, SourceLocation
+from cutover.tasktree import raw_tasks
 
 if TYPE_CHECKING:
     from cutover.errors import DocPath
@@ -70,7 +71,7 @@ def task_marks(text: str, data: object) -> dict[DocPath, Mark]:
     """Where each task starts (the line of its ``"id"``), by path, in document order."""
     if not isinstance(data, dict):
         return {}
-    paths = _task_paths(data.get("tasks"), ("tasks",))
+    paths = [path for path, _ in raw_tasks(data)]
     positions = [match.start() for match in _ID_KEY.finditer(text)]
     if len(positions) != len(paths):
         return {}  # an "id" somewhere else: let the error path find positions
@@ -85,22 +86,3 @@ def task_marks(text: str, data: object) -> dict[DocPath, Mark]:
         last = position
         marks[path] = (line, position - line_start + 1)
     return marks
-
-
-def _task_paths(tasks: object, base: DocPath) -> list[DocPath]:
-    """Paths of task mappings in document (pre-)order: a task, its sub-tasks, the next."""
-    paths: list[DocPath] = []
-    pending: list[tuple[bool, DocPath, object]] = [(False, base, tasks)]
-    while pending:
-        visit, path, items = pending.pop()
-        if visit:
-            paths.append(path)
-            continue
-        if not isinstance(items, list):
-            continue
-        for index in range(len(items) - 1, -1, -1):
-            item = items[index]
-            if isinstance(item, dict):
-                pending.append((False, (*path, index, "tasks"), item.get("tasks")))
-                pending.append((True, (*path, index), None))
-    return paths

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from cutover.errors import DocPath
     from cutover.model import Plan, Task
 
@@ -36,3 +38,28 @@ def flatten(plan: Plan) -> list[FlatTask]:
                 for index, child in reversed(list(enumerate(task.tasks)))
             )
     return out
+
+
+def raw_tasks(data: dict[str, Any]) -> Iterator[tuple[DocPath, dict[str, Any]]]:
+    """Every task mapping of a raw (not yet validated) plan document with its path.
+
+    In file order, as ``flatten`` gives the validated tasks: a summary, its sub-tasks, then
+    the next task. Items that are not mappings are skipped (the model reports them).
+    """
+    top = data.get("tasks")
+    if not isinstance(top, list):
+        return
+    # Depth-first without recursion: one iterator per open list of tasks.
+    stack: list[tuple[DocPath, Iterator[tuple[int, object]]]] = [(("tasks",), enumerate(top))]
+    while stack:
+        base, items = stack[-1]
+        for index, task in items:
+            if isinstance(task, dict):
+                path = (*base, index)
+                yield path, task
+                kids = task.get("tasks")
+                if isinstance(kids, list) and kids:
+                    stack.append(((*path, "tasks"), enumerate(kids)))
+                    break  # its sub-tasks first; this list resumes after them
+        else:
+            stack.pop()

@@ -14,10 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from cutover.errors import Diagnostic, DocPath
 from cutover.model_errors import did_you_mean
+from cutover.tasktree import raw_tasks
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from cutover.source import Locator
 
 #: Keys whose agreement with the status ``_check_tracking`` looks at.
@@ -35,22 +34,6 @@ class _Report:
 
     def add(self, code: str, message: str, path: DocPath, *, at_key: bool = False) -> None:
         self.diagnostics.append(Diagnostic(code, message, self.source.locate(path, at_key=at_key)))
-
-
-def raw_tasks(data: dict[str, Any]) -> Iterator[tuple[DocPath, dict[str, Any]]]:
-    """Every task mapping of a raw plan document with its path, in file order."""
-    pending: list[tuple[DocPath, object]] = [(("tasks",), data.get("tasks"))]
-    while pending:
-        base, tasks = pending.pop()
-        if not isinstance(tasks, list):
-            continue
-        children: list[tuple[DocPath, object]] = []
-        for index, task in enumerate(tasks):
-            if isinstance(task, dict):
-                yield (*base, index), task
-                if "tasks" in task:
-                    children.append(((*base, index, "tasks"), task["tasks"]))
-        pending.extend(reversed(children))
 
 
 def check_references(data: dict[str, Any], source: Locator) -> list[Diagnostic]:
