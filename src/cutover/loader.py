@@ -18,6 +18,7 @@ from cutover.jsondoc import task_marks as json_task_marks
 from cutover.model import Plan
 from cutover.model_errors import translate
 from cutover.source import Locator, PlanSource, display_path, read_plan_text
+from cutover.tasktree import raw_tasks
 from cutover.templates import RawPlan, merge_templates
 from cutover.validate import check_references
 from cutover.yamldoc import Mark, YamlDocument, parse_yaml
@@ -138,19 +139,7 @@ def _check_top_level(data: object, file: str) -> None:
 
 def _task_marks(document: YamlDocument) -> dict[DocPath, Mark]:
     """Where each task mapping starts, by its path: cheap, and all findings need."""
-    marks: dict[DocPath, Mark] = {}
     data = document.data
     if not isinstance(data, dict):
-        return marks
-    pending: list[tuple[DocPath, object]] = [(("tasks",), data.get("tasks"))]
-    while pending:
-        path, tasks = pending.pop()
-        if not isinstance(tasks, list):
-            continue
-        for index, task in enumerate(tasks):
-            if isinstance(task, dict):
-                task_path = (*path, index)
-                marks[task_path] = document.mark_of(task)
-                if "tasks" in task:
-                    pending.append(((*task_path, "tasks"), task["tasks"]))
-    return marks
+        return {}
+    return {path: document.mark_of(task) for path, task in raw_tasks(data)}
