@@ -137,6 +137,8 @@ class _Builder:
             events.DocumentStartEvent: self.on_document_start,
         }
         scalar_event, stream_end = events.ScalarEvent, events.StreamEndEvent
+        mapping_start, sequence_start = events.MappingStartEvent, events.SequenceStartEvent
+        mapping_end, sequence_end = events.MappingEndEvent, events.SequenceEndEvent
         stack, plain_value, no_key = self.stack, self.plain_value, _NO_KEY
         fast = not self.record_paths
         count = 0
@@ -165,12 +167,54 @@ class _Builder:
                     container[frame.key] = value  # type: ignore[call-overload]
                     frame.key = no_key
                 continue
+            if fast and (
+                ((kind is mapping_end or kind is sequence_end) and self.close_plain())
+                or (
+                    (kind is mapping_start or kind is sequence_start)
+                    and self.open_plain(event, mapping=kind is mapping_start)
+                )
+            ):
+                continue
             self.events = count
             if kind is stream_end:
                 return
             handler = handlers.get(kind)
             if handler is not None:
                 handler(event)
+
+    def open_plain(self, event: events.CollectionStartEvent, *, mapping: bool) -> bool:
+        """Open a collection without tag or anchor in a value slot, as open_collection does.
+
+        False, having done nothing, when the event needs the full handler: a tag, an anchor,
+        the root, the depth limit, a collection as a key, a duplicate key or a merge.
+        """
+        stack = self.stack
+        if event.anchor is not None or event.tag is not None or not 0 < len(stack) < MAX_DEPTH:
+            return False
+        frame = stack[-1]
+        container = frame.container
+        value: dict[Any, Any] | list[Any] = {} if mapping else []
+        if type(container) is list:
+            container.append(value)
+        elif frame.key is _NO_KEY or frame.key is _MERGE_KEY or frame.key in container:
+            return False
+        else:
+            container[frame.key] = value  # type: ignore[call-overload]
+            frame.key = _NO_KEY
+        if mapping:
+            self.mapping_marks[id(value)] = event.start_mark
+        stack.append(_Frame(value, ()))
+        return True
+
+    def close_plain(self) -> bool:
+        """Close a nested collection that has no merges and no anchor, as on_collection_end."""
+        stack = self.stack
+        frame = stack[-1]
+        if frame.merges is not None or frame.anchor is not None or len(stack) < 2:
+            return False
+        stack.pop()
+        stack[-1].size += frame.size
+        return True
 
     def on_document_start(self, event: events.DocumentStartEvent) -> None:
         """A plan is one document: a second ``---`` is an error."""
