@@ -14,7 +14,6 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from cutover.errors import Diagnostic, PlanError, SourceLocation
-from cutover.tasktree import raw_tasks
 
 if TYPE_CHECKING:
     from cutover.errors import DocPath
@@ -67,11 +66,12 @@ def parse_json(text: str, file: str) -> object:
         raise PlanError([Diagnostic("too-deep", "the document nests too deep", where)]) from None
 
 
-def task_marks(text: str, data: object) -> dict[DocPath, Mark]:
-    """Where each task starts (the line of its ``"id"``), by path, in document order."""
-    if not isinstance(data, dict):
-        return {}
-    paths = [path for path, _ in raw_tasks(data)]
+def task_marks(text: str, tasks: list[tuple[DocPath, dict[str, Any]]]) -> dict[DocPath, Mark]:
+    """Where each task starts (the line of its ``"id"``), by path, in document order.
+
+    ``tasks`` are the document's task mappings in file order (``tasktree.raw_tasks``).
+    """
+    paths = [path for path, _ in tasks]
     positions = [match.start() for match in _ID_KEY.finditer(text)]
     if len(positions) != len(paths):
         return {}  # an "id" somewhere else: let the error path find positions

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from pydantic import ValidationError
 
-from cutover.errors import Diagnostic, DocPath, PlanError, SourceLocation
+from cutover.errors import Diagnostic, PlanError, SourceLocation
 from cutover.jsondoc import looks_like_json, parse_json
 from cutover.jsondoc import task_marks as json_task_marks
 from cutover.model import Plan
@@ -21,7 +21,7 @@ from cutover.source import Locator, PlanSource, display_path, read_plan_text
 from cutover.tasktree import raw_tasks
 from cutover.templates import RawPlan, merge_templates
 from cutover.validate import check_references
-from cutover.yamldoc import Mark, YamlDocument, parse_yaml
+from cutover.yamldoc import parse_yaml
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -74,7 +74,7 @@ def load_plan_text(
     with gc_paused():
         raw = parse_plan(text, file, path)
         raw = merge_templates(raw, read_template or read_template_file)
-        problems = check_references(raw.data, raw.source)
+        problems = check_references(raw.data, raw.source, raw.tasks)
         try:
             plan = Plan.model_validate(raw.data)
         except ValidationError as exc:
@@ -99,12 +99,15 @@ def parse_plan(text: str, file: str, path: Path | None = None) -> RawPlan:
         else:
             _check_top_level(data, file)
             assert isinstance(data, dict)
-            return RawPlan(data, PlanSource(file, text, json_task_marks(text, data)), path)
+            tasks = list(raw_tasks(data))
+            return RawPlan(data, PlanSource(file, text, json_task_marks(text, tasks)), path, tasks)
     document = parse_yaml(text, file)
     data = document.data
     _check_top_level(data, file)
     assert isinstance(data, dict)
-    return RawPlan(data, PlanSource(file, text, _task_marks(document)), path)
+    tasks = list(raw_tasks(data))
+    marks = {path: document.mark_of(task) for path, task in tasks}
+    return RawPlan(data, PlanSource(file, text, marks), path, tasks)
 
 
 def read_template_file(path: Path) -> RawPlan:
@@ -135,11 +138,3 @@ def _check_top_level(data: object, file: str) -> None:
                 )
             ]
         )
-
-
-def _task_marks(document: YamlDocument) -> dict[DocPath, Mark]:
-    """Where each task mapping starts, by its path: cheap, and all findings need."""
-    data = document.data
-    if not isinstance(data, dict):
-        return {}
-    return {path: document.mark_of(task) for path, task in raw_tasks(data)}

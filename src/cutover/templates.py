@@ -37,11 +37,16 @@ _COMPLETE = ("duration", "milestone", "estimate", "tasks")
 
 
 class RawPlan(NamedTuple):
-    """A parsed plan document, where it was written, and the path to find its template."""
+    """A parsed plan document, where it was written, and the path to find its template.
+
+    ``tasks`` are its task mappings in file order (``tasktree.raw_tasks``) when they have
+    been walked already, so that the cross-checks need not walk 100,000 tasks again.
+    """
 
     data: dict[str, Any]
     source: Locator
     path: Path | None
+    tasks: list[tuple[DocPath, dict[str, Any]]] | None = None
 
 
 def merge_templates(

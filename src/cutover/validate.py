@@ -36,14 +36,20 @@ class _Report:
         self.diagnostics.append(Diagnostic(code, message, self.source.locate(path, at_key=at_key)))
 
 
-def check_references(data: dict[str, Any], source: Locator) -> list[Diagnostic]:
+def check_references(
+    data: dict[str, Any],
+    source: Locator,
+    tasks: list[tuple[DocPath, dict[str, Any]]] | None = None,
+) -> list[Diagnostic]:
     """Cross-reference problems of a raw plan document, each located.
 
-    Each check looks only at tasks that have its keys: at 100,000 tasks most have no
+    ``tasks`` are the document's task mappings (``raw_tasks``) when already walked. Each
+    check looks only at tasks that have its keys: at 100,000 tasks most have no
     calendar and no tracking fields, and asking them costs more than the answers.
     """
     report = _Report(source)
-    tasks = list(raw_tasks(data))
+    if tasks is None:
+        tasks = list(raw_tasks(data))
     ids = _check_ids(tasks, report)
     calendars = data.get("calendars")
     calendar_names = [str(name) for name in calendars] if isinstance(calendars, dict) else []
