@@ -197,13 +197,15 @@ class _Nodes:
         self.deadline: list[int | None] = []
         self.problems: list[tuple[str, str, DocPath]] = []
         default = calendars["default"]
+        # Local names for the lists: this loop runs once per task of a 100,000-task plan.
+        calendar_of, not_before, children = self.calendar, self.not_before, self.children
         for number, (task, _, parent, _) in enumerate(flat):
             if parent >= 0:
-                self.children[parent].append(number)
-            inherited = self.calendar[parent] if parent >= 0 else default
+                children[parent].append(number)
+            inherited = calendar_of[parent] if parent >= 0 else default
             calendar = calendars[task.calendar] if task.calendar else inherited
-            self.calendar.append(calendar)
-            planned = task.planned_duration
+            calendar_of.append(calendar)
+            planned = task.duration if task.estimate is None else task.planned_duration
             minutes = (
                 planned.in_minutes(calendar.day_minutes, calendar.week_minutes)
                 if planned is not None and not task.milestone
@@ -214,9 +216,11 @@ class _Nodes:
             self.duration.append(minutes)
             self.is_summary.append(task.tasks is not None)
             self.is_instant.append(minutes == 0 or task.status == "cancelled")
-            own = timebase.minute(task.not_before) if task.not_before is not None else None
-            above = self.not_before[parent] if parent >= 0 else None
-            self.not_before.append(_latest(own, above))
+            above = not_before[parent] if parent >= 0 else None
+            if task.not_before is None:
+                not_before.append(above)
+            else:
+                not_before.append(_latest(timebase.minute(task.not_before), above))
             self.deadline.append(
                 timebase.minute(task.deadline, end_of_day=True)
                 if task.deadline is not None
