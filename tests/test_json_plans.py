@@ -3,39 +3,30 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import pytest
 
 from cutover.errors import PlanError
-from cutover.loader import load_plan
+from cutover.jsondoc import plan_json
+from cutover.loader import load_plan, load_plan_document
 from cutover.pipeline import analyse
 from cutover.rows import schedule_document
-from cutover.yamldoc import parse_yaml
 from tests.conftest import AS_OF, ROOT
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-
-def _as_json(yaml_path: Path, json_path: Path) -> None:
-    data = parse_yaml(yaml_path.read_text(encoding="utf-8"), str(yaml_path)).data
-
-    def iso(value: object) -> str:
-        assert isinstance(value, date | datetime)
-        return value.isoformat()
-
-    json_path.write_text(
-        json.dumps(data, default=iso, indent=2, ensure_ascii=False), encoding="utf-8"
-    )
+    from tests.conftest import Cli
 
 
 @pytest.mark.parametrize("name", ["examples/erp-go-live.yaml", "examples/datacentre-easter.yaml"])
 def test_a_json_plan_schedules_like_its_yaml(tmp_path: Path, name: str) -> None:
+    """``cutover convert``'s JSON: the same schedule, task by task."""
     source = ROOT / name
     target = tmp_path / "plan.json"
-    _as_json(source, target)
+    target.write_text(plan_json(load_plan_document(source)[0]), encoding="utf-8")
     from_yaml = schedule_document(analyse(source, now=None, as_of=AS_OF).schedule)
     from_json = schedule_document(analyse(target, now=None, as_of=AS_OF).schedule)
     for task in from_json["tasks"]:
@@ -82,3 +73,51 @@ def test_yaml_flow_style_that_is_not_json_still_reads_as_yaml(tmp_path: Path) ->
     target = tmp_path / "plan.yaml"
     target.write_text("{plan: p, start: 2025-06-16, tasks: [{id: a, duration: 1d}]}\n")
     assert load_plan(target).plan.tasks[0].id == "a"
+
+
+def test_convert_keeps_yaml_meaning_and_points_findings_at_task_lines(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """YAML 1.1's readings survive (yes is true, a bare date a date); one task per line."""
+    source = tmp_path / "plan.yaml"
+    source.write_text(
+        "plan: Converted\nstart: 2025-06-16\ntasks:\n"
+        "  - {id: a, duration: 2d}\n"
+        "  - id: group\n    tasks:\n"
+        "      - {id: b, milestone: yes, after: [a], deadline: 2025-06-16}\n",
+        encoding="utf-8",
+    )
+    target = tmp_path / "plan.json"
+    result = cli("convert", str(source), "-o", str(target))
+    assert result.exit_code == 0, result.output
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert data["start"] == "2025-06-16"
+    assert data["tasks"][1]["tasks"][0]["milestone"] is True
+    checked = cli("check", str(target), "--as-of", "2025-06-16T09:00", "--format", "json")
+    (late,) = [f for f in json.loads(checked.stdout)["plans"][0]["findings"] if f["task"] == "b"]
+    assert (
+        late["line"]
+        == target.read_text(encoding="utf-8")
+        .splitlines()
+        .index('  {"id": "b", "milestone": true, "after": ["a"], "deadline": "2025-06-16"}')
+        + 1
+    )
+    again = tmp_path / "again.json"
+    assert cli("convert", str(target), "-o", str(again)).exit_code == 0
+    assert again.read_text(encoding="utf-8") == target.read_text(encoding="utf-8")
+
+
+def test_convert_refuses_an_invalid_plan_or_an_existing_file(cli: Cli, tmp_path: Path) -> None:
+    source = tmp_path / "plan.yaml"
+    source.write_text("plan: Bad\nstart: 2025-06-16\ntasks:\n  - {id: a, duraton: 2d}\n")
+    target = tmp_path / "plan.json"
+    result = cli("convert", str(source), "-o", str(target))
+    assert result.exit_code == 2
+    assert "plan.yaml:4" in result.output
+    assert not target.exists()
+    target.write_text("keep me", encoding="utf-8")
+    source.write_text("plan: Good\nstart: 2025-06-16\ntasks:\n  - {id: a, duration: 2d}\n")
+    assert cli("convert", str(source), "-o", str(target)).exit_code == 2
+    assert target.read_text(encoding="utf-8") == "keep me"
+    assert cli("convert", str(source), "-o", str(target), "--force").exit_code == 0
+    assert json.loads(target.read_text(encoding="utf-8"))["plan"] == "Good"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from cutover.errors import Diagnostic, PlanError, SourceLocation
@@ -86,3 +87,52 @@ def task_marks(text: str, tasks: list[tuple[DocPath, dict[str, Any]]]) -> dict[D
         last = position
         marks[path] = (line, position - line_start + 1)
     return marks
+
+
+def plan_json(data: dict[str, Any]) -> str:
+    """A plan document as JSON that means what the YAML meant: dates as ISO 8601 text.
+
+    YAML 1.1 has already decided what each plain value is (``no`` is false, ``2025-06-30``
+    a date), so the JSON keeps those answers; a date or datetime becomes the text the plan
+    format reads back as the same instant. Each top-level key and each task gets a line of
+    its own (a summary's sub-tasks the lines after it), so that messages and annotations
+    still point at the task they are about.
+    """
+    lines = ["{"]
+    for number, (key, value) in enumerate(data.items()):
+        comma = "," if number < len(data) - 1 else ""
+        if key == "tasks" and isinstance(value, list):
+            lines.append(f"{_json(key)}: [")
+            _task_lines(value, 1, lines)
+            lines.append(f"]{comma}")
+        else:
+            lines.append(f"{_json(key)}: {_json(value)}{comma}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _task_lines(tasks: list[Any], depth: int, lines: list[str]) -> None:
+    """One line per task; a summary opens its sub-tasks' list at the end of its line."""
+    indent = " " * depth
+    for number, task in enumerate(tasks):
+        comma = "," if number < len(tasks) - 1 else ""
+        subtasks = task.get("tasks") if isinstance(task, dict) else None
+        if not isinstance(subtasks, list):
+            lines.append(f"{indent}{_json(task)}{comma}")
+            continue
+        own = ", ".join(
+            f"{_json(key)}: {_json(value)}" for key, value in task.items() if key != "tasks"
+        )
+        lines.append(f'{indent}{{{own}{", " if own else ""}"tasks": [')
+        _task_lines(subtasks, depth + 1, lines)
+        lines.append(f"{indent}]}}{comma}")
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, default=_json_value)
+
+
+def _json_value(value: object) -> str:
+    if isinstance(value, date):  # datetimes too
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} has no JSON form")  # pragma: no cover

@@ -8,7 +8,7 @@ from __future__ import annotations
 import gc
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pydantic import ValidationError
 
@@ -71,9 +71,27 @@ def load_plan_text(
     ``path`` is where the plan lives, to find the templates it ``extends`` (relative to
     it); ``read_template`` reads one (by default from disk; ``diff`` reads git revisions).
     """
+    return _load(text, file, path, read_template)[1]
+
+
+def load_plan_document(path: Path | str) -> tuple[dict[str, Any], LoadedPlan]:
+    """The plan file's own document (templates not merged in) once the plan is valid."""
+    path = Path(path)
+    name = display_path(path)
+    written, loaded = _load(read_plan_text(path, name), name, path, None)
+    return written.data, loaded
+
+
+def _load(
+    text: str,
+    file: str,
+    path: Path | None,
+    read_template: Callable[[Path], RawPlan] | None,
+) -> tuple[RawPlan, LoadedPlan]:
+    """The document as parsed, and the plan validated with its templates merged in."""
     with gc_paused():
-        raw = parse_plan(text, file, path)
-        raw = merge_templates(raw, read_template or read_template_file)
+        written = parse_plan(text, file, path)
+        raw = merge_templates(written, read_template or read_template_file)
         problems = check_references(raw.data, raw.source, raw.tasks)
         try:
             plan = Plan.model_validate(raw.data)
@@ -81,7 +99,7 @@ def load_plan_text(
             raise PlanError(translate(exc, raw.source, raw.data) + problems) from None
     if problems:
         raise PlanError(problems)
-    return LoadedPlan(plan, raw.source)
+    return written, LoadedPlan(plan, raw.source)
 
 
 def parse_plan(text: str, file: str, path: Path | None = None) -> RawPlan:

@@ -1,4 +1,4 @@
-"""``status``, ``rollup``, ``diff``, ``new`` and ``update``: many plans and their changes."""
+"""``status``, ``rollup``, ``diff``, ``new``, ``update``, ``convert``: many plans, changes."""
 
 from __future__ import annotations
 
@@ -252,3 +252,40 @@ def update(
         return
     for key_change in result.changes:
         typer.echo(f"{result.file}:{key_change.line}: {result.task_id}: {key_change}")
+
+
+@app.command(rich_help_panel=PANEL)
+def convert(
+    plan: Annotated[Path, typer.Argument(help="The plan file (YAML or JSON).", show_default=False)],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write to this file (default: stdout).", show_default=False
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+) -> None:
+    """Write a plan as JSON, which cutover reads several times faster than YAML.
+
+    The plan is validated first; the JSON means exactly what the YAML meant (YAML 1.1's
+    reading of no, 010 or 2025-06-30 is kept). Comments are not carried over, and
+    ``extends`` stays a path relative to the file, so write next to the original.
+
+    Example: [bold]cutover convert plans/national.yaml -o plans/national.json[/bold]
+    """
+    from cutover.files import atomic_write  # noqa: PLC0415
+    from cutover.jsondoc import plan_json  # noqa: PLC0415
+    from cutover.loader import load_plan_document  # noqa: PLC0415
+
+    with boundary():
+        if output is not None and output.exists() and not force:
+            raise typer.BadParameter(
+                f"{output} exists: choose another file, or --force", param_hint="'--output'"
+            )
+        document, _ = load_plan_document(plan)
+        text = plan_json(document)
+        if output is None:
+            sys.stdout.write(text)
+            return
+        atomic_write(output, text)
+    sys.stderr.write(f"wrote {output}\n")
