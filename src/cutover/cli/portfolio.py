@@ -29,6 +29,22 @@ if TYPE_CHECKING:
 
 #: The heading these commands are listed under in ``cutover --help``.
 PANEL = "Many plans and their changes"
+#: A file a command writes, which it never replaces without ``--force``.
+NewFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Write to this file (default: stdout).", show_default=False
+    ),
+]
+Force = Annotated[bool, typer.Option("--force", help="Replace an existing file.")]
+
+
+def refuse_to_replace(output: Path | None, *, force: bool) -> None:
+    """A usage error (exit 2) when ``output`` exists and ``--force`` was not given."""
+    if output is not None and output.exists() and not force:
+        raise typer.BadParameter(
+            f"{output} exists: choose another file, or --force", param_hint="'--output'"
+        )
 
 
 class StatusFormat(StrEnum):
@@ -176,13 +192,8 @@ def new(
     name: Annotated[
         str, typer.Option("--name", "-n", help="The new plan's name.", show_default=False)
     ],
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", help="Write to this file (default: stdout).", show_default=False
-        ),
-    ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+    output: NewFile = None,
+    force: Force = False,
 ) -> None:
     """Start a plan from a template: it extends the template and lists its tasks to adapt.
 
@@ -193,10 +204,7 @@ def new(
     from cutover.scaffold import new_plan_text  # noqa: PLC0415
 
     with boundary():
-        if output is not None and output.exists() and not force:
-            raise typer.BadParameter(
-                f"{output} exists: choose another file, or --force", param_hint="'--output'"
-            )
+        refuse_to_replace(output, force=force)
         text = new_plan_text(template, name, output)
         if output is None:
             sys.stdout.write(text)
@@ -257,13 +265,8 @@ def update(
 @app.command(rich_help_panel=PANEL)
 def convert(
     plan: Annotated[Path, typer.Argument(help="The plan file (YAML or JSON).", show_default=False)],
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", help="Write to this file (default: stdout).", show_default=False
-        ),
-    ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+    output: NewFile = None,
+    force: Force = False,
 ) -> None:
     """Write a plan as JSON, which cutover reads several times faster than YAML.
 
@@ -278,10 +281,7 @@ def convert(
     from cutover.loader import load_plan_document  # noqa: PLC0415
 
     with boundary():
-        if output is not None and output.exists() and not force:
-            raise typer.BadParameter(
-                f"{output} exists: choose another file, or --force", param_hint="'--output'"
-            )
+        refuse_to_replace(output, force=force)
         document, _ = load_plan_document(plan)
         text = plan_json(document)
         if output is None:
