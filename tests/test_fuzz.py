@@ -439,7 +439,7 @@ def _crash(command: str, crash: BaseException) -> UnsoundError:
 
 def assert_sound(path: Path) -> None:
     """Every command runs, or exits 2 with a located message; exporters never crash."""
-    scheduled = False
+    scheduled: dict[str, object] | None = None
     for command in COMMANDS:
         result = _invoke(path, command)
         crash = result.exception
@@ -451,11 +451,33 @@ def assert_sound(path: Path) -> None:
         if result.exit_code == 2 and not LOCATED.search(result.output):
             raise UnsoundError(f"{command[0]}: exit 2 without a location: {result.output}")
         if result.exit_code == 0 and command[0] == "schedule":
-            assert json.loads(result.stdout)["tasks"]
-            scheduled = True
-    if scheduled:
+            scheduled = json.loads(result.stdout)
+            assert scheduled["tasks"]
+    if scheduled is not None:
         _assert_exports(path)
         _assert_export_command(path)
+        _assert_convert_round_trip(path, scheduled)
+
+
+def _assert_convert_round_trip(path: Path, scheduled: dict[str, object]) -> None:
+    """``convert`` writes JSON that schedules exactly as the plan did (lines aside)."""
+    target = path.with_name(f"{path.stem}-converted.json")
+    result = CliRunner().invoke(app, ["convert", str(path), "-o", str(target), "--force"], env=ENV)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise _crash("convert", result.exception)
+    if result.exit_code != 0:
+        raise UnsoundError(f"convert: exit {result.exit_code}: {result.output}")
+    again = _invoke(target, COMMANDS[1])
+    if again.exit_code != 0:
+        raise UnsoundError(f"schedule of the converted plan: exit {again.exit_code}")
+
+    def without_lines(document: dict[str, object]) -> dict[str, object]:
+        tasks = document["tasks"]
+        assert isinstance(tasks, list)
+        return {**document, "tasks": [{**task, "line": 0} for task in tasks]}
+
+    if without_lines(json.loads(again.stdout)) != without_lines(scheduled):
+        raise UnsoundError(f"the converted plan schedules differently: {target.read_text()}")
 
 
 def _assert_exports(path: Path) -> None:
