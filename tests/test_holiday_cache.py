@@ -63,7 +63,12 @@ def test_a_broken_cache_is_asked_again_and_rewritten(
     use_cache(monkeypatch, tmp_path)
     holiday_cache.country_days("VN", [2025])
     (cache,) = tmp_path.glob("holidays-*.json")
-    for broken in ("{not json", '{"format": 1, "entries": {"VN/2025": [1, 2]}}', "[]"):
+    for broken in (
+        "{not json",
+        '{"format": 1, "entries": {"VN/2025": [1, 2]}}',
+        '{"format": 1, "entries": {"VN/2025": [["not a date"], [3]]}}',
+        "[]",
+    ):
         cache.write_text(broken, encoding="utf-8")
         holiday_cache._Store._opened = None
         assert holiday_cache.country_days("VN", [2025]) == package_country_days("VN", [2025])

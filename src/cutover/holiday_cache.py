@@ -35,15 +35,26 @@ def country_days(code: str, years: Iterable[int]) -> tuple[set[date], set[date]]
     makeup: set[date] = set()
     for year in years:
         key = f"{code}/{year}"
-        entry = store.days(key)
-        if entry is None:
+        found = _read_days(store.days(key))
+        if found is None:
             found = package_country_days(code, [year])
-            entry = [sorted(day.isoformat() for day in part) for part in found]
-            store.put(key, entry)
-        days.update(date.fromisoformat(day) for day in entry[0])
-        makeup.update(date.fromisoformat(day) for day in entry[1])
+            store.put(key, [sorted(day.isoformat() for day in part) for part in found])
+        days |= found[0]
+        makeup |= found[1]
     store.save()
     return days, makeup
+
+
+def _read_days(entry: list[list[str]] | None) -> tuple[set[date], set[date]] | None:
+    """A cached year as dates, or None when it is missing or not dates (an edited file)."""
+    if entry is None:
+        return None
+    try:
+        return {date.fromisoformat(day) for day in entry[0]}, {
+            date.fromisoformat(day) for day in entry[1]
+        }
+    except (TypeError, ValueError):
+        return None
 
 
 def supported_country(code: str) -> bool:
