@@ -121,3 +121,19 @@ def test_convert_refuses_an_invalid_plan_or_an_existing_file(cli: Cli, tmp_path:
     assert target.read_text(encoding="utf-8") == "keep me"
     assert cli("convert", str(source), "-o", str(target), "--force").exit_code == 0
     assert json.loads(target.read_text(encoding="utf-8"))["plan"] == "Good"
+
+
+def test_a_converted_plan_finds_its_template_from_another_folder(cli: Cli, tmp_path: Path) -> None:
+    target = tmp_path / "out" / "tuyenquang.json"
+    target.parent.mkdir()
+    result = cli("convert", str(ROOT / "plans" / "tuyenquang.yaml"), "-o", str(target))
+    assert result.exit_code == 0, result.output
+    extends = json.loads(target.read_text(encoding="utf-8"))["extends"]
+    assert (target.parent / extends).resolve() == ROOT / "plans/templates/national-2025.yaml"
+    from_yaml = schedule_document(
+        analyse(ROOT / "plans/tuyenquang.yaml", now=None, as_of=AS_OF).schedule
+    )
+    from_json = schedule_document(analyse(target, now=None, as_of=AS_OF).schedule)
+    assert [(t["id"], t["start"], t["finish"]) for t in from_json["tasks"]] == [
+        (t["id"], t["start"], t["finish"]) for t in from_yaml["tasks"]
+    ]

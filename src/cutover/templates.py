@@ -19,6 +19,7 @@ template's or the plan's.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -317,3 +318,17 @@ def _drop_links(tasks: list[Any], gone: set[str]) -> None:
                 task["after"] = kept
         if isinstance(task.get("tasks"), list):
             pending.extend(task["tasks"])
+
+
+def rebase_extends(document: dict[str, Any], written_in: Path, moved_to: Path) -> dict[str, Any]:
+    """The document with its ``extends`` path rewritten for a copy in another folder.
+
+    ``extends`` is relative to the plan file; a plan written elsewhere (``cutover convert
+    -o``) must still find its template. An absolute path is kept as it is.
+    """
+    reference = document.get("extends")
+    if not isinstance(reference, str) or Path(reference).is_absolute():
+        return document
+    template = (written_in / reference).resolve()
+    moved = os.path.relpath(template, moved_to.resolve())
+    return {**document, "extends": Path(moved).as_posix()}

@@ -271,21 +271,22 @@ def convert(
     """Write a plan as JSON, which cutover reads several times faster than YAML.
 
     The plan is validated first; the JSON means exactly what the YAML meant (YAML 1.1's
-    reading of no, 010 or 2025-06-30 is kept). Comments are not carried over, and
-    ``extends`` stays a path relative to the file, so write next to the original.
+    reading of no, 010 or 2025-06-30 is kept). Comments are not carried over; a template
+    the plan ``extends`` is found from the new file's folder.
 
     Example: [bold]cutover convert plans/national.yaml -o plans/national.json[/bold]
     """
     from cutover.files import atomic_write  # noqa: PLC0415
     from cutover.jsondoc import plan_json  # noqa: PLC0415
     from cutover.loader import load_plan_document  # noqa: PLC0415
+    from cutover.templates import rebase_extends  # noqa: PLC0415
 
     with boundary():
         refuse_to_replace(output, force=force)
         document, _ = load_plan_document(plan)
-        text = plan_json(document)
         if output is None:
-            sys.stdout.write(text)
+            sys.stdout.write(plan_json(document))
             return
-        atomic_write(output, text)
+        document = rebase_extends(document, plan.parent, output.parent)
+        atomic_write(output, plan_json(document))
     sys.stderr.write(f"wrote {output}\n")
