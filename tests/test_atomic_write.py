@@ -56,7 +56,7 @@ def pause_after(function):
     return wrapper
 
 if pause == "created":
-    files.tempfile.mkstemp = pause_after(tempfile.mkstemp)
+    tempfile.mkstemp = pause_after(tempfile.mkstemp)  # what atomic_write imports
 elif pause == "synced":
     files.os.fsync = pause_after(os.fsync)
 elif pause == "replaced":

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 
 from cutover.errors import CutoverError
@@ -22,6 +21,8 @@ class OutputError(CutoverError):
 
 def atomic_write(path: Path | str, data: bytes | str, *, encoding: str = "utf-8") -> None:
     """Replace ``path`` with ``data`` in one step; raise OutputError if that cannot be done."""
+    import tempfile  # noqa: PLC0415 - 4 ms that only a command that writes should pay
+
     target = Path(path)
     try:
         payload = data.encode(encoding) if isinstance(data, str) else data

@@ -11,16 +11,15 @@ is asked instead; the file is replaced atomically, so a reader never sees half o
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import importlib.util
 import json
 import os
+import zlib
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cutover.calendars import package_country_codes, package_country_days
-from cutover.files import OutputError, atomic_write
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -117,6 +116,9 @@ class _Store:
         if not self.changed or self.path is None:
             return
         self.changed = False
+        # Only a run that learnt something writes: the writer's imports stay off the others.
+        from cutover.files import OutputError, atomic_write  # noqa: PLC0415
+
         with contextlib.suppress(OSError, OutputError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(self.path, json.dumps({"format": _FORMAT, "entries": self.entries}))
@@ -137,7 +139,7 @@ def _cache_file() -> Path | None:
         return None
     # pip rewrites the package when it changes version: its path, size and time name it.
     stamp = f"{origin}|{stat.st_size}|{stat.st_mtime_ns}".encode()
-    return folder / f"holidays-{hashlib.sha256(stamp).hexdigest()[:16]}.json"
+    return folder / f"holidays-{zlib.crc32(stamp):08x}.json"
 
 
 def _cache_folder() -> Path | None:
