@@ -26,9 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import write_plan
 
-from cutover.loader import load_plan_text
-from cutover.pipeline import analyse_loaded
-from cutover.risk import simulate
+from cutover.findings.pipeline import analyse_loaded
+from cutover.planfile.loader import load_plan_text
+from cutover.risk.montecarlo import simulate
 
 AS_OF = datetime(2025, 6, 20, 9, 0)  # noqa: DTZ001 - wall-clock time in the plan's zone
 _DURATION = re.compile(r"^(\s+)duration: (\d+)([hd])$", re.MULTILINE)

@@ -26,7 +26,7 @@ AS_OF = "2025-06-20T09:00"
 
 OUR_PARSER = """
 import sys, time
-from cutover.loader import gc_paused, parse_plan
+from cutover.planfile.loader import gc_paused, parse_plan
 text = open(sys.argv[1], encoding="utf-8").read()
 t = time.perf_counter()
 with gc_paused():
@@ -38,11 +38,11 @@ STAGES = """
 import gc, sys, time, json
 gc.disable()  # as the command line runs
 from datetime import datetime
-from cutover.loader import load_plan
-from cutover.graph import build_graph
-from cutover.schedule import build_schedule
-from cutover.checks import run_checks
-from cutover.pipeline import status_minute
+from cutover.planfile.loader import load_plan
+from cutover.engine.graph import build_graph
+from cutover.engine.schedule import build_schedule
+from cutover.findings.checks import run_checks
+from cutover.findings.pipeline import status_minute
 out = {}
 t = time.perf_counter(); loaded = load_plan(sys.argv[1]); out["load"] = time.perf_counter() - t
 t = time.perf_counter()

@@ -248,7 +248,7 @@ def _verify(plan: Path) -> str:
     """Schedule with both tools and count the tasks whose start and finish agree."""
     from tjp import convert_file, normalise, read_dates, run_tj3  # noqa: PLC0415
 
-    from cutover.schedule import build_schedule  # noqa: PLC0415
+    from cutover.engine.schedule import build_schedule  # noqa: PLC0415
 
     conversion = convert_file(plan)
     schedule = build_schedule(conversion.graph, None)

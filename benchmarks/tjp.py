@@ -57,14 +57,14 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cutover.graph import build_graph
-from cutover.loader import load_plan
-from cutover.schedule import build_schedule
-from cutover.timebase import MINUTES_PER_DAY
+from cutover.engine.graph import build_graph
+from cutover.engine.schedule import build_schedule
+from cutover.planfile.loader import load_plan
+from cutover.worktime.timebase import MINUTES_PER_DAY
 
 if TYPE_CHECKING:
-    from cutover.calendars import WorkCalendar
-    from cutover.graph import Edge, TaskGraph
+    from cutover.engine.graph import Edge, TaskGraph
+    from cutover.worktime.calendars import WorkCalendar
 
 #: The report ``convert`` adds: ``dates.csv`` in tj3's ``-o`` folder.
 REPORT = "dates"

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cutover.cli import app
-from cutover.pipeline import Analysis, analyse
+from cutover.findings.pipeline import Analysis, analyse
 
 if TYPE_CHECKING:
     from collections.abc import Callable

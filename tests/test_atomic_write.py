@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from cutover.files import OutputError, atomic_write
+from cutover.common.files import OutputError, atomic_write
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -38,7 +38,7 @@ TEMPORARY = re.compile(rf"^\.{re.escape(NAME)}\.[A-Za-z0-9_]+\.tmp$")
 WRITER = r"""
 import os, sys, tempfile, time
 from pathlib import Path
-from cutover import files
+from cutover.common import files
 
 target, size, pause = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 versions = [b"old-" * (size // 4), b"NEW!" * (size // 4) + b"longer"]
@@ -230,7 +230,7 @@ def test_a_read_only_folder_is_an_output_error_and_the_old_file_stays(folder: Pa
 #: Writes more than RLIMIT_FSIZE allows: the disk is "full" after 64 KiB.
 TOO_BIG = r"""
 import resource, signal, sys
-from cutover.files import OutputError, atomic_write
+from cutover.common.files import OutputError, atomic_write
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 16, 1 << 16))
 try:

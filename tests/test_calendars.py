@@ -8,9 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cutover.calendars import CalendarRangeError, WorkCalendar, package_country_days
-from cutover.model import CalendarSpec
-from cutover.timebase import TimeBase
+from cutover.planfile.model import CalendarSpec
+from cutover.worktime.calendars import CalendarRangeError, WorkCalendar
+from cutover.worktime.holidays import package_country_days
+from cutover.worktime.timebase import TimeBase
 
 UTC = TimeBase("UTC")
 ORIGIN = UTC.minute(date(2025, 6, 16)) // 1440  # Monday

@@ -174,7 +174,7 @@ def test_the_step_summary_is_appended_when_github_asks(cli: Cli, tmp_path: Path)
 
 
 def test_the_summary_stays_under_the_limit_and_says_what_it_left_out(tmp_path: Path) -> None:
-    from cutover.pipeline import check_plan  # noqa: PLC0415
+    from cutover.findings.pipeline import check_plan  # noqa: PLC0415
 
     tasks = "\n".join(
         f"  - {{id: t{i}, duration: 1d, deadline: 2025-06-16T10:00}}" for i in range(400)

@@ -7,9 +7,9 @@ from typing import Any
 
 import typer
 
-from cutover.checks import CHECKS
 from cutover.cli import app
-from cutover.model import CalendarSpec, Link, Plan, Task
+from cutover.findings.checks import CHECKS
+from cutover.planfile.model import CalendarSpec, Link, Plan, Task
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -41,7 +41,7 @@ def test_every_key_of_the_format_is_in_the_readme() -> None:
 
 
 def test_every_finding_code_and_exit_status_is_in_the_readme() -> None:
-    source = (ROOT / "src" / "cutover" / "checks.py").read_text()
+    source = (ROOT / "src" / "cutover" / "findings" / "checks.py").read_text()
     codes = set(re.findall(r'code="([a-z-]+)"', source))
     assert len(codes) == 5
     assert len(CHECKS) >= 2

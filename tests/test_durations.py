@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from cutover.durations import DurationError, format_minutes, parse_duration
-from cutover.timepoints import TimepointError, parse_clock, parse_timepoint
+from cutover.worktime.durations import DurationError, format_minutes, parse_duration
+from cutover.worktime.timepoints import TimepointError, parse_clock, parse_timepoint
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import yaml
 
-from cutover.model import CalendarSpec, Plan, Task
-from cutover.pipeline import analyse
+from cutover.findings.pipeline import analyse
+from cutover.planfile.model import CalendarSpec, Plan, Task
 from tests.conftest import AS_OF, ROOT
 
 if TYPE_CHECKING:

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from rich.console import Console
 
-from cutover.errors import UsageError
-from cutover.explain import drivers, link_slack
-from cutover.loader import load_plan_text
-from cutover.pipeline import analyse_loaded
+from cutover.common.errors import UsageError
+from cutover.findings.explain import drivers, link_slack
+from cutover.findings.pipeline import analyse_loaded
+from cutover.planfile.loader import load_plan_text
 from cutover.render.risk_report import drivers_json, drivers_text
 from tests.conftest import WORKED
 from tests.test_risk_engine import tracked_plans
@@ -22,7 +22,7 @@ from tests.test_risk_engine import tracked_plans
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from cutover.pipeline import Analysis
+    from cutover.findings.pipeline import Analysis
 
 
 def text_of(analysis: Analysis, task: str) -> str:

@@ -11,7 +11,7 @@ import yaml
 from cutover.export.gantt_layout import DAY, Span, axis_ticks, chart_layout, off_time
 from cutover.export.pdf_gantt import MAX_PAGES_ACROSS, MIN_POINTS_PER_DAY, chart_pages
 from cutover.export.view import ExportOptions, ExportView, build_view
-from cutover.pipeline import analyse
+from cutover.findings.pipeline import analyse
 
 GOLDEN = Path(__file__).parent / "golden" / "export"
 OPTIONS = ExportOptions(generated_at=datetime(2025, 6, 26, 10, 0, tzinfo=UTC))

@@ -15,7 +15,7 @@ import yaml
 from pypdf import PdfReader
 
 from cutover.export import ExportOptions, export
-from cutover.pipeline import Analysis, analyse
+from cutover.findings.pipeline import Analysis, analyse
 
 PLAN = Path(__file__).parents[1] / "plans" / "tuyenquang.yaml"
 OPTIONS = ExportOptions(generated_at=datetime(2025, 6, 26, 10, 0, tzinfo=UTC))

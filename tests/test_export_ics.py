@@ -10,7 +10,7 @@ import pytest
 from icalendar import Calendar, Component
 
 from cutover.export import ExportOptions, export
-from cutover.pipeline import Analysis, analyse
+from cutover.findings.pipeline import Analysis, analyse
 
 GOLDEN = Path(__file__).parent / "golden" / "export"
 PLAN = GOLDEN / "tuyenquang.yaml"

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
 from cutover.export import ExportOptions, export
-from cutover.pipeline import Analysis, analyse
+from cutover.findings.pipeline import Analysis, analyse
 
 PLAN = Path(__file__).parents[1] / "plans" / "tuyenquang.yaml"
 AS_OF = datetime(2025, 6, 26, 9, 0)

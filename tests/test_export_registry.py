@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from cutover.errors import UsageError
+from cutover.common.errors import UsageError
+from cutover.engine.rows import schedule_document
 from cutover.export import (
     EXPORTERS,
     EXTENSIONS,
@@ -19,8 +20,7 @@ from cutover.export import (
     format_for_path,
     write_export,
 )
-from cutover.pipeline import Analysis, analyse
-from cutover.rows import schedule_document
+from cutover.findings.pipeline import Analysis, analyse
 
 GOLDEN = Path(__file__).parent / "golden" / "export"
 AS_OF = datetime(2025, 6, 26, 9, 0)

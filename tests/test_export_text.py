@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from cutover.export import ExportOptions, export
 from cutover.export.to_markdown import md_text
 from cutover.export.to_mermaid import mermaid_text
-from cutover.pipeline import Analysis, analyse
+from cutover.findings.pipeline import Analysis, analyse
 from cutover.render.tables import schedule_csv
 
 GOLDEN = Path(__file__).parent / "golden" / "export"

@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from cutover.checks import ERROR, WARNING, Details, Finding
-from cutover.errors import SourceLocation
+from cutover.common.errors import SourceLocation
+from cutover.findings.checks import ERROR, WARNING, Details, Finding
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from cutover.pipeline import Analysis
+    from cutover.findings.pipeline import Analysis
 
 HERE = SourceLocation("plan.yaml", 4, 5)
 

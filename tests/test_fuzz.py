@@ -37,7 +37,7 @@ from typer.testing import CliRunner
 
 from cutover.cli import app
 from cutover.export import EXPORTERS, EXTENSIONS, ExportOptions, export
-from cutover.pipeline import analyse
+from cutover.findings.pipeline import analyse
 from tests.conftest import ROOT, WORKED
 
 sys.path.insert(0, str(ROOT / "benchmarks"))

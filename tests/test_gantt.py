@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 from rich.console import Console
 
-from cutover.pipeline import analyse
+from cutover.findings.pipeline import analyse
 from cutover.render.gantt import GLYPH, GanttChart, GanttOptions
 from tests.conftest import GOLDEN, ROOT, check_golden
 

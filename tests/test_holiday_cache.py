@@ -8,8 +8,8 @@ import sys
 from datetime import date
 from typing import TYPE_CHECKING
 
-from cutover import holiday_cache
-from cutover.calendars import package_country_codes, package_country_days
+from cutover.worktime import holidays as holiday_cache
+from cutover.worktime.holidays import package_country_codes, package_country_days
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -42,7 +42,7 @@ def test_cached_days_are_the_packages(tmp_path: Path, monkeypatch: pytest.Monkey
 
 def test_a_second_run_does_not_import_the_holidays_package(tmp_path: Path) -> None:
     code = (
-        "import sys; from cutover.holiday_cache import country_days, supported_country; "
+        "import sys; from cutover.worktime.holidays import country_days, supported_country; "
         "days, _ = country_days('VN', [2025]); assert supported_country('VN'); "
         "print(len(days), 'holidays' in sys.modules)"
     )

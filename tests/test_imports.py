@@ -6,12 +6,12 @@ import subprocess
 import sys
 
 CORE = [
-    "cutover.loader",
-    "cutover.graph",
-    "cutover.schedule",
-    "cutover.checks",
-    "cutover.pipeline",
-    "cutover.rows",
+    "cutover.planfile.loader",
+    "cutover.engine.graph",
+    "cutover.engine.schedule",
+    "cutover.findings.checks",
+    "cutover.findings.pipeline",
+    "cutover.engine.rows",
 ]
 
 
@@ -36,12 +36,12 @@ def test_help_does_not_load_heavy_modules() -> None:
     )
     for heavy in (
         "networkx", "holidays", "pydantic", "yaml", "numpy", "ruamel", "reportlab",
-        "cutover.loader", "cutover.graph",
+        "cutover.planfile.loader", "cutover.engine.graph",
     ):  # fmt: skip
         assert heavy not in loaded, heavy
 
 
 def test_import_cutover_is_lazy() -> None:
     loaded = _modules_after("import cutover")
-    assert "cutover.loader" not in loaded
+    assert "cutover.planfile.loader" not in loaded
     assert "pydantic" not in loaded

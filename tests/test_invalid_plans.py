@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from cutover.errors import PlanError
-from cutover.graph import build_graph
-from cutover.loader import load_plan
+from cutover.common.errors import PlanError
+from cutover.engine.graph import build_graph
+from cutover.planfile.loader import load_plan
 
 FIXTURES = sorted((Path(__file__).parent / "plans" / "invalid").glob("*.yaml"))
 EXPECT = re.compile(r"^# EXPECT: (\d+):(\d+) (\S+)(?: (.*))?$", re.MULTILINE)

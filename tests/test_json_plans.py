@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from cutover.errors import PlanError
-from cutover.jsondoc import plan_json
-from cutover.loader import load_plan, load_plan_document
-from cutover.pipeline import analyse
-from cutover.rows import schedule_document
+from cutover.common.errors import PlanError
+from cutover.engine.rows import schedule_document
+from cutover.findings.pipeline import analyse
+from cutover.planfile.jsondoc import plan_json
+from cutover.planfile.loader import load_plan, load_plan_document
 from tests.conftest import AS_OF, ROOT
 
 if TYPE_CHECKING:

@@ -7,8 +7,8 @@ import subprocess
 import textwrap
 from typing import TYPE_CHECKING
 
-from cutover.pipeline import check_plan
-from cutover.portfolio import plan_status, rollup
+from cutover.findings.pipeline import check_plan
+from cutover.portfolio.rollup import plan_status, rollup
 from tests.conftest import AS_OF, ROOT
 
 if TYPE_CHECKING:

@@ -10,9 +10,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cutover.graph import FROM_FINISH, TO_START
-from cutover.loader import load_plan_text
-from cutover.pipeline import Analysis, analyse_loaded
+from cutover.engine.graph import FROM_FINISH, TO_START
+from cutover.findings.pipeline import Analysis, analyse_loaded
+from cutover.planfile.loader import load_plan_text
 
 DURATIONS = ["30m", "2h", "4h", "1d", "3d", "0.5d"]
 LAGS = ["0m", "2h", "-2h", "1d", "-1d", "3h"]

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pytest
 
-from cutover.errors import UsageError
-from cutover.pipeline import analyse, check_plan
-from cutover.risk import (
+from cutover.common.errors import UsageError
+from cutover.findings.pipeline import analyse, check_plan
+from cutover.risk.montecarlo import (
     DEFAULT_SEED,
     gate,
     parse_probability,
@@ -32,8 +32,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from cutover.pipeline import Analysis
-    from cutover.risk import RiskResult
+    from cutover.findings.pipeline import Analysis
+    from cutover.risk.montecarlo import RiskResult
 
 RUNS = 20_000
 MONDAY = AS_OF.replace(day=16, hour=8)

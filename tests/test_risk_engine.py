@@ -17,18 +17,18 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cutover.calendars import WorkCalendar
-from cutover.loader import load_plan_text
-from cutover.model import CalendarSpec
-from cutover.pipeline import analyse, analyse_loaded
-from cutover.sampling import Engine, VectorCalendar
-from cutover.schedule import build_schedule
+from cutover.engine.schedule import build_schedule
+from cutover.findings.pipeline import analyse, analyse_loaded
+from cutover.planfile.loader import load_plan_text
+from cutover.planfile.model import CalendarSpec
+from cutover.risk.sampling import Engine, VectorCalendar
+from cutover.worktime.calendars import WorkCalendar
 from tests.conftest import ROOT
 from tests.test_properties import plans
 
 if TYPE_CHECKING:
-    from cutover.pipeline import Analysis
-    from cutover.sampling import IntArray, Runs
+    from cutover.findings.pipeline import Analysis
+    from cutover.risk.sampling import IntArray, Runs
 
 FLAGSHIP = ROOT / "plans" / "tuyenquang.yaml"
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 from cutover.render.risk_report import histogram, risk_json, risk_text
-from cutover.risk import simulate
+from cutover.risk.montecarlo import simulate
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from cutover.pipeline import Analysis
+    from cutover.findings.pipeline import Analysis
 
 PLAN = """
 plan: test

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from cutover.rows import schedule_document
+from cutover.engine.rows import schedule_document
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from cutover.pipeline import Analysis
+    from cutover.findings.pipeline import Analysis
 
 HEADER = """
 plan: test

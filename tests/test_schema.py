@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 import yaml
 
-from cutover.schema import schema_text
+from cutover.planfile.schema import schema_text
 from tests.conftest import ROOT
 
 if TYPE_CHECKING:
@@ -17,7 +17,10 @@ if TYPE_CHECKING:
 
     from tests.conftest import Cli
 
-COPIES = [ROOT / "schema" / "plan.schema.json", ROOT / "src" / "cutover" / "plan.schema.json"]
+COPIES = [
+    ROOT / "schema" / "plan.schema.json",
+    ROOT / "src" / "cutover" / "planfile" / "plan.schema.json",
+]
 PLANS = sorted(
     [
         *ROOT.glob("plans/**/*.yaml"),

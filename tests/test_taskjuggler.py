@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from cutover.schedule import build_schedule
+from cutover.engine.schedule import build_schedule
 from tests.conftest import ROOT, WORKED
 
 sys.path.insert(0, str(ROOT / "benchmarks"))

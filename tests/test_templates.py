@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from cutover.errors import PlanError
-from cutover.loader import load_plan
-from cutover.pipeline import analyse
-from cutover.tasktree import flatten
+from cutover.common.errors import PlanError
+from cutover.findings.pipeline import analyse
+from cutover.planfile.loader import load_plan
+from cutover.planfile.tasktree import flatten
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -13,8 +13,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from cutover import editing
-from cutover.editing import (
+from cutover.common.errors import PlanError, UsageError
+from cutover.planfile.loader import load_plan
+from cutover.planfile.model import Plan
+from cutover.portfolio import editing
+from cutover.portfolio.editing import (
     Change,
     FileChangedError,
     InvalidChangeError,
@@ -22,9 +25,6 @@ from cutover.editing import (
     UpdateError,
     update_plan,
 )
-from cutover.errors import PlanError, UsageError
-from cutover.loader import load_plan
-from cutover.model import Plan
 from tests.conftest import ROOT
 
 if TYPE_CHECKING:
@@ -467,7 +467,9 @@ def test_an_unknown_id_suggests_template_tasks_too(tmp_path: Path) -> None:
 
 
 def test_the_core_never_imports_the_cli() -> None:
-    code = "import sys, cutover.editing; print(sorted({'typer', 'rich'} & set(sys.modules)))"
+    code = (
+        "import sys, cutover.portfolio.editing; print(sorted({'typer', 'rich'} & set(sys.modules)))"
+    )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )

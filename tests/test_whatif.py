@@ -15,18 +15,18 @@ from typing import TYPE_CHECKING
 import pytest
 from rich.console import Console
 
-from cutover.durations import parse_duration
-from cutover.errors import UsageError
-from cutover.loader import load_plan
+from cutover.common.errors import UsageError
+from cutover.planfile.loader import load_plan
 from cutover.render.risk_report import whatif_json, whatif_text
-from cutover.whatif import apply, parse_delay
+from cutover.risk.whatif import apply, parse_delay
+from cutover.worktime.durations import parse_duration
 from tests.conftest import WORKED
 
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from cutover.loader import LoadedPlan
+    from cutover.planfile.loader import LoadedPlan
 
 MONDAY = datetime(2025, 6, 16, 8, 0)
 

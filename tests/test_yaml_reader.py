@@ -8,7 +8,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cutover.yamldoc import parse_yaml
+from cutover.planfile.yamldoc import parse_yaml
 
 #: Texts YAML 1.1 reads as something other than a string when plain.
 TRICKY = st.sampled_from(

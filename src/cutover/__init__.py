@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "load_plan": "cutover.loader",
-    "build_graph": "cutover.graph",
-    "build_schedule": "cutover.schedule",
-    "run_checks": "cutover.checks",
-    "analyse": "cutover.pipeline",
-    "PlanError": "cutover.errors",
+    "load_plan": "cutover.planfile.loader",
+    "build_graph": "cutover.engine.graph",
+    "build_schedule": "cutover.engine.schedule",
+    "run_checks": "cutover.findings.checks",
+    "analyse": "cutover.findings.pipeline",
+    "PlanError": "cutover.common.errors",
 }
 __all__ = [
     "PlanError",
@@ -33,12 +33,12 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from cutover.checks import run_checks
-    from cutover.errors import PlanError
-    from cutover.graph import build_graph
-    from cutover.loader import load_plan
-    from cutover.pipeline import analyse
-    from cutover.schedule import build_schedule
+    from cutover.common.errors import PlanError
+    from cutover.engine.graph import build_graph
+    from cutover.engine.schedule import build_schedule
+    from cutover.findings.checks import run_checks
+    from cutover.findings.pipeline import analyse
+    from cutover.planfile.loader import load_plan
 
 
 def __getattr__(name: str) -> Any:  # noqa: ANN401 - returns functions and classes

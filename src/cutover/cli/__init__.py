@@ -37,7 +37,7 @@ def _on_interrupt(_signum: int, _frame: object) -> NoReturn:
 
 def main(argv: list[str] | None = None) -> NoReturn:
     """Run the command line; every failure becomes a message and an exit status."""
-    from cutover.errors import CutoverError  # noqa: PLC0415 - tiny module
+    from cutover.common.errors import CutoverError  # noqa: PLC0415 - tiny module
 
     signal.signal(signal.SIGINT, _on_interrupt)
     # A command lives for seconds and builds millions of small objects that reference

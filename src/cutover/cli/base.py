@@ -20,9 +20,9 @@ if TYPE_CHECKING:
 
     from rich.console import Console
 
-    from cutover.durations import Duration
-    from cutover.errors import CutoverError
-    from cutover.pipeline import Analysis
+    from cutover.common.errors import CutoverError
+    from cutover.findings.pipeline import Analysis
+    from cutover.worktime.durations import Duration
 
 
 class ExitCode(IntEnum):
@@ -78,7 +78,7 @@ def parse_as_of(value: str | None, option: str = "--as-of") -> date | datetime |
         return None
     if value.strip().lower() == "now":
         return clock_now()
-    from cutover.timepoints import TimepointError, parse_timepoint  # noqa: PLC0415
+    from cutover.worktime.timepoints import TimepointError, parse_timepoint  # noqa: PLC0415
 
     try:
         return parse_timepoint(value)
@@ -88,7 +88,7 @@ def parse_as_of(value: str | None, option: str = "--as-of") -> date | datetime |
 
 def parse_duration(value: str, option: str) -> Duration:
     """A duration from an option, such as ``2d``; errors name ``option``."""
-    from cutover.durations import DurationError, parse_duration  # noqa: PLC0415
+    from cutover.worktime.durations import DurationError, parse_duration  # noqa: PLC0415
 
     try:
         return parse_duration(value)
@@ -169,7 +169,7 @@ def console(*, stderr: bool = False, width: int | None = None) -> Console:
 @contextmanager
 def boundary() -> Iterator[None]:
     """Turn cutover's own errors into located messages on stderr and exit status 2."""
-    from cutover.errors import CutoverError  # noqa: PLC0415 - tiny module
+    from cutover.common.errors import CutoverError  # noqa: PLC0415 - tiny module
 
     try:
         yield
@@ -179,7 +179,7 @@ def boundary() -> Iterator[None]:
 
 def analyse_file(plan: Path, as_of: str | None) -> Analysis:
     """Load, schedule and check one plan, as planned unless a status date is given."""
-    from cutover.pipeline import analyse  # noqa: PLC0415
+    from cutover.findings.pipeline import analyse  # noqa: PLC0415
 
     with boundary():
         return analyse(plan, now=None, as_of=parse_as_of(as_of))
@@ -187,7 +187,7 @@ def analyse_file(plan: Path, as_of: str | None) -> Analysis:
 
 def report_error(error: CutoverError) -> ExitCode:
     """Print an error of cutover's own (every diagnostic of a plan) and return exit 2."""
-    from cutover.errors import PlanError  # noqa: PLC0415
+    from cutover.common.errors import PlanError  # noqa: PLC0415
 
     if isinstance(error, PlanError):
         for diagnostic in error.diagnostics:

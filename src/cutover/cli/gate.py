@@ -25,7 +25,7 @@ from cutover.cli.base import (
 )
 
 if TYPE_CHECKING:
-    from cutover.pipeline import PlanCheck
+    from cutover.findings.pipeline import PlanCheck
     from cutover.render.outputs import Output
 
 #: The heading these commands are listed under in ``cutover --help``.
@@ -90,7 +90,7 @@ def check(
 
     Example: [bold]cutover check plans/ --as-of 2025-06-26T09:00 -f text -f junit:report.xml[/bold]
     """
-    from cutover.pipeline import check_plan  # noqa: PLC0415
+    from cutover.findings.pipeline import check_plan  # noqa: PLC0415
 
     with boundary():
         outputs = parse_formats(output_format)
@@ -103,7 +103,7 @@ def check(
             for path in files
         ]
         if min_probability is not None:
-            from cutover.risk import gate, parse_probability  # noqa: PLC0415
+            from cutover.risk.montecarlo import gate, parse_probability  # noqa: PLC0415
 
             share = parse_probability(min_probability)
             results = [gate(result, share, runs, seed) for result in results]
@@ -126,7 +126,7 @@ def lint_command(
 
     Example: [bold]cutover lint plans/[/bold]
     """
-    from cutover.pipeline import lint_plan  # noqa: PLC0415
+    from cutover.findings.pipeline import lint_plan  # noqa: PLC0415
 
     with boundary():
         outputs = parse_formats(output_format)
@@ -143,7 +143,7 @@ def parse_formats(values: list[str] | None) -> list[Output]:
 
 def plan_files(paths: list[Path], *, skip_non_plans: bool) -> list[Path]:
     """The plan files named, and those inside the folders named."""
-    from cutover.planfiles import plan_files  # noqa: PLC0415
+    from cutover.planfile.discovery import plan_files  # noqa: PLC0415
 
     return plan_files(paths, skip_non_plans=skip_non_plans)
 
@@ -152,7 +152,7 @@ def finish(
     results: list[PlanCheck], outputs: list[Output], fail_on: FailPolicy, max_findings: int
 ) -> None:
     """Write the reports and exit with the status the gate policy gives."""
-    from cutover.pipeline import outcome  # noqa: PLC0415
+    from cutover.findings.pipeline import outcome  # noqa: PLC0415
     from cutover.render.outputs import write_outputs  # noqa: PLC0415
 
     with boundary():

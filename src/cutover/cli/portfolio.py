@@ -24,7 +24,7 @@ from cutover.cli.base import (
 from cutover.cli.gate import plan_files
 
 if TYPE_CHECKING:
-    from cutover.pipeline import PlanCheck
+    from cutover.findings.pipeline import PlanCheck
 
 
 #: The heading these commands are listed under in ``cutover --help``.
@@ -86,7 +86,7 @@ def status(
 
     Example: [bold]cutover status plans/tuyenquang.yaml[/bold]
     """
-    from cutover.portfolio import plan_status  # noqa: PLC0415
+    from cutover.portfolio.rollup import plan_status  # noqa: PLC0415
     from cutover.render import status as views  # noqa: PLC0415
 
     results = check_all(plans, as_of)
@@ -117,8 +117,8 @@ def rollup(
 
     Example: [bold]cutover rollup plans/ --as-of 2025-06-26T09:00[/bold]
     """
-    from cutover.pipeline import outcome  # noqa: PLC0415
-    from cutover.portfolio import rollup as roll  # noqa: PLC0415
+    from cutover.findings.pipeline import outcome  # noqa: PLC0415
+    from cutover.portfolio.rollup import rollup as roll  # noqa: PLC0415
     from cutover.render import status as views  # noqa: PLC0415
 
     results = check_all(plans, as_of)
@@ -139,7 +139,7 @@ def rollup(
 
 def check_all(plans: list[Path], as_of: str | None) -> list[PlanCheck]:
     """Check every plan for ``status`` and ``rollup`` (an invalid one is a result too)."""
-    from cutover.pipeline import check_plan  # noqa: PLC0415
+    from cutover.findings.pipeline import check_plan  # noqa: PLC0415
 
     with boundary():
         files = plan_files(plans, skip_non_plans=False)
@@ -167,10 +167,10 @@ def diff(
 
     Example: [bold]cutover diff HEAD~1:plans/tuyenquang.yaml plans/tuyenquang.yaml[/bold]
     """
-    from cutover.diffing import diff_plans  # noqa: PLC0415
-    from cutover.pipeline import analyse_loaded  # noqa: PLC0415
+    from cutover.findings.pipeline import analyse_loaded  # noqa: PLC0415
+    from cutover.planfile.revisions import load_spec  # noqa: PLC0415
+    from cutover.portfolio.diffing import diff_plans  # noqa: PLC0415
     from cutover.render.diff_report import diff_json, print_diff  # noqa: PLC0415
-    from cutover.revisions import load_spec  # noqa: PLC0415
 
     with boundary():
         status_date = parse_as_of(as_of)
@@ -200,8 +200,8 @@ def new(
     Example: [bold]cutover new -t plans/templates/national-2025.yaml -n "Hà Giang"
     -o plans/hagiang.yaml[/bold]
     """
-    from cutover.files import atomic_write  # noqa: PLC0415
-    from cutover.scaffold import new_plan_text  # noqa: PLC0415
+    from cutover.common.files import atomic_write  # noqa: PLC0415
+    from cutover.portfolio.scaffold import new_plan_text  # noqa: PLC0415
 
     with boundary():
         refuse_to_replace(output, force=force)
@@ -246,7 +246,7 @@ def update(
 
     Example: [bold]cutover update plans/tuyenquang.yaml accounts --done --on 2025-06-26T11:00[/bold]
     """
-    from cutover.editing import Change, InvalidChangeError, update_plan  # noqa: PLC0415
+    from cutover.portfolio.editing import Change, InvalidChangeError, update_plan  # noqa: PLC0415
 
     change = Change(done=done, on=on, start=start, progress=progress, status=new_status)
     with boundary():
@@ -276,10 +276,10 @@ def convert(
 
     Example: [bold]cutover convert plans/national.yaml -o plans/national.json[/bold]
     """
-    from cutover.files import atomic_write  # noqa: PLC0415
-    from cutover.jsondoc import plan_json  # noqa: PLC0415
-    from cutover.loader import load_plan_document  # noqa: PLC0415
-    from cutover.templates import rebase_extends  # noqa: PLC0415
+    from cutover.common.files import atomic_write  # noqa: PLC0415
+    from cutover.planfile.jsondoc import plan_json  # noqa: PLC0415
+    from cutover.planfile.loader import load_plan_document  # noqa: PLC0415
+    from cutover.planfile.templates import rebase_extends  # noqa: PLC0415
 
     with boundary():
         refuse_to_replace(output, force=force)

@@ -47,7 +47,7 @@ def risk(
     Example: [bold]cutover risk plans/tuyenquang.yaml --runs 10000 --seed 7[/bold]
     """
     from cutover.render import risk_report  # noqa: PLC0415
-    from cutover.risk import simulate  # noqa: PLC0415
+    from cutover.risk.montecarlo import simulate  # noqa: PLC0415
 
     analysis = analyse_file(plan, as_of)
     with boundary():
@@ -86,9 +86,9 @@ def whatif(
 
     Example: [bold]cutover whatif plans/tuyenquang.yaml --delay lgsp-sync=1d --done accounts[/bold]
     """
-    from cutover.loader import load_plan  # noqa: PLC0415
+    from cutover.planfile.loader import load_plan  # noqa: PLC0415
     from cutover.render import risk_report  # noqa: PLC0415
-    from cutover.whatif import apply, parse_delay  # noqa: PLC0415
+    from cutover.risk.whatif import apply, parse_delay  # noqa: PLC0415
 
     with boundary():
         delays = [parse_delay(item) for item in delay or []]
@@ -112,7 +112,7 @@ def drivers_command(
 
     Example: [bold]cutover drivers plans/tuyenquang.yaml go-live[/bold]
     """
-    from cutover.explain import drivers  # noqa: PLC0415
+    from cutover.findings.explain import drivers  # noqa: PLC0415
     from cutover.render import risk_report  # noqa: PLC0415
 
     analysis = analyse_file(plan, as_of)

@@ -62,8 +62,8 @@ def schedule(
     """
     analysis = analyse_file(plan, as_of)
     if output_format is ScheduleFormat.json:
+        from cutover.engine.rows import schedule_document  # noqa: PLC0415
         from cutover.render.report import dump_json  # noqa: PLC0415
-        from cutover.rows import schedule_document  # noqa: PLC0415
 
         typer.echo(dump_json(schedule_document(analysis.schedule), len(analysis.graph)))
     elif output_format is ScheduleFormat.csv:
@@ -164,6 +164,6 @@ def schema() -> None:
     Point yaml-language-server at it with a first line such as
     [bold]# yaml-language-server: $schema=../schema/plan.schema.json[/bold]
     """
-    from cutover.schema import schema_text  # noqa: PLC0415
+    from cutover.planfile.schema import schema_text  # noqa: PLC0415
 
     typer.echo(schema_text(), nl=False)

@@ -11,7 +11,8 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Protocol
 
-from cutover.errors import UsageError
+from cutover.common.errors import UsageError
+from cutover.common.files import atomic_write
 from cutover.export.to_csv import export_csv
 from cutover.export.to_html import export_html
 from cutover.export.to_ics import export_ics
@@ -21,12 +22,11 @@ from cutover.export.to_mermaid import export_mermaid
 from cutover.export.to_pdf import export_pdf
 from cutover.export.to_svg import export_svg
 from cutover.export.view import ExportOptions, ExportView, build_view
-from cutover.files import atomic_write
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from cutover.pipeline import Analysis
+    from cutover.findings.pipeline import Analysis
 
 __all__ = [
     "EXPORTERS",

@@ -12,15 +12,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
-from cutover.timebase import MINUTES_PER_DAY
+from cutover.worktime.timebase import MINUTES_PER_DAY
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-    from cutover.calendars import WorkCalendar
+    from cutover.engine.rows import ScheduleRow
     from cutover.export.view import ExportView
-    from cutover.rows import ScheduleRow
-    from cutover.timebase import TimeBase
+    from cutover.worktime.calendars import WorkCalendar
+    from cutover.worktime.timebase import TimeBase
 
 DAY = MINUTES_PER_DAY
 #: Colours shared by every chart, one per kind of mark (hex, as SVG and reportlab read them).

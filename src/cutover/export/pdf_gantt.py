@@ -28,8 +28,8 @@ from cutover.export.gantt_layout import (
     spaced,
 )
 from cutover.export.pdf_support import BOLD, FONT, fit_text
-from cutover.gantt_marks import LEGEND
-from cutover.wording import day_label
+from cutover.findings.wording import day_label
+from cutover.render.marks import LEGEND
 
 if TYPE_CHECKING:
     from collections.abc import Callable

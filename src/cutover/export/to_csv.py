@@ -11,7 +11,7 @@ import csv
 import io
 from typing import TYPE_CHECKING
 
-from cutover.rows import CSV_COLUMNS, csv_record
+from cutover.engine.rows import CSV_COLUMNS, csv_record
 
 if TYPE_CHECKING:
     from cutover.export.view import ExportOptions, ExportView

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from cutover import __version__
-from cutover.wording import deadline_text, when
+from cutover.findings.wording import deadline_text, when
 
 if TYPE_CHECKING:
     from icalendar import Event

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from cutover.rows import schedule_document
+from cutover.engine.rows import schedule_document
 
 if TYPE_CHECKING:
     from cutover.export.view import ExportOptions, ExportView

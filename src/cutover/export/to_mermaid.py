@@ -17,9 +17,9 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from cutover.engine.rows import ScheduleRow
     from cutover.export.view import ExportOptions, ExportView
-    from cutover.rows import ScheduleRow
-    from cutover.timebase import TimeBase
+    from cutover.worktime.timebase import TimeBase
 
 DATE_FORMAT = "YYYY-MM-DD HH:mm"
 TOP_SECTION = "Tasks"

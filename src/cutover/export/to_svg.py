@@ -23,7 +23,7 @@ from cutover.export.gantt_layout import (
     off_time,
     spaced,
 )
-from cutover.gantt_marks import LEGEND
+from cutover.render.marks import LEGEND
 
 if TYPE_CHECKING:
     from cutover.export.gantt_layout import Tick

@@ -10,17 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from cutover.errors import UsageError
-from cutover.rows import ScheduleRow, schedule_rows
-from cutover.wording import deadline_text, status_line, when, work_amount
+from cutover.common.errors import UsageError
+from cutover.engine.rows import ScheduleRow, schedule_rows
+from cutover.findings.wording import deadline_text, status_line, when, work_amount
 
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from cutover.graph import TaskGraph
-    from cutover.pipeline import Analysis
-    from cutover.schedule import Schedule
-    from cutover.timebase import TimeBase
+    from cutover.engine.graph import TaskGraph
+    from cutover.engine.schedule import Schedule
+    from cutover.findings.pipeline import Analysis
+    from cutover.worktime.timebase import TimeBase
 
 Paper = Literal["a4", "a3"]
 PAPERS: tuple[Paper, ...] = ("a4", "a3")

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from cutover.errors import SourceLocation
-    from cutover.pipeline import PlanCheck
+    from cutover.common.errors import SourceLocation
+    from cutover.findings.pipeline import PlanCheck
 
 #: GitHub shows this many annotations of each level per step.
 SHOWN_PER_LEVEL = 10

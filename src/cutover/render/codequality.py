@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from cutover.errors import SourceLocation
-    from cutover.pipeline import PlanCheck
+    from cutover.common.errors import SourceLocation
+    from cutover.findings.pipeline import PlanCheck
 
 #: GitLab's severities: info, minor, major, critical, blocker.
 SEVERITY = {"missed-deadline": "blocker", "invalid-plan": "blocker", "unlikely": "major"}

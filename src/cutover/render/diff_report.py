@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
+from cutover.findings.wording import when, work_amount
 from cutover.render.report import finding_document
-from cutover.wording import when, work_amount
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from cutover.diffing import Moved, PlanDiff
+    from cutover.portfolio.diffing import Moved, PlanDiff
 
 
 def _signed(minutes: int, day: int) -> str:

@@ -14,19 +14,19 @@ from typing import TYPE_CHECKING
 from rich.measure import Measurement
 from rich.text import Text
 
-from cutover.gantt_marks import LEGEND
-from cutover.rows import ScheduleRow, schedule_rows
-from cutover.timebase import MINUTES_PER_DAY
-from cutover.wording import status_line, when
+from cutover.engine.rows import ScheduleRow, schedule_rows
+from cutover.findings.wording import status_line, when
+from cutover.render.marks import LEGEND
+from cutover.worktime.timebase import MINUTES_PER_DAY
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from rich.console import Console, ConsoleOptions, RenderResult
 
-    from cutover.calendars import WorkCalendar
-    from cutover.schedule import Schedule
-    from cutover.timebase import TimeBase
+    from cutover.engine.schedule import Schedule
+    from cutover.worktime.calendars import WorkCalendar
+    from cutover.worktime.timebase import TimeBase
 
 DAY = MINUTES_PER_DAY
 WEEK = 7 * DAY

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from cutover.checks import Finding
-    from cutover.pipeline import PlanCheck
+    from cutover.findings.checks import Finding
+    from cutover.findings.pipeline import PlanCheck
 
 
 def junit_xml(results: Sequence[PlanCheck]) -> str:

@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console
 
-from cutover.errors import UsageError
-from cutover.files import atomic_write
+from cutover.common.errors import UsageError
+from cutover.common.files import atomic_write
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
 
-    from cutover.pipeline import PlanCheck
+    from cutover.findings.pipeline import PlanCheck
 
 FORMATS = ("text", "json", "junit", "github", "markdown", "codequality")
 

@@ -8,17 +8,17 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
-from cutover.pipeline import outcome
-from cutover.wording import status_line, when
+from cutover.findings.pipeline import outcome
+from cutover.findings.wording import status_line, when
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from rich.console import Console
 
-    from cutover.checks import Finding
-    from cutover.errors import Diagnostic
-    from cutover.pipeline import PlanCheck
+    from cutover.common.errors import Diagnostic
+    from cutover.findings.checks import Finding
+    from cutover.findings.pipeline import PlanCheck
 
 _MARK = {"error": ("✗", "bold red"), "warning": ("!", "yellow")}
 

@@ -16,20 +16,20 @@ import numpy as np
 from rich.table import Table
 from rich.text import Text
 
+from cutover.findings.wording import deadline_text, status_line, when, work_amount
 from cutover.render.report import finding_document
-from cutover.risk import percent
-from cutover.wording import deadline_text, status_line, when, work_amount
+from cutover.risk.montecarlo import percent
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from cutover.checks import Finding
-    from cutover.explain import Explanation, LinkStep
-    from cutover.graph import TaskGraph
-    from cutover.risk import Outcome, RiskResult
-    from cutover.schedule import Schedule
-    from cutover.timebase import TimeBase
-    from cutover.whatif import WhatIf
+    from cutover.engine.graph import TaskGraph
+    from cutover.engine.schedule import Schedule
+    from cutover.findings.checks import Finding
+    from cutover.findings.explain import Explanation, LinkStep
+    from cutover.risk.montecarlo import Outcome, RiskResult
+    from cutover.risk.whatif import WhatIf
+    from cutover.worktime.timebase import TimeBase
 
 _BAR_WIDTH = 40
 _MAX_BINS = 20
@@ -246,7 +246,7 @@ def _day(timebase: TimeBase, minute: int) -> str:
 
 def whatif_document(what: WhatIf) -> dict[str, Any]:
     """The ``whatif --format json`` object."""
-    from cutover.rows import schedule_document  # noqa: PLC0415 - a core module
+    from cutover.engine.rows import schedule_document  # noqa: PLC0415 - a core module
 
     timebase = what.before.graph.timebase
     before, after = what.before.schedule, what.after.schedule

@@ -10,16 +10,16 @@ from typing import TYPE_CHECKING, Any
 from rich.table import Table
 from rich.text import Text
 
+from cutover.findings.wording import day_label, deadline_text, status_line, when, work_amount
 from cutover.render.summary import cell
-from cutover.wording import day_label, deadline_text, status_line, when, work_amount
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from rich.console import Console
 
-    from cutover.pipeline import PlanCheck
-    from cutover.portfolio import Counts, PlanStatus, Worst
+    from cutover.findings.pipeline import PlanCheck
+    from cutover.portfolio.rollup import Counts, PlanStatus, Worst
 
 
 def _worst_text(worst: Worst | None) -> str:

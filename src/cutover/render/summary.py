@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from cutover.findings.wording import when
 from cutover.render.report import counts, verdict
-from cutover.wording import when
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from cutover.checks import Finding
-    from cutover.pipeline import PlanCheck
+    from cutover.findings.checks import Finding
+    from cutover.findings.pipeline import PlanCheck
 
 #: GitHub's limit for one step's summary is 1024 KiB; stay well inside it.
 MAX_BYTES = 1000 * 1024

@@ -10,14 +10,14 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from cutover.rows import CSV_COLUMNS, ScheduleRow, csv_record, schedule_rows
-from cutover.wording import day_label, status_line, when, work_amount
+from cutover.engine.rows import CSV_COLUMNS, ScheduleRow, csv_record, schedule_rows
+from cutover.findings.wording import day_label, status_line, when, work_amount
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, JustifyMethod, RenderResult
 
-    from cutover.schedule import Schedule
-    from cutover.timebase import TimeBase
+    from cutover.engine.schedule import Schedule
+    from cutover.worktime.timebase import TimeBase
 
 _STATUS_MARK = {
     "done": "✓ done",

@@ -1,0 +1,431 @@
+"""The dependency graph of a plan: who waits for whom, on which calendar, for how long.
+
+Tasks are numbered in file order and the passes run on plain lists in topological order:
+at 100,000 tasks that is several times faster than walking a networkx graph. The same
+graph as a ``networkx.DiGraph`` (``TaskGraph.to_networkx``) is what tools and cycle
+reports use.
+
+Summary tasks are nodes too: a summary starts with its first sub-task and finishes with
+its last, so a link *from* a summary waits for all of its tasks; a link *to* a summary,
+and its ``not_before``, apply to every task inside it (PLAN_FORMAT, keys of a task).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, NamedTuple
+
+from cutover.common.errors import Diagnostic, DocPath, PlanError
+from cutover.planfile.model import CalendarSpec
+from cutover.planfile.tasktree import FlatTask, flatten
+from cutover.worktime.calendars import WorkCalendar
+from cutover.worktime.holidays import country_days
+from cutover.worktime.timebase import MINUTES_PER_DAY, TimeBase
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    import networkx as nx
+
+    from cutover.planfile.loader import LoadedPlan
+    from cutover.planfile.model import Plan, Task
+    from cutover.planfile.source import Locator
+
+LINK_TYPES = ("FS", "SS", "FF", "SF")
+#: Link types whose predecessor anchor is its finish / whose successor end is its start.
+FROM_FINISH = frozenset({"FS", "FF"})
+TO_START = frozenset({"FS", "SS"})
+
+
+class Edge(NamedTuple):
+    """A link between two nodes: ``lag`` is in working minutes of the successor's calendar."""
+
+    pred: int
+    succ: int
+    type: str
+    lag: int
+
+
+@dataclass(frozen=True, eq=False)
+class TaskGraph:
+    """Nodes (tasks in file order) with their calendars, durations, constraints and links."""
+
+    plan: Plan
+    source: Locator
+    timebase: TimeBase
+    tasks: list[FlatTask]
+    index: dict[str, int]
+    calendars: dict[str, WorkCalendar]
+    calendar: list[WorkCalendar]
+    duration: list[int]
+    is_summary: list[bool]
+    is_instant: list[bool]
+    #: Tasks with working time (neither summaries nor instants): placed by positions.
+    plain: list[bool]
+    status: list[str]
+    children: list[list[int]]
+    not_before: list[int | None]
+    deadline: list[int | None]
+    preds: list[list[Edge]]
+    succs: list[list[Edge]]
+    #: The links along which the backward passes bound predecessors (see bounds_predecessor).
+    bounding: list[list[Edge]]
+    order: list[int]
+    start: int
+
+    def __len__(self) -> int:
+        """The number of tasks, summaries included."""
+        return len(self.tasks)
+
+    def task(self, node: int) -> Task:
+        """The task of a node."""
+        return self.tasks[node].task
+
+    def leaves(self, node: int) -> list[int]:
+        """The leaf tasks inside a summary (or the task itself)."""
+        out: list[int] = []
+        pending = [node]
+        while pending:
+            current = pending.pop()
+            if self.is_summary[current]:
+                pending.extend(reversed(self.children[current]))
+            else:
+                out.append(current)
+        return out
+
+    def to_networkx(self) -> nx.DiGraph:
+        """The graph as networkx sees it: task ids, link edges and sub-task → summary edges."""
+        return _to_networkx(self, range(len(self.tasks)))
+
+
+def build_graph(loaded: LoadedPlan) -> TaskGraph:
+    """Number the tasks, resolve calendars and links, and order the nodes; reject cycles."""
+    plan, source = loaded
+    timebase = TimeBase(plan.timezone)
+    start = timebase.minute(plan.start)
+    flat = flatten(plan)
+    index = {item.task.id: number for number, item in enumerate(flat)}
+    calendars = _build_calendars(plan, start // MINUTES_PER_DAY)
+    nodes = _Nodes(flat, calendars, timebase)
+    if nodes.problems:
+        raise PlanError(
+            [
+                Diagnostic(code, message, source.locate(path))
+                for code, message, path in nodes.problems
+            ]
+        )
+    preds, succs = _links(flat, index, nodes)
+    order = _topological_order(nodes.children, preds)
+    if len(order) < len(flat):
+        raise PlanError(_cycle_diagnostics(flat, nodes.children, preds, order, source))
+    status: list[str] = [item.task.status for item in flat]
+    return TaskGraph(
+        plan=plan,
+        source=source,
+        timebase=timebase,
+        tasks=flat,
+        index=index,
+        calendars=calendars,
+        calendar=nodes.calendar,
+        duration=nodes.duration,
+        is_summary=nodes.is_summary,
+        is_instant=nodes.is_instant,
+        plain=[
+            not (summary or instant)
+            for summary, instant in zip(nodes.is_summary, nodes.is_instant, strict=True)
+        ],
+        status=status,
+        children=nodes.children,
+        not_before=nodes.not_before,
+        deadline=nodes.deadline,
+        preds=preds,
+        succs=succs,
+        bounding=_bounding(preds, status),
+        order=order,
+        start=start,
+    )
+
+
+def bounds_predecessor(statuses: list[str], edge: Edge) -> bool:
+    """Whether a link still bounds its predecessor's latest dates in the backward passes.
+
+    Progress overrides a link done out of sequence, as in the forward pass: once the side
+    of the successor a link holds (its start for FS and SS, its finish for FF and SF) is
+    in the past, the link no longer bounds a predecessor that is not done. Otherwise a
+    task done early would ask its unfinished predecessors to have finished before it
+    started, and a chain of such links would push latest dates back by decades.
+    """
+    status = statuses[edge.succ]
+    if status in {"not_started", "cancelled"} or statuses[edge.pred] == "done":
+        return True
+    return status == "in_progress" and edge.type not in TO_START
+
+
+def _bounding(preds: list[list[Edge]], statuses: list[str]) -> list[list[Edge]]:
+    """Each node's links that still bound its predecessors (most: all of them)."""
+    return [
+        edges
+        if statuses[node] in {"not_started", "cancelled"}
+        else [edge for edge in edges if bounds_predecessor(statuses, edge)]
+        for node, edges in enumerate(preds)
+    ]
+
+
+def _build_calendars(plan: Plan, origin_day: int) -> dict[str, WorkCalendar]:
+    specs = dict(plan.calendars)
+    specs.setdefault("default", CalendarSpec())
+    return {
+        name: WorkCalendar(name, spec, origin_day, country_days) for name, spec in specs.items()
+    }
+
+
+class _Nodes:
+    """Per-node attributes, inherited from summaries where the format says so."""
+
+    def __init__(
+        self, flat: list[FlatTask], calendars: dict[str, WorkCalendar], timebase: TimeBase
+    ) -> None:
+        count = len(flat)
+        self.calendar: list[WorkCalendar] = []
+        self.duration: list[int] = []
+        self.is_summary: list[bool] = []
+        self.is_instant: list[bool] = []
+        self.children: list[list[int]] = [[] for _ in range(count)]
+        self.not_before: list[int | None] = []
+        self.deadline: list[int | None] = []
+        self.problems: list[tuple[str, str, DocPath]] = []
+        default = calendars["default"]
+        # Local names for the lists: this loop runs once per task of a 100,000-task plan.
+        calendar_of, not_before, children = self.calendar, self.not_before, self.children
+        for number, (task, _, parent, _) in enumerate(flat):
+            if parent >= 0:
+                children[parent].append(number)
+            inherited = calendar_of[parent] if parent >= 0 else default
+            calendar = calendars[task.calendar] if task.calendar else inherited
+            calendar_of.append(calendar)
+            planned = task.duration if task.estimate is None else task.planned_duration
+            minutes = (
+                planned.in_minutes(calendar.day_minutes, calendar.week_minutes)
+                if planned is not None and not task.milestone
+                else 0
+            )
+            if task.estimate is not None:
+                self._check_estimate(flat[number], calendar)
+            self.duration.append(minutes)
+            self.is_summary.append(task.tasks is not None)
+            self.is_instant.append(minutes == 0 or task.status == "cancelled")
+            above = not_before[parent] if parent >= 0 else None
+            if task.not_before is None:
+                not_before.append(above)
+            else:
+                not_before.append(_latest(timebase.minute(task.not_before), above))
+            self.deadline.append(
+                timebase.minute(task.deadline, end_of_day=True)
+                if task.deadline is not None
+                else None
+            )
+            if task.actual_start is not None and task.actual_finish is not None:
+                self._check_actuals(flat[number], timebase)
+
+    def _check_estimate(self, item: FlatTask, calendar: WorkCalendar) -> None:
+        """Optimistic <= likely <= pessimistic, and a duration, if given, is the likely one."""
+        task = item.task
+        assert task.estimate is not None
+        day, week = calendar.day_minutes, calendar.week_minutes
+        points = [
+            getattr(task.estimate, key).in_minutes(day, week)
+            for key in ("optimistic", "likely", "pessimistic")
+        ]
+        if not points[0] <= points[1] <= points[2] or points[0] < 0:
+            self.problems.append(
+                (
+                    "bad-estimate",
+                    (
+                        f"task '{task.id}' has an estimate out of order: optimistic <= likely <= "
+                        "pessimistic, and none negative"
+                    ),
+                    (*item.path, "estimate"),
+                )
+            )
+        if task.duration is not None and task.duration.in_minutes(day, week) != points[1]:
+            self.problems.append(
+                (
+                    "bad-estimate",
+                    (
+                        f"task '{task.id}' has a duration and an estimate whose likely value "
+                        "differs: give one, or make them agree"
+                    ),
+                    (*item.path, "duration"),
+                )
+            )
+
+    def _check_actuals(self, item: FlatTask, timebase: TimeBase) -> None:
+        task = item.task
+        assert task.actual_start is not None
+        assert task.actual_finish is not None
+        finish = timebase.minute(task.actual_finish, end_of_day=True)
+        start = timebase.minute(task.actual_start)
+        # A finish written as a date alone ends at midnight after that day: it must be later.
+        if finish < start or (finish == start and not isinstance(task.actual_finish, datetime)):
+            self.problems.append(
+                (
+                    "bad-date",
+                    f"task '{task.id}' has an actual_finish before its actual_start",
+                    (*item.path, "actual_finish"),
+                )
+            )
+
+
+def _latest(first: int | None, second: int | None) -> int | None:
+    if first is None:
+        return second
+    if second is None:
+        return first
+    return max(first, second)
+
+
+def _links(
+    flat: list[FlatTask], index: dict[str, int], nodes: _Nodes
+) -> tuple[list[list[Edge]], list[list[Edge]]]:
+    """Expand links: a link to a summary applies to every task inside it."""
+    count = len(flat)
+    preds: list[list[Edge]] = [[] for _ in range(count)]
+    succs: list[list[Edge]] = [[] for _ in range(count)]
+    is_summary, calendars = nodes.is_summary, nodes.calendar
+    for number, item in enumerate(flat):
+        after = item.task.after
+        if not after:
+            continue
+        targets = _leaves(number, nodes) if is_summary[number] else (number,)
+        for link in after:
+            if isinstance(link, str):  # a bare id: finish-to-start, no lag
+                pred = index[link]
+                for succ in targets:
+                    edge = Edge(pred, succ, "FS", 0)
+                    preds[succ].append(edge)
+                    succs[pred].append(edge)
+                continue
+            pred, lag = index[link.task], link.lag
+            for succ in targets:
+                calendar = calendars[succ]
+                minutes = lag.in_minutes(calendar.day_minutes, calendar.week_minutes)
+                edge = Edge(pred, succ, link.type, minutes)
+                preds[succ].append(edge)
+                succs[pred].append(edge)
+    return preds, succs
+
+
+def _leaves(node: int, nodes: _Nodes) -> list[int]:
+    out: list[int] = []
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if nodes.is_summary[current]:
+            pending.extend(reversed(nodes.children[current]))
+        else:
+            out.append(current)
+    return out
+
+
+def _topological_order(children: list[list[int]], preds: list[list[Edge]]) -> list[int]:
+    """Kahn's algorithm: predecessors before successors, sub-tasks before their summary."""
+    count = len(children)
+    waiting = [len(preds[node]) + len(children[node]) for node in range(count)]
+    parent = [-1] * count
+    for node, kids in enumerate(children):
+        for kid in kids:
+            parent[kid] = node
+    followers: list[list[int]] = [[] for _ in range(count)]
+    for node in range(count):
+        for edge in preds[node]:
+            followers[edge.pred].append(node)
+    ready = deque(node for node in range(count) if waiting[node] == 0)
+    order: list[int] = []
+    while ready:
+        node = ready.popleft()
+        order.append(node)
+        up = parent[node]
+        if up >= 0:
+            waiting[up] -= 1
+            if waiting[up] == 0:
+                ready.append(up)
+        for follower in followers[node]:
+            waiting[follower] -= 1
+            if waiting[follower] == 0:
+                ready.append(follower)
+    return order
+
+
+def _to_networkx(graph: TaskGraph | _CycleView, nodes: Iterable[int]) -> nx.DiGraph:
+    import networkx as nx  # noqa: PLC0415 - 120 ms to import: only who needs it pays
+
+    digraph = nx.DiGraph()
+    flat = graph.tasks
+    nodes = list(nodes)
+    keep = set(nodes)
+    for node in nodes:
+        task = flat[node].task
+        digraph.add_node(task.id, name=task.display_name, summary=task.is_summary, line_index=node)
+    for node in nodes:
+        for edge in graph.preds[node]:
+            if edge.pred in keep:
+                digraph.add_edge(
+                    flat[edge.pred].task.id,
+                    flat[node].task.id,
+                    kind="link",
+                    type=edge.type,
+                    lag=edge.lag,
+                )
+        for kid in graph.children[node]:
+            if kid in keep:
+                digraph.add_edge(flat[kid].task.id, flat[node].task.id, kind="contains")
+    return digraph
+
+
+@dataclass(frozen=True)
+class _CycleView:
+    tasks: list[FlatTask]
+    preds: list[list[Edge]]
+    children: list[list[int]]
+
+
+def _cycle_diagnostics(
+    flat: list[FlatTask],
+    children: list[list[int]],
+    preds: list[list[Edge]],
+    order: list[int],
+    source: Locator,
+) -> list[Diagnostic]:
+    """One diagnostic per cycle, naming every task on it with its line."""
+    import networkx as nx  # noqa: PLC0415
+
+    done = set(order)
+    stuck = [node for node in range(len(flat)) if node not in done]
+    digraph = _to_networkx(_CycleView(flat, preds, children), stuck)
+    number = {item.task.id: node for node, item in enumerate(flat)}
+    diagnostics: list[Diagnostic] = []
+    components = [c for c in nx.strongly_connected_components(digraph) if _is_cycle(digraph, c)]
+    for component in sorted(components, key=lambda c: min(number[t] for t in c)):
+        first = min(component, key=number.__getitem__)
+        cycle = nx.find_cycle(digraph.subgraph(component), source=first)
+        steps = []
+        for tail, head in cycle:
+            line = source.locate(flat[number[tail]].path).line
+            kind = digraph.edges[tail, head]["kind"]
+            steps.append(f"'{tail}' (line {line}){' is inside' if kind == 'contains' else ' →'}")
+        message = (
+            "these tasks wait for each other in a cycle: "
+            + " ".join(steps)
+            + f" '{cycle[0][0]}'; remove one of the links"
+        )
+        diagnostics.append(Diagnostic("cycle", message, source.locate(flat[number[first]].path)))
+    return diagnostics
+
+
+def _is_cycle(digraph: nx.DiGraph, component: set[str]) -> bool:
+    if len(component) > 1:
+        return True
+    (only,) = component
+    return bool(digraph.has_edge(only, only))

@@ -1,0 +1,313 @@
+"""Findings: what ``cutover check`` reports about a schedule, one small function per code.
+
+PLAN_FORMAT fixes the codes and levels: ``missed-deadline`` and ``late`` are errors;
+``finished-late``, ``at-risk`` and ``late-start`` are warnings. A cancelled task raises
+nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from cutover.engine.schedule import driving_chain
+from cutover.findings.wording import deadline_text, when, work_amount
+from cutover.worktime.durations import Duration, format_minutes, parse_duration
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from cutover.common.errors import SourceLocation
+    from cutover.engine.schedule import Schedule
+
+ERROR = "error"
+WARNING = "warning"
+DEFAULT_RISK_THRESHOLD = parse_duration("1d")
+
+
+#: What a finding says, where, and the chain of tasks behind it: (message, location, drivers).
+Details = tuple[str, "SourceLocation", tuple[str, ...]]
+
+
+class Finding:
+    """One thing ``check`` reports: a code, a level, the task, one sentence and its line.
+
+    ``minutes`` is the working time the finding is about (how late, how little margin);
+    ``drivers`` the ids of the chain of tasks that sets this task's date, ending with it.
+
+    A plan of 100,000 tasks can raise 30,000 findings of which the terminal shows fifty, so
+    a check may pass ``details`` instead of the message, location and drivers: it is called
+    once, when one of them is first read. Findings are immutable and compare by value.
+    """
+
+    __slots__ = ("_details", "_known", "code", "level", "minutes", "task")
+
+    code: str
+    level: str
+    task: str
+    minutes: int | None
+    _details: Callable[[], Details] | None
+    _known: Details | None
+
+    def __init__(
+        self,
+        code: str,
+        level: str,
+        task: str,
+        *,
+        message: str = "",
+        location: SourceLocation | None = None,
+        minutes: int | None = None,
+        drivers: tuple[str, ...] = (),
+        details: Callable[[], Details] | None = None,
+    ) -> None:
+        """Give ``message`` and ``location`` (and ``drivers``), or ``details`` to compute them."""
+        if details is None and location is None:
+            raise TypeError("a finding needs a location, or details that give one")
+        known = None if details is not None else (message, location, drivers)
+        for name, value in (
+            ("code", code), ("level", level), ("task", task), ("minutes", minutes),
+            ("_details", details), ("_known", known),
+        ):  # fmt: skip
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        """Findings are values: refuse changes."""
+        raise AttributeError(f"a finding cannot be changed (tried to set {name})")
+
+    def _resolved(self) -> Details:
+        known = self._known
+        if known is None:
+            assert self._details is not None
+            known = self._details()
+            object.__setattr__(self, "_known", known)
+            object.__setattr__(self, "_details", None)
+        return known
+
+    @property
+    def message(self) -> str:
+        """One sentence saying what is wrong and by how much."""
+        return self._resolved()[0]
+
+    @property
+    def location(self) -> SourceLocation:
+        """Where the task is written: file, line and column."""
+        return self._resolved()[1]
+
+    @property
+    def drivers(self) -> tuple[str, ...]:
+        """The chain of task ids that sets this task's date, ending with it."""
+        return self._resolved()[2]
+
+    @property
+    def is_error(self) -> bool:
+        """True for findings that fail ``check`` (exit status 1)."""
+        return self.level == ERROR
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.code, self.level, self.task, self.minutes, *self._resolved())
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when every field is."""
+        if not isinstance(other, Finding):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        """Hash of every field, like the dataclass this was."""
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        """All fields, as a dataclass shows them."""
+        message, location, drivers = self._resolved()
+        return (
+            f"Finding(code={self.code!r}, level={self.level!r}, task={self.task!r}, "
+            f"message={message!r}, location={location!r}, minutes={self.minutes!r}, "
+            f"drivers={drivers!r})"
+        )
+
+
+@dataclass(frozen=True)
+class _Context:
+    schedule: Schedule
+    risk_threshold: Duration
+
+
+def run_checks(
+    schedule: Schedule, risk_threshold: Duration = DEFAULT_RISK_THRESHOLD
+) -> list[Finding]:
+    """Every finding of a schedule: errors first, the worst first, then in file order."""
+    context = _Context(schedule, risk_threshold)
+    graph = schedule.graph
+    findings: list[Finding] = []
+    for candidates, check in CHECKS:
+        for node in candidates(schedule):
+            finding = check(context, node)
+            if finding is not None:
+                findings.append(finding)
+    index = graph.index
+    findings.sort(
+        key=lambda f: (not f.is_error, -(f.minutes or 0) if f.is_error else 0, index[f.task])
+    )
+    return findings
+
+
+def _with_deadline(schedule: Schedule) -> list[int]:
+    return [node for node, minute in enumerate(schedule.graph.deadline) if minute is not None]
+
+
+def _behind(schedule: Schedule) -> list[int]:
+    """Not started, and with negative total slack: the only ones that can start late."""
+    status = schedule.status
+    return [
+        node
+        for node, slack in enumerate(schedule.total_slack)
+        if slack < 0 and status[node] == "not_started"
+    ]
+
+
+def _deadline(context: _Context, node: int) -> tuple[int, str] | None:
+    """The task's own deadline and how it reads, or None."""
+    graph = context.schedule.graph
+    minute = graph.deadline[node]
+    if minute is None:
+        return None
+    written = graph.task(node).deadline
+    return minute, deadline_text(
+        graph.timebase, minute, end_of_day=not isinstance(written, datetime)
+    )
+
+
+def _finding(
+    context: _Context,
+    node: int,
+    *,
+    code: str,
+    level: str,
+    message: Callable[[], str],
+    minutes: int | None,
+) -> Finding:
+    """A finding whose sentence, line and drivers are worked out when first read."""
+    schedule = context.schedule
+    graph = schedule.graph
+
+    def details() -> Details:
+        drivers = tuple(graph.task(step).id for step in driving_chain(schedule, node))
+        return message(), graph.source.locate(graph.tasks[node].path), drivers
+
+    return Finding(code, level, graph.task(node).id, minutes=minutes, details=details)
+
+
+def _day_minutes(context: _Context, node: int) -> tuple[int, int]:
+    calendar = context.schedule.early.slack_calendar[node]
+    return calendar.day_minutes, calendar.week_minutes
+
+
+def _working_gap(context: _Context, node: int, begin: int, end: int) -> int:
+    """Working minutes from ``begin`` to ``end`` on the task's (slack) calendar."""
+    calendar = context.schedule.early.slack_calendar[node]
+    return calendar.position(end) - calendar.position(begin)
+
+
+def _gap_text(context: _Context, node: int, begin: int, end: int) -> str:
+    """How far apart two instants are: in working time, or in clock time when no work fits."""
+    working = _working_gap(context, node, begin, end)
+    if working:
+        return f"{work_amount(working, _day_minutes(context, node)[0])} of working time"
+    return f"{format_minutes(end - begin, 1440)} (outside working hours)"
+
+
+def check_deadline(context: _Context, node: int) -> Finding | None:
+    """A task's own deadline: ``finished-late``, ``missed-deadline``, ``late`` or ``at-risk``."""
+    deadline = _deadline(context, node)
+    status = context.schedule.status[node]
+    if deadline is None or status == "cancelled":
+        return None
+    if status == "done":
+        return _finished_late(context, node, *deadline)
+    return _open_deadline(context, node, *deadline)
+
+
+def _finished_late(context: _Context, node: int, minute: int, written: str) -> Finding | None:
+    finish = context.schedule.early.finish[node]
+    if finish <= minute:
+        return None
+    return _finding(
+        context, node, code="finished-late", level=WARNING,
+        message=lambda: (
+            f"finished {when(context.schedule.graph.timebase, finish)}, "
+            f"{_gap_text(context, node, minute, finish)} after its deadline ({written})"
+        ),
+        minutes=_working_gap(context, node, minute, finish),
+    )  # fmt: skip
+
+
+def _open_deadline(context: _Context, node: int, minute: int, written: str) -> Finding | None:
+    schedule = context.schedule
+    timebase = schedule.graph.timebase
+    finish = schedule.early.finish[node]
+    if schedule.as_of is not None and minute < schedule.as_of:
+        return _finding(
+            context, node, code="missed-deadline", level=ERROR,
+            message=lambda: (
+                f"its deadline ({written}) has passed and it is not done; forecast finish "
+                f"{when(timebase, finish)}"
+            ),
+            minutes=max(_working_gap(context, node, minute, max(finish, schedule.as_of)), 0),
+        )  # fmt: skip
+    if finish > minute:
+        return _finding(
+            context, node, code="late", level=ERROR,
+            message=lambda: (
+                f"forecast to finish {when(timebase, finish)}, "
+                f"{_gap_text(context, node, minute, finish)} after its deadline ({written})"
+            ),
+            minutes=_working_gap(context, node, minute, finish),
+        )  # fmt: skip
+    margin = _working_gap(context, node, finish, minute)
+    if margin >= context.risk_threshold.in_minutes(*_day_minutes(context, node)):
+        return None
+    day, _ = _day_minutes(context, node)
+    room = (
+        f"only {work_amount(margin, day)} of working time before its deadline"
+        if margin
+        else "with no working time to spare before its deadline"
+    )
+    return _finding(
+        context, node, code="at-risk", level=WARNING,
+        message=lambda: (
+            f"forecast to finish {when(timebase, finish)}, {room} ({written}); the risk "
+            f"threshold is {context.risk_threshold.text}"
+        ),
+        minutes=margin,
+    )  # fmt: skip
+
+
+def check_late_start(context: _Context, node: int) -> Finding | None:
+    """``late-start``: not started although its latest start is before the status date."""
+    schedule = context.schedule
+    graph = schedule.graph
+    if graph.is_summary[node] or schedule.status[node] != "not_started" or schedule.as_of is None:
+        return None
+    if schedule.total_slack[node] >= 0:
+        return None  # its latest start is at or after its forecast start, itself >= as_of
+    latest_start, _ = schedule.late_dates(node)
+    if latest_start >= schedule.as_of:
+        return None
+    timebase = graph.timebase
+    return _finding(
+        context, node, code="late-start", level=WARNING,
+        message=lambda: (
+            f"not started, but it had to start by {when(timebase, latest_start)} to keep "
+            f"its deadlines; forecast start {when(timebase, schedule.early.start[node])}"
+        ),
+        minutes=None,
+    )  # fmt: skip
+
+
+#: Each check with the nodes it needs to look at (a cheap filter, so a plan of 100,000
+#: tasks is not asked 100,000 times a question only a few can answer).
+CHECKS: tuple[
+    tuple[Callable[[Schedule], list[int]], Callable[[_Context, int], Finding | None]], ...
+] = ((_with_deadline, check_deadline), (_behind, check_late_start))

@@ -1,0 +1,203 @@
+"""Checks that span several keys of a plan: ids, calendars, durations, tracking fields.
+
+Ids must exist and be unique, calendars be defined, a leaf needs a duration, and tracking
+fields must agree with the status.
+
+They read the raw document, so they run even when some values are malformed, and a user
+sees every mistake of a file in one run (PLAN_FORMAT: an unknown id, a duplicate id, an
+unknown calendar ... is an error that names the file, line and column).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from cutover.common.errors import Diagnostic, DocPath
+from cutover.planfile.model_errors import did_you_mean
+from cutover.planfile.tasktree import raw_tasks
+
+if TYPE_CHECKING:
+    from cutover.planfile.source import Locator
+
+#: Keys whose agreement with the status ``_check_tracking`` looks at.
+_TRACKING = frozenset({"actual_start", "actual_finish", "progress"})
+_LEAF_ONLY = (
+    "duration", "milestone", "status", "actual_start", "actual_finish", "progress", "estimate",
+    "distribution",
+)  # fmt: skip
+
+
+class _Report:
+    def __init__(self, source: Locator) -> None:
+        self.source = source
+        self.diagnostics: list[Diagnostic] = []
+
+    def add(self, code: str, message: str, path: DocPath, *, at_key: bool = False) -> None:
+        self.diagnostics.append(Diagnostic(code, message, self.source.locate(path, at_key=at_key)))
+
+
+def check_references(
+    data: dict[str, Any],
+    source: Locator,
+    tasks: list[tuple[DocPath, dict[str, Any]]] | None = None,
+) -> list[Diagnostic]:
+    """Cross-reference problems of a raw plan document, each located.
+
+    ``tasks`` are the document's task mappings (``raw_tasks``) when already walked. Each
+    check looks only at tasks that have its keys: at 100,000 tasks most have no
+    calendar and no tracking fields, and asking them costs more than the answers.
+    """
+    report = _Report(source)
+    if tasks is None:
+        tasks = list(raw_tasks(data))
+    ids = _check_ids(tasks, report)
+    calendars = data.get("calendars")
+    calendar_names = [str(name) for name in calendars] if isinstance(calendars, dict) else []
+    for path, task in tasks:
+        if "after" in task:
+            _check_links(path, task, ids, report)
+        if "calendar" in task:
+            _check_calendar(path, task, calendar_names, report)
+        _check_shape(path, task, report)
+        if not _TRACKING.isdisjoint(task):
+            _check_tracking(path, task, report)
+    return report.diagnostics
+
+
+def _label(task: dict[str, Any]) -> str:
+    """How messages name a task: by its id, when it has a usable one."""
+    name = task.get("id")
+    return f"task '{name}'" if isinstance(name, str) else "this task"
+
+
+def _check_ids(tasks: list[tuple[DocPath, dict[str, Any]]], report: _Report) -> set[str]:
+    first: dict[str, DocPath] = {}
+    for path, task in tasks:
+        task_id = task.get("id")
+        if not isinstance(task_id, str):
+            continue
+        if task_id not in first:
+            first[task_id] = path
+            continue
+        line = report.source.locate(first[task_id]).line
+        report.add(
+            "duplicate-id",
+            f"the id '{task_id}' is already used by the task on line {line}: "
+            "ids are unique in the whole plan",
+            (*path, "id"),
+        )
+    return set(first)
+
+
+def _check_links(path: DocPath, task: dict[str, Any], ids: set[str], report: _Report) -> None:
+    after = task.get("after")
+    if not isinstance(after, list):
+        return
+    summary = "tasks" in task
+    for index, item in enumerate(after):
+        if isinstance(item, str) and item in ids:
+            continue  # the common case: a known id
+        if (
+            summary
+            and isinstance(item, dict)
+            and str(item.get("type", "FS")).upper() in {"FF", "SF"}
+        ):
+            report.add(
+                "summary-link",
+                f"{_label(task)} is a summary: its finish comes from its sub-tasks, so a link "
+                "to it must be FS or SS (link its sub-tasks instead)",
+                (*path, "after", index, "type"),
+            )
+        target = item.get("task") if isinstance(item, dict) else item
+        if not isinstance(target, str) or target in ids:
+            continue
+        hint = did_you_mean(target, sorted(ids))
+        report.add(
+            "unknown-task",
+            f"{_label(task)} comes after '{target}', but no task has that id{hint}",
+            (*path, "after", index),
+        )
+
+
+def _check_calendar(path: DocPath, task: dict[str, Any], names: list[str], report: _Report) -> None:
+    name = task.get("calendar")
+    if not isinstance(name, str) or name in names or name == "default":
+        return
+    hint = did_you_mean(name, names) or (
+        f" (the plan defines {', '.join(names)})" if names else " (the plan defines none)"
+    )
+    report.add(
+        "unknown-calendar",
+        f"{_label(task)} uses the calendar '{name}', which the plan does not define{hint}",
+        (*path, "calendar"),
+    )
+
+
+def _check_shape(path: DocPath, task: dict[str, Any], report: _Report) -> None:
+    """Summaries take their dates from sub-tasks; leaves need a duration or to be milestones."""
+    if "tasks" in task:
+        if task["tasks"] == [] or task["tasks"] is None:
+            report.add(
+                "empty-summary", f"{_label(task)} has an empty list of sub-tasks", (*path, "tasks")
+            )
+        for key in _LEAF_ONLY:
+            if key in task:
+                report.add(
+                    "summary-field",
+                    f"{_label(task)} is a summary (it has tasks): its {key} comes from its "
+                    "sub-tasks, so remove it",
+                    (*path, key),
+                    at_key=True,
+                )
+        return
+    milestone = task.get("milestone") is True
+    duration = task.get("duration")
+    if milestone and duration not in (None, "0", "0m", "0h", "0d", "PT0M", "P0D"):
+        report.add(
+            "milestone-duration",
+            f"{_label(task)} is a milestone and has a duration: a milestone takes no time "
+            "(remove the duration or milestone: true)",
+            (*path, "duration"),
+        )
+    if duration is None and not milestone and "estimate" not in task:
+        report.add(
+            "missing-duration",
+            f"{_label(task)} has no duration: add one (such as duration: 2d), or milestone: true",
+            path,
+        )
+    elif isinstance(duration, str) and duration.strip().startswith("-"):
+        report.add("bad-duration", f"{_label(task)} has a negative duration", (*path, "duration"))
+
+
+def _check_tracking(path: DocPath, task: dict[str, Any], report: _Report) -> None:
+    """Actual dates and progress must agree with the status (never guess which is right)."""
+    if "tasks" in task:
+        return
+    status = task.get("status", "not_started")
+    if not isinstance(status, str):
+        return  # the model refuses a status that is not a word; nothing to compare here
+    if "actual_finish" in task and status != "done":
+        report.add(
+            "status-mismatch",
+            f"{_label(task)} has an actual_finish but its status is {status}: "
+            "set status: done, or remove actual_finish",
+            (*path, "actual_finish"),
+        )
+    if "actual_start" in task and status in {"not_started", "cancelled"}:
+        report.add(
+            "status-mismatch",
+            f"{_label(task)} has an actual_start but its status is {status}: "
+            "set status: in_progress (or done)",
+            (*path, "actual_start"),
+        )
+    if (
+        "progress" in task
+        and status != "in_progress"
+        and not (status == "done" and str(task["progress"]).strip() == "100%")
+    ):
+        report.add(
+            "status-mismatch",
+            f"{_label(task)} has progress but its status is {status}: "
+            "progress is for status: in_progress",
+            (*path, "progress"),
+        )
