@@ -10,6 +10,8 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
+from cutover.common.i18n import current_language
+
 _SHORT = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(w|d|h|m|min)\s*", re.IGNORECASE)
 _SHORT_WHOLE = re.compile(r"^(?:\s*\d+(?:\.\d+)?\s*(?:w|d|h|m|min)\s*)+$", re.IGNORECASE)
 _ISO = re.compile(
@@ -149,5 +151,13 @@ def format_minutes(minutes: int, day_minutes: int = 480) -> str:
     rest = abs(minutes)
     days, rest = divmod(rest, day_minutes) if day_minutes > 0 else (0, rest)
     hours, mins = divmod(rest, 60)
-    parts = [f"{days}d" if days else "", f"{hours}h" if hours else "", f"{mins}m" if mins else ""]
-    return sign + " ".join(part for part in parts if part)
+    units = _UNITS.get(current_language(), _UNITS["en"])
+    parts = [
+        f"{count}{unit}" for count, unit in zip((days, hours, mins), units, strict=True) if count
+    ]
+    return sign + " ".join(parts)
+
+
+#: Units of ``format_minutes`` by language: exact, never rounded (Babel's own duration
+#: formatter says 3h 36m as "4 tiếng").
+_UNITS = {"en": ("d", "h", "m"), "vi": (" ngày", " giờ", " phút")}
