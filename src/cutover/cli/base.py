@@ -154,6 +154,40 @@ Seed = Annotated[
 ]
 
 
+def _speak(value: str | None) -> str | None:
+    """``--lang``: choose the language before the command prints anything (exit 2 if unknown)."""
+    from cutover.common.i18n import LanguageError, speak  # noqa: PLC0415 - only when run
+
+    try:
+        speak(value)
+    except LanguageError as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--lang' or CUTOVER_LANG") from None
+    return value
+
+
+Lang = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        callback=_speak,
+        is_eager=True,
+        help="Language of the output: en or vi. Default: CUTOVER_LANG, else the plan's "
+        "language, else the locale (LC_ALL, LC_MESSAGES, LANG), else English.",
+        show_default=False,
+    ),
+]
+
+
+def speak_for(*languages: str | None) -> None:
+    """Speak the language of the plans read, unless --lang or CUTOVER_LANG chose one.
+
+    Several plans: the first that names a language decides, so one report has one language.
+    """
+    from cutover.common.i18n import speak_for_plan  # noqa: PLC0415
+
+    speak_for_plan(next((language for language in languages if language), None))
+
+
 def clock_now() -> datetime:
     """The one place that reads the clock: the default status date."""
     return datetime.now(UTC)
@@ -182,7 +216,9 @@ def analyse_file(plan: Path, as_of: str | None) -> Analysis:
     from cutover.findings.pipeline import analyse  # noqa: PLC0415
 
     with boundary():
-        return analyse(plan, now=None, as_of=parse_as_of(as_of))
+        analysis = analyse(plan, now=None, as_of=parse_as_of(as_of))
+    speak_for(analysis.loaded.plan.language)
+    return analysis
 
 
 def report_error(error: CutoverError) -> ExitCode:

@@ -12,6 +12,7 @@ from cutover.cli.base import (
     ExitCode,
     FailOn,
     FailPolicy,
+    Lang,
     PlanPaths,
     RiskThreshold,
     Runs,
@@ -22,6 +23,7 @@ from cutover.cli.base import (
     console,
     parse_as_of,
     parse_duration,
+    speak_for,
 )
 
 if TYPE_CHECKING:
@@ -83,6 +85,7 @@ def check(
     ] = None,
     runs: Runs = 10_000,
     seed: Seed = None,
+    lang: Lang = None,
 ) -> None:
     """Schedule each plan and report late, at-risk and missed deadlines.
 
@@ -117,6 +120,7 @@ def lint_command(
     fail_on: FailOn = FailPolicy.error,
     max_findings: MaxFindings = 50,
     skip_non_plans: SkipNonPlans = False,
+    lang: Lang = None,
 ) -> None:
     """Six clarities: warn about every task without an owner, deliverable, approver or deadline.
 
@@ -155,6 +159,7 @@ def finish(
     from cutover.findings.pipeline import outcome  # noqa: PLC0415
     from cutover.render.outputs import write_outputs  # noqa: PLC0415
 
+    speak_for(*(r.analysis.loaded.plan.language for r in results if r.analysis is not None))
     with boundary():
         write_outputs(outputs, results, console(), limit=max_findings, fail_on=fail_on.value)
     verdict = outcome(results, fail_on.value)

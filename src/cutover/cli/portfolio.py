@@ -14,12 +14,14 @@ from cutover.cli.base import (
     ExitCode,
     FailOn,
     FailPolicy,
+    Lang,
     PlanPaths,
     app,
     boundary,
     clock_now,
     console,
     parse_as_of,
+    speak_for,
 )
 from cutover.cli.gate import plan_files
 
@@ -78,6 +80,7 @@ def status(
     output_format: Annotated[
         StatusFormat, typer.Option("--format", "-f", help="Output format.")
     ] = StatusFormat.text,
+    lang: Lang = None,
 ) -> None:
     """The committee's summary: tasks done, delayed, within their deadline, per system.
 
@@ -110,6 +113,7 @@ def rollup(
         RollupFormat, typer.Option("--format", "-f", help="Output format.")
     ] = RollupFormat.text,
     fail_on: FailOn = FailPolicy.error,
+    lang: Lang = None,
 ) -> None:
     """One row per plan, riskiest first, with the totals across all of them.
 
@@ -145,7 +149,9 @@ def check_all(plans: list[Path], as_of: str | None) -> list[PlanCheck]:
         files = plan_files(plans, skip_non_plans=False)
         status_date = parse_as_of(as_of)
         now = clock_now()
-        return [check_plan(path, now=now, as_of=status_date) for path in files]
+        results = [check_plan(path, now=now, as_of=status_date) for path in files]
+    speak_for(*(r.analysis.loaded.plan.language for r in results if r.analysis is not None))
+    return results
 
 
 @app.command(rich_help_panel=PANEL)
@@ -160,6 +166,7 @@ def diff(
     output_format: Annotated[
         DiffFormat, typer.Option("--format", "-f", help="Output format.")
     ] = DiffFormat.text,
+    lang: Lang = None,
 ) -> None:
     """Compare two versions of a plan after scheduling them: tasks, dates, slack, findings.
 
@@ -177,6 +184,7 @@ def diff(
         before = analyse_loaded(load_spec(old), now=None, as_of=status_date)
         after = analyse_loaded(load_spec(new), now=None, as_of=status_date)
         result = diff_plans(before, after)
+    speak_for(after.loaded.plan.language, before.loaded.plan.language)
     if output_format is DiffFormat.json:
         typer.echo(diff_json(result, old, new))
     else:
@@ -194,6 +202,7 @@ def new(
     ],
     output: NewFile = None,
     force: Force = False,
+    lang: Lang = None,
 ) -> None:
     """Start a plan from a template: it extends the template and lists its tasks to adapt.
 
@@ -238,6 +247,7 @@ def update(
             "--status", help="not_started, in_progress, done or cancelled.", show_default=False
         ),
     ] = None,
+    lang: Lang = None,
 ) -> None:
     """Record progress in the plan file itself, changing only that task's lines.
 
@@ -267,6 +277,7 @@ def convert(
     plan: Annotated[Path, typer.Argument(help="The plan file (YAML or JSON).", show_default=False)],
     output: NewFile = None,
     force: Force = False,
+    lang: Lang = None,
 ) -> None:
     """Write a plan as JSON, which cutover reads several times faster than YAML.
 

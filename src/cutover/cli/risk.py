@@ -10,6 +10,7 @@ import typer
 from cutover.cli.base import (
     AsOf,
     ExitCode,
+    Lang,
     PlanPath,
     Runs,
     Seed,
@@ -18,6 +19,7 @@ from cutover.cli.base import (
     boundary,
     console,
     parse_as_of,
+    speak_for,
 )
 
 #: The heading these commands are listed under in ``cutover --help``.
@@ -41,6 +43,7 @@ def risk(
     runs: Runs = 10_000,
     seed: Seed = None,
     output_format: ReportFormatOption = ReportFormat.text,
+    lang: Lang = None,
 ) -> None:
     """Monte Carlo: the chance of meeting each deadline, P50/P80/P95 dates and what drives them.
 
@@ -79,6 +82,7 @@ def whatif(
     ] = None,
     as_of: AsOf = None,
     output_format: ReportFormatOption = ReportFormat.text,
+    lang: Lang = None,
 ) -> None:
     """What if tasks slip or finish now: the new schedule, what moved, which deadlines break.
 
@@ -92,7 +96,9 @@ def whatif(
 
     with boundary():
         delays = [parse_delay(item) for item in delay or []]
-        what = apply(load_plan(plan), delays=delays, done=done or [], as_of=parse_as_of(as_of))
+        loaded = load_plan(plan)
+        what = apply(loaded, delays=delays, done=done or [], as_of=parse_as_of(as_of))
+    speak_for(loaded.plan.language)
     if output_format is ReportFormat.json:
         typer.echo(risk_report.whatif_json(what))
     else:
@@ -107,6 +113,7 @@ def drivers_command(
     task: Annotated[str, typer.Argument(help="The id of the task to explain.", show_default=False)],
     as_of: AsOf = None,
     output_format: ReportFormatOption = ReportFormat.text,
+    lang: Lang = None,
 ) -> None:
     """What sets a task's date: the chain of links (each with its slack), and why it is critical.
 

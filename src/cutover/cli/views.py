@@ -11,6 +11,7 @@ import typer
 
 from cutover.cli.base import (
     AsOf,
+    Lang,
     PlanPath,
     analyse_file,
     app,
@@ -55,6 +56,7 @@ def schedule(
     output_format: Annotated[
         ScheduleFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ScheduleFormat.table,
+    lang: Lang = None,
 ) -> None:
     """Print the computed schedule: dates, slack, critical tasks.
 
@@ -91,6 +93,7 @@ def gantt(
         int | None,
         typer.Option("--width", min=40, help="Chart width in columns (default: the terminal's)."),
     ] = None,
+    lang: Lang = None,
 ) -> None:
     """Draw the plan as a Gantt chart in the terminal.
 
@@ -131,6 +134,7 @@ def export(
         bool, typer.Option("--portrait", help="PDF in portrait (default landscape).")
     ] = False,
     excel: Annotated[bool, typer.Option("--excel", help="CSV with the BOM Excel wants.")] = False,
+    lang: Lang = None,
 ) -> None:
     """Export the schedule to print or share: PDF, HTML, SVG, CSV, iCalendar, Mermaid, Markdown.
 
@@ -158,7 +162,9 @@ def export(
 
 
 @app.command(rich_help_panel=PANEL)
-def schema() -> None:
+def schema(
+    lang: Lang = None,
+) -> None:
     """Print the JSON Schema of the plan format, for editors and CI validators.
 
     Point yaml-language-server at it with a first line such as

@@ -25,6 +25,8 @@ LANGUAGE_VARIABLE = "CUTOVER_LANG"
 _LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
 
 _state: dict[str, str] = {"language": ENGLISH}
+#: What the command line asked for (``--lang``), kept so a plan read later cannot override it.
+_asked: dict[str, str | None] = {"option": None}
 
 
 class LanguageError(ValueError):
@@ -88,6 +90,25 @@ def choose_language(
 def set_language(language: str) -> None:
     """Speak ``language`` from now on (a known code: see ``check_language``)."""
     _state["language"] = language
+
+
+def speak(option: str | None, environ: Mapping[str, str] | None = None) -> str:
+    """Choose and set the language from ``--lang``, the environment and the locale.
+
+    The command line calls this before any output; ``speak_for_plan`` may then switch to a
+    plan's own ``language`` when neither ``--lang`` nor ``CUTOVER_LANG`` chose one.
+    """
+    _asked["option"] = option
+    language = choose_language(option, None, environ)
+    set_language(language)
+    return language
+
+
+def speak_for_plan(plan_language: str | None, environ: Mapping[str, str] | None = None) -> str:
+    """Speak the plan's ``language`` unless ``--lang`` or ``CUTOVER_LANG`` said otherwise."""
+    language = choose_language(_asked["option"], plan_language, environ)
+    set_language(language)
+    return language
 
 
 def current_language() -> str:

@@ -288,6 +288,8 @@ class Estimate(_Strict):
 Distribution = Literal["triangular", "pert"]
 #: Facts the "six clarities" lint can require of every leaf task.
 Requirement = Literal["owner", "deliverable", "approver", "deadline"]
+#: Languages a plan can ask its output in (the catalogs under common/locale, and English).
+Language = Literal["en", "vi"]
 
 
 class Task(_Strict):
@@ -357,4 +359,7 @@ class Plan(_Strict):
         None, description="a template plan this plan adapts (a path relative to this file)"
     )
     remove: tuple[TaskId, ...] = Field((), description="ids of the template's tasks to drop")
+    language: Language | None = Field(
+        None, description="language of cutover's output for this plan; --lang overrides it"
+    )
     tasks: tuple[Task, ...] = Field(min_length=1)
