@@ -50,16 +50,22 @@ def main(argv: list[str] | None = None) -> NoReturn:
     except CutoverError as error:
         sys.exit(report_error(error))
     except _Interrupted:
-        sys.stderr.write("interrupted\n")
+        from cutover.common.i18n import _  # noqa: PLC0415
+
+        sys.stderr.write(_("interrupted") + "\n")
         sys.exit(ExitCode.INTERRUPTED)
     except BrokenPipeError:
         # The reader went away (``cutover schedule ... | head``): not an error of ours.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(ExitCode.OK)
     except Exception as error:  # noqa: BLE001 - the one boundary: no traceback reaches users
+        from cutover.common.i18n import _  # noqa: PLC0415
+
         sys.stderr.write(
-            f"internal error: {type(error).__name__}: {error}\n"
-            "This is a bug in cutover; please report it with the plan that caused it.\n"
+            _("internal error: {kind}: {error}").format(kind=type(error).__name__, error=error)
+            + "\n"
+            + _("This is a bug in cutover; please report it with the plan that caused it.")
+            + "\n"
         )
         sys.exit(ExitCode.INTERNAL)
     sys.exit(ExitCode.OK)

@@ -224,12 +224,16 @@ def analyse_file(plan: Path, as_of: str | None) -> Analysis:
 def report_error(error: CutoverError) -> ExitCode:
     """Print an error of cutover's own (every diagnostic of a plan) and return exit 2."""
     from cutover.common.errors import PlanError  # noqa: PLC0415
+    from cutover.common.i18n import _, ngettext  # noqa: PLC0415
 
     if isinstance(error, PlanError):
         for diagnostic in error.diagnostics:
             sys.stderr.write(f"{diagnostic}\n")
         count = len(error.diagnostics)
-        sys.stderr.write(f"{count} error{'s' if count != 1 else ''}: the plan is not valid\n")
+        summary = ngettext(
+            "{count} error: the plan is not valid", "{count} errors: the plan is not valid", count
+        )
+        sys.stderr.write(summary.format(count=count) + "\n")
     else:
-        sys.stderr.write(f"error: {error}\n")
+        sys.stderr.write(_("error: {message}").format(message=error) + "\n")
     return ExitCode.INVALID

@@ -44,8 +44,11 @@ Force = Annotated[bool, typer.Option("--force", help="Replace an existing file."
 def refuse_to_replace(output: Path | None, *, force: bool) -> None:
     """A usage error (exit 2) when ``output`` exists and ``--force`` was not given."""
     if output is not None and output.exists() and not force:
+        from cutover.common.i18n import _  # noqa: PLC0415
+
         raise typer.BadParameter(
-            f"{output} exists: choose another file, or --force", param_hint="'--output'"
+            _("{file} exists: choose another file, or --force").format(file=output),
+            param_hint="'--output'",
         )
 
 
@@ -219,9 +222,10 @@ def new(
             sys.stdout.write(text)
             return
         atomic_write(output, text)
-    sys.stderr.write(
-        f"wrote {output}: fill in the owners and the status, then cutover check {output}\n"
-    )
+    from cutover.common.i18n import _  # noqa: PLC0415
+
+    message = _("wrote {file}: fill in the owners and the status, then cutover check {file}")
+    sys.stderr.write(message.format(file=output) + "\n")
 
 
 @app.command(rich_help_panel=PANEL)
@@ -256,6 +260,7 @@ def update(
 
     Example: [bold]cutover update plans/tuyenquang.yaml accounts --done --on 2025-06-26T11:00[/bold]
     """
+    from cutover.common.i18n import _  # noqa: PLC0415
     from cutover.portfolio.editing import Change, InvalidChangeError, update_plan  # noqa: PLC0415
 
     change = Change(done=done, on=on, start=start, progress=progress, status=new_status)
@@ -263,10 +268,13 @@ def update(
         try:
             result = update_plan(plan, task, change, today=clock_now())
         except InvalidChangeError:
-            sys.stderr.write("the change was not written: it would make the plan invalid\n")
+            message = _("the change was not written: it would make the plan invalid")
+            sys.stderr.write(message + "\n")
             raise
     if not result.changes:
-        typer.echo(f"{result.file}: {result.task_id}: nothing to change")
+        typer.echo(
+            _("{file}: {task}: nothing to change").format(file=result.file, task=result.task_id)
+        )
         return
     for key_change in result.changes:
         typer.echo(f"{result.file}:{key_change.line}: {result.task_id}: {key_change}")
@@ -288,16 +296,17 @@ def convert(
     Example: [bold]cutover convert plans/national.yaml -o plans/national.json[/bold]
     """
     from cutover.common.files import atomic_write  # noqa: PLC0415
+    from cutover.common.i18n import _  # noqa: PLC0415
     from cutover.planfile.jsondoc import plan_json  # noqa: PLC0415
     from cutover.planfile.loader import load_plan_document  # noqa: PLC0415
     from cutover.planfile.templates import rebase_extends  # noqa: PLC0415
 
     with boundary():
         refuse_to_replace(output, force=force)
-        document, _ = load_plan_document(plan)
+        document, _source = load_plan_document(plan)
         if output is None:
             sys.stdout.write(plan_json(document))
             return
         document = rebase_extends(document, plan.parent, output.parent)
         atomic_write(output, plan_json(document))
-    sys.stderr.write(f"wrote {output}\n")
+    sys.stderr.write(_("wrote {file}").format(file=output) + "\n")

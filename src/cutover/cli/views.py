@@ -142,6 +142,7 @@ def export(
 
     Example: [bold]cutover export plans/tuyenquang.yaml -o schedule.pdf --as-of 2025-06-26[/bold]
     """
+    from cutover.common.i18n import _  # noqa: PLC0415
     from cutover.export import ExportOptions, export, write_export  # noqa: PLC0415
 
     analysis = analyse_file(plan, as_of)
@@ -151,11 +152,11 @@ def export(
         )
         if output is not None:
             chosen = write_export(analysis, output, output_format, options)
-            sys.stderr.write(f"wrote {output} ({chosen})\n")
+            sys.stderr.write(_("wrote {file} ({format})").format(file=output, format=chosen) + "\n")
             return
         if output_format is None:
             raise typer.BadParameter(
-                "give --format, or -o FILE with an extension", param_hint="'--format'"
+                _("give --format, or -o FILE with an extension"), param_hint="'--format'"
             )
         sys.stdout.flush()
         sys.stdout.buffer.write(export(analysis, output_format, options))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from cutover.common.i18n import _
 from cutover.engine.schedule import driving_chain
 from cutover.findings.wording import deadline_text, when, work_amount
 from cutover.worktime.durations import Duration, format_minutes, parse_duration
@@ -214,8 +215,9 @@ def _gap_text(context: _Context, node: int, begin: int, end: int) -> str:
     """How far apart two instants are: in working time, or in clock time when no work fits."""
     working = _working_gap(context, node, begin, end)
     if working:
-        return f"{work_amount(working, _day_minutes(context, node)[0])} of working time"
-    return f"{format_minutes(end - begin, 1440)} (outside working hours)"
+        amount = work_amount(working, _day_minutes(context, node)[0])
+        return _("{amount} of working time").format(amount=amount)
+    return _("{amount} (outside working hours)").format(amount=format_minutes(end - begin, 1440))
 
 
 def check_deadline(context: _Context, node: int) -> Finding | None:
@@ -235,9 +237,10 @@ def _finished_late(context: _Context, node: int, minute: int, written: str) -> F
         return None
     return _finding(
         context, node, code="finished-late", level=WARNING,
-        message=lambda: (
-            f"finished {when(context.schedule.graph.timebase, finish)}, "
-            f"{_gap_text(context, node, minute, finish)} after its deadline ({written})"
+        message=lambda: _("finished {when}, {gap} after its deadline ({deadline})").format(
+            when=when(context.schedule.graph.timebase, finish),
+            gap=_gap_text(context, node, minute, finish),
+            deadline=written,
         ),
         minutes=_working_gap(context, node, minute, finish),
     )  # fmt: skip
@@ -250,36 +253,48 @@ def _open_deadline(context: _Context, node: int, minute: int, written: str) -> F
     if schedule.as_of is not None and minute < schedule.as_of:
         return _finding(
             context, node, code="missed-deadline", level=ERROR,
-            message=lambda: (
-                f"its deadline ({written}) has passed and it is not done; forecast finish "
-                f"{when(timebase, finish)}"
-            ),
+            message=lambda: _(
+                "its deadline ({deadline}) has passed and it is not done; forecast finish {when}"
+            ).format(deadline=written, when=when(timebase, finish)),
             minutes=max(_working_gap(context, node, minute, max(finish, schedule.as_of)), 0),
         )  # fmt: skip
     if finish > minute:
         return _finding(
             context, node, code="late", level=ERROR,
-            message=lambda: (
-                f"forecast to finish {when(timebase, finish)}, "
-                f"{_gap_text(context, node, minute, finish)} after its deadline ({written})"
+            message=lambda: _(
+                "forecast to finish {when}, {gap} after its deadline ({deadline})"
+            ).format(
+                when=when(timebase, finish),
+                gap=_gap_text(context, node, minute, finish),
+                deadline=written,
             ),
             minutes=_working_gap(context, node, minute, finish),
         )  # fmt: skip
     margin = _working_gap(context, node, finish, minute)
     if margin >= context.risk_threshold.in_minutes(*_day_minutes(context, node)):
         return None
-    day, _ = _day_minutes(context, node)
-    room = (
-        f"only {work_amount(margin, day)} of working time before its deadline"
-        if margin
-        else "with no working time to spare before its deadline"
-    )
+    day = _day_minutes(context, node)[0]
+
+    def message() -> str:
+        room = (
+            _("only {amount} of working time before its deadline").format(
+                amount=work_amount(margin, day)
+            )
+            if margin
+            else _("with no working time to spare before its deadline")
+        )
+        return _(
+            "forecast to finish {when}, {room} ({deadline}); the risk threshold is {threshold}"
+        ).format(
+            when=when(timebase, finish),
+            room=room,
+            deadline=written,
+            threshold=context.risk_threshold.text,
+        )
+
     return _finding(
         context, node, code="at-risk", level=WARNING,
-        message=lambda: (
-            f"forecast to finish {when(timebase, finish)}, {room} ({written}); the risk "
-            f"threshold is {context.risk_threshold.text}"
-        ),
+        message=message,
         minutes=margin,
     )  # fmt: skip
 
@@ -292,15 +307,17 @@ def check_late_start(context: _Context, node: int) -> Finding | None:
         return None
     if schedule.total_slack[node] >= 0:
         return None  # its latest start is at or after its forecast start, itself >= as_of
-    latest_start, _ = schedule.late_dates(node)
+    latest_start = schedule.late_dates(node)[0]
     if latest_start >= schedule.as_of:
         return None
     timebase = graph.timebase
     return _finding(
         context, node, code="late-start", level=WARNING,
-        message=lambda: (
-            f"not started, but it had to start by {when(timebase, latest_start)} to keep "
-            f"its deadlines; forecast start {when(timebase, schedule.early.start[node])}"
+        message=lambda: _(
+            "not started, but it had to start by {latest} to keep its deadlines; "
+            "forecast start {start}"
+        ).format(
+            latest=when(timebase, latest_start), start=when(timebase, schedule.early.start[node])
         ),
         minutes=None,
     )  # fmt: skip

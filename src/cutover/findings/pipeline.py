@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cutover.common.errors import Diagnostic, PlanError
+from cutover.common.i18n import _
 from cutover.engine.graph import TaskGraph, build_graph
 from cutover.engine.schedule import Schedule, build_schedule
 from cutover.findings.checks import DEFAULT_RISK_THRESHOLD, Finding, run_checks
@@ -83,7 +84,7 @@ def schedule_plan(
     except CalendarRangeError as error:
         node = error.node if error.node is not None else 0
         where = graph.source.locate(graph.tasks[node].path)
-        message = f"task '{graph.task(node).id}': {error}"
+        message = _("task '{id}': {why}").format(id=graph.task(node).id, why=error)
         raise PlanError([Diagnostic("out-of-range", message, where)]) from None
 
 

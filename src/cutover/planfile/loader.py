@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from pydantic import ValidationError
 
 from cutover.common.errors import Diagnostic, PlanError, SourceLocation
+from cutover.common.i18n import _
 from cutover.planfile.jsondoc import looks_like_json, parse_json
 from cutover.planfile.jsondoc import task_marks as json_task_marks
 from cutover.planfile.model import Plan
@@ -140,18 +141,24 @@ def _check_top_level(data: object, file: str) -> None:
         raise PlanError(
             [
                 Diagnostic(
-                    "empty-plan", "the file is empty: a plan needs plan, start and tasks", where
+                    "empty-plan", _("the file is empty: a plan needs plan, start and tasks"), where
                 )
             ]
         )
     if not isinstance(data, dict):
-        kind = "a list" if isinstance(data, list) else f"the single value {data!r}"
+        kind = (
+            _("a list")
+            if isinstance(data, list)
+            else _("the single value {value}").format(value=repr(data))
+        )
         raise PlanError(
             [
                 Diagnostic(
                     "not-a-plan",
-                    "a plan is a mapping with the keys plan, start and tasks; "
-                    f"this file holds {kind}",
+                    _(
+                        "a plan is a mapping with the keys plan, start and tasks; "
+                        "this file holds {kind}"
+                    ).format(kind=kind),
                     where,
                 )
             ]

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cutover.common.errors import Diagnostic, DocPath, PlanError
+from cutover.common.i18n import _
 from cutover.planfile.model_errors import did_you_mean
 from cutover.planfile.source import Locator, MergedSource, Origin
 
@@ -60,26 +61,34 @@ def merge_templates(
     where = raw.source.locate(("extends",))
     if not isinstance(reference, str) or not reference.strip():
         raise PlanError(
-            [Diagnostic("bad-extends", "extends takes the path of a template plan", where)]
+            [Diagnostic("bad-extends", _("extends takes the path of a template plan"), where)]
         )
     base = raw.path.parent if raw.path is not None else Path()
     try:
         target = (base / reference).resolve()
     except (OSError, ValueError) as exc:  # a NUL byte, a loop of links ...
-        message = f"extends names a path that cannot be opened: {exc}"
+        message = _("extends names a path that cannot be opened: {why}").format(why=exc)
         raise PlanError([Diagnostic("bad-extends", message, where)]) from None
     here = raw.path.resolve() if raw.path is not None else None
     seen = (*chain, *([here] if here is not None else []))
     if target in seen or len(seen) >= MAX_CHAIN:
         names = " → ".join(path.name for path in (*seen, target))
         raise PlanError(
-            [Diagnostic("extends-cycle", f"templates extend each other in a cycle: {names}", where)]
+            [
+                Diagnostic(
+                    "extends-cycle",
+                    _("templates extend each other in a cycle: {names}").format(names=names),
+                    where,
+                )
+            ]
         )
     try:
         template = read(target)
     except PlanError as error:
         if any(d.code == "unreadable" for d in error.diagnostics):
-            message = f"cannot read the template {reference}: {error.diagnostics[0].message}"
+            message = _("cannot read the template {template}: {why}").format(
+                template=reference, why=error.diagnostics[0].message
+            )
             raise PlanError([Diagnostic("bad-extends", message, where)]) from None
         raise
     template = merge_templates(template, read, seen)
@@ -174,7 +183,9 @@ class _Merger:
             return
         if not isinstance(remove, list):
             where = self.child.source.locate(("remove",))
-            self.problems.append(Diagnostic("bad-remove", "remove takes a list of task ids", where))
+            self.problems.append(
+                Diagnostic("bad-remove", _("remove takes a list of task ids"), where)
+            )
             return
         gone: set[str] = set()
         for position, task_id in enumerate(remove):
@@ -185,7 +196,9 @@ class _Merger:
                 self.problems.append(
                     Diagnostic(
                         "unknown-task",
-                        f"remove names '{task_id}', which the template does not have{hint}",
+                        _("remove names '{id}', which the template does not have{hint}").format(
+                            id=task_id, hint=hint
+                        ),
                         where,
                     )
                 )
@@ -209,7 +222,7 @@ class _Merger:
                 self.problems.append(
                     Diagnostic(
                         "bad-override",
-                        "each task entry needs an id",
+                        _("each task entry needs an id"),
                         self.child.source.locate(written),
                     )
                 )
@@ -240,8 +253,10 @@ class _Merger:
         self.problems.append(
             Diagnostic(
                 "unknown-task",
-                f"'{task_id}' is not a task of the template{hint}; a new task needs a duration, "
-                "milestone: true or sub-tasks",
+                _(
+                    "'{id}' is not a task of the template{hint}; a new task needs a duration, "
+                    "milestone: true or sub-tasks"
+                ).format(id=task_id, hint=hint),
                 self.child.source.locate((*written, "id")),
             )
         )

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from cutover.common.errors import Diagnostic, DocPath
+from cutover.common.i18n import _
 from cutover.planfile.model_errors import did_you_mean
 from cutover.planfile.tasktree import raw_tasks
 
@@ -67,7 +68,7 @@ def check_references(
 def _label(task: dict[str, Any]) -> str:
     """How messages name a task: by its id, when it has a usable one."""
     name = task.get("id")
-    return f"task '{name}'" if isinstance(name, str) else "this task"
+    return _("task '{id}'").format(id=name) if isinstance(name, str) else _("this task")
 
 
 def _check_ids(tasks: list[tuple[DocPath, dict[str, Any]]], report: _Report) -> set[str]:
@@ -82,8 +83,10 @@ def _check_ids(tasks: list[tuple[DocPath, dict[str, Any]]], report: _Report) -> 
         line = report.source.locate(first[task_id]).line
         report.add(
             "duplicate-id",
-            f"the id '{task_id}' is already used by the task on line {line}: "
-            "ids are unique in the whole plan",
+            _(
+                "the id '{id}' is already used by the task on line {line}: "
+                "ids are unique in the whole plan"
+            ).format(id=task_id, line=line),
             (*path, "id"),
         )
     return set(first)
@@ -104,8 +107,10 @@ def _check_links(path: DocPath, task: dict[str, Any], ids: set[str], report: _Re
         ):
             report.add(
                 "summary-link",
-                f"{_label(task)} is a summary: its finish comes from its sub-tasks, so a link "
-                "to it must be FS or SS (link its sub-tasks instead)",
+                _(
+                    "{task} is a summary: its finish comes from its sub-tasks, so a link "
+                    "to it must be FS or SS (link its sub-tasks instead)"
+                ).format(task=_label(task)),
                 (*path, "after", index, "type"),
             )
         target = item.get("task") if isinstance(item, dict) else item
@@ -114,7 +119,9 @@ def _check_links(path: DocPath, task: dict[str, Any], ids: set[str], report: _Re
         hint = did_you_mean(target, sorted(ids))
         report.add(
             "unknown-task",
-            f"{_label(task)} comes after '{target}', but no task has that id{hint}",
+            _("{task} comes after '{target}', but no task has that id{hint}").format(
+                task=_label(task), target=target, hint=hint
+            ),
             (*path, "after", index),
         )
 
@@ -124,11 +131,15 @@ def _check_calendar(path: DocPath, task: dict[str, Any], names: list[str], repor
     if not isinstance(name, str) or name in names or name == "default":
         return
     hint = did_you_mean(name, names) or (
-        f" (the plan defines {', '.join(names)})" if names else " (the plan defines none)"
+        _(" (the plan defines {names})").format(names=", ".join(names))
+        if names
+        else _(" (the plan defines none)")
     )
     report.add(
         "unknown-calendar",
-        f"{_label(task)} uses the calendar '{name}', which the plan does not define{hint}",
+        _("{task} uses the calendar '{name}', which the plan does not define{hint}").format(
+            task=_label(task), name=name, hint=hint
+        ),
         (*path, "calendar"),
     )
 
@@ -138,14 +149,18 @@ def _check_shape(path: DocPath, task: dict[str, Any], report: _Report) -> None:
     if "tasks" in task:
         if task["tasks"] == [] or task["tasks"] is None:
             report.add(
-                "empty-summary", f"{_label(task)} has an empty list of sub-tasks", (*path, "tasks")
+                "empty-summary",
+                _("{task} has an empty list of sub-tasks").format(task=_label(task)),
+                (*path, "tasks"),
             )
         for key in _LEAF_ONLY:
             if key in task:
                 report.add(
                     "summary-field",
-                    f"{_label(task)} is a summary (it has tasks): its {key} comes from its "
-                    "sub-tasks, so remove it",
+                    _(
+                        "{task} is a summary (it has tasks): its {key} comes from its "
+                        "sub-tasks, so remove it"
+                    ).format(task=_label(task), key=key),
                     (*path, key),
                     at_key=True,
                 )
@@ -155,18 +170,26 @@ def _check_shape(path: DocPath, task: dict[str, Any], report: _Report) -> None:
     if milestone and duration not in (None, "0", "0m", "0h", "0d", "PT0M", "P0D"):
         report.add(
             "milestone-duration",
-            f"{_label(task)} is a milestone and has a duration: a milestone takes no time "
-            "(remove the duration or milestone: true)",
+            _(
+                "{task} is a milestone and has a duration: a milestone takes no time "
+                "(remove the duration or milestone: true)"
+            ).format(task=_label(task)),
             (*path, "duration"),
         )
     if duration is None and not milestone and "estimate" not in task:
         report.add(
             "missing-duration",
-            f"{_label(task)} has no duration: add one (such as duration: 2d), or milestone: true",
+            _("{task} has no duration: add one (such as duration: 2d), or milestone: true").format(
+                task=_label(task)
+            ),
             path,
         )
     elif isinstance(duration, str) and duration.strip().startswith("-"):
-        report.add("bad-duration", f"{_label(task)} has a negative duration", (*path, "duration"))
+        report.add(
+            "bad-duration",
+            _("{task} has a negative duration").format(task=_label(task)),
+            (*path, "duration"),
+        )
 
 
 def _check_tracking(path: DocPath, task: dict[str, Any], report: _Report) -> None:
@@ -179,15 +202,19 @@ def _check_tracking(path: DocPath, task: dict[str, Any], report: _Report) -> Non
     if "actual_finish" in task and status != "done":
         report.add(
             "status-mismatch",
-            f"{_label(task)} has an actual_finish but its status is {status}: "
-            "set status: done, or remove actual_finish",
+            _(
+                "{task} has an actual_finish but its status is {status}: "
+                "set status: done, or remove actual_finish"
+            ).format(task=_label(task), status=status),
             (*path, "actual_finish"),
         )
     if "actual_start" in task and status in {"not_started", "cancelled"}:
         report.add(
             "status-mismatch",
-            f"{_label(task)} has an actual_start but its status is {status}: "
-            "set status: in_progress (or done)",
+            _(
+                "{task} has an actual_start but its status is {status}: "
+                "set status: in_progress (or done)"
+            ).format(task=_label(task), status=status),
             (*path, "actual_start"),
         )
     if (
@@ -197,7 +224,9 @@ def _check_tracking(path: DocPath, task: dict[str, Any], report: _Report) -> Non
     ):
         report.add(
             "status-mismatch",
-            f"{_label(task)} has progress but its status is {status}: "
-            "progress is for status: in_progress",
+            _(
+                "{task} has progress but its status is {status}: "
+                "progress is for status: in_progress"
+            ).format(task=_label(task), status=status),
             (*path, "progress"),
         )

@@ -32,6 +32,7 @@ from cutover.common.errors import (
     UsageError,
 )
 from cutover.common.files import atomic_write
+from cutover.common.i18n import _
 from cutover.planfile.loader import LoadedPlan, load_plan_text
 from cutover.planfile.model_errors import did_you_mean
 from cutover.planfile.source import MAX_PLAN_BYTES, display_path, read_plan_text
@@ -96,7 +97,8 @@ class KeyChange:
 
     def __str__(self) -> str:
         """``status: in_progress → done``."""
-        return f"{self.key}: {self.old if self.old is not None else '(none)'} → {self.new}"
+        old = self.old if self.old is not None else _("(none)")
+        return f"{self.key}: {old} → {self.new}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from cutover.common.errors import UsageError
+from cutover.common.i18n import _
 from cutover.engine.schedule import driving_chain
 from cutover.findings.checks import ERROR, Finding
 from cutover.findings.pipeline import Analysis, PlanCheck
@@ -260,7 +261,9 @@ def parse_probability(text: str) -> float:
     except ValueError:
         share = -1.0
     if not 0 <= share <= 1:
-        raise UsageError(f"expected a probability such as 0.8 or 80%, got {text!r}")
+        raise UsageError(
+            _("expected a probability such as 0.8 or 80%, got {text}").format(text=repr(text))
+        )
     return share
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cutover.common.errors import UsageError
+from cutover.common.i18n import _
 from cutover.findings.pipeline import Analysis, analyse_loaded
 from cutover.planfile.model_errors import did_you_mean
 from cutover.worktime.durations import Duration, DurationError, format_minutes, parse_duration
@@ -88,7 +89,9 @@ def parse_delay(text: str) -> tuple[str, Duration]:
     """``TASK=2d`` as the task id and its delay; anything else is a usage error."""
     task, sep, amount = text.partition("=")
     if not sep or not task.strip() or not amount.strip():
-        raise UsageError(f"--delay expects TASK=DURATION, such as build=2d, got {text!r}")
+        raise UsageError(
+            _("--delay expects TASK=DURATION, such as build=2d, got {text}").format(text=repr(text))
+        )
     try:
         return task.strip(), parse_duration(amount.strip())
     except DurationError as exc:
@@ -105,7 +108,7 @@ def apply(
 ) -> WhatIf:
     """Schedule the plan as it stands and with the changes; compare the two."""
     if not delays and not done:
-        raise UsageError("nothing to change: give --delay TASK=DURATION or --done TASK")
+        raise UsageError(_("nothing to change: give --delay TASK=DURATION or --done TASK"))
     before = analyse_loaded(loaded, now=now, as_of=as_of)
     updates, changes = _Updates(before).build(delays, done)
     plan = loaded.plan.model_copy(update={"tasks": _rewrite(loaded.plan.tasks, updates)})
@@ -182,15 +185,21 @@ class _Updates:
     def _done(self, node: int, delayed: set[int]) -> None:
         graph = self.graph
         if self.as_of is None:
-            raise UsageError("--done needs a status date: give --as-of or an as_of in the plan")
+            raise UsageError(_("--done needs a status date: give --as-of or an as_of in the plan"))
         leaves = [
             leaf for leaf in graph.leaves(node) if graph.status[leaf] not in {"done", "cancelled"}
         ]
         if not leaves:
-            raise UsageError(f"task '{graph.task(node).id}' is already {graph.status[node]}")
+            raise UsageError(
+                _("task '{id}' is already {status}").format(
+                    id=graph.task(node).id, status=graph.status[node]
+                )
+            )
         for leaf in leaves:
             if leaf in delayed:
-                raise UsageError(f"task '{graph.task(leaf).id}' cannot be both delayed and done")
+                raise UsageError(
+                    _("task '{id}' cannot be both delayed and done").format(id=graph.task(leaf).id)
+                )
             self.updates[graph.task(leaf).id] = {
                 "status": "done",
                 "actual_finish": graph.timebase.naive(self.as_of),
