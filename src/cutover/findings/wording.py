@@ -7,6 +7,7 @@ Babel's locale data ("Thứ Năm, 26/06/2025 09:00" in Vietnamese), always on a 
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -34,7 +35,8 @@ def when(timebase: TimeBase, minute: int, *, year: bool = True) -> str:
 def _day_name(timebase: TimeBase, day_number: int, *, year: bool, language: str) -> str:
     moment = timebase.naive(day_number * 1440)
     if language != "en":
-        return _babel_date(moment, "EEEE, dd/MM/yyyy" if year else "EEEE, dd/MM", language)
+        # Without the year the date sits in a table: "T5 26/06", as Vietnamese tables write it.
+        return _babel_date(moment, "EEEE, dd/MM/yyyy" if year else "EEEEEE dd/MM", language)
     day = f"{_DAYS[moment.weekday()]} {moment.day} {_MONTHS[moment.month - 1]}"
     return f"{day} {moment.year}" if year else day
 
@@ -43,8 +45,17 @@ def day_label(timebase: TimeBase, minute: int) -> str:
     """``Mon 30 Jun`` for the day a minute falls on."""
     moment = timebase.naive(minute)
     if current_language() != "en":
-        return _babel_date(moment, "EEE dd/MM", current_language())
+        return _babel_date(moment, "EEEEEE dd/MM", current_language())
     return f"{_DAYS[moment.weekday()]} {moment.day} {_MONTHS[moment.month - 1]}"
+
+
+def month_label(month: int) -> str:
+    """``Jun`` for June: a month's short name in the reader's language (``thg 6``)."""
+    if current_language() == "en":
+        return _MONTHS[month - 1]
+    from babel.dates import format_date  # noqa: PLC0415 - only when not English
+
+    return format_date(date(2000, month, 1), "MMM", locale=current_language())
 
 
 def deadline_text(timebase: TimeBase, minute: int, *, end_of_day: bool) -> str:

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from cutover.common.i18n import _
 from cutover.engine.schedule import driving_chain
 
 if TYPE_CHECKING:
@@ -55,10 +56,16 @@ class Counts:
 
     def sentence(self) -> str:
         """``86 tasks: 59 done, 5 delayed, 22 within their deadline``."""
-        return (
-            f"{self.total} tasks: {self.done} done, {self.delayed} delayed, {self.within} "
-            f"within their deadline ({self.in_progress} in progress, {self.not_yet_due} not "
-            "yet due)"
+        return _(
+            "{total} tasks: {done} done, {delayed} delayed, {within} within their deadline "
+            "({in_progress} in progress, {not_yet_due} not yet due)"
+        ).format(
+            total=self.total,
+            done=self.done,
+            delayed=self.delayed,
+            within=self.within,
+            in_progress=self.in_progress,
+            not_yet_due=self.not_yet_due,
         )
 
 

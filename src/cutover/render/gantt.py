@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 from rich.measure import Measurement
 from rich.text import Text
 
+from cutover.common.i18n import _, current_language, ngettext
 from cutover.engine.rows import ScheduleRow, schedule_rows
-from cutover.findings.wording import status_line, when
+from cutover.findings.wording import day_label, month_label, status_line, when
 from cutover.render.marks import LEGEND
 from cutover.worktime.timebase import MINUTES_PER_DAY
 
@@ -169,8 +170,11 @@ class GanttChart:
         schedule, timebase = self.schedule, self.timebase
         yield Text(schedule.graph.plan.plan, style="bold")
         yield Text(
-            f"{status_line(timebase, schedule.as_of)} · forecast finish "
-            f"{when(timebase, schedule.finish)} · 1 column = {_step_name(axis.step)}",
+            _("{status} · forecast finish {when} · 1 column = {step}").format(
+                status=status_line(timebase, schedule.as_of),
+                when=when(timebase, schedule.finish),
+                step=_step_name(axis.step),
+            ),
             style="dim",
         )
 
@@ -256,15 +260,15 @@ class GanttChart:
 
     def _legend(self, axis: _Axis, width: int) -> Iterator[Text]:
         marks = [
-            ("✓", "done", "green"),
-            ("▶", "in progress", "yellow"),
-            ("!", "late", "bold red"),
-            ("~", "at risk", "yellow"),
+            ("✓", _("done"), "green"),
+            ("▶", _("in progress"), "yellow"),
+            ("!", _("late"), "bold red"),
+            ("~", _("at risk"), "yellow"),
         ]
         line = Text()
         lines = []
         for key, label in LEGEND:
-            piece = Text.assemble((GLYPH[key], STYLE[key]), f" {label}  ")
+            piece = Text.assemble((GLYPH[key], STYLE[key]), f" {_(label)}  ")
             if line.cell_len + piece.cell_len > width and line.cell_len:
                 lines.append(line)
                 line = Text()
@@ -283,7 +287,10 @@ class GanttChart:
         if axis.cut:
             end = when(self.timebase, axis.origin + axis.columns * axis.step)
             yield Text(
-                f"The chart stops at {end}: use --from/--to or a coarser --scale.", style="yellow"
+                _("The chart stops at {end}: use --from/--to or a coarser --scale.").format(
+                    end=end
+                ),
+                style="yellow",
             )
 
 
@@ -305,11 +312,16 @@ def _align(minute: int, step: int) -> int:
 
 
 def _step_name(step: int) -> str:
-    for unit, name in ((WEEK, "week"), (DAY, "day"), (60, "hour")):
-        if step % unit == 0:
-            count = step // unit
-            return f"1 {name}" if count == 1 else f"{count} {name}s"
-    return f"{step} minutes"
+    if step % WEEK == 0:
+        count = step // WEEK
+        return ngettext("{count} week", "{count} weeks", count).format(count=count)
+    if step % DAY == 0:
+        count = step // DAY
+        return ngettext("{count} day", "{count} days", count).format(count=count)
+    if step % 60 == 0:
+        count = step // 60
+        return ngettext("{count} hour", "{count} hours", count).format(count=count)
+    return _("{count} minutes").format(count=step)
 
 
 def _working_columns(calendar: WorkCalendar, axis: _Axis) -> list[bool]:
@@ -336,6 +348,8 @@ def _axis_labels(timebase: TimeBase, axis: _Axis) -> tuple[str, str]:
 
 
 def _day_text(timebase: TimeBase, minute: int) -> str:
+    if current_language() != "en":
+        return day_label(timebase, minute)
     moment = timebase.naive(minute)
     return f"{moment:%a} {moment.day} {_MONTHS[moment.month - 1]}"
 
@@ -398,17 +412,17 @@ def _month_labels(timebase: TimeBase, axis: _Axis) -> str:
     line = [" "] * axis.columns
     for minute in _month_starts(timebase, axis):
         moment = timebase.naive(minute)
-        label = f"{_MONTHS[moment.month - 1]} {moment.year}"
+        label = f"{month_label(moment.month)} {moment.year}"
         column = max(axis.column(minute), 0)
         if not _place(line, column, label):
-            _place(line, column, _MONTHS[moment.month - 1])
+            _place(line, column, month_label(moment.month))
     return "".join(line).rstrip()
 
 
 def _month_ticks(timebase: TimeBase, axis: _Axis) -> str:
     line = [" "] * axis.columns
     for minute in _month_starts(timebase, axis):
-        _place(line, max(axis.column(minute), 0), _MONTHS[timebase.naive(minute).month - 1])
+        _place(line, max(axis.column(minute), 0), month_label(timebase.naive(minute).month))
     return "".join(line).rstrip()
 
 

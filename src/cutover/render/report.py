@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
+from cutover.common.i18n import _, n_, ngettext
 from cutover.findings.pipeline import outcome
-from cutover.findings.wording import status_line, when
+from cutover.findings.wording import number, status_line, when
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -42,15 +43,23 @@ def counts(results: Sequence[PlanCheck]) -> tuple[int, int, int]:
 def verdict(results: Sequence[PlanCheck], fail_on: str = "error") -> str:
     """The one-line summary that ends the text report: OK, FAIL or INVALID, and counts."""
     errors, warnings, invalid = counts(results)
-    plans = f"{len(results)} plan{'s' if len(results) != 1 else ''}"
+    plans = ngettext("{count} plan", "{count} plans", len(results)).format(count=len(results))
     parts = [
-        f"{errors} error{'s' if errors != 1 else ''}",
-        f"{warnings} warning{'s' if warnings != 1 else ''}",
+        ngettext("{count} error", "{count} errors", errors).format(count=errors),
+        ngettext("{count} warning", "{count} warnings", warnings).format(count=warnings),
     ]
     if invalid:
-        parts.append(f"{invalid} invalid plan{'s' if invalid != 1 else ''}")
-    word = outcome(results, fail_on).upper()
-    return f"{word}: {', '.join(parts)} in {plans}"
+        parts.append(
+            ngettext("{count} invalid plan", "{count} invalid plans", invalid).format(count=invalid)
+        )
+    word = _(_VERDICTS[outcome(results, fail_on)])
+    return _("{verdict}: {counts} in {plans}").format(
+        verdict=word, counts=", ".join(parts), plans=plans
+    )
+
+
+#: The word that starts the verdict, by outcome.
+_VERDICTS = {"ok": n_("OK"), "fail": n_("FAIL"), "invalid": n_("INVALID")}
 
 
 def print_text(
@@ -64,15 +73,17 @@ def print_text(
         _print_plan(result, console, limit)
         console.print()
     line = verdict(results, fail_on)
-    style = "bold green" if line.startswith("OK") else "bold red"
-    console.print(Text(("✓ " if line.startswith("OK") else "✗ ") + line, style=style))
+    ok = outcome(results, fail_on) == "ok"
+    console.print(Text(("✓ " if ok else "✗ ") + line, style="bold green" if ok else "bold red"))
 
 
 def _print_plan(result: PlanCheck, console: Console, limit: int) -> None:
     analysis = result.analysis
     if analysis is None:
         console.print(
-            Text.assemble((result.file, "bold"), ("  invalid plan: not scheduled", "bold red"))
+            Text.assemble(
+                (result.file, "bold"), ("  " + _("invalid plan: not scheduled"), "bold red")
+            )
         )
         for diagnostic in result.diagnostics:
             _print_diagnostic(diagnostic, console)
@@ -82,13 +93,16 @@ def _print_plan(result: PlanCheck, console: Console, limit: int) -> None:
     console.print(Text.assemble((result.file, "bold"), "  ", graph.plan.plan))
     _indented(
         console,
-        f"{status_line(timebase, schedule.as_of)} · forecast finish "
-        f"{when(timebase, schedule.finish)} · {timebase.name}",
+        _("{status} · forecast finish {when} · {zone}").format(
+            status=status_line(timebase, schedule.as_of),
+            when=when(timebase, schedule.finish),
+            zone=timebase.name,
+        ),
         2,
         style="dim",
     )
     if not analysis.findings:
-        console.print(Text("  no findings", style="green"))
+        console.print(Text("  " + _("no findings"), style="green"))
     shown = analysis.findings if limit <= 0 else analysis.findings[:limit]
     for finding in shown:
         _print_finding(finding, console)
@@ -96,8 +110,11 @@ def _print_plan(result: PlanCheck, console: Console, limit: int) -> None:
     if hidden:
         console.print(
             Text(
-                f"  … and {hidden:,} more findings, less severe (all of them: --max-findings 0, "
-                "or --format json)",
+                "  "
+                + _(
+                    "… and {count} more findings, less severe (all of them: --max-findings 0, "
+                    "or --format json)"
+                ).format(count=number(hidden, decimals=0)),
                 style="dim",
             )
         )
@@ -108,7 +125,7 @@ def _print_finding(finding: Finding, console: Console) -> None:
     console.print(
         Text.assemble(
             "  ",
-            (f"{mark} {finding.level:<7}", style),
+            (f"{mark} {_level(finding.level)}", style),
             " ",
             (f"{finding.code:<19}", style),
             " ",
@@ -122,14 +139,24 @@ def _print_finding(finding: Finding, console: Console) -> None:
         chain = " → ".join(finding.drivers[-6:])
         if len(finding.drivers) > 6:
             chain = "… → " + chain
-        _indented(console, "driven by " + chain, 6, style="dim")
+        _indented(console, _("driven by {chain}").format(chain=chain), 6, style="dim")
+
+
+def _level(level: str) -> str:
+    """``error  `` or ``warning``: the level in the reader's language, padded to the longest."""
+    words = {name: _(word) for name, word in _LEVELS.items()}
+    return words[level].ljust(max(len(word) for word in words.values()))
+
+
+#: How the levels read in the text report (the codes and JSON keep ``error``/``warning``).
+_LEVELS = {"error": n_("error"), "warning": n_("warning")}
 
 
 def _print_diagnostic(diagnostic: Diagnostic, console: Console) -> None:
     console.print(
         Text.assemble(
             "  ",
-            ("✗ error  ", "bold red"),
+            (f"✗ {_level('error')}", "bold red"),
             (f"{diagnostic.code:<19}", "bold red"),
             " ",
             (str(diagnostic.location), "dim"),

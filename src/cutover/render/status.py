@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from rich.table import Table
 from rich.text import Text
 
+from cutover.common.i18n import _, n_
 from cutover.findings.wording import day_label, deadline_text, status_line, when, work_amount
 from cutover.render.summary import cell
 
@@ -22,9 +23,20 @@ if TYPE_CHECKING:
     from cutover.portfolio.rollup import Counts, PlanStatus, Worst
 
 
+#: The headings of a table as one message, `` · `` between them: translators see the row
+#: whole, and a short word ("done") can read one way in a heading and another in a sentence.
+_STATUS_HEADINGS = n_("system · tasks · done · delayed · active · not due · finish · least slack")
+_ROLLUP_HEADINGS = n_("plan · tasks · done · delayed · within · go-live · least slack · errors")
+
+
+def headings(row: str) -> list[str]:
+    """A table's headings from their one message (see ``_STATUS_HEADINGS``)."""
+    return _(row).split(" · ")
+
+
 def _worst_text(worst: Worst | None) -> str:
     if worst is None:
-        return "no deadline ahead"
+        return _("no deadline ahead")
     slack = work_amount(worst.slack_minutes, worst.day_minutes)
     return f"{slack} ({worst.task})"
 
@@ -40,15 +52,19 @@ def _when(status: PlanStatus, minute: int) -> str:
 
 def _margin_text(status: PlanStatus) -> str:
     if status.final_deadline is None or status.finish_margin is None:
-        return "no deadline"
+        return _("no deadline")
     timebase = status.analysis.graph.timebase
     day = status.analysis.graph.calendars["default"].day_minutes
     deadline = deadline_text(
         timebase, status.final_deadline, end_of_day=status.final_deadline % 1440 == 0
     )
     if status.finish_margin < 0:
-        return f"{work_amount(-status.finish_margin, day)} after the final deadline ({deadline})"
-    return f"{work_amount(status.finish_margin, day)} before the final deadline ({deadline})"
+        return _("{amount} after the final deadline ({deadline})").format(
+            amount=work_amount(-status.finish_margin, day), deadline=deadline
+        )
+    return _("{amount} before the final deadline ({deadline})").format(
+        amount=work_amount(status.finish_margin, day), deadline=deadline
+    )
 
 
 # -- one plan ----------------------------------------------------------------------------------
@@ -66,11 +82,12 @@ def print_status(
         )
         console.print(Text(f"  {status.counts.sentence()}", style="bold"))
         table = Table(show_edge=False, pad_edge=False, box=None, padding=(0, 1), expand=False)
-        table.add_column("system", max_width=18, no_wrap=True, overflow="ellipsis")
-        for header in ("tasks", "done", "delayed", "active", "not due"):
+        system, *numbers, finish, least = headings(_STATUS_HEADINGS)
+        table.add_column(system, max_width=18, no_wrap=True, overflow="ellipsis")
+        for header in numbers:
             table.add_column(header, justify="right", min_width=len(header), no_wrap=True)
-        table.add_column("finish", no_wrap=True)
-        table.add_column("least slack", min_width=8, no_wrap=True)
+        table.add_column(finish, no_wrap=True)
+        table.add_column(least, min_width=8, no_wrap=True)
         for group in status.groups:
             counts = group.counts
             table.add_row(
@@ -86,16 +103,22 @@ def print_status(
                 else work_amount(group.worst.slack_minutes, group.worst.day_minutes),
             )
         console.print(table)
-        console.print(f"  forecast finish {when(timebase, status.finish)}: {_margin_text(status)}")
+        finish = _("forecast finish {when}: {margin}").format(
+            when=when(timebase, status.finish), margin=_margin_text(status)
+        )
+        console.print(f"  {finish}")
         if status.worst is not None:
             chain = " → ".join(status.worst.drivers[-6:])
-            console.print(
-                f"  least deadline slack: {_worst_text(status.worst)} (driven by {chain})"
+            least = _("least deadline slack: {slack} (driven by {chain})").format(
+                slack=_worst_text(status.worst), chain=chain
             )
+            console.print(f"  {least}")
         console.print()
     for result in invalid:
         console.print(
-            Text.assemble((result.file, "bold"), ("  invalid plan: not scheduled", "bold red"))
+            Text.assemble(
+                (result.file, "bold"), ("  " + _("invalid plan: not scheduled"), "bold red")
+            )
         )
         for diagnostic in result.diagnostics:
             console.print(f"  {diagnostic}")
@@ -180,7 +203,7 @@ def status_markdown(statuses: Sequence[PlanStatus], invalid: Sequence[PlanCheck]
         timebase = status.analysis.graph.timebase
         lines += [f"## {cell(status.plan)}", "", f"**{status.counts.sentence()}**", ""]
         lines += [
-            (
+            _(
                 "| system | tasks | done | delayed | in progress | not yet due | finish "
                 "| least deadline slack |"
             )
@@ -195,12 +218,17 @@ def status_markdown(statuses: Sequence[PlanStatus], invalid: Sequence[PlanCheck]
             )
         lines += [
             "",
-            f"Forecast finish {when(timebase, status.finish)}: {cell(_margin_text(status))}.",
+            _("Forecast finish {when}: {margin}.").format(
+                when=when(timebase, status.finish), margin=cell(_margin_text(status))
+            ),
             "",
         ]
     for result in invalid:
-        lines += [f"## `{cell(result.file)}`: invalid plan", ""]
-        lines += [f"- line {d.location.line}: {cell(d.message)}" for d in result.diagnostics]
+        lines += [_("## `{file}`: invalid plan").format(file=cell(result.file)), ""]
+        lines += [
+            _("- line {line}: {message}").format(line=d.location.line, message=cell(d.message))
+            for d in result.diagnostics
+        ]
         lines.append("")
     return "\n".join(lines)
 
@@ -232,16 +260,17 @@ def print_rollup(
     statuses: Sequence[PlanStatus], totals: Counts, invalid: Sequence[PlanCheck], console: Console
 ) -> None:
     """One row per plan, riskiest first, and the totals."""
-    table = Table(title="Roll-up, riskiest first", title_justify="left", pad_edge=False)
-    table.add_column("plan", max_width=18, no_wrap=True, overflow="ellipsis")
-    for header in ("tasks", "done", "delayed", "within"):
+    table = Table(title=_("Roll-up, riskiest first"), title_justify="left", pad_edge=False)
+    plan, *numbers, go_live, least, errors = headings(_ROLLUP_HEADINGS)
+    table.add_column(plan, max_width=18, no_wrap=True, overflow="ellipsis")
+    for header in numbers:
         table.add_column(header, justify="right", min_width=len(header), no_wrap=True)
-    table.add_column("go-live", no_wrap=True)
-    table.add_column("least slack", max_width=24)
-    table.add_column("errors", justify="right", min_width=6, no_wrap=True)
+    table.add_column(go_live, no_wrap=True)
+    table.add_column(least, max_width=24)
+    table.add_column(errors, justify="right", min_width=6, no_wrap=True)
     for result in invalid:
         table.add_row(
-            Text(f"{result.file} (invalid)", style="bold red"),
+            Text(_("{file} (invalid)").format(file=result.file), style="bold red"),
             "",
             "",
             "",
@@ -265,7 +294,7 @@ def print_rollup(
         )
     table.add_section()
     table.add_row(
-        Text("all plans", style="bold"),
+        Text(_("all plans"), style="bold"),
         str(totals.total),
         str(totals.done),
         str(totals.delayed),
@@ -275,7 +304,10 @@ def print_rollup(
         "",
     )
     console.print(table)
-    console.print(Text(f"{totals.sentence()} in {len(statuses)} plans", style="bold"))
+    overall = _("{sentence} in {count} plans").format(
+        sentence=totals.sentence(), count=len(statuses)
+    )
+    console.print(Text(overall, style="bold"))
 
 
 def rollup_json(
@@ -298,15 +330,22 @@ def rollup_markdown(
 ) -> str:
     """``cutover rollup --format md``."""
     lines = [
-        f"**{totals.sentence()} in {len(statuses)} plans**",
+        "**"
+        + _("{sentence} in {count} plans").format(sentence=totals.sentence(), count=len(statuses))
+        + "**",
         "",
-        (
+        _(
             "| plan | tasks | done | delayed | within deadline | forecast go-live "
             "| least deadline slack | errors |"
         ),
         "| --- | ---: | ---: | ---: | ---: | --- | --- | ---: |",
     ]
-    lines += [f"| `{cell(r.file)}` (invalid) | | | | | | | {len(r.diagnostics)} |" for r in invalid]
+    lines += [
+        _("| `{file}` (invalid) | | | | | | | {count} |").format(
+            file=cell(r.file), count=len(r.diagnostics)
+        )
+        for r in invalid
+    ]
     for s in statuses:
         c = s.counts
         lines.append(
@@ -315,7 +354,7 @@ def rollup_markdown(
             f"{s.errors} |"
         )
     lines.append(
-        f"| **all plans** | {totals.total} | {totals.done} | {totals.delayed} | "
+        f"| **{_('all plans')}** | {totals.total} | {totals.done} | {totals.delayed} | "
         f"{totals.within} | | | |"
     )
     return "\n".join(lines) + "\n"

@@ -10,6 +10,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
+from cutover.common.i18n import _, current_language, n_
 from cutover.engine.rows import CSV_COLUMNS, ScheduleRow, csv_record, schedule_rows
 from cutover.findings.wording import day_label, status_line, when, work_amount
 
@@ -20,10 +21,10 @@ if TYPE_CHECKING:
     from cutover.worktime.timebase import TimeBase
 
 _STATUS_MARK = {
-    "done": "✓ done",
+    "done": n_("✓ done"),
     "in_progress": "▶",
     "not_started": "",
-    "cancelled": "✗ cancelled",
+    "cancelled": n_("✗ cancelled"),
 }
 
 
@@ -46,24 +47,39 @@ class ScheduleTable:
         years = {timebase.naive(row.start).year for row in rows}
         year = len(years | {timebase.naive(schedule.finish).year}) > 1
         columns = _COLUMNS_BY_WIDTH[0 if width >= 120 else 1 if width >= 100 else 2]
+        widths = _WIDTHS
+        if current_language() != "en":
+            # Longer words ("3 giờ 36 phút"): wider cells, and one column fewer when narrow.
+            widths = {**_WIDTHS, **_WIDER}
+            columns = columns if width >= 100 else _COLUMNS_BY_WIDTH[3]
         table = Table(
             title=f"{schedule.graph.plan.plan} — {status_line(timebase, schedule.as_of)}",
             title_justify="left",
             pad_edge=False,
             box=box.SIMPLE_HEAD,
             caption=(
-                f"forecast finish {when(timebase, schedule.finish)} · critical path: "
-                + " → ".join(schedule.graph.task(node).id for node in schedule.critical_path)
+                _("forecast finish {when} · critical path: {path}").format(
+                    when=when(timebase, schedule.finish),
+                    path=" → ".join(
+                        schedule.graph.task(node).id for node in schedule.critical_path
+                    ),
+                )
             ),
             caption_justify="left",
         )
-        room = width - sum(_WIDTHS[header] + 3 for header in columns) - 3
+        room = width - sum(widths[header] + 3 for header in columns) - 3
         table.add_column(
-            "task", min_width=12, max_width=max(room, 12), no_wrap=True, overflow="ellipsis"
+            _HEADERS["task"](),
+            min_width=12,
+            max_width=max(room, 12),
+            no_wrap=True,
+            overflow="ellipsis",
         )
         for header in columns:
             justify: JustifyMethod = "right" if header in _RIGHT else "left"
-            table.add_column(header, no_wrap=True, justify=justify, min_width=_WIDTHS[header])
+            table.add_column(
+                _HEADERS[header](), no_wrap=True, justify=justify, min_width=widths[header]
+            )
         for row in rows:
             cells = _cells(row, timebase, year=year)
             table.add_row(
@@ -76,10 +92,20 @@ _COLUMNS_BY_WIDTH = (
     ("start", "finish", "slack", "deadline", "to deadline", "status"),
     ("start", "finish", "slack", "to deadline", "status"),
     ("finish", "slack", "to deadline", "status"),
+    ("finish", "slack", "status"),
 )
 _RIGHT = {"slack", "to deadline"}
+#: The headings of the schedule table as one message (see ``render.status.headings``).
+_HEADINGS = n_("task · start · finish · slack · deadline · to deadline · status")
+_KEYS = ("task", "start", "finish", "slack", "deadline", "to deadline", "status")
+#: Each column's heading in the reader's language, worked out when the table is drawn.
+_HEADERS = {
+    key: (lambda index=index: _(_HEADINGS).split(" · ")[index]) for index, key in enumerate(_KEYS)
+}
 #: About how wide each column's cells are (dates without a year, "in progress 60%").
 _WIDTHS = {"start": 16, "finish": 16, "slack": 7, "deadline": 10, "to deadline": 11, "status": 15}
+#: Wider cells for languages with longer words than English's "3h 36m".
+_WIDER = {"start": 14, "finish": 14, "slack": 14, "to deadline": 14, "status": 16}
 
 
 def schedule_table(schedule: Schedule) -> ScheduleTable:
@@ -114,13 +140,13 @@ def _cells(row: ScheduleRow, timebase: TimeBase, *, year: bool) -> dict[str, Tex
 
 
 def _status(row: ScheduleRow) -> str:
-    mark = _STATUS_MARK[row.status]
+    mark = _(_STATUS_MARK[row.status]) if _STATUS_MARK[row.status] else ""
     if row.status == "in_progress" and row.progress is not None:
         mark += f" {round(row.progress * 100)}%"
     if row.critical:
-        mark = ("critical " + mark).strip()
+        mark = (_("critical") + " " + mark).strip()
     elif row.deadline_slack is not None and row.deadline_slack < 0:
-        mark = ("late " + mark).strip()
+        mark = (_("late") + " " + mark).strip()
     return mark
 
 
