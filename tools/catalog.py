@@ -11,6 +11,7 @@ are committed, so an install from a fresh clone needs no build step.
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "src" / "cutover"
 LOCALE = SOURCE / "common" / "locale"
 DOMAIN = "cutover"
+#: ``_("…")`` in a Jinja template (the HTML export's), which the Python parser does not see.
+TEMPLATE_CALL = re.compile(r"""\b_\("((?:[^"\\]|\\.)*)"\)""")
 STAMP = datetime(2026, 1, 1, tzinfo=UTC)
 
 
@@ -41,6 +44,11 @@ def extract(source: Path = SOURCE) -> dict[str | tuple[str, str], list[tuple[str
             else:
                 continue
             found.setdefault(key, []).append((str(path.relative_to(ROOT)), node.lineno))
+    for path in sorted(source.rglob("*.j2")):
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            for match in TEMPLATE_CALL.finditer(line):
+                place = (str(path.relative_to(ROOT)), number)
+                found.setdefault(match.group(1), []).append(place)
     return found
 
 

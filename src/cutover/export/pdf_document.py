@@ -26,6 +26,7 @@ from reportlab.platypus import (
 )
 
 from cutover import __version__
+from cutover.common.i18n import _
 from cutover.export.gantt_layout import chart_layout
 from cutover.export.pdf_gantt import GanttPage, chart_pages
 from cutover.export.pdf_support import BOLD, FONT, MARGIN, numbered_canvas, register_fonts
@@ -55,7 +56,7 @@ def render_pdf(view: ExportView, options: ExportOptions) -> bytes:
         topMargin=MARGIN,
         bottomMargin=MARGIN,
         title=view.title.plan,
-        subject=f"Schedule, {view.title.status}",
+        subject=_("Schedule, {status}").format(status=view.title.status),
         author="cutover",
         creator=f"cutover {__version__}",
         invariant=True,  # no creation date or random id: the same plan gives the same bytes
@@ -66,7 +67,9 @@ def render_pdf(view: ExportView, options: ExportOptions) -> bytes:
         MARGIN, MARGIN, width, height, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0
     )
     document.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    footer = f"{view.title.plan} · {view.title.status} · generated {view.title.generated}"
+    footer = _("{plan} · {status} · generated {when}").format(
+        plan=view.title.plan, status=view.title.status, when=view.title.generated
+    )
     document.build(
         _story(view, options, width, height),
         canvasmaker=numbered_canvas(footer, document.pagesize[0]),
@@ -160,16 +163,16 @@ def _title(view: ExportView, styles: _Styles, width: float) -> list[Flowable]:
 
 
 def _title_style(styles: _Styles, label: str, view: ExportView) -> ParagraphStyle:
-    if label == "Late tasks" and view.title.late:
+    if label == _("Late tasks") and view.title.late:
         return styles.get(bold=True, color=LATE_COLOR)
-    if label == "At-risk tasks" and view.title.at_risk:
+    if label == _("At-risk tasks") and view.title.at_risk:
         return styles.get(bold=True, color=RISK_COLOR)
     return styles.get()
 
 
 def _table(view: ExportView, styles: _Styles, width: float) -> LongTable:
     """The task table: header repeated on every page, summaries as shaded group rows."""
-    header = [_paragraph(name, styles.get(bold=True)) for name in TABLE_HEADERS]
+    header = [_paragraph(_(name), styles.get(bold=True)) for name in TABLE_HEADERS]
     commands: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),

@@ -17,6 +17,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
+from cutover.common.i18n import _
 from cutover.export.gantt_layout import (
     DAY,
     PALETTE,
@@ -145,12 +146,15 @@ class _Painter:
     def caption(self) -> None:
         page, view = self.page, self.flow.view
         rows = len(self.layout.rows)
-        text = (
-            f"Gantt chart · rows {page.rows.start + 1}–{page.rows.stop} of {rows} · "
-            f"{day_label(view.timebase, page.first)} – {day_label(view.timebase, page.last - 1)}"
+        text = _("Gantt chart · rows {first}–{last} of {rows} · {start} – {end}").format(
+            first=page.rows.start + 1,
+            last=page.rows.stop,
+            rows=rows,
+            start=day_label(view.timebase, page.first),
+            end=day_label(view.timebase, page.last - 1),
         )
         if page.parts > 1:
-            text += f" · part {page.part} of {page.parts} across"
+            text += _(" · part {part} of {parts} across").format(part=page.part, parts=page.parts)
         self.canvas.setFont(BOLD, 8)
         self.canvas.setFillColor(HexColor(PALETTE["text"]))
         self.canvas.drawString(0, self.flow.height - 9, fit_text(text, self.flow.width, BOLD, 8))
@@ -274,7 +278,8 @@ class _Painter:
         canvas = self.canvas
         x, y = 0.0, self.bottom - LEGEND_HEIGHT + 4
         canvas.setFont(FONT, FONT_SIZE)
-        for kind, text in LEGEND:
+        for kind, name in LEGEND:
+            text = _(name)
             canvas.setFillColor(HexColor(PALETTE[kind]))
             canvas.rect(x, y, 9, 6, stroke=0, fill=1)
             canvas.setFillColor(HexColor(PALETTE["text"]))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cutover import __version__
+from cutover.common.i18n import _, current_language
 from cutover.export.to_svg import gantt_svg
 from cutover.export.view import TABLE_HEADERS
 
@@ -37,7 +38,9 @@ def export_html(view: ExportView, options: ExportOptions, /) -> bytes:
     page = environment.get_template(TEMPLATE).render(
         version=__version__,
         title=view.title,
-        headers=TABLE_HEADERS,
+        headers=[_(header) for header in TABLE_HEADERS],
+        _=_,
+        lang=current_language(),
         table=view.table,
         row_classes=row_classes,
         max_depth=min(max((row.depth for row in view.rows), default=0), MAX_INDENT),

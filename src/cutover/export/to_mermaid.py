@@ -16,13 +16,15 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from cutover.common.i18n import _, current_language, n_
+
 if TYPE_CHECKING:
     from cutover.engine.rows import ScheduleRow
     from cutover.export.view import ExportOptions, ExportView
     from cutover.worktime.timebase import TimeBase
 
 DATE_FORMAT = "YYYY-MM-DD HH:mm"
-TOP_SECTION = "Tasks"
+TOP_SECTION = n_("Tasks")
 #: (longest span in minutes, tick interval, label format), the first that fits.
 _AXES = (
     (3 * 1440, "6hour", "%a %d %H:%M"),
@@ -55,6 +57,9 @@ def mermaid_gantt(view: ExportView) -> str:
     drawn = [row for row in view.rows if not row.summary and row.status != "cancelled"]
     ids = mermaid_ids(drawn)
     interval, label = _axis(drawn)
+    if current_language() != "en":
+        # Mermaid names days and months in English: numbers read the same in any language.
+        label = label.replace("%a ", "").replace("%d %b", "%d/%m").replace("%b %Y", "%m/%Y")
     by_node = {row.node: row for row in drawn}
     lines = [
         "gantt",
@@ -124,7 +129,7 @@ def _section(view: ExportView, row: ScheduleRow) -> str:
         above = view.rows[view.graph.index[parent]]
         names.append(above.name)
         parent = above.parent
-    return " / ".join(reversed(names)) or TOP_SECTION
+    return " / ".join(reversed(names)) or _(TOP_SECTION)
 
 
 def _stamp(timebase: TimeBase, minute: int) -> str:

@@ -11,6 +11,7 @@ import re
 from html import escape
 from typing import TYPE_CHECKING
 
+from cutover.common.i18n import _
 from cutover.export.gantt_layout import (
     DAY,
     PALETTE,
@@ -230,7 +231,8 @@ def _status_line(layout: ChartLayout, scale: _Scale, top: int, bottom: int) -> l
 def _legend(y: int) -> list[str]:
     out = []
     x = 6
-    for kind, label in LEGEND:
+    for kind, name in LEGEND:
+        label = _(name)
         out.append(element("rect", x=x, y=y - 9, width=12, height=10, fill=PALETTE[kind]))
         out.append(element("text", text(label), x=x + 16, y=y, fill=PALETTE["text"]))
         x += 16 + 7 * len(label) + 18

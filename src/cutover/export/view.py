@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from cutover.common.errors import UsageError
+from cutover.common.i18n import _, n_
 from cutover.engine.rows import ScheduleRow, schedule_rows
 from cutover.findings.wording import deadline_text, status_line, when, work_amount
 
@@ -28,12 +29,16 @@ PAPERS: tuple[Paper, ...] = ("a4", "a3")
 LATE_CODES = frozenset({"late", "missed-deadline"})
 AT_RISK_CODES = frozenset({"at-risk"})
 #: The eight columns of the printable table (issue: id, task, owner, ... status).
-TABLE_HEADERS = ("id", "task", "owner", "start", "finish", "deadline", "slack", "status")
+#: Translate each with ``_()`` where it is shown.
+TABLE_HEADERS = (
+    n_("id"), n_("task"), n_("owner"), n_("start"), n_("finish"), n_("deadline"), n_("slack"),
+    n_("status"),
+)  # fmt: skip
 _STATUS_WORDS = {
-    "not_started": "not started",
-    "in_progress": "in progress",
-    "done": "done",
-    "cancelled": "cancelled",
+    "not_started": n_("not started"),
+    "in_progress": n_("in progress"),
+    "done": n_("done"),
+    "cancelled": n_("cancelled"),
 }
 
 
@@ -53,7 +58,11 @@ class ExportOptions:
     def __post_init__(self) -> None:
         """Reject a paper size the PDF cannot print on."""
         if self.paper not in PAPERS:
-            raise UsageError(f"unknown paper '{self.paper}'; choose one of {', '.join(PAPERS)}")
+            raise UsageError(
+                _("unknown paper '{paper}'; choose one of {papers}").format(
+                    paper=self.paper, papers=", ".join(PAPERS)
+                )
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,13 +111,13 @@ class TitleBlock:
     def lines(self) -> list[tuple[str, str]]:
         """Label and value pairs, in the order every format prints them."""
         return [
-            ("Status", self.status),
-            ("Generated", self.generated),
-            ("Forecast finish", f"{self.finish} — {self.verdict}"),
-            ("Late tasks", str(self.late)),
-            ("At-risk tasks", str(self.at_risk)),
-            ("Tasks", str(self.tasks)),
-            ("Critical path", " → ".join(self.critical_path) or "none"),
+            (_("Status"), self.status),
+            (_("Generated"), self.generated),
+            (_("Forecast finish"), f"{self.finish} — {self.verdict}"),
+            (_("Late tasks"), str(self.late)),
+            (_("At-risk tasks"), str(self.at_risk)),
+            (_("Tasks"), str(self.tasks)),
+            (_("Critical path"), " → ".join(self.critical_path) or _("none")),
         ]
 
 
@@ -154,15 +163,15 @@ def build_view(analysis: Analysis, options: ExportOptions) -> ExportView:
 
 def status_text(row: ScheduleRow, *, late: bool, at_risk: bool) -> str:
     """``in progress 60% · late · critical``: the status with what a planner must act on."""
-    words = [_STATUS_WORDS.get(row.status, row.status)]
+    words = [_(_STATUS_WORDS[row.status]) if row.status in _STATUS_WORDS else row.status]
     if row.status == "in_progress" and row.progress is not None:
         words[0] += f" {round(row.progress * 100)}%"
     if late:
-        words.append("late")
+        words.append(_("late"))
     elif at_risk:
-        words.append("at risk")
+        words.append(_("at risk"))
     if row.critical:
-        words.append("critical")
+        words.append(_("critical"))
     return " · ".join(words)
 
 
@@ -212,10 +221,12 @@ def finish_verdict(timebase: TimeBase, rows: list[ScheduleRow], finish: int) -> 
     """The forecast finish against the plan's last deadline: on time for it, or after it."""
     dated = [row for row in rows if row.deadline is not None]
     if not dated:
-        return "no deadline"
+        return _("no deadline")
     last = max(dated, key=lambda row: row.deadline or 0)
     assert last.deadline is not None
     written = deadline_text(timebase, last.deadline, end_of_day=last.deadline_is_date)
     if finish <= last.deadline:
-        return f"on time for the deadline {written} ({last.id})"
-    return f"after the deadline {written} ({last.id})"
+        return _("on time for the deadline {deadline} ({task})").format(
+            deadline=written, task=last.id
+        )
+    return _("after the deadline {deadline} ({task})").format(deadline=written, task=last.id)

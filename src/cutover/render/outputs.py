@@ -17,6 +17,7 @@ from rich.console import Console
 
 from cutover.common.errors import UsageError
 from cutover.common.files import atomic_write
+from cutover.common.i18n import _
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -38,18 +39,22 @@ def parse_outputs(values: Sequence[str]) -> list[Output]:
     """``["text", "junit:out.xml"]`` → outputs; a usage error for unknown formats."""
     outputs: list[Output] = []
     for value in values or ["text"]:
-        name, _, target = value.partition(":")
+        name, _colon, target = value.partition(":")
         if name not in FORMATS:
             raise UsageError(
-                f"unknown format '{name}' in --format {value}: use {', '.join(FORMATS)}"
+                _("unknown format '{name}' in --format {value}: use {formats}").format(
+                    name=name, value=value, formats=", ".join(FORMATS)
+                )
             )
         outputs.append(Output(name, Path(target) if target else None))
     # GitHub's workflow commands may share standard output with one report: the runner
     # takes them out of the log and turns them into annotations.
     if sum(output.path is None and output.format != "github" for output in outputs) > 1:
         raise UsageError(
-            "only one --format (besides github) can go to standard output: give the others "
-            "a file (FMT:FILE)"
+            _(
+                "only one --format (besides github) can go to standard output: give the others "
+                "a file (FMT:FILE)"
+            )
         )
     return outputs
 

@@ -125,7 +125,7 @@ def _print_finding(finding: Finding, console: Console) -> None:
     console.print(
         Text.assemble(
             "  ",
-            (f"{mark} {_level(finding.level)}", style),
+            (f"{mark} {level_label(finding.level)}", style),
             " ",
             (f"{finding.code:<19}", style),
             " ",
@@ -142,7 +142,7 @@ def _print_finding(finding: Finding, console: Console) -> None:
         _indented(console, _("driven by {chain}").format(chain=chain), 6, style="dim")
 
 
-def _level(level: str) -> str:
+def level_label(level: str) -> str:
     """``error  `` or ``warning``: the level in the reader's language, padded to the longest."""
     words = {name: _(word) for name, word in _LEVELS.items()}
     return words[level].ljust(max(len(word) for word in words.values()))
@@ -156,7 +156,7 @@ def _print_diagnostic(diagnostic: Diagnostic, console: Console) -> None:
     console.print(
         Text.assemble(
             "  ",
-            (f"✗ {_level('error')}", "bold red"),
+            (f"✗ {level_label('error')}", "bold red"),
             (f"{diagnostic.code:<19}", "bold red"),
             " ",
             (str(diagnostic.location), "dim"),

@@ -141,7 +141,7 @@ class _Updates:
         for task_id in done:
             node = self._node(task_id)
             self._done(node, delayed=set(extra))
-            changes.append(f"{task_id} done")
+            changes.append(_("{task} done").format(task=task_id))
         return self.updates, changes
 
     def _node(self, task_id: str) -> int:
