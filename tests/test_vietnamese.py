@@ -56,13 +56,13 @@ def _catalog() -> list[tuple[str, str]]:
     """(English id, Vietnamese translation) of every message, plural forms included."""
     with PO.open("rb") as stream:
         catalog = read_po(stream, locale="vi")
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for message in catalog:
         if not message.id:
             continue
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        pairs += [(english, strings[0]) for english in ids]
+        pairs += [(str(english), str(strings[0])) for english in ids]
     return pairs
 
 
