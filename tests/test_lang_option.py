@@ -80,3 +80,23 @@ def test_a_plan_language_other_than_en_or_vi_is_invalid(
     result = cli("check", _plan(write_plan, "fr"))
     assert result.exit_code == 2
     assert "language" in result.output
+
+
+def test_help_speaks_the_environment_language_and_lang_when_it_comes_first(cli: Cli) -> None:
+    result = cli("--help", env={"CUTOVER_LANG": "vi"})
+    assert "Cách dùng: cutover" in result.stdout
+    assert "Kiểm soát hạn chót trong CI" in result.stdout
+    assert "Tùy chọn" in result.stdout
+    command = cli("status", "--lang", "vi", "--help")
+    assert "Báo cáo cho Ban Chỉ đạo" in command.stdout
+    assert "[biến môi trường: CUTOVER_AS_OF]" in command.stdout
+    english = cli("status", "--help")
+    assert "The committee's summary" in english.stdout
+    assert "Options" in english.stdout
+    assert "Tùy chọn" not in english.stdout
+
+
+def test_a_bad_cutover_lang_leaves_help_in_english(cli: Cli) -> None:
+    result = cli("--help", env={"CUTOVER_LANG": "xx"})
+    assert result.exit_code == 0
+    assert "Usage: cutover" in result.stdout

@@ -44,12 +44,43 @@ def extract(source: Path = SOURCE) -> dict[str | tuple[str, str], list[tuple[str
             else:
                 continue
             found.setdefault(key, []).append((str(path.relative_to(ROOT)), node.lineno))
+    for path in sorted((source / "cli").glob("*.py")):
+        for text, line in _help_texts(ast.parse(path.read_text(), str(path))):
+            found.setdefault(text, []).append((str(path.relative_to(ROOT)), line))
     for path in sorted(source.rglob("*.j2")):
-        for number, line in enumerate(path.read_text().splitlines(), start=1):
-            for match in TEMPLATE_CALL.finditer(line):
-                place = (str(path.relative_to(ROOT)), number)
-                found.setdefault(match.group(1), []).append(place)
+        for text, line in _template_texts(path.read_text()):
+            found.setdefault(text, []).append((str(path.relative_to(ROOT)), line))
     return found
+
+
+def _template_texts(text: str) -> list[tuple[str, int]]:
+    """``_("…")`` calls in a Jinja template, with their line numbers."""
+    return [
+        (match.group(1), number)
+        for number, line in enumerate(text.splitlines(), start=1)
+        for match in TEMPLATE_CALL.finditer(line)
+    ]
+
+
+def _help_texts(tree: ast.Module) -> list[tuple[str, int]]:
+    """``--help`` texts: ``help="…"`` of typer's options and the docstrings of commands."""
+    texts = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            for keyword in node.keywords:
+                value = keyword.value
+                if keyword.arg == "help" and isinstance(value, ast.Constant):
+                    texts.append((str(value.value), node.lineno))
+        elif isinstance(node, ast.FunctionDef) and any(
+            isinstance(decorator, ast.Call)
+            and isinstance(decorator.func, ast.Attribute)
+            and decorator.func.attr in {"command", "callback"}
+            for decorator in node.decorator_list
+        ):
+            docstring = ast.get_docstring(node, clean=True)
+            if docstring:
+                texts.append((docstring, node.lineno))
+    return texts
 
 
 def update(language: str, messages: dict[str | tuple[str, str], list[tuple[str, int]]]) -> Catalog:

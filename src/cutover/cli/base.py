@@ -11,14 +11,20 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from enum import IntEnum, StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperCommand, TyperGroup
+
+# Marks help texts for the catalog; they are translated when help is shown (help_language).
+from cutover.common.i18n import n_
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from rich.console import Console
+    from typer._click.core import Command, Context
+    from typer._click.formatting import HelpFormatter
 
     from cutover.common.errors import CutoverError
     from cutover.findings.pipeline import Analysis
@@ -43,9 +49,104 @@ class FailPolicy(StrEnum):
     invalid = "invalid"
 
 
+def _translate_help(command: Command, ctx: Context) -> None:
+    """Put ``command``'s help, its options' and typer's headings in the reader's language.
+
+    Help texts stay English in the code (typer reads them at import, before any option is
+    parsed) and are looked up only when help is shown, in the language ``--lang`` chose if
+    it came first, else the one the environment and locale give. English costs nothing.
+    """
+    from typer import rich_utils  # noqa: PLC0415 - what typer draws help with, loaded for it
+
+    from cutover.common.i18n import (  # noqa: PLC0415 - light: click loads gettext already
+        ENGLISH,
+        _,
+        current_language,
+        help_language,
+        set_language,
+    )
+
+    set_language(help_language())
+    # typer's own headings are module constants: set them every time, English included, so
+    # that help in one language never leaves its words for the next (tests run in-process).
+    rich_utils.ARGUMENTS_PANEL_TITLE = _("Arguments")
+    rich_utils.OPTIONS_PANEL_TITLE = _("Options")
+    rich_utils.COMMANDS_PANEL_TITLE = _("Commands")
+    rich_utils.DEFAULT_STRING = _("[default: {}]")
+    rich_utils.ENVVAR_STRING = _("[env var: {}]")
+    rich_utils.REQUIRED_LONG_STRING = _("[required]")
+    if current_language() == ENGLISH:
+        return
+    commands = getattr(command, "commands", {})
+    for item in (command, *commands.values()):
+        item.help = _(item.help) if item.help else item.help
+        item.short_help = _(item.short_help) if item.short_help else item.short_help
+        panel = getattr(item, "rich_help_panel", None)
+        if panel:
+            item.rich_help_panel = _(panel)
+    for param in command.get_params(ctx):
+        text = getattr(param, "help", None)
+        if text:
+            param.help = _(text)  # type: ignore[attr-defined]
+
+
+#: click's own words in every help, for the catalog.
+_CLICK_WORDS = (n_("Show this message and exit."),)
+
+
+def _usage(command: Command, ctx: Context, formatter: HelpFormatter) -> None:
+    """``Usage: cutover status [OPTIONS] {plans}...``, its first word in the reader's language."""
+    from cutover.common.i18n import _  # noqa: PLC0415
+
+    pieces = command.collect_usage_pieces(ctx)
+    formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=_("Usage: "))
+
+
+class TranslatedCommand(TyperCommand):
+    """A command whose ``--help`` speaks the reader's language (see ``_translate_help``)."""
+
+    def format_usage(self, ctx: Context, formatter: HelpFormatter) -> None:
+        """The usage line, as click writes it but for its first word."""
+        _usage(self, ctx, formatter)
+
+    def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
+        """Translate, then draw as typer does."""
+        _translate_help(self, ctx)
+        super().format_help(ctx, formatter)
+
+
+class TranslatedGroup(TyperGroup):
+    """``cutover --help`` in the reader's language, as ``TranslatedCommand``."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: Context | None = None,
+        **extra: Any,  # noqa: ANN401 - click's own signature
+    ) -> Context:
+        """Start each run in English with nothing asked, whatever ran before in this process."""
+        from cutover.common.i18n import forget  # noqa: PLC0415
+
+        forget()
+        return super().make_context(info_name, args, parent, **extra)
+
+    def format_usage(self, ctx: Context, formatter: HelpFormatter) -> None:
+        """The usage line, as click writes it but for its first word."""
+        _usage(self, ctx, formatter)
+
+    def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
+        """Translate, then draw as typer does."""
+        _translate_help(self, ctx)
+        super().format_help(ctx, formatter)
+
+
 app = typer.Typer(
     name="cutover",
-    help="Deadline and cutover planner: critical path, slack and Gantt charts for go-live plans.",
+    cls=TranslatedGroup,
+    help=n_(
+        "Deadline and cutover planner: critical path, slack and Gantt charts for go-live plans."
+    ),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

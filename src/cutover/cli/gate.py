@@ -17,6 +17,7 @@ from cutover.cli.base import (
     RiskThreshold,
     Runs,
     Seed,
+    TranslatedCommand,
     app,
     boundary,
     clock_now,
@@ -25,13 +26,14 @@ from cutover.cli.base import (
     parse_duration,
     speak_for,
 )
+from cutover.common.i18n import n_
 
 if TYPE_CHECKING:
     from cutover.findings.pipeline import PlanCheck
     from cutover.render.outputs import Output
 
 #: The heading these commands are listed under in ``cutover --help``.
-PANEL = "Gate deadlines in CI"
+PANEL = n_("Gate deadlines in CI")
 
 Formats = Annotated[
     list[str] | None,
@@ -62,7 +64,7 @@ SkipNonPlans = Annotated[
 ]
 
 
-@app.command(rich_help_panel=PANEL)
+@app.command(cls=TranslatedCommand, rich_help_panel=PANEL)
 def check(
     plans: PlanPaths,
     as_of: AsOf = None,
@@ -113,7 +115,7 @@ def check(
     finish(results, outputs, fail_on, max_findings)
 
 
-@app.command(name="lint", rich_help_panel=PANEL)
+@app.command(cls=TranslatedCommand, name="lint", rich_help_panel=PANEL)
 def lint_command(
     plans: PlanPaths,
     output_format: Formats = None,

@@ -16,6 +16,7 @@ from cutover.cli.base import (
     FailPolicy,
     Lang,
     PlanPaths,
+    TranslatedCommand,
     app,
     boundary,
     clock_now,
@@ -24,13 +25,14 @@ from cutover.cli.base import (
     speak_for,
 )
 from cutover.cli.gate import plan_files
+from cutover.common.i18n import n_
 
 if TYPE_CHECKING:
     from cutover.findings.pipeline import PlanCheck
 
 
 #: The heading these commands are listed under in ``cutover --help``.
-PANEL = "Many plans and their changes"
+PANEL = n_("Many plans and their changes")
 #: A file a command writes, which it never replaces without ``--force``.
 NewFile = Annotated[
     Path | None,
@@ -76,7 +78,7 @@ class DiffFormat(StrEnum):
     json = "json"
 
 
-@app.command(rich_help_panel=PANEL)
+@app.command(cls=TranslatedCommand, rich_help_panel=PANEL)
 def status(
     plans: PlanPaths,
     as_of: AsOf = None,
@@ -108,7 +110,7 @@ def status(
         raise typer.Exit(ExitCode.INVALID)
 
 
-@app.command(rich_help_panel=PANEL)
+@app.command(cls=TranslatedCommand, rich_help_panel=PANEL)
 def rollup(
     plans: PlanPaths,
     as_of: AsOf = None,
@@ -157,7 +159,7 @@ def check_all(plans: list[Path], as_of: str | None) -> list[PlanCheck]:
     return results
 
 
-@app.command(rich_help_panel=PANEL)
+@app.command(cls=TranslatedCommand, rich_help_panel=PANEL)
 def diff(
     old: Annotated[
         str, typer.Argument(help="The old plan: a file or REV:PATH (git).", show_default=False)
@@ -194,7 +196,7 @@ def diff(
         print_diff(result, old, new, console())
 
 
-@app.command(rich_help_panel=PANEL)
+@app.command(cls=TranslatedCommand, rich_help_panel=PANEL)
 def new(
     template: Annotated[
         Path,
@@ -228,7 +230,7 @@ def new(
     sys.stderr.write(message.format(file=output) + "\n")
 
 
-@app.command(rich_help_panel=PANEL)
+@app.command(cls=TranslatedCommand, rich_help_panel=PANEL)
 def update(
     plan: Annotated[Path, typer.Argument(help="The plan file to change.", show_default=False)],
     task: Annotated[str, typer.Argument(help="The id of the task.", show_default=False)],
@@ -280,7 +282,7 @@ def update(
         typer.echo(f"{result.file}:{key_change.line}: {result.task_id}: {key_change}")
 
 
-@app.command(rich_help_panel=PANEL)
+@app.command(cls=TranslatedCommand, rich_help_panel=PANEL)
 def convert(
     plan: Annotated[Path, typer.Argument(help="The plan file (YAML or JSON).", show_default=False)],
     output: NewFile = None,

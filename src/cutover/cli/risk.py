@@ -14,6 +14,7 @@ from cutover.cli.base import (
     PlanPath,
     Runs,
     Seed,
+    TranslatedCommand,
     analyse_file,
     app,
     boundary,
@@ -21,9 +22,10 @@ from cutover.cli.base import (
     parse_as_of,
     speak_for,
 )
+from cutover.common.i18n import n_
 
 #: The heading these commands are listed under in ``cutover --help``.
-PANEL = "Risk and explanations"
+PANEL = n_("Risk and explanations")
 
 
 class ReportFormat(StrEnum):
@@ -36,7 +38,7 @@ class ReportFormat(StrEnum):
 ReportFormatOption = Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")]
 
 
-@app.command(rich_help_panel=PANEL)
+@app.command(cls=TranslatedCommand, rich_help_panel=PANEL)
 def risk(
     plan: PlanPath,
     as_of: AsOf = None,
@@ -61,7 +63,7 @@ def risk(
         risk_report.risk_text(result, console())
 
 
-@app.command(rich_help_panel=PANEL)
+@app.command(cls=TranslatedCommand, rich_help_panel=PANEL)
 def whatif(
     plan: PlanPath,
     delay: Annotated[
@@ -107,7 +109,7 @@ def whatif(
         raise typer.Exit(ExitCode.FINDINGS)
 
 
-@app.command(name="drivers", rich_help_panel=PANEL)
+@app.command(cls=TranslatedCommand, name="drivers", rich_help_panel=PANEL)
 def drivers_command(
     plan: PlanPath,
     task: Annotated[str, typer.Argument(help="The id of the task to explain.", show_default=False)],

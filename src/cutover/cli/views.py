@@ -13,6 +13,7 @@ from cutover.cli.base import (
     AsOf,
     Lang,
     PlanPath,
+    TranslatedCommand,
     analyse_file,
     app,
     boundary,
@@ -20,9 +21,10 @@ from cutover.cli.base import (
     console,
     parse_as_of,
 )
+from cutover.common.i18n import n_
 
 #: The heading these commands are listed under in ``cutover --help``.
-PANEL = "See and share a plan"
+PANEL = n_("See and share a plan")
 
 
 class ScheduleFormat(StrEnum):
@@ -49,7 +51,7 @@ class Paper(StrEnum):
     a3 = "a3"
 
 
-@app.command(rich_help_panel=PANEL)
+@app.command(cls=TranslatedCommand, rich_help_panel=PANEL)
 def schedule(
     plan: PlanPath,
     as_of: AsOf = None,
@@ -78,7 +80,7 @@ def schedule(
         console().print(schedule_table(analysis.schedule))
 
 
-@app.command(rich_help_panel=PANEL)
+@app.command(cls=TranslatedCommand, rich_help_panel=PANEL)
 def gantt(
     plan: PlanPath,
     as_of: AsOf = None,
@@ -110,7 +112,7 @@ def gantt(
     console(width=width).print(GanttChart(analysis.schedule, options))
 
 
-@app.command(rich_help_panel=PANEL)
+@app.command(cls=TranslatedCommand, rich_help_panel=PANEL)
 def export(
     plan: PlanPath,
     output_format: Annotated[
@@ -162,7 +164,7 @@ def export(
         sys.stdout.buffer.write(export(analysis, output_format, options))
 
 
-@app.command(rich_help_panel=PANEL)
+@app.command(cls=TranslatedCommand, rich_help_panel=PANEL)
 def schema(
     lang: Lang = None,
 ) -> None:

@@ -104,11 +104,30 @@ def speak(option: str | None, environ: Mapping[str, str] | None = None) -> str:
     return language
 
 
+def forget() -> None:
+    """Back to English with no ``--lang`` asked: the state a command starts from."""
+    _asked["option"] = None
+    set_language(ENGLISH)
+
+
 def speak_for_plan(plan_language: str | None, environ: Mapping[str, str] | None = None) -> str:
     """Speak the plan's ``language`` unless ``--lang`` or ``CUTOVER_LANG`` said otherwise."""
     language = choose_language(_asked["option"], plan_language, environ)
     set_language(language)
     return language
+
+
+def help_language(environ: Mapping[str, str] | None = None) -> str:
+    """The language of ``--help``: ``--lang``'s if it was parsed first, else the environment's.
+
+    A bad ``CUTOVER_LANG`` is reported by the command, not by its help.
+    """
+    if _asked["option"]:
+        return current_language()
+    try:
+        return choose_language(None, None, environ)
+    except LanguageError:
+        return ENGLISH
 
 
 def current_language() -> str:
