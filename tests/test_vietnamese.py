@@ -256,3 +256,24 @@ def test_the_html_and_svg_fonts_cover_vietnamese() -> None:
     letters = "ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ"
     missing = [ch for ch in letters + letters.upper() if ord(ch) not in cmap]
     assert missing == []
+
+
+def test_plan_mistakes_are_told_in_vietnamese(cli: Cli, tmp_path: Path) -> None:
+    plan = tmp_path / "mistakes.yaml"
+    plan.write_text(
+        "plan: Lỗi\ntimezone: Asia/Hanoi_X\nstart: 2025-06-20\n"
+        'calendars:\n  default: {hours: ["25:00-26:00"]}\n'
+        "tasks:\n  - {id: a, duration: 2x}\n"
+        "  - {id: b, duration: 1d, deadline: tomorrow, status: doing}\n",
+        encoding="utf-8",
+    )
+    result = cli("check", str(plan), "--lang", "vi")
+    assert result.exit_code == 2
+    text = " ".join(result.stdout.split())
+    assert english_left(text) == [], text
+    assert "không có múi giờ 'Asia/Hanoi_X'" in text
+    assert "'2x' không phải thời lượng" in text
+    assert "'doing' không phải một trong 'not_started', 'in_progress', 'done' hoặc" in text
+    english = " ".join(cli("check", str(plan)).stdout.split())
+    assert "unknown time zone 'Asia/Hanoi_X'" in english
+    assert "'done' or 'cancelled'" in english

@@ -25,6 +25,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from cutover.common.i18n import _
 from cutover.worktime.durations import ZERO, Duration, DurationError, parse_duration
 from cutover.worktime.timepoints import TimepointError, parse_clock, parse_timepoint
 
@@ -53,7 +54,9 @@ def _timepoint(value: object) -> date | datetime:
 def _day(value: object) -> date:
     point = _timepoint(value)
     if isinstance(point, datetime):
-        raise PydanticCustomError("date", f"{value!r} has a time of day: write the date alone")
+        raise PydanticCustomError(
+            "date", _("{value} has a time of day: write the date alone").format(value=repr(value))
+        )
     return point
 
 
@@ -67,7 +70,10 @@ def _progress(value: object) -> float:
         if 0 <= number <= 100:
             return number / 100
     raise PydanticCustomError(
-        "progress", f"expected a percentage from 0% to 100%, such as 60%, got {value!r}"
+        "progress",
+        _("expected a percentage from 0% to 100%, such as 60%, got {value}").format(
+            value=repr(value)
+        ),
     )
 
 
@@ -76,7 +82,9 @@ def _link_type(value: object) -> str:
         return value.upper()
     raise PydanticCustomError(
         "link-type",
-        f"{value!r} is not a link type: use FS (finish-to-start), SS, FF or SF",
+        _("{value} is not a link type: use FS (finish-to-start), SS, FF or SF").format(
+            value=repr(value)
+        ),
     )
 
 
@@ -85,14 +93,17 @@ def _workdays(value: object) -> tuple[int, ...]:
         return tuple(range(7))
     if not isinstance(value, list) or not value:
         raise PydanticCustomError(
-            "workdays", "expected 'all' or a list of days such as [mon, tue, wed, thu, fri]"
+            "workdays", _("expected 'all' or a list of days such as [mon, tue, wed, thu, fri]")
         )
     days: list[int] = []
     for item in value:
         name = str(item).strip().lower()[:3]
         if name not in WEEKDAYS:
             raise PydanticCustomError(
-                "workdays", f"{item!r} is not a day: use mon, tue, wed, thu, fri, sat, sun"
+                "workdays",
+                _("{value} is not a day: use mon, tue, wed, thu, fri, sat, sun").format(
+                    value=repr(item)
+                ),
             )
         days.append(WEEKDAYS.index(name))
     return tuple(sorted(set(days)))
@@ -101,12 +112,12 @@ def _workdays(value: object) -> tuple[int, ...]:
 def _hours(value: object) -> tuple[tuple[int, int], ...]:
     if not isinstance(value, list) or not value:
         raise PydanticCustomError(
-            "hours", 'expected a list of ranges such as ["08:00-12:00", "13:00-17:00"]'
+            "hours", _('expected a list of ranges such as ["08:00-12:00", "13:00-17:00"]')
         )
     ranges = sorted(_hour_range(item) for item in value)
-    for (_, end), (begin, _) in pairwise(ranges):
+    for (_begin, end), (begin, _end) in pairwise(ranges):
         if begin < end:
-            raise PydanticCustomError("hours", "the ranges of working hours overlap")
+            raise PydanticCustomError("hours", _("the ranges of working hours overlap"))
     return tuple(ranges)
 
 
@@ -118,10 +129,15 @@ def _hour_range(item: object) -> tuple[int, int]:
     except TimepointError:
         clocks = []
     if len(clocks) != 2:
-        raise PydanticCustomError("hours", f'{item!r} is not a range of hours: write "08:00-12:00"')
+        raise PydanticCustomError(
+            "hours",
+            _('{value} is not a range of hours: write "08:00-12:00"').format(value=repr(item)),
+        )
     begin, end = clocks
     if end <= begin:
-        raise PydanticCustomError("hours", f"{item!r} ends before it starts")
+        raise PydanticCustomError(
+            "hours", _("{value} ends before it starts").format(value=repr(item))
+        )
     return begin, end
 
 
@@ -132,8 +148,10 @@ def _country(value: object) -> str:
     if not re.fullmatch(r"[A-Z]{2,3}", code) or not supported_country(code):
         raise PydanticCustomError(
             "country",
-            f"{value!r} is not a country code that the holidays package knows: use an "
-            "ISO 3166 code such as VN, DE or US",
+            _(
+                "{value} is not a country code that the holidays package knows: use an "
+                "ISO 3166 code such as VN, DE or US"
+            ).format(value=repr(value)),
         )
     return code
 
@@ -148,8 +166,10 @@ def _timezone(value: object) -> str:
             return value
     raise PydanticCustomError(
         "timezone",
-        f"unknown time zone {value!r}: use an IANA name such as Asia/Ho_Chi_Minh, "
-        "Europe/Berlin or UTC",
+        _(
+            "unknown time zone {value}: use an IANA name such as Asia/Ho_Chi_Minh, "
+            "Europe/Berlin or UTC"
+        ).format(value=repr(value)),
     )
 
 

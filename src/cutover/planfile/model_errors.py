@@ -122,7 +122,7 @@ def _not_allowed(value: object, _path: DocPath, ctx: dict[str, Any]) -> str:
     allowed = [part.strip(" '") for part in expected.replace(" or ", ",").split(",")]
     hint = did_you_mean(str(value), allowed)
     return _("{value} is not one of {expected}{hint}").format(
-        value=repr(value), expected=expected, hint=hint
+        value=repr(value), expected=expected.replace(" or ", _(" or ")), hint=hint
     )
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 
+from cutover.common.i18n import _
+
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_DATETIME = re.compile(
     r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$",
@@ -26,7 +28,9 @@ def parse_timepoint(value: object) -> date | datetime:
         return value
     if not isinstance(value, str):
         raise TimepointError(
-            f"expected a date (YYYY-MM-DD) or a datetime (YYYY-MM-DDTHH:MM), got {value!r}"
+            _("expected a date (YYYY-MM-DD) or a datetime (YYYY-MM-DDTHH:MM), got {value}").format(
+                value=repr(value)
+            )
         )
     text = value.strip()
     try:
@@ -35,10 +39,14 @@ def parse_timepoint(value: object) -> date | datetime:
         if _ISO_DATETIME.match(text):
             return datetime.fromisoformat(text.upper())
     except ValueError as exc:
-        raise TimepointError(f"{value!r} is not a real date or time: {exc}") from None
+        raise TimepointError(
+            _("{value} is not a real date or time: {why}").format(value=repr(value), why=exc)
+        ) from None
     raise TimepointError(
-        f"{value!r} is not an ISO date: write YYYY-MM-DD (2025-06-30) or "
-        "YYYY-MM-DDTHH:MM (2025-06-30T07:00); other spellings are ambiguous"
+        _(
+            "{value} is not an ISO date: write YYYY-MM-DD (2025-06-30) or "
+            "YYYY-MM-DDTHH:MM (2025-06-30T07:00); other spellings are ambiguous"
+        ).format(value=repr(value))
     )
 
 
@@ -47,10 +55,14 @@ def parse_clock(value: object) -> int:
     text = str(value).strip()
     match = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
     if not match:
-        raise TimepointError(f"{value!r} is not a time of day: write HH:MM, such as 08:00")
+        raise TimepointError(
+            _("{value} is not a time of day: write HH:MM, such as 08:00").format(value=repr(value))
+        )
     hours, minutes = int(match.group(1)), int(match.group(2))
     if minutes > 59 or hours > 24 or (hours == 24 and minutes):
-        raise TimepointError(f"{value!r} is not a time of day between 00:00 and 24:00")
+        raise TimepointError(
+            _("{value} is not a time of day between 00:00 and 24:00").format(value=repr(value))
+        )
     return hours * 60 + minutes
 
 
