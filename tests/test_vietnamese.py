@@ -277,3 +277,18 @@ def test_plan_mistakes_are_told_in_vietnamese(cli: Cli, tmp_path: Path) -> None:
     english = " ".join(cli("check", str(plan)).stdout.split())
     assert "unknown time zone 'Asia/Hanoi_X'" in english
     assert "'done' or 'cancelled'" in english
+
+
+def test_every_help_speaks_vietnamese(cli: Cli) -> None:
+    """``--help`` of cutover and of each command, wide enough that no sentence wraps."""
+    import typer  # noqa: PLC0415
+
+    from cutover.cli import app  # noqa: PLC0415
+
+    group = typer.main.get_command(app)
+    assert isinstance(group, typer.core.TyperGroup)
+    for command in ([], *([name] for name in group.commands)):
+        result = cli(*command, "--help", env={"CUTOVER_LANG": "vi", "COLUMNS": "400"})
+        assert result.exit_code == 0
+        assert "Cách dùng: cutover" in result.stdout
+        assert english_left(result.stdout) == [], command
