@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A3, A4, landscape, portrait
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
@@ -148,7 +149,10 @@ def _title(view: ExportView, styles: _Styles, width: float) -> list[Flowable]:
         ]
         for label, value in view.title.lines()
     ]
-    table = Table(data, colWidths=[width * 0.16, width * 0.84], hAlign="LEFT")
+    # As wide as the longest label needs (Vietnamese labels are longer), within reason.
+    needed = max(stringWidth(label, BOLD, styles.size) for label, _value in view.title.lines())
+    share = min(max(0.16, (needed + 6) / width), 0.3)
+    table = Table(data, colWidths=[width * share, width * (1 - share)], hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
