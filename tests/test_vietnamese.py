@@ -100,6 +100,17 @@ def _runs(tmp_path: Path) -> dict[str, tuple[str, ...]]:
         "check": ("check", FLAGSHIP, *AS_OF, "--lint", "--max-findings", "5"),
         "check-md": ("check", FLAGSHIP, *AS_OF, "-f", "markdown", "-f", "junit", "-f", "github"),
         "check-invalid": ("check", str(invalid), FLAGSHIP, *AS_OF),
+        "check-unlikely": (
+            "check",
+            FLAGSHIP,
+            *AS_OF,
+            "--min-probability",
+            "0.9",
+            "--runs",
+            "200",
+            "--seed",
+            "1",
+        ),
         "lint": ("lint", "plans"),
         "status": ("status", FLAGSHIP, *AS_OF),
         "status-md": ("status", FLAGSHIP, *AS_OF, "-f", "md"),
@@ -292,3 +303,34 @@ def test_every_help_speaks_vietnamese(cli: Cli) -> None:
         assert result.exit_code == 0
         assert "Cách dùng: cutover" in result.stdout
         assert english_left(result.stdout) == [], command
+
+
+EXAMPLE = "examples/mot-cua-xa.yaml"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("check", EXAMPLE, "--lint"),
+        ("check", EXAMPLE, "--min-probability", "0.9", "--runs", "200", "--seed", "1"),
+        ("status", EXAMPLE),
+        ("schedule", EXAMPLE),
+        ("gantt", EXAMPLE),
+        ("risk", EXAMPLE, "--runs", "200", "--seed", "1"),
+        ("whatif", EXAMPLE, "--delay", "cau-hinh=1d", "--done", "tai-khoan"),
+        ("drivers", EXAMPLE, "van-hanh"),
+        ("diff", EXAMPLE, EXAMPLE),
+        ("export", EXAMPLE, "-f", "md"),
+        ("export", EXAMPLE, "-f", "ics"),
+    ],
+)
+def test_a_plan_in_vietnamese_speaks_vietnamese_without_lang(
+    cli: Cli, command: tuple[str, ...]
+) -> None:
+    """``language: vi`` in the plan is enough, deadlines and the whatif's changes included."""
+    result = cli(*command, env={"COLUMNS": "100"})
+    text = result.stdout + result.stderr
+    assert english_left(text) == [], text[:3000]
+    assert not re.search(r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d", text), text[:3000]
+    english = cli(*command, "--lang", "en", env={"COLUMNS": "100"})
+    assert english.exit_code == result.exit_code

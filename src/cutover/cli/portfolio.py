@@ -186,10 +186,11 @@ def diff(
 
     with boundary():
         status_date = parse_as_of(as_of)
-        before = analyse_loaded(load_spec(old), now=None, as_of=status_date)
-        after = analyse_loaded(load_spec(new), now=None, as_of=status_date)
+        old_plan, new_plan = load_spec(old), load_spec(new)
+        speak_for(new_plan.plan.language, old_plan.plan.language)
+        before = analyse_loaded(old_plan, now=None, as_of=status_date)
+        after = analyse_loaded(new_plan, now=None, as_of=status_date)
         result = diff_plans(before, after)
-    speak_for(after.loaded.plan.language, before.loaded.plan.language)
     if output_format is DiffFormat.json:
         typer.echo(diff_json(result, old, new))
     else:

@@ -99,8 +99,8 @@ def whatif(
     with boundary():
         delays = [parse_delay(item) for item in delay or []]
         loaded = load_plan(plan)
+        speak_for(loaded.plan.language)  # before apply: it words the changes
         what = apply(loaded, delays=delays, done=done or [], as_of=parse_as_of(as_of))
-    speak_for(loaded.plan.language)
     if output_format is ReportFormat.json:
         typer.echo(risk_report.whatif_json(what))
     else:

@@ -168,14 +168,14 @@ def _behind(schedule: Schedule) -> list[int]:
     ]
 
 
-def _deadline(context: _Context, node: int) -> tuple[int, str] | None:
-    """The task's own deadline and how it reads, or None."""
+def _deadline(context: _Context, node: int) -> tuple[int, Callable[[], str]] | None:
+    """The task's own deadline, and how it reads (worded when the message is, in its language)."""
     graph = context.schedule.graph
     minute = graph.deadline[node]
     if minute is None:
         return None
     written = graph.task(node).deadline
-    return minute, deadline_text(
+    return minute, lambda: deadline_text(
         graph.timebase, minute, end_of_day=not isinstance(written, datetime)
     )
 
@@ -231,7 +231,9 @@ def check_deadline(context: _Context, node: int) -> Finding | None:
     return _open_deadline(context, node, *deadline)
 
 
-def _finished_late(context: _Context, node: int, minute: int, written: str) -> Finding | None:
+def _finished_late(
+    context: _Context, node: int, minute: int, written: Callable[[], str]
+) -> Finding | None:
     finish = context.schedule.early.finish[node]
     if finish <= minute:
         return None
@@ -240,13 +242,15 @@ def _finished_late(context: _Context, node: int, minute: int, written: str) -> F
         message=lambda: _("finished {when}, {gap} after its deadline ({deadline})").format(
             when=when(context.schedule.graph.timebase, finish),
             gap=_gap_text(context, node, minute, finish),
-            deadline=written,
+            deadline=written(),
         ),
         minutes=_working_gap(context, node, minute, finish),
     )  # fmt: skip
 
 
-def _open_deadline(context: _Context, node: int, minute: int, written: str) -> Finding | None:
+def _open_deadline(
+    context: _Context, node: int, minute: int, written: Callable[[], str]
+) -> Finding | None:
     schedule = context.schedule
     timebase = schedule.graph.timebase
     finish = schedule.early.finish[node]
@@ -255,7 +259,7 @@ def _open_deadline(context: _Context, node: int, minute: int, written: str) -> F
             context, node, code="missed-deadline", level=ERROR,
             message=lambda: _(
                 "its deadline ({deadline}) has passed and it is not done; forecast finish {when}"
-            ).format(deadline=written, when=when(timebase, finish)),
+            ).format(deadline=written(), when=when(timebase, finish)),
             minutes=max(_working_gap(context, node, minute, max(finish, schedule.as_of)), 0),
         )  # fmt: skip
     if finish > minute:
@@ -266,7 +270,7 @@ def _open_deadline(context: _Context, node: int, minute: int, written: str) -> F
             ).format(
                 when=when(timebase, finish),
                 gap=_gap_text(context, node, minute, finish),
-                deadline=written,
+                deadline=written(),
             ),
             minutes=_working_gap(context, node, minute, finish),
         )  # fmt: skip
@@ -288,7 +292,7 @@ def _open_deadline(context: _Context, node: int, minute: int, written: str) -> F
         ).format(
             when=when(timebase, finish),
             room=room,
-            deadline=written,
+            deadline=written(),
             threshold=context.risk_threshold.text,
         )
 
