@@ -240,29 +240,7 @@ def test_lint_of_the_flagship_is_clean(cli: Cli) -> None:
     assert "OK: 0 errors, 0 warnings in 1 plan" in result.output
 
 
-# -- the pre-commit hook and the GitHub Action run their own command lines ----------------------
-
-
-def test_the_pre_commit_hook_validates_changed_plans() -> None:
-    (hook,) = [
-        h
-        for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
-        if h["id"] == "cutover-check"
-    ]
-    files = [f"{FOLDER}/late.yaml", f"{FOLDER}/on-time.yaml"]
-    assert all(re.search(hook["files"], file) for file in files)
-    command = [*hook["entry"].split(), *files]
-    ok = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
-    assert ok.returncode == 0, ok.stdout + ok.stderr  # late, but valid: commits are not date-gated
-    broken = subprocess.run(
-        [*command, f"{FOLDER}/more/broken.yaml"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
-    assert broken.returncode == 2
-    assert "tests/plans/ci/more/broken.yaml:6:5" in broken.stdout
+# -- the GitHub Action runs its own command lines (the hooks: test_pre_commit.py) ------------
 
 
 def _action_step(name: str) -> dict[str, object]:
