@@ -195,6 +195,7 @@ def test_a_missing_file_is_exit_2(tmp_path: Path, command: str) -> None:
     assert result.returncode == 2
     assert "no such file" in result.stdout + result.stderr
     assert "Traceback" not in result.stderr
+    assert "not valid" not in result.stdout + result.stderr  # there was no plan to judge
 
 
 def test_a_folder_is_not_a_plan(tmp_path: Path) -> None:

@@ -212,8 +212,10 @@ def report_error(error: CutoverError) -> ExitCode:
     if isinstance(error, PlanError):
         for diagnostic in error.diagnostics:
             sys.stderr.write(f"{diagnostic}\n")
-        count = len(error.diagnostics)
-        sys.stderr.write(f"{count} error{'s' if count != 1 else ''}: the plan is not valid\n")
+        # A file or git revision that could not be read holds no plan to call invalid.
+        if any(diagnostic.code != "unreadable" for diagnostic in error.diagnostics):
+            count = len(error.diagnostics)
+            sys.stderr.write(f"{count} error{'s' if count != 1 else ''}: the plan is not valid\n")
     else:
         sys.stderr.write(f"error: {error}\n")
     return ExitCode.INVALID
