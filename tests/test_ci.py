@@ -282,6 +282,7 @@ def _outputs(file: Path) -> dict[str, str]:
     return dict(line.split("=", 1) for line in file.read_text().splitlines())
 
 
+@pytest.mark.slow
 def test_the_action_outputs_come_from_the_check_step(tmp_path: Path) -> None:
     action = yaml.safe_load((ROOT / "action.yml").read_text())
     check = _action_step("Check the plans")
@@ -326,6 +327,7 @@ def test_the_action_outputs_come_from_the_check_step(tmp_path: Path) -> None:
     }  # fmt: skip
 
 
+@pytest.mark.slow
 def test_the_action_check_step_runs_and_cannot_be_injected(tmp_path: Path) -> None:
     script = _action_step("Check the plans")["run"]
     assert isinstance(script, str)

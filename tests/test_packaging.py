@@ -72,3 +72,12 @@ def test_the_action_installs_itself_not_a_package_by_name() -> None:
     (install,) = [step for step in action["runs"]["steps"] if step.get("name") == "Install cutover"]
     assert install["env"]["ACTION_PATH"] == "${{ github.action_path }}"
     assert str(install["run"]).rstrip().endswith('"$ACTION_PATH"')
+
+
+def test_the_quick_set_is_documented_and_ci_runs_every_test() -> None:
+    pytest_options = tomllib.loads(PYPROJECT.read_text())["tool"]["pytest"]["ini_options"]
+    assert any(marker.startswith("slow:") for marker in pytest_options["markers"])
+    assert "--strict-markers" in pytest_options["addopts"]
+    assert '\npython -m pytest -m "not slow"\n' in README
+    (run,) = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if "pytest" in line]
+    assert run.endswith("python -m pytest")  # the slow tests too
