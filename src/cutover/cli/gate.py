@@ -55,8 +55,8 @@ SkipNonPlans = Annotated[
     bool,
     typer.Option(
         "--skip-non-plans/--no-skip-non-plans",
-        help="Leave out YAML files that are not plans (no top-level tasks or extends key), "
-        "in folders and among the files named.",
+        help="Leave out YAML files that are not plans (at the top level no extends, no list "
+        "of tasks, no tasks beside plan), in folders and among the files named.",
         show_default=False,
     ),
 ]

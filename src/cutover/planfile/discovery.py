@@ -11,9 +11,23 @@ from cutover.common.errors import UsageError
 if TYPE_CHECKING:
     from pathlib import Path
 
-#: A top-level key only a plan has: ``tasks``, or ``extends`` (a plan that adapts a template
-#: may add no task). ``plan`` alone is not enough: a CI file can have a job named plan.
-_PLAN_KEY = re.compile(r"""^(["']?)(?:tasks|extends)\1[ \t]*:""", re.MULTILINE)
+
+def _top_level(key: str, then: str = "") -> re.Pattern[str]:
+    """A key at the start of a line (the top level of a block mapping), maybe quoted."""
+    return re.compile(rf"""^(["']?){key}\1[ \t]*:{then}""", re.MULTILINE)
+
+
+#: ``extends``: a plan that adapts a template, which may add no task of its own.
+_EXTENDS = _top_level("extends")
+#: ``tasks`` holding a list, inline or on the lines below (comments and blank lines
+#: between). Taskfile.yml has a top-level ``tasks`` too, holding a mapping.
+_TASK_LIST = _top_level(
+    "tasks", r"[ \t]*(?:\[|(?:#[^\n]*)?\r?\n(?:[ \t]*(?:#[^\n]*)?\r?\n)*[ \t]*-)"
+)
+#: ``tasks`` and ``plan`` together: a plan, even with its tasks written wrong. ``plan``
+#: alone is not enough: a CI file can have a job named plan.
+_TASKS = _top_level("tasks")
+_PLAN = _top_level("plan")
 _YAML_SUFFIXES = (".yaml", ".yml")
 
 
@@ -55,8 +69,9 @@ def _hidden(relative: Path) -> bool:
 def looks_like_plan(path: Path) -> bool:
     """False for a file that is clearly no plan, True for every other.
 
-    Clearly no plan: its top level is not a mapping with a key ``tasks`` or ``extends``
-    (a YAML list, a scalar, an empty file, ``retries: 3``, a ``.pre-commit-config.yaml``).
+    Clearly no plan: its top level is not a mapping with a key ``extends``, a list of
+    ``tasks``, or ``tasks`` next to ``plan`` (a YAML list, a scalar, an empty file,
+    ``retries: 3``, a ``.pre-commit-config.yaml``, a Taskfile.yml).
 
     Anything else is a plan, to be checked and reported on: a file that cannot be read
     (the check says so), a misspelt plan that still has its ``tasks``, a YAML flow mapping
@@ -69,7 +84,9 @@ def looks_like_plan(path: Path) -> bool:
         return True
     if path.suffix.lower() not in _YAML_SUFFIXES:
         return _json_looks_like_plan(text)
-    if _PLAN_KEY.search(text):
+    if _EXTENDS.search(text) or _TASK_LIST.search(text):
+        return True
+    if _TASKS.search(text) and _PLAN.search(text):
         return True
     for line in text.splitlines():
         content = line.strip()
@@ -83,4 +100,9 @@ def _json_looks_like_plan(text: str) -> bool:
         document = json.loads(text)
     except ValueError:
         return True  # not JSON: the check reports what it is
-    return isinstance(document, dict) and bool({"tasks", "extends"} & document.keys())
+    if not isinstance(document, dict):
+        return False
+    # As for YAML: a list of tasks, or tasks or extends next to plan (tsconfig.json extends).
+    return isinstance(document.get("tasks"), list) or (
+        "plan" in document and bool({"tasks", "extends"} & document.keys())
+    )
