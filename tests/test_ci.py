@@ -282,6 +282,21 @@ def _outputs(file: Path) -> dict[str, str]:
     return dict(line.split("=", 1) for line in file.read_text().splitlines())
 
 
+def test_the_pip_cache_key_step_writes_the_folder_and_a_hash(tmp_path: Path) -> None:
+    step = _action_step("Key of the pip cache")
+    assert step["id"] == "pip-cache"
+    github_output = tmp_path / "github-output"
+    env = {**os.environ, "ACTION_PATH": str(ROOT), "GITHUB_OUTPUT": str(github_output)}
+    result = subprocess.run(
+        ["bash", "-c", str(step["run"])], capture_output=True, text=True, env=env, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    outputs = _outputs(github_output)
+    assert set(outputs) == {"dir", "hash"}
+    assert outputs["dir"].startswith("/")
+    assert re.fullmatch(r"[0-9a-f]{16}", outputs["hash"])
+
+
 @pytest.mark.slow
 def test_the_action_outputs_come_from_the_check_step(tmp_path: Path) -> None:
     action = yaml.safe_load((ROOT / "action.yml").read_text())
