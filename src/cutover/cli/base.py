@@ -122,6 +122,7 @@ AsOf = Annotated[
     str | None,
     typer.Option(
         "--as-of",
+        metavar="T",
         envvar="CUTOVER_AS_OF",
         help="Status date: YYYY-MM-DD, YYYY-MM-DDTHH:MM (in the plan's time zone) or 'now'. "
         "Default: the plan's as_of; without one, check uses now and schedule/gantt show the "

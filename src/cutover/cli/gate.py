@@ -36,6 +36,7 @@ Formats = Annotated[
     typer.Option(
         "--format",
         "-f",
+        metavar="FMT[:FILE]",
         help="Report format, to stdout or to a file with FMT:FILE; repeat for several: "
         "text, json, junit, github, markdown, codequality.",
         show_default=False,

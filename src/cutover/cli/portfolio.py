@@ -237,11 +237,16 @@ def update(
         ),
     ] = False,
     on: Annotated[
-        str | None, typer.Option("--on", help="With --done: when it finished.", show_default=False)
+        str | None,
+        typer.Option(
+            "--on", metavar="T", help="With --done: when it finished.", show_default=False
+        ),
     ] = None,
     start: Annotated[
         str | None,
-        typer.Option("--start", help="Started at T: status in_progress.", show_default=False),
+        typer.Option(
+            "--start", metavar="T", help="Started at T: status in_progress.", show_default=False
+        ),
     ] = None,
     progress: Annotated[
         str | None, typer.Option("--progress", help="Share done, such as 60%.", show_default=False)

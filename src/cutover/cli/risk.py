@@ -67,7 +67,8 @@ def whatif(
         list[str] | None,
         typer.Option(
             "--delay",
-            help="TASK=DURATION: the task takes this much more working time (repeatable).",
+            metavar="TASK=DURATION",
+            help="The task takes this much more working time (repeatable).",
             show_default=False,
         ),
     ] = None,
@@ -75,7 +76,9 @@ def whatif(
         list[str] | None,
         typer.Option(
             "--done",
-            help="TASK: the task (or every open task of a summary) is done at the status date.",
+            metavar="TASK",
+            help="The task (or every open task of a summary) is done at the status date "
+            "(repeatable).",
             show_default=False,
         ),
     ] = None,

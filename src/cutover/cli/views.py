@@ -83,10 +83,14 @@ def gantt(
     plan: PlanPath,
     as_of: AsOf = None,
     start: Annotated[
-        str | None, typer.Option("--from", help="First day shown (YYYY-MM-DD).", show_default=False)
+        str | None,
+        typer.Option(
+            "--from", metavar="D", help="First day shown (YYYY-MM-DD).", show_default=False
+        ),
     ] = None,
     end: Annotated[
-        str | None, typer.Option("--to", help="Last day shown (YYYY-MM-DD).", show_default=False)
+        str | None,
+        typer.Option("--to", metavar="D", help="Last day shown (YYYY-MM-DD).", show_default=False),
     ] = None,
     scale: Annotated[Scale, typer.Option("--scale", help="Time scale of the chart.")] = Scale.auto,
     width: Annotated[
