@@ -240,6 +240,9 @@ def test_misuse_is_exit_2(cli: Cli, worked: Path, args: tuple[str, ...]) -> None
     ("args", "option"),
     [
         (("check", "--as-of", "2025-13-45"), "--as-of"),
+        (("check", "--as-of", "9999-12-31T23:59-01:00"), "--as-of"),  # was OverflowError
+        (("schedule", "--as-of", "0001-01-01T00:00+01:00"), "--as-of"),
+        (("risk", "--as-of", "9999-12-31T23:59-01:00"), "--as-of"),
         (("check", "--risk-threshold", "3x"), "--risk-threshold"),
         (("gantt", "--from", "soon"), "--from"),
         (("gantt", "--to", "2025-02-30"), "--to"),
