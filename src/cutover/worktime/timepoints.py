@@ -45,9 +45,10 @@ def parse_timepoint(value: object) -> date | datetime:
     )
 
 
-#: Any time zone is less than this from UTC: an instant this far from the calendar's ends
+#: Any time zone is less than a day from UTC: an instant this far from the calendar's ends
 #: can be moved into any zone.
-_ZONE_REACH = timedelta(days=1)
+_EARLIEST = datetime.min.replace(tzinfo=UTC) + timedelta(days=1)
+_LATEST = datetime.max.replace(tzinfo=UTC) - timedelta(days=1)
 
 
 def _movable(moment: datetime) -> datetime:
@@ -59,14 +60,14 @@ def _movable(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         return moment
     try:
-        instant = moment.astimezone(UTC)
-        instant - _ZONE_REACH  # noqa: B018 - the arithmetic is the check
-        instant + _ZONE_REACH  # noqa: B018
+        movable = _EARLIEST <= moment.astimezone(UTC) <= _LATEST
     except OverflowError:
+        movable = False
+    if not movable:
         raise TimepointError(
             f"{moment.isoformat()!r} is too close to the year 1 or 9999 to be moved into "
             "another time zone; write a time between 0001-01-02 and 9999-12-30"
-        ) from None
+        )
     return moment
 
 
