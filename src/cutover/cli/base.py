@@ -188,6 +188,7 @@ def analyse_file(plan: Path, as_of: str | None) -> Analysis:
 def report_error(error: CutoverError) -> ExitCode:
     """Print an error of cutover's own (every diagnostic of a plan) and return exit 2."""
     from cutover.common.errors import PlanError  # noqa: PLC0415
+    from cutover.common.text import display_message  # noqa: PLC0415
 
     if isinstance(error, PlanError):
         for diagnostic in error.diagnostics:
@@ -195,5 +196,5 @@ def report_error(error: CutoverError) -> ExitCode:
         count = len(error.diagnostics)
         sys.stderr.write(f"{count} error{'s' if count != 1 else ''}: the plan is not valid\n")
     else:
-        sys.stderr.write(f"error: {error}\n")
+        sys.stderr.write(f"error: {display_message(str(error))}\n")
     return ExitCode.INVALID

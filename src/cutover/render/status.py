@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from rich.table import Table
 from rich.text import Text
 
+from cutover.common.text import display_text
 from cutover.findings.wording import day_label, deadline_text, status_line, when, work_amount
 from cutover.render.summary import cell
 
@@ -60,7 +61,9 @@ def print_status(
     """Per plan: the headline counts, a table per system, the finish and the worst slack."""
     for status in statuses:
         timebase = status.analysis.graph.timebase
-        console.print(Text.assemble((status.file, "bold"), "  ", status.plan))
+        console.print(
+            Text.assemble((display_text(status.file), "bold"), "  ", display_text(status.plan))
+        )
         console.print(
             Text(f"  {status_line(timebase, status.analysis.schedule.as_of)}", style="dim")
         )
@@ -74,7 +77,7 @@ def print_status(
         for group in status.groups:
             counts = group.counts
             table.add_row(
-                group.name,
+                display_text(group.name),
                 str(counts.total),
                 str(counts.done),
                 Text(str(counts.delayed), style="bold red" if counts.delayed else ""),
@@ -95,7 +98,9 @@ def print_status(
         console.print()
     for result in invalid:
         console.print(
-            Text.assemble((result.file, "bold"), ("  invalid plan: not scheduled", "bold red"))
+            Text.assemble(
+                (display_text(result.file), "bold"), ("  invalid plan: not scheduled", "bold red")
+            )
         )
         for diagnostic in result.diagnostics:
             console.print(f"  {diagnostic}")
@@ -241,7 +246,7 @@ def print_rollup(
     table.add_column("errors", justify="right", min_width=6, no_wrap=True)
     for result in invalid:
         table.add_row(
-            Text(f"{result.file} (invalid)", style="bold red"),
+            Text(f"{display_text(result.file)} (invalid)", style="bold red"),
             "",
             "",
             "",
@@ -254,7 +259,7 @@ def print_rollup(
         c = status.counts
         late = status.worst is not None and status.worst.slack_minutes < 0
         table.add_row(
-            Text(short(status.plan), style="bold red" if late else ""),
+            Text(display_text(short(status.plan)), style="bold red" if late else ""),
             str(c.total),
             str(c.done),
             Text(str(c.delayed), style="bold red" if c.delayed else ""),
