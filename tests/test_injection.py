@@ -35,6 +35,7 @@ HOSTILE = (
     "\nnext ::warning file=x::injected"  # a workflow command on a line of its own
     " ##[error]legacy"  # GitHub's legacy command, read anywhere in a line
     "\x01\x0b\x85\x7f\u2028"  # XML 1.0 forbids \x01 and \x0b
+    " [/][link=https://example.invalid]markup"  # rich markup: a crash or a style
 )
 #: Raw bytes a terminal would act on, or a reader would read in reverse.
 RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
@@ -104,6 +105,26 @@ def test_hostile_text_reaches_no_terminal_raw(
     assert_terminal_safe(result.output)
     if command in SHOW_NAMES:
         assert "Evil\\x1b]0;pwned\\x07" in result.output
+
+
+def test_a_diff_of_hostile_names_shows_them_visibly(cli: Cli, plan: Path, tmp_path: Path) -> None:
+    """Was: a changed name went to the console as markup, with its escapes raw."""
+    other = tmp_path / "other.json"
+    other.write_text(hostile_plan("Other\x1b[2J [/]"), encoding="utf-8")
+    result = cli("diff", str(plan), str(other), "--as-of", "2025-06-17")
+    assert result.exit_code == 0, result.output
+    assert_terminal_safe(result.output)
+    assert "Other\\x1b[2J [/]" in result.output
+
+
+def test_invalid_hostile_keys_in_status_are_text(cli: Cli, tmp_path: Path) -> None:
+    """Was: a key such as '[/]' in a diagnostic crashed status (rich MarkupError, exit 3)."""
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"plan": "x", "[/]": 1, "start": "2025-06-16", "tasks": []}))
+    for command in ("status", "rollup", "check"):
+        result = cli(command, str(path))
+        assert result.exit_code == 2, result.output
+        assert "'[/]'" in result.output or command == "rollup"  # rollup counts, names none
 
 
 def test_a_newline_in_a_plan_name_starts_no_workflow_command(cli: Cli, plan: Path) -> None:

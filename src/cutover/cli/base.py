@@ -160,10 +160,14 @@ def clock_now() -> datetime:
 
 
 def console(*, stderr: bool = False, width: int | None = None) -> Console:
-    """A rich console for the command's output (stdout unless ``stderr``)."""
+    """A rich console for the command's output (stdout unless ``stderr``).
+
+    Markup is off: plan text such as ``[/]`` or ``[link=…]`` is text, never a style or a
+    crash (renderers style with ``Text``, not with markup in strings).
+    """
     from rich.console import Console  # noqa: PLC0415
 
-    return Console(stderr=stderr, width=width, highlight=False, soft_wrap=False)
+    return Console(stderr=stderr, width=width, highlight=False, soft_wrap=False, markup=False)
 
 
 @contextmanager

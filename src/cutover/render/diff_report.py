@@ -60,9 +60,8 @@ def print_diff(diff: PlanDiff, old_name: str, new_name: str, console: Console) -
     for task in diff.removed:
         console.print(Text(f"- task {task}", style="red"))
     for change in diff.changed:
-        console.print(
-            f"~ {change.task}.{change.key}: {change.old or '(none)'} → {change.new or '(none)'}"
-        )
+        old, new = display_text(change.old or "(none)"), display_text(change.new or "(none)")
+        console.print(Text(f"~ {change.task}.{change.key}: {old} → {new}"))
     if diff.moved:
         console.print(Text("moved:", style="bold"))
         for move in diff.moved:

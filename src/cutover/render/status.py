@@ -103,7 +103,7 @@ def print_status(
             )
         )
         for diagnostic in result.diagnostics:
-            console.print(f"  {diagnostic}")
+            console.print(Text(f"  {diagnostic}"))
 
 
 def _counts(counts: Counts) -> dict[str, int]:
