@@ -148,7 +148,8 @@ Seed = Annotated[
     int | None,
     typer.Option(
         "--seed",
-        help="Random seed; the default (2025) gives the same answer every time.",
+        min=0,
+        help="Random seed (0 or more); the default (2025) gives the same answer every time.",
         show_default=False,
     ),
 ]
