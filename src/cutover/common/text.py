@@ -58,8 +58,7 @@ def display_text(text: str, limit: int = TEXT_LIMIT) -> str:
     first ``limit - 1`` and ends in an ellipsis. Text without anything to escape comes
     back unchanged (ASCII and Vietnamese names look exactly as written).
     """
-    if len(text) > limit:
-        text = text[: max(limit - 1, 0)] + ELLIPSIS
+    text = shorten(text, limit)
     if _HIDDEN.search(text) is not None:
         text = _HIDDEN.sub(_visible, text)
     if "::" in text or "##[" in text:
@@ -69,6 +68,11 @@ def display_text(text: str, limit: int = TEXT_LIMIT) -> str:
 
 def _inert(match: re.Match[str]) -> str:
     return ":\\" if match.group() == ":" else "##[\\"
+
+
+def shorten(text: str, limit: int) -> str:
+    """The text, or its first ``limit - 1`` characters and an ellipsis when it is longer."""
+    return text if len(text) <= limit else text[: max(limit - 1, 0)] + ELLIPSIS
 
 
 def display_message(text: str) -> str:
