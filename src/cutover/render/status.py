@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 from rich.text import Text
 
+from cutover.common.csvrows import csv_text
 from cutover.common.text import display_text
 from cutover.findings.wording import day_label, deadline_text, status_line, when, work_amount
 from cutover.render.summary import cell
@@ -328,13 +327,10 @@ def rollup_markdown(
 
 def rollup_csv(statuses: Sequence[PlanStatus], totals: Counts, invalid: Sequence[PlanCheck]) -> str:
     """``cutover rollup --format csv``: one row per plan (invalid ones with their errors)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(ROLLUP_COLUMNS)
-    writer.writerows(_rollup_record(status) for status in statuses)
-    for result in invalid:
-        writer.writerow(["", result.file, *[""] * 11, len(result.diagnostics), 0])
-    writer.writerow(
+    rows: list[Sequence[object]] = [ROLLUP_COLUMNS]
+    rows += [_rollup_record(status) for status in statuses]
+    rows += [["", result.file, *[""] * 11, len(result.diagnostics), 0] for result in invalid]
+    rows.append(
         [
             "all plans",
             "",
@@ -347,4 +343,4 @@ def rollup_csv(statuses: Sequence[PlanStatus], totals: Counts, invalid: Sequence
             *[""] * 7,
         ]
     )
-    return out.getvalue()
+    return csv_text(rows)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import TYPE_CHECKING
 
 from rich import box
 from rich.table import Table
 from rich.text import Text
 
+from cutover.common.csvrows import csv_text
 from cutover.common.text import display_text
 from cutover.engine.rows import CSV_COLUMNS, ScheduleRow, csv_record, schedule_rows
 from cutover.findings.wording import day_label, status_line, when, work_amount
@@ -139,8 +138,4 @@ def _row_style(row: ScheduleRow) -> str:
 def schedule_csv(schedule: Schedule) -> str:
     """The schedule as CSV (UTF-8, one row per task, ISO dates with offsets)."""
     timebase = schedule.graph.timebase
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(csv_record(timebase, row) for row in schedule_rows(schedule))
-    return out.getvalue()
+    return csv_text([CSV_COLUMNS, *(csv_record(timebase, row) for row in schedule_rows(schedule))])
