@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from cutover.common.text import display_message
 from cutover.engine.schedule import driving_chain
 from cutover.findings.wording import deadline_text, when, work_amount
+from cutover.worktime.calendars import CalendarRangeError
 from cutover.worktime.durations import Duration, format_minutes, parse_duration
 
 if TYPE_CHECKING:
@@ -145,7 +146,11 @@ def run_checks(
     findings: list[Finding] = []
     for candidates, check in CHECKS:
         for node in candidates(schedule):
-            finding = check(context, node)
+            try:
+                finding = check(context, node)
+            except CalendarRangeError as error:  # a deadline past the calendar's years
+                error.node = node
+                raise
             if finding is not None:
                 findings.append(finding)
     index = graph.index
