@@ -243,6 +243,9 @@ def test_misuse_is_exit_2(cli: Cli, worked: Path, args: tuple[str, ...]) -> None
     ("args", "option"),
     [
         (("check", "--as-of", "2025-13-45"), "--as-of"),
+        (("check", "--as-of", "9999-12-31T23:59-01:00"), "--as-of"),  # was OverflowError
+        (("schedule", "--as-of", "0001-01-01T00:00+01:00"), "--as-of"),
+        (("risk", "--as-of", "9999-12-31T23:59-01:00"), "--as-of"),
         (("check", "--risk-threshold", "3x"), "--risk-threshold"),
         (("gantt", "--from", "soon"), "--from"),
         (("gantt", "--to", "2025-02-30"), "--to"),
@@ -262,3 +265,32 @@ def test_help_and_version(cli: Cli) -> None:
     version = cli("--version")
     assert version.exit_code == 0
     assert version.output.startswith("cutover ")
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        RuntimeError("boom"),
+        UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed"),
+        ValueError("first line\nsecond line\x1b[2J\u202e"),
+    ],
+)
+def test_an_internal_error_is_one_line_and_exit_3(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], error: Exception
+) -> None:
+    """Was: two lines (and more when the error's own text had line breaks)."""
+    from cutover import cli as command_line  # noqa: PLC0415
+
+    def crash(*_args: object, **_kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr(command_line, "app", crash)
+    with pytest.raises(SystemExit) as exited:
+        command_line.main(["check", "x.yaml"])
+    assert exited.value.code == 3
+    err = capsys.readouterr().err
+    assert err.endswith("\n")
+    assert err.count("\n") == 1, err
+    assert err.startswith("internal error (a bug in cutover; please report it with the plan): ")
+    assert type(error).__name__ in err
+    assert "\x1b" not in err

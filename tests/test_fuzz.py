@@ -14,6 +14,7 @@ few seconds. A few inputs run in a subprocess under a memory limit and a timeout
 from __future__ import annotations
 
 import copy
+import csv
 import io
 import json
 import os
@@ -30,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pytest
+import xmlschema
 import yaml
 from hypothesis import HealthCheck, assume, given, reject, settings
 from hypothesis import strategies as st
@@ -75,6 +77,7 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
     ("gantt", "--width", "100"),
 )
 REGRESSIONS = Path(__file__).parent / "plans" / "regressions"
+JUNIT_XSD = ROOT / "tests" / "schemas" / "junit.xsd"
 ENV = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb", "CUTOVER_AS_OF": ""}
 
 RICH = """
@@ -164,6 +167,8 @@ AWKWARD_STRINGS = [
     "2025-06-16T24:00",
     "2025-06-16T08:00+14:00",
     "2025-06-16 08:00Z",
+    "9999-12-31T23:59-01:00",
+    "0001-01-01T00:00+01:00",
     "٢٠٢٥-٠٦-١٦",
     "24:00-24:00",
     "00:00-24:00",
@@ -452,6 +457,8 @@ def assert_sound(path: Path) -> None:
             raise UnsoundError(f"{command[0]}: exit {result.exit_code}\n{result.output}")
         if result.exit_code == 2 and not LOCATED.search(result.output):
             raise UnsoundError(f"{command[0]}: exit 2 without a location: {result.output}")
+        if command[0] != "schedule":  # the JSON keeps the text; JSON escapes controls itself
+            assert_terminal_safe(result.output, command)
         if result.exit_code == 0 and command[0] == "schedule":
             scheduled = json.loads(result.stdout)
             assert scheduled["tasks"]
@@ -557,7 +564,8 @@ def test_random_bytes_are_refused_with_a_location(text: bytes) -> None:
 
 AS_OF_VALUES = st.one_of(
     st.sampled_from(["0001-01-01", "9999-12-31", "9998-12-31T23:59", "2025-06-16T08:00+14:00",
-                     "2025-13-01", "", " ", "2025-06-16T24:00", "٢٠٢٥-٠٦-١٦"]),
+                     "2025-13-01", "", " ", "2025-06-16T24:00", "٢٠٢٥-٠٦-١٦",
+                     "9999-12-31T23:59-01:00", "0001-01-01T00:00+01:00"]),
     st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30)).map(
         lambda moment: moment.isoformat(timespec="minutes")
     ),
@@ -579,6 +587,123 @@ def test_any_status_date_is_refused_or_run(as_of: str, base: int, command: tuple
     assert result.exit_code in ({0, 1, 2} if command[0] == "check" else {0, 2}), result.output
     if result.exit_code == 2:
         assert LOCATED.search(result.output) or "Invalid value" in result.output, result.output
+
+
+# -- hostile text: every command and exporter, names built to attack a terminal or a CI log --
+
+#: Pieces of text that attack a terminal, a CI log or a machine format when shown raw.
+HOSTILE_PIECES = [
+    *ODD_TEXT,
+    "\x1b]0;title\x07",  # set the window title
+    "\x1b[2J\x1b[H",  # clear the screen
+    "\x1b[8m",  # conceal
+    "\x9b31m",  # a C1 CSI
+    "\x01", "\x0b", "\x0c", "\x7f", "\u2029", "\u061c", "\u200f",
+    "\u202a", "\u202b", "\u202c", "\u202d", "\u2066", "\u2067", "\u2068", "\u2069",
+    "\n::warning file=x::injected", "::error::x", " ##[error]legacy", ":::",
+    "[/]", "[link=https://example.invalid]x",
+    "=HYPERLINK(1)", "+1", "-1", "@x",
+    "]]>", "&amp;", "<x/>",
+]  # fmt: skip
+HOSTILE_TEXT = st.one_of(
+    st.lists(st.sampled_from([*HOSTILE_PIECES, "a", " ", "Tuyên Quang"]), max_size=12).map("".join),
+    st.sampled_from(HOSTILE_PIECES).map(lambda piece: "x" * 20_000 + piece + "y " * 5_000),
+)
+#: Raw in no terminal output: C0 (but the line feed ending each line), DEL, C1, bidi controls.
+RAW_IN_TERMINAL = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+TERMINAL_OUTPUTS: tuple[tuple[str, ...], ...] = (
+    ("check",),
+    ("check", "--format", "markdown"),
+    ("lint",),
+    ("schedule",),
+    ("gantt", "--width", "100"),
+    ("status",),
+    ("rollup",),
+    ("risk", "--runs", "20"),
+    ("drivers", "{plan}", "a"),
+)
+MACHINE_OUTPUTS: tuple[tuple[str, ...], ...] = (
+    ("check", "--format", "json"),
+    ("check", "--format", "github"),
+    ("check", "--format", "codequality"),
+    ("schedule", "--format", "json"),
+    ("schedule", "--format", "csv"),
+)
+
+
+def _hostile_plan(name: str, task_name: str, owner: str) -> bytes:
+    document = {
+        "plan": name,
+        "start": "2025-06-16",
+        "tasks": [
+            {"id": "a", "name": task_name, "duration": "1d", "owner": owner},
+            {"id": "m", "name": task_name, "milestone": True, "after": ["a"],
+             "deadline": "2025-06-16", "deliverable": owner},
+        ],
+    }  # fmt: skip
+    return json.dumps(document).encode()
+
+
+def _run_output(path: Path, command: tuple[str, ...]) -> Result:
+    name, *rest = command
+    args = [str(path) if arg == "{plan}" else arg for arg in rest]
+    if "{plan}" not in rest:
+        args.insert(0, str(path))
+    if name != "lint":
+        args += ["--as-of", AS_OF]
+    runner = CliRunner()
+    started = time.perf_counter()
+    result = runner.invoke(app, [name, *args], env=ENV)
+    assert time.perf_counter() - started < SECONDS_PER_RUN, command
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise _crash(" ".join(command), result.exception)
+    assert result.exit_code in {0, 1}, (command, result.output)
+    return result
+
+
+def assert_terminal_safe(output: str, command: tuple[str, ...]) -> None:
+    """One visible line per line: nothing a terminal acts on, nothing GitHub would run."""
+    raw = RAW_IN_TERMINAL.findall(output)
+    assert not raw, (command, raw)
+    assert not re.search(r"##\[(?!\\)", output), command
+    for line in output.splitlines():
+        assert not line.lstrip().startswith("::"), (command, line)
+
+
+def assert_machine_formats_hold(path: Path, plan: dict[str, Any]) -> None:
+    """JSON keeps the text exactly; annotations one per line; JUnit well formed and valid."""
+    as_json = json.loads(_run_output(path, ("schedule", "--format", "json")).stdout)
+    assert as_json["plan"] == plan["plan"]
+    assert as_json["tasks"][0]["name"] == plan["tasks"][0]["name"]
+    json.loads(_run_output(path, ("check", "--format", "json")).stdout)
+    json.loads(_run_output(path, ("check", "--format", "codequality")).stdout)
+    for line in _run_output(path, ("check", "--format", "github")).stdout.splitlines():
+        assert re.fullmatch(r"::(error|warning|notice) [^\r\n]*", line), line
+    rows = _run_output(path, ("schedule", "--format", "csv")).stdout
+    assert len(list(csv.reader(io.StringIO(rows, newline="")))) == 1 + len(plan["tasks"])
+    report = path.with_name("junit.xml")
+    _run_output(path, ("check", "-f", f"junit:{report}"))
+    xmlschema.XMLSchema(str(JUNIT_XSD)).validate(str(report))
+
+
+@settings(FUZZ, max_examples=min(EXAMPLES, 12))
+@given(name=HOSTILE_TEXT, task_name=HOSTILE_TEXT, owner=HOSTILE_TEXT)
+def test_hostile_text_is_shown_visibly_and_machine_formats_hold(
+    name: str, task_name: str, owner: str
+) -> None:
+    """Control characters, bidi overrides, CI commands, markup and huge texts in names."""
+    assume(not any("\ud800" <= char <= "\udfff" for char in name + task_name + owner))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "plan.json"
+        path.write_bytes(_hostile_plan(name, task_name, owner))
+        plan = json.loads(path.read_bytes())
+        for command in TERMINAL_OUTPUTS:
+            assert_terminal_safe(_run_output(path, command).output, command)
+        assert_machine_formats_hold(path, plan)
+        _assert_exports(path)
+        _assert_export_command(path)
 
 
 # -- regressions: minimal inputs the fuzzer found -----------------------------------------------

@@ -137,3 +137,44 @@ def test_a_converted_plan_finds_its_template_from_another_folder(cli: Cli, tmp_p
     assert [(t["id"], t["start"], t["finish"]) for t in from_json["tasks"]] == [
         (t["id"], t["start"], t["finish"]) for t in from_yaml["tasks"]
     ]
+
+
+def _json_problem(tmp_path: Path, text: str) -> tuple[str, int, int, str]:
+    target = tmp_path / "plan.json"
+    target.write_text(text, encoding="utf-8")
+    with pytest.raises(PlanError) as raised:
+        load_plan(target)
+    first = raised.value.diagnostics[0]
+    return first.code, first.location.line, first.location.column, first.message
+
+
+def test_a_number_of_100k_digits_is_a_located_error(tmp_path: Path) -> None:
+    """Was: ValueError (the int conversion limit) escaped as an internal error."""
+    text = '{"plan": "x",\n "start": "2025-06-16", "x": ' + "1" * 100_000 + ', "tasks": []}'
+    code, line, column, message = _json_problem(tmp_path, text)
+    assert (code, line, column) == ("json-value", 2, 30)
+    assert "100,000 digits" in message
+    assert len(message) < 200  # the number is not quoted whole
+
+
+@pytest.mark.parametrize(
+    ("escape", "column"),
+    [("\\ud800", 11), ("\\udfff", 11), ("x\\ud800", 12), ("\\ud800\\u0041", 11)],
+)
+def test_a_lone_surrogate_is_a_located_error(tmp_path: Path, escape: str, column: int) -> None:
+    """Was: the text reached the terminal and crashed its UTF-8 encoder (exit 3)."""
+    text = '{"plan": "x",\n "name": "' + escape + '", "start": "2025-06-16", "tasks": []}'
+    code, line, col, message = _json_problem(tmp_path, text)
+    assert (code, line, col) == ("json-value", 2, column)
+    assert "surrogate" in message
+
+
+@pytest.mark.parametrize("escape", ["\\ud83d\\ude80", "\\\\ud800", "\\\\\\\\ud800"])
+def test_a_surrogate_pair_and_an_escaped_backslash_are_text(tmp_path: Path, escape: str) -> None:
+    target = tmp_path / "plan.json"
+    target.write_text(
+        '{"plan": "' + escape + '", "start": "2025-06-16", "tasks": [{"id": "a", '
+        '"duration": "1d"}]}',
+        encoding="utf-8",
+    )
+    assert load_plan(target).plan.plan == json.loads('"' + escape + '"')

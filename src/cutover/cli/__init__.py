@@ -35,6 +35,14 @@ def _on_interrupt(_signum: int, _frame: object) -> NoReturn:
     raise _Interrupted
 
 
+def internal_error_line(error: BaseException) -> str:
+    """The one line an internal error prints: what broke, and that it is ours to fix."""
+    from cutover.common.text import display_message  # noqa: PLC0415 - tiny module
+
+    what = display_message(f"{type(error).__name__}: {error}")
+    return f"internal error (a bug in cutover; please report it with the plan): {what}"
+
+
 def main(argv: list[str] | None = None) -> NoReturn:
     """Run the command line; every failure becomes a message and an exit status."""
     from cutover.common.errors import CutoverError  # noqa: PLC0415 - tiny module
@@ -57,9 +65,6 @@ def main(argv: list[str] | None = None) -> NoReturn:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(ExitCode.OK)
     except Exception as error:  # noqa: BLE001 - the one boundary: no traceback reaches users
-        sys.stderr.write(
-            f"internal error: {type(error).__name__}: {error}\n"
-            "This is a bug in cutover; please report it with the plan that caused it.\n"
-        )
+        sys.stderr.write(internal_error_line(error) + "\n")
         sys.exit(ExitCode.INTERNAL)
     sys.exit(ExitCode.OK)

@@ -162,7 +162,8 @@ Seed = Annotated[
     int | None,
     typer.Option(
         "--seed",
-        help="Random seed; the default (2025) gives the same answer every time.",
+        min=0,
+        help="Random seed (0 or more); the default (2025) gives the same answer every time.",
         show_default=False,
     ),
 ]
@@ -181,10 +182,14 @@ def clock_unless_plan(as_of: str | None) -> datetime | None:
 
 
 def console(*, stderr: bool = False, width: int | None = None) -> Console:
-    """A rich console for the command's output (stdout unless ``stderr``)."""
+    """A rich console for the command's output (stdout unless ``stderr``).
+
+    Markup is off: plan text such as ``[/]`` or ``[link=…]`` is text, never a style or a
+    crash (renderers style with ``Text``, not with markup in strings).
+    """
     from rich.console import Console  # noqa: PLC0415
 
-    return Console(stderr=stderr, width=width, highlight=False, soft_wrap=False)
+    return Console(stderr=stderr, width=width, highlight=False, soft_wrap=False, markup=False)
 
 
 @contextmanager
@@ -209,6 +214,7 @@ def analyse_file(plan: Path, as_of: str | None) -> Analysis:
 def report_error(error: CutoverError) -> ExitCode:
     """Print an error of cutover's own (every diagnostic of a plan) and return exit 2."""
     from cutover.common.errors import PlanError  # noqa: PLC0415
+    from cutover.common.text import display_message  # noqa: PLC0415
 
     if isinstance(error, PlanError):
         for diagnostic in error.diagnostics:
@@ -218,5 +224,5 @@ def report_error(error: CutoverError) -> ExitCode:
             count = len(error.diagnostics)
             sys.stderr.write(f"{count} error{'s' if count != 1 else ''}: the plan is not valid\n")
     else:
-        sys.stderr.write(f"error: {error}\n")
+        sys.stderr.write(f"error: {display_message(str(error))}\n")
     return ExitCode.INVALID

@@ -267,6 +267,7 @@ def update(
     Example:
       cutover update plans/tuyenquang.yaml accounts --done --on 2025-06-26T11:00
     """
+    from cutover.common.text import display_message  # noqa: PLC0415
     from cutover.portfolio.editing import Change, InvalidChangeError, update_plan  # noqa: PLC0415
 
     change = Change(done=done, on=on, start=start, progress=progress, status=new_status)
@@ -277,10 +278,11 @@ def update(
             sys.stderr.write("the change was not written: it would make the plan invalid\n")
             raise
     if not result.changes:
-        typer.echo(f"{result.file}: {result.task_id}: nothing to change")
+        typer.echo(display_message(f"{result.file}: {result.task_id}: nothing to change"))
         return
     for key_change in result.changes:
-        typer.echo(f"{result.file}:{key_change.line}: {result.task_id}: {key_change}")
+        line = f"{result.file}:{key_change.line}: {result.task_id}: {key_change}"
+        typer.echo(display_message(line))
 
 
 @app.command(rich_help_panel=PANEL)

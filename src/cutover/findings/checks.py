@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from cutover.common.text import display_message
 from cutover.engine.schedule import driving_chain
 from cutover.findings.wording import deadline_text, when, work_amount
+from cutover.worktime.calendars import CalendarRangeError
 from cutover.worktime.durations import Duration, format_minutes, parse_duration
 
 if TYPE_CHECKING:
@@ -65,7 +67,7 @@ class Finding:
         """Give ``message`` and ``location`` (and ``drivers``), or ``details`` to compute them."""
         if details is None and location is None:
             raise TypeError("a finding needs a location, or details that give one")
-        known = None if details is not None else (message, location, drivers)
+        known = None if details is not None else (display_message(message), location, drivers)
         for name, value in (
             ("code", code), ("level", level), ("task", task), ("minutes", minutes),
             ("_details", details), ("_known", known),
@@ -80,7 +82,8 @@ class Finding:
         known = self._known
         if known is None:
             assert self._details is not None
-            known = self._details()
+            message, location, drivers = self._details()
+            known = (display_message(message), location, drivers)
             object.__setattr__(self, "_known", known)
             object.__setattr__(self, "_details", None)
         return known
@@ -143,7 +146,11 @@ def run_checks(
     findings: list[Finding] = []
     for candidates, check in CHECKS:
         for node in candidates(schedule):
-            finding = check(context, node)
+            try:
+                finding = check(context, node)
+            except CalendarRangeError as error:  # a deadline past the calendar's years
+                error.node = node
+                raise
             if finding is not None:
                 findings.append(finding)
     index = graph.index

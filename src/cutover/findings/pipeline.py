@@ -81,10 +81,15 @@ def schedule_plan(
     try:
         return graph, build_schedule(graph, status_minute(graph, as_of, now))
     except CalendarRangeError as error:
-        node = error.node if error.node is not None else 0
-        where = graph.source.locate(graph.tasks[node].path)
-        message = f"task '{graph.task(node).id}': {error}"
-        raise PlanError([Diagnostic("out-of-range", message, where)]) from None
+        raise _out_of_range(graph, error) from None
+
+
+def _out_of_range(graph: TaskGraph, error: CalendarRangeError) -> PlanError:
+    """A date beyond the calendar's years, located at the task being placed or checked."""
+    node = error.node if error.node is not None else 0
+    where = graph.source.locate(graph.tasks[node].path)
+    message = f"task '{graph.task(node).id}': {error}"
+    return PlanError([Diagnostic("out-of-range", message, where)])
 
 
 def analyse_loaded(
@@ -97,7 +102,10 @@ def analyse_loaded(
     """Schedule and check a plan that is already loaded."""
     with gc_paused():
         graph, schedule = schedule_plan(loaded, as_of=as_of, now=now)
-        findings = run_checks(schedule, risk_threshold)
+        try:
+            findings = run_checks(schedule, risk_threshold)
+        except CalendarRangeError as error:
+            raise _out_of_range(graph, error) from None
     return Analysis(loaded, graph, schedule, findings)
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from rich.measure import Measurement
 from rich.text import Text
 
+from cutover.common.text import display_text
 from cutover.engine.rows import ScheduleRow, schedule_rows
 from cutover.findings.wording import status_line, when
 from cutover.render.marks import LEGEND
@@ -133,7 +134,9 @@ class GanttChart:
     # -- layout ---------------------------------------------------------------------------
 
     def _label_width(self, width: int) -> int:
-        longest = max((2 * row.depth + len(row.name) + 2 for row in self.rows), default=10)
+        longest = max(
+            (2 * row.depth + len(display_text(row.name)) + 2 for row in self.rows), default=10
+        )
         return max(12, min(longest, 40, int(width * 0.35)))
 
     def _window(self) -> tuple[int, int]:
@@ -167,7 +170,7 @@ class GanttChart:
 
     def _title(self, axis: _Axis) -> Iterator[Text]:
         schedule, timebase = self.schedule, self.timebase
-        yield Text(schedule.graph.plan.plan, style="bold")
+        yield Text(display_text(schedule.graph.plan.plan), style="bold")
         yield Text(
             f"{status_line(timebase, schedule.as_of)} · forecast finish "
             f"{when(timebase, schedule.finish)} · 1 column = {_step_name(axis.step)}",
@@ -190,7 +193,7 @@ class GanttChart:
             mark, style = "▶", "yellow"
         elif row.node in self._at_risk:
             mark, style = "~", "yellow"
-        name = "  " * row.depth + row.name
+        name = "  " * row.depth + display_text(row.name)
         room = width - 2
         if len(name) > room:
             name = name[: max(room - 1, 0)] + "…"

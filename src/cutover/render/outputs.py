@@ -63,7 +63,7 @@ def render(fmt: str, results: Sequence[PlanCheck], *, limit: int, fail_on: str) 
         buffer = io.StringIO()
         print_text(
             results,
-            Console(file=buffer, width=100, color_system=None),
+            Console(file=buffer, width=100, color_system=None, markup=False, highlight=False),
             limit=limit,
             fail_on=fail_on,
         )

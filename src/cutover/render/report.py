@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
+from cutover.common.text import display_text
 from cutover.findings.pipeline import outcome
 from cutover.findings.wording import status_line, when
 
@@ -72,14 +73,18 @@ def _print_plan(result: PlanCheck, console: Console, limit: int) -> None:
     analysis = result.analysis
     if analysis is None:
         console.print(
-            Text.assemble((result.file, "bold"), ("  invalid plan: not scheduled", "bold red"))
+            Text.assemble(
+                (display_text(result.file), "bold"), ("  invalid plan: not scheduled", "bold red")
+            )
         )
         for diagnostic in result.diagnostics:
             _print_diagnostic(diagnostic, console)
         return
     schedule, graph = analysis.schedule, analysis.graph
     timebase = graph.timebase
-    console.print(Text.assemble((result.file, "bold"), "  ", graph.plan.plan))
+    console.print(
+        Text.assemble((display_text(result.file), "bold"), "  ", display_text(graph.plan.plan))
+    )
     _indented(
         console,
         f"{status_line(timebase, schedule.as_of)} · forecast finish "

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 from rich.text import Text
 
+from cutover.common.csvrows import csv_text
+from cutover.common.text import display_text
 from cutover.findings.wording import day_label, deadline_text, status_line, when, work_amount
 from cutover.render.summary import cell
 
@@ -60,7 +60,9 @@ def print_status(
     """Per plan: the headline counts, a table per system, the finish and the worst slack."""
     for status in statuses:
         timebase = status.analysis.graph.timebase
-        console.print(Text.assemble((status.file, "bold"), "  ", status.plan))
+        console.print(
+            Text.assemble((display_text(status.file), "bold"), "  ", display_text(status.plan))
+        )
         console.print(
             Text(f"  {status_line(timebase, status.analysis.schedule.as_of)}", style="dim")
         )
@@ -74,7 +76,7 @@ def print_status(
         for group in status.groups:
             counts = group.counts
             table.add_row(
-                group.name,
+                display_text(group.name),
                 str(counts.total),
                 str(counts.done),
                 Text(str(counts.delayed), style="bold red" if counts.delayed else ""),
@@ -95,10 +97,12 @@ def print_status(
         console.print()
     for result in invalid:
         console.print(
-            Text.assemble((result.file, "bold"), ("  invalid plan: not scheduled", "bold red"))
+            Text.assemble(
+                (display_text(result.file), "bold"), ("  invalid plan: not scheduled", "bold red")
+            )
         )
         for diagnostic in result.diagnostics:
-            console.print(f"  {diagnostic}")
+            console.print(Text(f"  {diagnostic}"))
 
 
 def _counts(counts: Counts) -> dict[str, int]:
@@ -241,7 +245,7 @@ def print_rollup(
     table.add_column("errors", justify="right", min_width=6, no_wrap=True)
     for result in invalid:
         table.add_row(
-            Text(f"{result.file} (invalid)", style="bold red"),
+            Text(f"{display_text(result.file)} (invalid)", style="bold red"),
             "",
             "",
             "",
@@ -254,7 +258,7 @@ def print_rollup(
         c = status.counts
         late = status.worst is not None and status.worst.slack_minutes < 0
         table.add_row(
-            Text(short(status.plan), style="bold red" if late else ""),
+            Text(display_text(short(status.plan)), style="bold red" if late else ""),
             str(c.total),
             str(c.done),
             Text(str(c.delayed), style="bold red" if c.delayed else ""),
@@ -323,13 +327,10 @@ def rollup_markdown(
 
 def rollup_csv(statuses: Sequence[PlanStatus], totals: Counts, invalid: Sequence[PlanCheck]) -> str:
     """``cutover rollup --format csv``: one row per plan (invalid ones with their errors)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(ROLLUP_COLUMNS)
-    writer.writerows(_rollup_record(status) for status in statuses)
-    for result in invalid:
-        writer.writerow(["", result.file, *[""] * 11, len(result.diagnostics), 0])
-    writer.writerow(
+    rows: list[Sequence[object]] = [ROLLUP_COLUMNS]
+    rows += [_rollup_record(status) for status in statuses]
+    rows += [["", result.file, *[""] * 11, len(result.diagnostics), 0] for result in invalid]
+    rows.append(
         [
             "all plans",
             "",
@@ -342,4 +343,4 @@ def rollup_csv(statuses: Sequence[PlanStatus], totals: Counts, invalid: Sequence
             *[""] * 7,
         ]
     )
-    return out.getvalue()
+    return csv_text(rows)
