@@ -33,15 +33,19 @@ PANEL = "Many plans and their changes"
 NewFile = Annotated[
     Path | None,
     typer.Option(
-        "--output", "-o", help="Write to this file (default: stdout).", show_default=False
+        "--output", "-o", help="Write to this file (default and -: stdout).", show_default=False
     ),
 ]
 Force = Annotated[bool, typer.Option("--force", help="Replace an existing file.")]
 
 
 def refuse_to_replace(output: Path | None, *, force: bool) -> None:
-    """A usage error (exit 2) when ``output`` exists and ``--force`` was not given."""
-    if output is not None and output.exists() and not force:
+    """A usage error (exit 2) when ``output`` is a file and ``--force`` was not given.
+
+    A device or a FIFO (``/dev/stdout``, a named pipe) is written through, not replaced, and
+    ``-`` is standard output: neither needs ``--force``.
+    """
+    if output is not None and str(output) != "-" and output.is_file() and not force:
         raise typer.BadParameter(
             f"{output} exists: choose another file, or --force", param_hint="'--output'"
         )
@@ -276,7 +280,7 @@ def convert(
 
     Example: [bold]cutover convert plans/national.yaml -o plans/national.json[/bold]
     """
-    from cutover.common.files import atomic_write  # noqa: PLC0415
+    from cutover.common.files import write_output  # noqa: PLC0415
     from cutover.planfile.jsondoc import plan_json  # noqa: PLC0415
     from cutover.planfile.loader import load_plan_document  # noqa: PLC0415
     from cutover.planfile.templates import rebase_extends  # noqa: PLC0415
@@ -284,9 +288,9 @@ def convert(
     with boundary():
         refuse_to_replace(output, force=force)
         document, _ = load_plan_document(plan)
-        if output is None:
-            sys.stdout.write(plan_json(document))
+        if output is None or str(output) == "-":
+            write_output("-", plan_json(document))
             return
         document = rebase_extends(document, plan.parent, output.parent)
-        atomic_write(output, plan_json(document))
+        write_output(output, plan_json(document))
     sys.stderr.write(f"wrote {output}\n")
