@@ -184,8 +184,9 @@ def test_diff_against_a_git_revision(
 
 def test_new_writes_a_plan_that_loads_and_never_overwrites(cli: Cli, tmp_path: Path) -> None:
     target = tmp_path / "plans" / "hagiang.yaml"
-    target.parent.mkdir()
-    template = ROOT / "plans" / "templates" / "national-2025.yaml"
+    (tmp_path / "plans" / "templates").mkdir(parents=True)
+    template = tmp_path / "plans" / "templates" / "national-2025.yaml"
+    template.write_bytes((ROOT / "plans" / "templates" / "national-2025.yaml").read_bytes())
     result = cli(
         "new", "--template", str(template), "--name", "Hà Giang: rehearsal", "-o", str(target)
     )

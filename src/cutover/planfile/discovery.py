@@ -20,18 +20,23 @@ def plan_files(paths: list[Path], *, skip_non_plans: bool = False) -> list[Path]
     own: it is left out of the search (name a template on the command line to check it).
     Hidden folders are left out too. With ``skip_non_plans``, YAML files in folders that
     lack the top-level keys ``plan`` and ``tasks`` (other configuration kept next to
-    plans) are left out; files named on the command line are always checked.
+    plans) are left out; files named on the command line are always checked. A link found
+    in a folder that points outside it is left out: a pull request cannot make a check
+    read the runner's files by committing a link.
     """
     files: list[Path] = []
     for path in paths:
         if not path.is_dir():
             files.append(path)
             continue
+        inside = path.resolve()
         found = sorted(
             candidate
             for pattern in ("*.yaml", "*.yml")
             for candidate in path.rglob(pattern)
-            if candidate.is_file() and not _hidden(candidate.relative_to(path))
+            if candidate.is_file()
+            and not _hidden(candidate.relative_to(path))
+            and _within(candidate, inside)
         )
         if skip_non_plans:
             found = [candidate for candidate in found if looks_like_plan(candidate)]
@@ -39,6 +44,14 @@ def plan_files(paths: list[Path], *, skip_non_plans: bool = False) -> list[Path]
             raise UsageError(f"no plan files (*.yaml, *.yml) in the folder {path}")
         files.extend(found)
     return files
+
+
+def _within(candidate: Path, folder: Path) -> bool:
+    try:
+        candidate.resolve().relative_to(folder)
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
 
 
 def _hidden(relative: Path) -> bool:
