@@ -25,8 +25,12 @@ import os
 import stat
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cutover.common.errors import CutoverError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 #: What a reader of an OSError should be told, by errno; the default is its strerror.
 _WHY = {
@@ -198,3 +202,53 @@ def _keep_mode_and_owner(status: os.stat_result | None, temporary: str) -> bool:
             return False
     os.chmod(temporary, status.st_mode & 0o7777)  # noqa: PTH101 - after chown, which clears setuid
     return True
+
+
+#: How long a command waits for another one that holds a plan's lock, in seconds.
+LOCK_WAIT = 60.0
+
+
+class LockedError(OutputError):
+    """Another cutover process held the file's lock for longer than ``LOCK_WAIT``."""
+
+
+@contextlib.contextmanager
+def locked(path: Path, *, wait: float | None = None) -> Iterator[None]:
+    """Hold an exclusive lock for read-check-write of ``path``, waiting for another holder.
+
+    The lock is ``fcntl.flock`` on the file's folder: the file itself is replaced by each
+    write, so a lock on it would not be one, and a lock file beside it would be litter in
+    the user's repository. Every cutover command that changes a plan takes it, so two of
+    them (``update`` from two terminals) never lose each other's change; they take turns,
+    plans of one folder included. The lock goes when the process ends, however it ends.
+    Where ``fcntl`` does not exist (Windows), nothing is locked and the check that the file
+    is unchanged still guards it.
+    """
+    try:
+        import fcntl  # noqa: PLC0415 - POSIX only
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    import time  # noqa: PLC0415
+
+    folder = path.parent if str(path.parent) else Path()
+    try:
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError as exc:
+        raise OutputError(f"cannot lock {path}: {exc.strerror}") from None
+    try:
+        deadline = time.monotonic() + (LOCK_WAIT if wait is None else wait)
+        while True:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise LockedError(
+                        f"{path} is being changed by another cutover command (it holds the "
+                        "lock of its folder); nothing was written: run the command again"
+                    ) from None
+                time.sleep(0.02)
+        yield
+    finally:
+        os.close(descriptor)
