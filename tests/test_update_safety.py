@@ -13,7 +13,7 @@ import os
 import subprocess
 import sys
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -52,8 +52,10 @@ def test_concurrent_updates_of_different_tasks_all_land(tmp_path: Path) -> None:
         )
         for index in range(COUNT)
     ]
-    outcomes = [(child.communicate(timeout=600)[1], child.returncode) for child in children]
-    outcomes = [(code, said) for said, code in outcomes]
+    outcomes = []
+    for child in children:
+        said = child.communicate(timeout=600)[1]
+        outcomes.append((child.returncode, said))
     statuses = {task.id: task.status for task in load_plan(plan).plan.tasks}
     for index, (code, said) in enumerate(outcomes):
         assert code in (0, 2), said
@@ -134,7 +136,7 @@ def test_a_json_plan_is_updated_and_stays_json(cli: Cli, tmp_path: Path) -> None
 
 
 def test_a_pretty_printed_json_plan_gets_one_key_a_line(tmp_path: Path) -> None:
-    document = {
+    document: dict[str, Any] = {
         "plan": "Pretty",
         "start": "2025-06-16",
         "tasks": [{"id": "a", "duration": "1d"}, {"id": "b", "duration": "1d", "after": ["a"]}],
