@@ -204,16 +204,15 @@ def new(
     Example: [bold]cutover new -t plans/templates/national-2025.yaml -n "Hà Giang"
     -o plans/hagiang.yaml[/bold]
     """
-    from cutover.common.files import atomic_write  # noqa: PLC0415
+    from cutover.common.files import write_output  # noqa: PLC0415
     from cutover.portfolio.scaffold import new_plan_text  # noqa: PLC0415
 
     with boundary():
         refuse_to_replace(output, force=force)
-        text = new_plan_text(template, name, output)
-        if output is None:
-            sys.stdout.write(text)
+        if output is None or str(output) == "-":
+            write_output("-", new_plan_text(template, name, None))
             return
-        atomic_write(output, text)
+        write_output(output, new_plan_text(template, name, output))
     sys.stderr.write(
         f"wrote {output}: fill in the owners and the status, then cutover check {output}\n"
     )
