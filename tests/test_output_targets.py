@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from cutover.common import files
 from cutover.common.files import OutputError, atomic_write
 from tests.conftest import ROOT, WORKED
 
@@ -162,7 +163,10 @@ def test_a_fifo_is_written_through_to_its_reader(cli: Cli, folder: Path) -> None
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
 
 
-def test_a_fifo_without_a_reader_is_exit_2_not_a_hang(cli: Cli, folder: Path) -> None:
+def test_a_fifo_without_a_reader_is_exit_2_not_a_hang(
+    cli: Cli, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(files, "FIFO_WAIT", 0.2)
     fifo = folder / "pipe"
     os.mkfifo(fifo)
     code, _, err = _export(cli, folder, str(fifo))

@@ -8,7 +8,8 @@ replaced:
 
 - a symbolic link is followed: the file it points to is written, the link stays a link;
 - a device, a FIFO or a terminal (``/dev/null``, ``/dev/stdout``, a named pipe) is opened
-  and written through, as the shell's ``>`` would; opening never waits for a reader;
+  and written through, as the shell's ``>`` would; a FIFO's reader is waited for a few
+  seconds, never for ever;
 - a regular file keeps its permissions and its owner; one with other hard links, or whose
   owner cannot be kept, is written in place (the links stay one file);
 - a folder or a socket is an OutputError, and so is a full disk ("no space left").
@@ -41,6 +42,10 @@ _WHY = {
     errno.EAGAIN: "it does not take more output now (a full pipe)",
     errno.EPIPE: "the program reading from it has stopped",
 }
+
+
+#: How long writing to a FIFO waits for a program to open it for reading, in seconds.
+FIFO_WAIT = 5.0
 
 
 class OutputError(CutoverError):
@@ -80,7 +85,7 @@ def atomic_write(path: Path | str, data: bytes | str, *, encoding: str = "utf-8"
     if status is not None and not stat.S_ISREG(status.st_mode):
         if stat.S_ISDIR(status.st_mode):
             raise OutputError(f"cannot write {target}: it is a folder")
-        _write_through(target, payload)
+        _write_through(target, payload, fifo=stat.S_ISFIFO(status.st_mode))
         return
     real = Path(os.path.realpath(target)) if target.is_symlink() else target
     if status is not None and status.st_nlink > 1:
@@ -109,12 +114,23 @@ def _write_all(descriptor: int, payload: bytes) -> None:
         view = view[written:]
 
 
-def _write_through(target: Path, payload: bytes) -> None:
-    """A device or a FIFO: open it (without waiting for a reader) and write to it."""
-    try:
-        descriptor = os.open(target, os.O_WRONLY | os.O_NONBLOCK | os.O_NOCTTY)
-    except OSError as exc:
-        raise output_error(target, exc) from None
+def _write_through(target: Path, payload: bytes, *, fifo: bool) -> None:
+    """A device or a FIFO: open it and write to it.
+
+    Opening a FIFO waits at most ``FIFO_WAIT`` seconds for its reader (one started just
+    before cutover may not have opened it yet), never for ever.
+    """
+    import time  # noqa: PLC0415
+
+    deadline = time.monotonic() + FIFO_WAIT
+    while True:
+        try:
+            descriptor = os.open(target, os.O_WRONLY | os.O_NONBLOCK | os.O_NOCTTY)
+            break
+        except OSError as exc:
+            if not (fifo and exc.errno == errno.ENXIO and time.monotonic() < deadline):
+                raise output_error(target, exc) from None
+            time.sleep(0.02)
     try:
         os.set_blocking(descriptor, True)  # a reader is there: wait for it as a pipe does
         _write_all(descriptor, payload)
