@@ -173,3 +173,15 @@ def test_a_plan_with_nel_line_breaks_is_updated(tmp_path: Path) -> None:
     text = plan.read_text(encoding="utf-8")
     assert "\n" not in text
     assert load_plan(plan).plan.tasks[0].status == "done"
+
+
+def test_a_file_the_editor_cannot_read_is_one_located_line(cli: Cli, tmp_path: Path) -> None:
+    """The loader reads a tab after ``plan:``, ruamel does not: say where, on one line."""
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(WORKED.replace("plan: Worked", "plan:\tWorked"), encoding="utf-8")
+    before = plan.read_bytes()
+    result = cli("update", str(plan), "design", "--done", "--on", "2025-06-16")
+    assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"error: {plan}:2:6: cutover update cannot read this to edit it")
+    assert plan.read_bytes() == before

@@ -80,9 +80,11 @@ def _root(
     ] = None,
 ) -> None:
     """Plan a cutover in YAML: critical path, slack, Gantt chart, and a CI gate on deadlines."""
-    from cutover.planfile.templates import allow_extends_from as allow  # noqa: PLC0415
+    # Imported only when needed (or to reset an earlier run in this process): --help stays fast.
+    if allow_extends_from or "cutover.planfile.templates" in sys.modules:
+        from cutover.planfile.templates import allow_extends_from as allow  # noqa: PLC0415
 
-    allow(allow_extends_from or ())
+        allow(allow_extends_from or ())
 
 
 def parse_as_of(value: str | None, option: str = "--as-of") -> date | datetime | None:

@@ -396,8 +396,9 @@ def _compose(text: str, name: str, problem: PlanError | None) -> MappingNode:
             SourceLocation(name, mark.line + 1, mark.column + 1) if mark else SourceLocation(name)
         )
         reason = " ".join(str(getattr(exc, "problem", None) or "unexpected text").split())
-        message = f"cutover update cannot read this to edit it ({reason}): change it by hand"
-        raise PlanError([Diagnostic("cannot-edit", message, where)]) from None
+        raise UpdateError(
+            f"{where}: cutover update cannot read this to edit it ({reason}): change it by hand"
+        ) from None
     if not isinstance(root, MappingNode):  # pragma: no cover - the loader refuses it first
         raise problem or UpdateError(f"{name} is not a plan: its top level is not a mapping")
     return root
