@@ -44,6 +44,10 @@ _WHY = {
 }
 
 
+#: Open without waiting (a FIFO) and without becoming a terminal's process; 0 where the
+#: system has no such flag (Windows), which has no FIFOs or terminals to open either.
+NO_WAIT = getattr(os, "O_NONBLOCK", 0)
+_NO_TERMINAL = getattr(os, "O_NOCTTY", 0)
 #: How long writing to a FIFO waits for a program to open it for reading, in seconds.
 FIFO_WAIT = 5.0
 
@@ -125,14 +129,15 @@ def _write_through(target: Path, payload: bytes, *, fifo: bool) -> None:
     deadline = time.monotonic() + FIFO_WAIT
     while True:
         try:
-            descriptor = os.open(target, os.O_WRONLY | os.O_NONBLOCK | os.O_NOCTTY)
+            descriptor = os.open(target, os.O_WRONLY | NO_WAIT | _NO_TERMINAL)
             break
         except OSError as exc:
             if not (fifo and exc.errno == errno.ENXIO and time.monotonic() < deadline):
                 raise output_error(target, exc) from None
             time.sleep(0.02)
     try:
-        os.set_blocking(descriptor, True)  # a reader is there: wait for it as a pipe does
+        if NO_WAIT:
+            os.set_blocking(descriptor, True)  # a reader is there: wait for it as a pipe does
         _write_all(descriptor, payload)
     except OSError as exc:
         raise output_error(target, exc) from None
@@ -143,7 +148,7 @@ def _write_through(target: Path, payload: bytes, *, fifo: bool) -> None:
 def _write_in_place(target: Path, payload: bytes) -> None:
     """Overwrite the file itself, so every hard link to it sees the new content."""
     try:
-        descriptor = os.open(target, os.O_WRONLY | os.O_NOCTTY)
+        descriptor = os.open(target, os.O_WRONLY | _NO_TERMINAL)
     except OSError as exc:
         raise output_error(target, exc) from None
     try:

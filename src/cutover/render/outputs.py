@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 from cutover.common.errors import UsageError
-from cutover.common.files import OutputError, output_error, write_output
+from cutover.common.files import NO_WAIT, OutputError, output_error, write_output
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -126,7 +126,7 @@ def append_step_summary(results: Sequence[PlanCheck], environ: Mapping[str, str]
         return
     from cutover.render.summary import MAX_BYTES, markdown_summary  # noqa: PLC0415
 
-    flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK | os.O_NOCTTY
+    flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | NO_WAIT | getattr(os, "O_NOCTTY", 0)
     try:
         descriptor = os.open(target, flags, 0o666)
     except OSError as exc:
@@ -137,8 +137,9 @@ def append_step_summary(results: Sequence[PlanCheck], environ: Mapping[str, str]
         room = MAX_BYTES
         if stat.S_ISREG(status.st_mode):
             room = max(MAX_BYTES - status.st_size, 0)
-            if status.st_size and os.pread(descriptor, 1, status.st_size - 1) != b"\n":
-                separator = b"\n"
+            if status.st_size:
+                os.lseek(descriptor, status.st_size - 1, os.SEEK_SET)  # appends go to the end
+                separator = b"" if os.read(descriptor, 1) == b"\n" else b"\n"
         elif stat.S_ISDIR(status.st_mode):  # pragma: no cover - open refuses a folder first
             raise OutputError(f"cannot write $GITHUB_STEP_SUMMARY ({target}): it is a folder")
         summary = separator + markdown_summary(results, limit=room).encode()
