@@ -751,7 +751,19 @@ EXTENDS_PARTS = st.sampled_from(
         "keys.yaml",
     ]
 )
-EXTENDS_PATHS = st.tuples(
+#: Escapes that must always be tried, then random walks over the parts.
+EXTENDS_ESCAPES = [
+    "../out/t.yaml",
+    "link-out/t.yaml",
+    "secret-link.yaml",
+    "inside/secret-link.yaml",
+    "{root}/out/secret.txt",
+    "link-in/../../out/t.yaml",
+    ".git/config",
+    "inside/notplan.txt",
+    "inside/keys.yaml",
+]
+EXTENDS_PATHS = st.sampled_from(EXTENDS_ESCAPES) | st.tuples(
     st.sampled_from(["", "/", "{root}/", "{root}/repo/"]),
     st.lists(EXTENDS_PARTS, min_size=1, max_size=6),
 ).map(lambda pair: pair[0] + "/".join(pair[1]))
@@ -888,3 +900,33 @@ def test_an_output_never_replaces_what_is_not_a_regular_file(
         if kind == "hard-linked":
             assert (folder / "other").read_bytes() == data
             assert target.stat().st_nlink == 2
+
+
+# -- names written by ``cutover new``: any text reads back as itself, and adds no key -----------
+
+
+@FUZZ
+@given(name=st.text(max_size=40) | st.sampled_from(ODD_TEXT + AWKWARD_STRINGS))
+def test_a_new_plan_reads_its_name_back_whatever_the_name(name: str) -> None:
+    from cutover.common.errors import PlanError  # noqa: PLC0415
+    from cutover.planfile.loader import load_plan_text  # noqa: PLC0415
+    from cutover.portfolio.scaffold import new_plan_text  # noqa: PLC0415
+
+    with tempfile.TemporaryDirectory() as folder:
+        template = Path(folder) / "base.yaml"
+        template.write_text(
+            "plan: T\nstart: 2025-06-16\ntasks: [{id: a, duration: 1d}]\n", encoding="utf-8"
+        )
+        target = Path(folder) / "new.yaml"
+        refused: PlanError | None = None
+        try:
+            text = new_plan_text(template, name, target)
+        except PlanError as error:  # a name the format refuses (empty, say): located
+            refused = error
+        if refused is not None:
+            assert all(d.location.line >= 1 for d in refused.diagnostics), refused
+            return
+        loaded = load_plan_text(text, "new.yaml", path=target).plan
+        assert loaded.plan == name
+        assert [task.id for task in loaded.tasks] == ["a"]
+        assert str(loaded.start).startswith("2025-06-16")
