@@ -427,3 +427,26 @@ def _run_cutover(
         check=False,
         cwd=tempfile.gettempdir(),
     )
+
+
+def test_a_link_to_standard_output_that_is_a_log_file_appends_to_it(folder: Path) -> None:
+    """``-o /dev/stdout >> log``: the log keeps what was in it, the export follows."""
+    link = folder / "stdout"
+    link.symlink_to("/proc/self/fd/1")
+    log = folder / "log.txt"
+    log.write_bytes(b"earlier lines\n")
+    command = ["export", str(folder / "plan.yaml"), "-f", "json", "-o", str(link)]
+    with log.open("ab") as handle:
+        result = subprocess.run(
+            [sys.executable, "-m", "cutover", *command],
+            stdout=handle,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONPATH": os.environ.get("PYTHONPATH", str(ROOT / "src"))},
+            check=False,
+        )
+    assert result.returncode == 0, result.stderr
+    written = log.read_bytes()
+    assert written.startswith(b"earlier lines\n{")
+    assert json.loads(written.removeprefix(b"earlier lines\n"))["plan"] == "Worked example"
+    assert link.is_symlink()

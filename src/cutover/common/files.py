@@ -7,6 +7,8 @@ cannot bring the old one back. What is not a plain, singly linked regular file i
 replaced:
 
 - a symbolic link is followed: the file it points to is written, the link stays a link;
+  ``/dev/stdout`` (or ``/dev/stderr``) while that stream is a file writes to the stream,
+  at its place, rather than replace what the shell wrote there before;
 - a device, a FIFO or a terminal (``/dev/null``, ``/dev/stdout``, a named pipe) is opened
   and written through, as the shell's ``>`` would; a FIFO's reader is waited for a few
   seconds, never for ever;
@@ -92,6 +94,10 @@ def atomic_write(path: Path | str, data: bytes | str, *, encoding: str = "utf-8"
         _write_through(target, payload, fifo=stat.S_ISFIFO(status.st_mode))
         return
     real = Path(os.path.realpath(target)) if target.is_symlink() else target
+    stream = _standard_stream(status) if real != target else None
+    if stream is not None:  # /dev/stdout while stdout is a file: write where it writes
+        _write_stream(target, stream, payload)
+        return
     if status is not None and status.st_nlink > 1:
         _write_in_place(real, payload)
         return
@@ -143,6 +149,34 @@ def _write_through(target: Path, payload: bytes, *, fifo: bool) -> None:
         raise output_error(target, exc) from None
     finally:
         os.close(descriptor)
+
+
+def _standard_stream(status: os.stat_result | None) -> int | None:
+    """1 or 2 when a link (``/dev/stdout``, ``/dev/stderr``) leads to that stream's file.
+
+    Replacing that file would throw away what the shell wrote to it before (``>> log``):
+    the output goes to the stream itself, at its place in the file.
+    """
+    if status is None:
+        return None
+    for descriptor in (1, 2):
+        try:
+            stream = os.fstat(descriptor)
+        except OSError:
+            continue
+        if (stream.st_dev, stream.st_ino) == (status.st_dev, status.st_ino):
+            return descriptor
+    return None
+
+
+def _write_stream(target: Path, descriptor: int, payload: bytes) -> None:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    try:
+        _write_all(descriptor, payload)
+    except OSError as exc:
+        raise output_error(target, exc) from None
 
 
 def _write_in_place(target: Path, payload: bytes) -> None:
