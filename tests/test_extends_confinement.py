@@ -215,3 +215,13 @@ def test_an_unreadable_name_is_not_an_escape(tmp_path: Path) -> None:
         with pytest.raises(PlanError):
             load_plan(_plan(tmp_path, extends))
     assert loop.is_symlink()
+
+
+def test_a_misspelt_plan_key_in_a_template_is_named_with_did_you_mean(tmp_path: Path) -> None:
+    (tmp_path / "t.yaml").write_text(TEMPLATE + "calender: {}\n", encoding="utf-8")
+    with pytest.raises(PlanError) as caught:
+        load_plan(_plan(tmp_path, "t.yaml"))
+    (found,) = caught.value.diagnostics
+    assert found.code == "not-a-plan"
+    assert found.location.line == 6
+    assert "'calender', which no plan has (did you mean 'calendars'?)" in found.message

@@ -171,15 +171,28 @@ def _read_template(
         raise PlanError(
             [
                 Diagnostic(
-                    "not-a-plan",
-                    "this template has a key that no plan has (a plan has plan, start, tasks "
-                    "...): is it a plan?",
-                    template.source.locate((key,), at_key=True),
+                    "not-a-plan", _strange_key(key), template.source.locate((key,), at_key=True)
                 )
                 for key in strange
             ]
         )
     return template
+
+
+def _strange_key(key: object) -> str:
+    """Why a template's key is wrong; the key is named only when it is a misspelt plan key.
+
+    Any other key may be content of a file that is no plan (a password file's account, a
+    configuration's token), so it is pointed at, not quoted.
+    """
+    if isinstance(key, str) and len(key) <= 20 and key.isidentifier():
+        hint = did_you_mean(key, sorted(PLAN_KEYS))
+        if hint:
+            return f"this template has the key '{key}', which no plan has{hint}"
+    return (
+        "this template has a key that no plan has (a plan has plan, start, tasks ...): "
+        "is it a plan?"
+    )
 
 
 class _Merger:
