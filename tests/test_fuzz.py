@@ -20,9 +20,11 @@ import json
 import os
 import re
 import resource
+import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 import zlib
@@ -851,3 +853,207 @@ def test_a_small_plan_runs_under_a_small_address_space(tmp_path: Path) -> None:
     result = _run_bounded(path, "check", limit=SMALL_ADDRESS_SPACE)
     assert result.returncode == 1, result.output  # ship's deadline has passed at AS_OF
     assert "missed-deadline" in result.output
+
+
+# -- extends paths: a plan never makes cutover read (or print) what is outside its repository --
+
+#: Bait in every file a plan has no business reading; it must never be printed.
+BAIT = "BAIT-9c1e-not-for-the-log"
+#: Pieces of an ``extends`` path: climbs, links in and out of the repository, git's folder.
+EXTENDS_PARTS = st.sampled_from(
+    [
+        "..",
+        ".",
+        "inside",
+        "link-in",
+        "link-out",
+        "out",
+        "repo",
+        ".git",
+        "config",
+        "t.yaml",
+        "secret.txt",
+        "secret-link.yaml",
+        "notplan.txt",
+        "keys.yaml",
+    ]
+)
+#: Escapes that must always be tried, then random walks over the parts.
+EXTENDS_ESCAPES = [
+    "../out/t.yaml",
+    "link-out/t.yaml",
+    "secret-link.yaml",
+    "inside/secret-link.yaml",
+    "{root}/out/secret.txt",
+    "link-in/../../out/t.yaml",
+    ".git/config",
+    "inside/notplan.txt",
+    "inside/keys.yaml",
+]
+EXTENDS_PATHS = st.sampled_from(EXTENDS_ESCAPES) | st.tuples(
+    st.sampled_from(["", "/", "{root}/", "{root}/repo/"]),
+    st.lists(EXTENDS_PARTS, min_size=1, max_size=6),
+).map(lambda pair: pair[0] + "/".join(pair[1]))
+
+
+def _hostile_layout(root: Path) -> Path:
+    """``root/repo`` (a git repository) beside ``root/out``, with bait around and inside."""
+    repo = root / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / ".git" / "config").write_text(f"[http]\n\textraheader = {BAIT}\n", encoding="utf-8")
+    (repo / "inside").mkdir()
+    (repo / "inside" / "t.yaml").write_text(
+        "plan: T\nstart: 2025-06-16\ntasks: [{id: a, duration: 1d}]\n", encoding="utf-8"
+    )
+    (repo / "inside" / "notplan.txt").write_text(f"{BAIT}\n", encoding="utf-8")
+    (repo / "inside" / "keys.yaml").write_text(f"{BAIT}: 1\nother: {BAIT}\n", encoding="utf-8")
+    (root / "out").mkdir()
+    (root / "out" / "secret.txt").write_text(f"-----BEGIN-----\n{BAIT}\n", encoding="utf-8")
+    (root / "out" / "t.yaml").write_text(
+        f"plan: {BAIT}\nstart: 2025-06-16\ntasks: [{{id: {BAIT}, duration: 1d}}]\n",
+        encoding="utf-8",
+    )
+    (repo / "link-in").symlink_to("inside")
+    (repo / "link-out").symlink_to("../out")
+    (repo / "secret-link.yaml").symlink_to("../out/secret.txt")
+    (repo / "inside" / "secret-link.yaml").symlink_to("../../out/t.yaml")
+    return repo
+
+
+@FUZZ
+@given(extends=EXTENDS_PATHS, fmt=st.sampled_from(["github", "text", "json"]))
+def test_extends_never_reads_outside_the_repository_nor_prints_bait(extends: str, fmt: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder).resolve()
+        repo = _hostile_layout(root)
+        reference = extends.format(root=root)
+        plan = repo / "plan.yaml"
+        plan.write_text(f"extends: {json.dumps(reference)}\nplan: P\n", encoding="utf-8")
+        result = CliRunner().invoke(
+            app, ["check", str(plan), "--as-of", AS_OF, "--format", fmt], env=ENV
+        )
+        crash = result.exception
+        if crash is not None and not isinstance(crash, SystemExit):
+            raise _crash("check", crash)
+        assert BAIT not in result.output, (reference, result.output)
+        assert result.exit_code in (0, 1, 2), result.output
+        if result.exit_code != 2:
+            target = (repo / reference).resolve()
+            assert target.is_relative_to(repo), reference
+            assert ".git" not in target.relative_to(repo).parts, reference
+
+
+# -- output targets: nothing at an output's path is replaced unless it is a regular file -------
+
+TARGET_KINDS = st.sampled_from(
+    ["missing", "regular", "hard-linked", "link", "dangling-link", "fifo-read", "fifo", "folder"]
+    + (["null", "full"] if os.geteuid() == 0 else [])
+)
+
+
+def _make_target(folder: Path, kind: str, mode: int) -> Path:
+    target = folder / "out"
+    if kind in ("regular", "hard-linked", "link"):
+        real = folder / "real"
+        real.write_bytes(b"old")
+        real.chmod(mode)
+        if kind == "hard-linked":
+            (folder / "other").hardlink_to(real)
+        if kind == "link":
+            target.symlink_to("real")
+            return target
+        real.rename(target)
+        if kind == "hard-linked":
+            (folder / "other").unlink()
+            (folder / "other").hardlink_to(target)
+    elif kind == "dangling-link":
+        target.symlink_to("made")
+    elif kind in ("fifo", "fifo-read"):
+        os.mkfifo(target)
+    elif kind == "folder":
+        target.mkdir()
+    elif kind in ("null", "full"):
+        os.mknod(target, 0o666 | stat.S_IFCHR, os.makedev(1, 3 if kind == "null" else 7))
+    return target
+
+
+def _drain(path: Path) -> threading.Thread:
+    def read() -> None:
+        with path.open("rb") as handle:
+            handle.read()
+
+    thread = threading.Thread(target=read, daemon=True)
+    thread.start()
+    return thread
+
+
+@FUZZ
+@given(
+    kind=TARGET_KINDS,
+    data=st.binary(max_size=3000),
+    mode=st.sampled_from([0o600, 0o640, 0o644, 0o664, 0o755]),
+)
+def test_an_output_never_replaces_what_is_not_a_regular_file(
+    kind: str, data: bytes, mode: int
+) -> None:
+    from cutover.common import files  # noqa: PLC0415
+    from cutover.common.files import OutputError, write_output  # noqa: PLC0415
+
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        target = _make_target(folder, kind, mode)
+        before = target.lstat() if kind != "missing" else None
+        reader = _drain(target) if kind == "fifo-read" else None
+        refused: OutputError | None = None
+        waited = files.FIFO_WAIT
+        files.FIFO_WAIT = 0.1 if kind == "fifo" else waited  # no reader will come
+        try:
+            write_output(target, data)
+        except OutputError as error:
+            refused = error
+        finally:
+            files.FIFO_WAIT = waited
+        must_fail = kind in ("fifo", "folder") or (kind == "full" and bool(data))
+        assert (refused is not None) == must_fail, f"{kind}: {refused}"
+        if reader is not None:
+            reader.join(timeout=30)
+        after = target.lstat()
+        if before is not None:
+            assert stat.S_IFMT(after.st_mode) == stat.S_IFMT(before.st_mode), kind
+        if kind in ("regular", "hard-linked", "link", "missing", "dangling-link"):
+            assert target.read_bytes() == data
+        if kind in ("regular", "hard-linked", "link"):
+            assert stat.S_IMODE(target.stat().st_mode) == mode
+        if kind == "hard-linked":
+            assert (folder / "other").read_bytes() == data
+            assert target.stat().st_nlink == 2
+
+
+# -- names written by ``cutover new``: any text reads back as itself, and adds no key -----------
+
+
+@FUZZ
+@given(name=st.text(max_size=40) | st.sampled_from(ODD_TEXT + AWKWARD_STRINGS))
+def test_a_new_plan_reads_its_name_back_whatever_the_name(name: str) -> None:
+    from cutover.common.errors import PlanError  # noqa: PLC0415
+    from cutover.planfile.loader import load_plan_text  # noqa: PLC0415
+    from cutover.portfolio.scaffold import new_plan_text  # noqa: PLC0415
+
+    with tempfile.TemporaryDirectory() as folder:
+        template = Path(folder) / "base.yaml"
+        template.write_text(
+            "plan: T\nstart: 2025-06-16\ntasks: [{id: a, duration: 1d}]\n", encoding="utf-8"
+        )
+        target = Path(folder) / "new.yaml"
+        refused: PlanError | None = None
+        try:
+            text = new_plan_text(template, name, target)
+        except PlanError as error:  # a name the format refuses (empty, say): located
+            refused = error
+        if refused is not None:
+            assert all(d.location.line >= 1 for d in refused.diagnostics), refused
+            return
+        loaded = load_plan_text(text, "new.yaml", path=target).plan
+        assert loaded.plan == name
+        assert [task.id for task in loaded.tasks] == ["a"]
+        assert str(loaded.start).startswith("2025-06-16")

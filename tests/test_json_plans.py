@@ -13,6 +13,7 @@ from cutover.engine.rows import schedule_document
 from cutover.findings.pipeline import analyse
 from cutover.planfile.jsondoc import plan_json
 from cutover.planfile.loader import load_plan, load_plan_document
+from cutover.planfile.templates import allow_extends_from
 from tests.conftest import AS_OF, ROOT
 
 if TYPE_CHECKING:
@@ -133,7 +134,11 @@ def test_a_converted_plan_finds_its_template_from_another_folder(cli: Cli, tmp_p
     from_yaml = schedule_document(
         analyse(ROOT / "plans/tuyenquang.yaml", now=None, as_of=AS_OF).schedule
     )
-    from_json = schedule_document(analyse(target, now=None, as_of=AS_OF).schedule)
+    allow_extends_from([ROOT / "plans"])  # the template is outside the new plan's folder
+    try:
+        from_json = schedule_document(analyse(target, now=None, as_of=AS_OF).schedule)
+    finally:
+        allow_extends_from(())
     assert [(t["id"], t["start"], t["finish"]) for t in from_json["tasks"]] == [
         (t["id"], t["start"], t["finish"]) for t in from_yaml["tasks"]
     ]

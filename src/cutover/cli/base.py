@@ -73,8 +73,23 @@ def _root(
         bool,
         typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
+    allow_extends_from: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--allow-extends-from",
+            envvar="CUTOVER_ALLOW_EXTENDS_FROM",
+            help="A folder outside the plan's git repository that extends may read templates "
+            "from (repeatable). Without it a template must be in the plan's repository.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Plan a cutover in YAML: critical path, slack, Gantt chart, and a CI gate on deadlines."""
+    # Imported only when needed (or to reset an earlier run in this process): --help stays fast.
+    if allow_extends_from or "cutover.planfile.templates" in sys.modules:
+        from cutover.planfile.templates import allow_extends_from as allow  # noqa: PLC0415
+
+        allow(allow_extends_from or ())
 
 
 #: ``--as-of plan``: each plan's own ``as_of``, and without one the plan as planned; never

@@ -34,7 +34,7 @@ PANEL = "Many plans and their changes"
 NewFile = Annotated[
     Path | None,
     typer.Option(
-        "--output", "-o", help="Write to this file (default: stdout).", show_default=False
+        "--output", "-o", help="Write to this file (default and -: stdout).", show_default=False
     ),
 ]
 Force = Annotated[
@@ -44,8 +44,12 @@ Force = Annotated[
 
 
 def refuse_to_replace(output: Path | None, *, force: bool) -> None:
-    """A usage error (exit 2) when ``output`` exists and ``--force`` was not given."""
-    if output is not None and output.exists() and not force:
+    """A usage error (exit 2) when ``output`` is a file and ``--force`` was not given.
+
+    A device or a FIFO (``/dev/stdout``, a named pipe) is written through, not replaced, and
+    ``-`` is standard output: neither needs ``--force``.
+    """
+    if output is not None and str(output) != "-" and output.is_file() and not force:
         raise typer.BadParameter(
             f"{output} exists: choose another file, or --force", param_hint="'--output'"
         )
@@ -211,16 +215,15 @@ def new(
     Example:
       cutover new -t plans/templates/national-2025.yaml -n "Hà Giang" -o plans/hagiang.yaml
     """
-    from cutover.common.files import atomic_write  # noqa: PLC0415
+    from cutover.common.files import write_output  # noqa: PLC0415
     from cutover.portfolio.scaffold import new_plan_text  # noqa: PLC0415
 
     with boundary():
         refuse_to_replace(output, force=force)
-        text = new_plan_text(template, name, output)
-        if output is None:
-            sys.stdout.write(text)
+        if output is None or str(output) == "-":
+            write_output("-", new_plan_text(template, name, None))
             return
-        atomic_write(output, text)
+        write_output(output, new_plan_text(template, name, output))
     sys.stderr.write(
         f"wrote {output}: fill in the owners and the status, then cutover check {output}\n"
     )
@@ -301,7 +304,7 @@ def convert(
     Example:
       cutover convert plans/national.yaml -o plans/national.json
     """
-    from cutover.common.files import atomic_write  # noqa: PLC0415
+    from cutover.common.files import write_output  # noqa: PLC0415
     from cutover.planfile.jsondoc import plan_json  # noqa: PLC0415
     from cutover.planfile.loader import load_plan_document  # noqa: PLC0415
     from cutover.planfile.templates import rebase_extends  # noqa: PLC0415
@@ -309,9 +312,9 @@ def convert(
     with boundary():
         refuse_to_replace(output, force=force)
         document, _ = load_plan_document(plan)
-        if output is None:
-            sys.stdout.write(plan_json(document))
+        if output is None or str(output) == "-":
+            write_output("-", plan_json(document))
             return
         document = rebase_extends(document, plan.parent, output.parent)
-        atomic_write(output, plan_json(document))
+        write_output(output, plan_json(document))
     sys.stderr.write(f"wrote {output}\n")

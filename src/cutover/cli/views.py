@@ -130,7 +130,10 @@ def export(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="Write to this file (default: stdout).", show_default=False
+            "--output",
+            "-o",
+            help="Write to this file (default and -: stdout).",
+            show_default=False,
         ),
     ] = None,
     as_of: AsOf = None,
@@ -167,7 +170,8 @@ def export(
         )
         if output is not None:
             chosen = write_export(analysis, output, output_format, options)
-            sys.stderr.write(f"wrote {output} ({chosen})\n")
+            if str(output) != "-":
+                sys.stderr.write(f"wrote {output} ({chosen})\n")
             return
         if output_format is None:
             raise typer.BadParameter(

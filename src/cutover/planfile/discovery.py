@@ -39,6 +39,8 @@ def plan_files(paths: list[Path], *, skip_non_plans: bool = False) -> list[Path]
     Hidden folders are left out too. With ``skip_non_plans``, YAML files that are not
     plans (see ``looks_like_plan``: other configuration kept next to plans, or any YAML
     file a pre-commit hook passes) are left out, in folders and on the command line alike.
+    A link found in a folder that points outside it is left out: a pull request cannot
+    make a check read the runner's files by committing a link.
     """
     files: list[Path] = []
     for path in paths:
@@ -46,11 +48,14 @@ def plan_files(paths: list[Path], *, skip_non_plans: bool = False) -> list[Path]
             if not skip_non_plans or looks_like_plan(path):
                 files.append(path)
             continue
+        inside = path.resolve()
         found = sorted(
             candidate
             for pattern in ("*.yaml", "*.yml")
             for candidate in path.rglob(pattern)
-            if candidate.is_file() and not _hidden(candidate.relative_to(path))
+            if candidate.is_file()
+            and not _hidden(candidate.relative_to(path))
+            and _within(candidate, inside)
         )
         if skip_non_plans:
             found = [candidate for candidate in found if looks_like_plan(candidate)]
@@ -58,6 +63,14 @@ def plan_files(paths: list[Path], *, skip_non_plans: bool = False) -> list[Path]
             raise UsageError(f"no plan files (*.yaml, *.yml) in the folder {path}")
         files.extend(found)
     return files
+
+
+def _within(candidate: Path, folder: Path) -> bool:
+    try:
+        candidate.resolve().relative_to(folder)
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
 
 
 def _hidden(relative: Path) -> bool:

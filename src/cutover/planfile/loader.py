@@ -134,6 +134,9 @@ def read_template_file(path: Path) -> RawPlan:
     return parse_plan(read_plan_text(path, name), name, path)
 
 
+_KINDS = {str: "text", int: "number", float: "number", bool: "true or false"}
+
+
 def _check_top_level(data: object, file: str) -> None:
     where = SourceLocation(file, 1, 1)
     if data is None:
@@ -145,7 +148,8 @@ def _check_top_level(data: object, file: str) -> None:
             ]
         )
     if not isinstance(data, dict):
-        kind = "a list" if isinstance(data, list) else f"the single value {data!r}"
+        # The value is not quoted: the file may be anything (a key, a password file).
+        kind = "a list" if isinstance(data, list) else f"a single {_KINDS.get(type(data), 'value')}"
         raise PlanError(
             [
                 Diagnostic(

@@ -11,6 +11,7 @@ file must still hold what was read (another writer wins; nothing is overwritten)
 from __future__ import annotations
 
 import codecs
+import json
 import re
 import stat
 from dataclasses import dataclass
@@ -27,9 +28,11 @@ from cutover.common.errors import (
     CutoverError,
     DocPath,
     PlanError,
+    SourceLocation,
     UsageError,
 )
-from cutover.common.files import atomic_write
+from cutover.common.files import atomic_write, locked
+from cutover.planfile.jsondoc import looks_like_json
 from cutover.planfile.loader import LoadedPlan, load_plan_text
 from cutover.planfile.model_errors import did_you_mean
 from cutover.planfile.source import MAX_PLAN_BYTES, display_path, read_plan_text
@@ -55,6 +58,8 @@ _BOMS = (
 #: A block scalar header that keeps trailing blank lines (``|+``, ``>2+``).
 _KEEP = re.compile(r"[|>][1-9]?\+")
 _NULLS = ("", "~", "null", "Null", "NULL")
+#: YAML 1.1's other line breaks, as ``\n`` for ruamel (which reads YAML 1.2).
+_ONE_BREAK = str.maketrans({"\x85": "\n", "\u2028": "\n", "\u2029": "\n"})
 
 
 class UpdateError(CutoverError):
@@ -134,6 +139,30 @@ class _Current(NamedTuple):
     summary: bool
 
 
+class _Style(NamedTuple):
+    """How new text is written: as YAML, or (a JSON plan) as JSON; and the text edited."""
+
+    json: bool
+    text: str
+
+    def token(self, value: str) -> str:
+        return json.dumps(value, ensure_ascii=False) if self.json else value
+
+    def key(self, key: str) -> str:
+        return json.dumps(key) if self.json else key
+
+
+def _is_json(name: str, text: str) -> bool:
+    """True for a plan the loader reads as JSON: its edits must stay JSON."""
+    if not looks_like_json(name, text):
+        return False
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
 class _Edit(NamedTuple):
     """Replace ``text[start:end]``; ``key``/``token``: the key it writes and its value."""
 
@@ -156,22 +185,24 @@ def update_plan(path: Path | str, task_id: str, change: Change, *, today: date) 
     path = Path(path)
     request = _normalise(change)
     name = display_path(path)
-    snapshot = _read(path, name)
-    loaded, problem = _load(snapshot.text, name, path)
-    root = _compose(snapshot.text, name, problem)
-    located, current = _target(root, task_id, name, loaded, problem)
-    values = _assignments(request, current, _day(today, loaded))
-    if not values:
-        return UpdateResult(name, task_id, (), (), override=located is None)
-    edits = (
-        _task_edits(snapshot.text, located.node, values)
-        if located is not None
-        else _override_edits(snapshot.text, root, task_id, values)
-    )
-    new_text, lines = _apply(snapshot.text, edits)
-    _check_data(snapshot.text, new_text, name, located, edits)
-    _check_valid(new_text, name, path, was_valid=problem is None)
-    _write(path, name, snapshot, new_text)
+    with locked(path.resolve()):  # read, check and write as one step among cutover commands
+        snapshot = _read(path, name)
+        loaded, problem = _load(snapshot.text, name, path)
+        root = _compose(snapshot.text, name, problem)
+        located, current = _target(root, task_id, name, loaded, problem)
+        values = _assignments(request, current, _day(today, loaded))
+        if not values:
+            return UpdateResult(name, task_id, (), (), override=located is None)
+        style = _Style(json=_is_json(name, snapshot.text), text=snapshot.text)
+        edits = (
+            _task_edits(style, located.node, values)
+            if located is not None
+            else _override_edits(style, root, task_id, values)
+        )
+        new_text, lines = _apply(snapshot.text, edits)
+        _check_data(snapshot.text, new_text, name, located, edits)
+        _check_valid(new_text, name, path, was_valid=problem is None)
+        _write(path, name, snapshot, new_text)
     changes = sorted(
         (
             KeyChange(edit.key, current.values.get(edit.key), values[edit.key], line)
@@ -353,9 +384,20 @@ def _load(text: str, name: str, path: Path) -> tuple[LoadedPlan | None, PlanErro
 def _compose(text: str, name: str, problem: PlanError | None) -> MappingNode:
     """The document's nodes; the loader's own error first when it could not read the plan."""
     try:
-        root = YAML(typ="rt").compose(text)
+        # The loader reads YAML 1.1, where NEL, LS and PS break lines; ruamel reads 1.2,
+        # where they do not. One character for one keeps every index the same.
+        root = YAML(typ="rt").compose(text.translate(_ONE_BREAK))
     except YAMLError as exc:
-        raise problem or UpdateError(f"{name}: cannot read the YAML to edit it: {exc}") from None
+        if problem is not None:
+            raise problem from None
+        mark = getattr(exc, "problem_mark", None)
+        where = (
+            SourceLocation(name, mark.line + 1, mark.column + 1) if mark else SourceLocation(name)
+        )
+        reason = " ".join(str(getattr(exc, "problem", None) or "unexpected text").split())
+        raise UpdateError(
+            f"{where}: cutover update cannot read this to edit it ({reason}): change it by hand"
+        ) from None
     if not isinstance(root, MappingNode):  # pragma: no cover - the loader refuses it first
         raise problem or UpdateError(f"{name} is not a plan: its top level is not a mapping")
     return root
@@ -436,8 +478,9 @@ def _text(value: object) -> str:
 # -- editing the text --------------------------------------------------------------------------
 
 
-def _task_edits(text: str, mapping: MappingNode, values: dict[str, str]) -> list[_Edit]:
+def _task_edits(style: _Style, mapping: MappingNode, values: dict[str, str]) -> list[_Edit]:
     """Replace the keys the task has; add the others after its last key (or before ``}``)."""
+    text = style.text
     edits: list[_Edit] = []
     missing: list[tuple[str, str]] = []
     for key, value in values.items():
@@ -445,24 +488,42 @@ def _task_edits(text: str, mapping: MappingNode, values: dict[str, str]) -> list
         if pair is None:
             missing.append((key, value))
         else:
-            edits.append(_replace(text, *pair, key, value))
+            edits.append(_replace(style, *pair, key, value))
     if not missing:
         return edits
     if mapping.flow_style:
         at = _flow_end(mapping)
-        return edits + [_Edit(at, at, f", {key}: {value}", key, value) for key, value in missing]
+        separator = ", "
+        if style.json and _BREAK.search(text, mapping.start_mark.index, at) is not None:
+            separator = "," + _eol(text) + " " * mapping.value[-1][0].start_mark.column
+        return edits + [
+            _Edit(
+                at,
+                at,
+                f"{separator}{style.key(key)}: {style.token(value)}",
+                key,
+                style.token(value),
+            )
+            for key, value in missing
+        ]
     indent = " " * mapping.value[0][0].start_mark.column
     return edits + _lines_after(
         text, _content_end(text, mapping), [(indent, key, value) for key, value in missing]
     )
 
 
-def _replace(text: str, key_node: Node, value_node: Node, key: str, value: str) -> _Edit:
+def _eol(text: str) -> str:
+    first = _BREAK.search(text)
+    return first.group() if first is not None else "\n"
+
+
+def _replace(style: _Style, key_node: Node, value_node: Node, key: str, value: str) -> _Edit:
     """The new value in place of the old, in the same quotes; a trailing comment stays."""
+    text = style.text
     if not isinstance(value_node, ScalarNode) or value_node.style not in (None, "'", '"'):
         raise UpdateError(f"the {key} of this task is not a single value: change it by hand")
     quote = value_node.style or ""
-    token = f"{quote}{value}{quote}"
+    token = style.token(value) if style.json else f"{quote}{value}{quote}"
     start, end = value_node.start_mark.index, value_node.end_mark.index
     if start == end:  # ``key:`` with no value (null): write after the colon
         colon = text.index(":", key_node.end_mark.index) + 1
@@ -471,11 +532,14 @@ def _replace(text: str, key_node: Node, value_node: Node, key: str, value: str) 
 
 
 def _override_edits(
-    text: str, root: MappingNode, task_id: str, values: dict[str, str]
+    style: _Style, root: MappingNode, task_id: str, values: dict[str, str]
 ) -> list[_Edit]:
     """An entry ``- id: TASK`` with the changed keys, at the end of the top-level tasks."""
-    ident = _scalar_token(task_id)
+    text = style.text
     pair = _pair(root, "tasks")
+    if style.json:
+        return _json_override(style, pair, task_id, values)
+    ident = _scalar_token(task_id)
     if root.flow_style:
         raise UpdateError("the plan is one {...} mapping: add the override entry by hand")
     indent = " " * root.value[0][0].start_mark.column
@@ -500,6 +564,30 @@ def _override_edits(
     rows = [(" " * dash + "-" + " " * (offset - 1), "id", ident)]
     rows += [(" " * (dash + offset), key, value) for key, value in values.items()]
     return _lines_after(text, _content_end(text, tasks), rows)
+
+
+def _json_override(
+    style: _Style, pair: tuple[Node, Node] | None, task_id: str, values: dict[str, str]
+) -> list[_Edit]:
+    """``{"id": TASK, ...}`` at the end of a JSON plan's top-level ``tasks`` list."""
+    if pair is None or not isinstance(pair[1], SequenceNode):
+        raise UpdateError("the plan's tasks is not a list: add the override entry by hand")
+    tasks = pair[1]
+    ident = style.token(task_id)
+    if tasks.value:
+        at = int(tasks.value[-1].end_mark.index)
+        last = tasks.value[-1].start_mark
+        separator = ", "
+        if _BREAK.search(style.text, tasks.start_mark.index, at) is not None:
+            separator = "," + _eol(style.text) + " " * last.column
+    else:
+        at, separator = int(tasks.end_mark.index) - 1, ""
+    edits = [_Edit(at, at, f'{separator}{{"id": {ident}', "id", ident)]
+    edits += [
+        _Edit(at, at, f", {style.key(key)}: {style.token(value)}", key, style.token(value))
+        for key, value in values.items()
+    ]
+    return [*edits, _Edit(at, at, "}")]
 
 
 def _is_block_mapping(node: Node) -> bool:
@@ -605,9 +693,25 @@ def _check_data(
 
 
 def _check_valid(text: str, name: str, path: Path, *, was_valid: bool) -> None:
+    """The new text must load and schedule, as every command will read it: else no write."""
+    from cutover.findings.pipeline import analyse_loaded  # noqa: PLC0415 - networkx
+
     try:
-        load_plan_text(text, name, path=path)
+        loaded = load_plan_text(text, name, path=path)
     except PlanError as error:
         if was_valid:
             raise InvalidChangeError(error.diagnostics) from None
         raise
+    try:
+        analyse_loaded(loaded, now=None)
+    except PlanError as error:  # loads, but does not schedule (a date beyond the calendars)
+        if was_valid:
+            raise InvalidChangeError(error.diagnostics) from None
+        raise
+    except CutoverError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any failure means the plan must not be written
+        raise UpdateError(
+            f"{name}: the change was not written: cutover could not schedule the plan with it "
+            f"({type(exc).__name__}: {' '.join(str(exc).split())[:200]})"
+        ) from None
