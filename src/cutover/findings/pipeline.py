@@ -79,12 +79,14 @@ def schedule_plan(
         where = loaded.source.locate(("start",))
         raise PlanError([Diagnostic("out-of-range", str(error), where)]) from None
     try:
-        return graph, build_schedule(graph, status_minute(graph, as_of, now))
+        schedule = build_schedule(graph, status_minute(graph, as_of, now))
     except CalendarRangeError as error:
         node = error.node if error.node is not None else 0
         where = graph.source.locate(graph.tasks[node].path)
         message = f"task '{graph.task(node).id}': {error}"
         raise PlanError([Diagnostic("out-of-range", message, where)]) from None
+    # The graph as it stood at the status date (progress recorded later not counted).
+    return schedule.graph, schedule
 
 
 def analyse_loaded(
