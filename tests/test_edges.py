@@ -442,3 +442,25 @@ tasks:
     )
     got = schedule_document(analysis.schedule)["tasks"][0]
     assert at(got["finish"]) == finish
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "01_dst_round_the_clock.yaml",
+        "09_dst_gap_zero_length.yaml",
+        "10_night_shift_crosses_midnight.yaml",
+        "11_cancelled_end_of_chain.yaml",
+        "12_in_progress_ss_slack.yaml",
+        "cancel-min.yaml",
+    ],
+)
+def test_the_risk_engine_runs_the_same_rules(name: str) -> None:
+    """Sampled runs are schedules of their durations on these calendars and rules too."""
+    from cutover.risk.sampling import Engine  # noqa: PLC0415 - the risk layer, only here
+    from tests.test_risk_engine import assert_runs_are_schedules, random_durations  # noqa: PLC0415
+
+    analysis = analyse(EDGES / name, now=None)
+    durations = random_durations(analysis, 6, seed=7)
+    runs = Engine(analysis.graph, analysis.schedule.as_of).run(durations, 6)
+    assert_runs_are_schedules(analysis, runs, durations)

@@ -12,6 +12,7 @@ when a schedule is shown, or when a calendar maps its working hours onto a day.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from datetime import timezone as fixed_zone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -44,6 +45,15 @@ class TimeBase:
         if reference.tzinfo is None:
             reference = reference.replace(tzinfo=self.zone)
         self.offset = _offset_minutes(reference.astimezone(self.zone))
+        #: Instants [lo, hi) around the anchor over which the zone keeps its offset: there
+        #: an instant is its wall-clock minute, and showing it needs no zone look-up.
+        self._steady = (0, 0)
+        self._fixed = fixed_zone(timedelta(minutes=self.offset))
+        year = reference.year
+        if 2 < year < 9995 and not zone_changes_near(self.name, year):
+            lo = datetime(year - 1, 1, 1) - _EPOCH  # noqa: DTZ001 - wall clock
+            hi = datetime(year + 3, 1, 1) - _EPOCH  # noqa: DTZ001 - wall clock
+            self._steady = (lo // _MINUTE, hi // _MINUTE)
 
     # -- into instants -----------------------------------------------------------------
 
@@ -138,6 +148,9 @@ class TimeBase:
         At the very ends of the years a datetime holds (year 1, year 9999) the instant is
         shown on the anchor's offset, as a wall-clock minute.
         """
+        lo, hi = self._steady
+        if lo <= minute < hi:
+            return (_EPOCH + timedelta(minutes=minute)).replace(tzinfo=self.zone)
         try:
             return self._utc(minute).astimezone(self.zone)
         except OverflowError:
@@ -145,6 +158,9 @@ class TimeBase:
 
     def iso(self, minute: int) -> str:
         """ISO 8601 with seconds and offset, as PLAN_FORMAT's JSON shows it."""
+        lo, hi = self._steady
+        if lo <= minute < hi:
+            return _steady_iso(self._fixed, minute)
         return _iso(self.name, self.offset, minute)
 
     def day_of(self, minute: int) -> date:
@@ -200,6 +216,11 @@ def _wall_offsets(zone_name: str, anchor: int, first: int, last: int, clock: int
         out.append(anchor - _offset_minutes(moment.replace(tzinfo=zone)))
         moment += day
     return out
+
+
+@lru_cache(maxsize=65536)
+def _steady_iso(zone: fixed_zone, minute: int) -> str:
+    return (_EPOCH + timedelta(minutes=minute)).replace(tzinfo=zone).isoformat(timespec="seconds")
 
 
 @lru_cache(maxsize=65536)
