@@ -52,7 +52,8 @@ def status_minute(
     if chosen is None:
         if now is None:
             return None
-        return graph.timebase.minute(now.astimezone(graph.timebase.zone).replace(tzinfo=None))
+        # The instant itself (a naive clock is the machine's): exact in a repeated hour too.
+        return graph.timebase.minute(now if now.tzinfo is not None else now.astimezone())
     return graph.timebase.minute(chosen)
 
 
