@@ -464,3 +464,19 @@ def test_the_risk_engine_runs_the_same_rules(name: str) -> None:
     durations = random_durations(analysis, 6, seed=7)
     runs = Engine(analysis.graph, analysis.schedule.as_of).run(durations, 6)
     assert_runs_are_schedules(analysis, runs, durations)
+
+
+def test_a_command_line_status_date_in_the_skipped_hour_is_refused(
+    write_plan: Callable[..., Path], cli: Cli
+) -> None:
+    path = write_plan(
+        """plan: missing hour
+timezone: Europe/Berlin
+start: 2025-03-24
+tasks:
+  - {id: a, duration: 1h}
+"""
+    )
+    result = cli("schedule", str(path), "--as-of", "2025-03-30T02:15", "--format", "json")
+    assert result.exit_code == 2
+    assert "--as-of: 2025-03-30 02:15 does not exist in Europe/Berlin" in result.stderr
