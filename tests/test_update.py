@@ -235,7 +235,11 @@ def test_a_commented_plan_keeps_every_other_byte(
     tmp_path: Path, eol: str, final_newline: bool
 ) -> None:
     path = fixture(tmp_path, "tuyenquang.yaml", eol=eol, final_newline=final_newline)
+    comment = "          # Thursday morning: the status reported to the standing committee"
+    # Progress recorded after the plan's status date moves the status date with it.
     assert update(path, "accounts", Change(done=True, on="2025-06-26T11:00")) == [
+        f"-as_of: 2025-06-26T09:00{comment}{eol}",
+        f"+as_of: 2025-06-26T11:00{comment}{eol}",
         f"-        status: in_progress{eol}",
         f"+        status: done{eol}",
         f"-        progress: 60%{eol}",
@@ -250,6 +254,11 @@ def test_a_commented_plan_keeps_every_other_byte(
     if not final_newline:  # the last line gains a line break, the new last line has none
         last = "    deadline: 2025-07-01"
         added = [f"-{last}", f"+{last}{eol}", added[0], added[1].removesuffix(eol)]
+    added = [
+        f"-as_of: 2025-06-26T11:00{comment}{eol}",
+        f"+as_of: 2025-07-01T08:00{comment}{eol}",
+        *added,
+    ]
     assert update(path, "new-model", Change(done=True, on="2025-07-01T08:00")) == added
     load_plan(path)
 
@@ -672,3 +681,23 @@ def test_tasks_that_are_not_a_list_get_no_override(tmp_path: Path) -> None:
     path.write_text("extends: templates/base.yaml\ntasks: ''\n", encoding="utf-8")
     with pytest.raises(UpdateError, match="the plan's tasks is not a list"):
         update_plan(path, "ship", Change(done=True), today=TODAY)
+
+
+def test_progress_after_the_status_date_moves_it(tmp_path: Path) -> None:
+    """PLAN_FORMAT: recorded progress cannot lie after the plan's own as_of."""
+    path = tmp_path / "plan.yaml"
+    path.write_text(
+        "plan: P\nstart: 2025-06-16\nas_of: 2025-06-17\ntasks:\n"
+        "  - {id: a, duration: 1d}\n  - {id: b, duration: 1d}\n",
+        encoding="utf-8",
+    )
+    result = update_plan(path, "a", Change(done=True, on="2025-06-18T10:00"), today=TODAY)
+    assert [str(change) for change in result.changes] == [
+        "as_of: 2025-06-17 → 2025-06-18T10:00",
+        "status: not_started → done",
+        "actual_finish: (none) → 2025-06-18T10:00",
+    ]
+    assert "as_of: 2025-06-18T10:00\n" in path.read_text(encoding="utf-8")
+    # On the status date's own day a date alone does not move it.
+    update_plan(path, "b", Change(start="2025-06-18"), today=TODAY)
+    assert "as_of: 2025-06-18T10:00\n" in path.read_text(encoding="utf-8")

@@ -223,7 +223,22 @@ def analyse_file(plan: Path, as_of: str | None) -> Analysis:
     from cutover.findings.pipeline import analyse  # noqa: PLC0415
 
     with boundary():
-        return analyse(plan, now=None, as_of=parse_as_of(as_of))
+        analysis = analyse(plan, now=None, as_of=parse_as_of(as_of))
+    note_not_counted(analysis)
+    return analysis
+
+
+def note_not_counted(analysis: Analysis) -> None:
+    """Say on stderr when recorded progress after the status date is not counted."""
+    schedule = analysis.schedule
+    if not schedule.not_counted or schedule.as_of is None:
+        return
+    ids = ", ".join(schedule.graph.task(node).id for node in schedule.not_counted)
+    when = schedule.graph.timebase.naive(schedule.as_of).isoformat(sep=" ", timespec="minutes")
+    sys.stderr.write(
+        f"note: progress recorded after the status date {when} is not counted "
+        f"(shown as it stood then): {ids}\n"
+    )
 
 
 def report_error(error: CutoverError) -> ExitCode:

@@ -313,8 +313,39 @@ def check_late_start(context: _Context, node: int) -> Finding | None:
     )  # fmt: skip
 
 
+def _not_counted(schedule: Schedule) -> list[int]:
+    return list(schedule.not_counted)
+
+
+def check_not_counted(context: _Context, node: int) -> Finding | None:
+    """``progress-not-counted``: progress recorded after the status date is left out.
+
+    PLAN_FORMAT: a status date earlier than recorded progress shows the plan as it stood
+    then, and the output says so.
+    """
+    schedule = context.schedule
+    if schedule.as_of is None:
+        return None
+    task = schedule.graph.task(node)
+    timebase = schedule.graph.timebase
+    as_of = schedule.as_of
+    now = schedule.status[node].replace("_", " ")
+    return _finding(
+        context, node, code="progress-not-counted", level=WARNING,
+        message=lambda: (
+            f"recorded as {task.status.replace('_', ' ')}, but the status date "
+            f"{when(timebase, as_of)} is before that progress: shown as {now} as it stood then"
+        ),
+        minutes=None,
+    )  # fmt: skip
+
+
 #: Each check with the nodes it needs to look at (a cheap filter, so a plan of 100,000
 #: tasks is not asked 100,000 times a question only a few can answer).
 CHECKS: tuple[
     tuple[Callable[[Schedule], list[int]], Callable[[_Context, int], Finding | None]], ...
-] = ((_with_deadline, check_deadline), (_behind, check_late_start))
+] = (
+    (_with_deadline, check_deadline),
+    (_behind, check_late_start),
+    (_not_counted, check_not_counted),
+)

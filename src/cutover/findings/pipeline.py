@@ -6,19 +6,21 @@ plan file → load_plan → build_graph → build_schedule(as_of) → run_checks
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from cutover.common.errors import Diagnostic, PlanError
+from cutover.common.errors import Diagnostic, PlanError, UsageError
 from cutover.engine.graph import TaskGraph, build_graph
 from cutover.engine.schedule import Schedule, build_schedule
 from cutover.findings.checks import DEFAULT_RISK_THRESHOLD, Finding, run_checks
 from cutover.planfile.loader import LoadedPlan, gc_paused, load_plan
 from cutover.planfile.source import display_path
 from cutover.worktime.calendars import CalendarRangeError
+from cutover.worktime.timebase import MissingTimeError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from datetime import date, datetime
+    from datetime import date
     from pathlib import Path
 
     from cutover.worktime.durations import Duration
@@ -52,7 +54,13 @@ def status_minute(
     if chosen is None:
         if now is None:
             return None
-        return graph.timebase.minute(now.astimezone(graph.timebase.zone).replace(tzinfo=None))
+        # The instant itself (a naive clock is the machine's): exact in a repeated hour too.
+        return graph.timebase.minute(now if now.tzinfo is not None else now.astimezone())
+    if isinstance(as_of, datetime):  # the plan's own as_of is validated with the plan
+        try:
+            graph.timebase.check_exists(as_of)
+        except MissingTimeError as error:
+            raise UsageError(f"--as-of: {error}") from None
     return graph.timebase.minute(chosen)
 
 
@@ -79,9 +87,11 @@ def schedule_plan(
         where = loaded.source.locate(("start",))
         raise PlanError([Diagnostic("out-of-range", str(error), where)]) from None
     try:
-        return graph, build_schedule(graph, status_minute(graph, as_of, now))
+        schedule = build_schedule(graph, status_minute(graph, as_of, now))
     except CalendarRangeError as error:
         raise _out_of_range(graph, error) from None
+    # The graph as it stood at the status date (progress recorded later not counted).
+    return schedule.graph, schedule
 
 
 def _out_of_range(graph: TaskGraph, error: CalendarRangeError) -> PlanError:

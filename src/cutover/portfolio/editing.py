@@ -199,14 +199,20 @@ def update_plan(path: Path | str, task_id: str, change: Change, *, today: date) 
             if located is not None
             else _override_edits(style, root, task_id, values)
         )
-        new_text, lines = _apply(snapshot.text, edits)
-        _check_data(snapshot.text, new_text, name, located, edits)
+        status_date = _status_date_edit(style, root, values, loaded)
+        moved = [] if status_date is None else [status_date[0]]
+        new_text, lines = _apply(snapshot.text, [*edits, *moved])
+        _check_data(snapshot.text, new_text, name, located, edits, top=moved)
         _check_valid(new_text, name, path, was_valid=problem is None)
         _write(path, name, snapshot, new_text)
+    known = dict(current.values)
+    if status_date is not None:
+        values = {**values, "as_of": status_date[0].token}
+        known["as_of"] = status_date[1]
     changes = sorted(
         (
-            KeyChange(edit.key, current.values.get(edit.key), values[edit.key], line)
-            for edit, line in zip(edits, lines, strict=True)
+            KeyChange(edit.key, known.get(edit.key), values[edit.key], line)
+            for edit, line in zip([*edits, *moved], lines, strict=True)
             if edit.key in values
         ),
         key=lambda change: change.line,
@@ -666,11 +672,58 @@ def _parse_token(token: str) -> object:
     return data["value"]
 
 
+def _status_date_edit(
+    style: _Style, root: MappingNode, values: dict[str, str], loaded: LoadedPlan | None
+) -> tuple[_Edit, str] | None:
+    """Move the plan's ``as_of`` to progress recorded after it (and its old value).
+
+    PLAN_FORMAT: recorded progress cannot lie in the plan's own future, so recording that a
+    task finished at 11:00 on a plan whose status date is 09:00 moves the status date too.
+    """
+    pair = _pair(root, "as_of")
+    if pair is None or loaded is None or loaded.plan.as_of is None:
+        return None
+    from cutover.worktime.timebase import TimeBase  # noqa: PLC0415 - only for this case
+
+    timebase = TimeBase(loaded.plan.timezone, loaded.plan.start)
+    as_of = loaded.plan.as_of
+    latest: tuple[int, str] | None = None
+    for key in ("actual_start", "actual_finish"):
+        if key not in values:
+            continue
+        try:
+            point = parse_timepoint(values[key])
+        except TimepointError:
+            continue
+        if isinstance(point, datetime) and isinstance(as_of, datetime):
+            after = timebase.minute(point) > timebase.minute(as_of)
+        else:
+            after = _calendar_day(point) > _calendar_day(as_of)
+        if after and (latest is None or timebase.minute(point) > latest[0]):
+            latest = (timebase.minute(point), values[key])
+    if latest is None:
+        return None
+    old = pair[1].value if isinstance(pair[1], ScalarNode) else ""
+    return _replace(style, *pair, "as_of", latest[1]), str(old)
+
+
+def _calendar_day(point: date) -> date:
+    return point.date() if isinstance(point, datetime) else point
+
+
 def _check_data(
-    old: str, new: str, name: str, located: _Located | None, edits: list[_Edit]
+    old: str,
+    new: str,
+    name: str,
+    located: _Located | None,
+    edits: list[_Edit],
+    *,
+    top: list[_Edit] | None = None,
 ) -> None:
     """The new text must hold the old data plus the change, and nothing else."""
     expected: Any = parse_yaml(old, name).data
+    for edit in top or []:
+        expected[edit.key] = _parse_token(edit.token)
     try:
         after = parse_yaml(new, name).data
     except PlanError:  # pragma: no cover - an edit that breaks the YAML is a bug of ours
