@@ -46,6 +46,10 @@ if TYPE_CHECKING:
 STATUSES = ("not_started", "in_progress", "done", "cancelled")
 #: The keys ``update`` writes, in the order it adds them (PLAN_FORMAT's order).
 KEYS = ("status", "actual_start", "actual_finish", "progress")
+#: Keys a runbook action may also set or remove (gate decisions; undo restores any of them).
+RUNBOOK_KEYS = ("decision", "decided_by", "decided_at")
+#: Values written as typed (times, statuses, percentages); others are quoted where needed.
+_AS_TYPED = frozenset({*KEYS, "decision", "decided_at"})
 #: A line break as YAML (and ruamel's line count) knows it.
 _BREAK = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")
 _PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)%")
@@ -83,6 +87,8 @@ class Change:
     start: str | None = None  # --start T: status in_progress, actual_start T
     progress: str | None = None  # --progress 60%: status in_progress, progress 60%
     status: str | None = None  # --status S: only the status, alone
+    extra: tuple[tuple[str, str], ...] = ()  # other keys (RUNBOOK_KEYS) and their values
+    unset: tuple[str, ...] = ()  # keys to take out of the task (an undo of their adding)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,15 +169,20 @@ def update_plan(path: Path | str, task_id: str, change: Change, *, today: date) 
     root = _compose(snapshot.text, name, problem)
     located, current = _target(root, task_id, name, loaded, problem)
     values = _assignments(request, current, _day(today, loaded))
-    if not values:
+    unset = [key for key in request.unset if key in current.values and key not in values]
+    if unset and located is None:
+        raise UpdateError(f"'{task_id}' comes from a template: take {unset[0]} out by hand")
+    if not values and not unset:
         return UpdateResult(name, task_id, (), (), override=located is None)
     edits = (
         _task_edits(snapshot.text, located.node, values)
         if located is not None
         else _override_edits(snapshot.text, root, task_id, values)
     )
+    if unset and located is not None:
+        edits += _removal_edits(snapshot.text, located.node, unset)
     new_text, lines = _apply(snapshot.text, edits)
-    _check_data(snapshot.text, new_text, name, located, edits)
+    _check_data(snapshot.text, new_text, name, located, edits, unset=unset)
     _check_valid(new_text, name, path, was_valid=problem is None)
     _write(path, name, snapshot, new_text)
     changes = sorted(
@@ -181,7 +192,7 @@ def update_plan(path: Path | str, task_id: str, change: Change, *, today: date) 
             if edit.key in values
         ),
         key=lambda change: change.line,
-    )
+    ) + [KeyChange(key, current.values[key], "(none)", 0) for key in unset]
     return UpdateResult(name, task_id, tuple(changes), tuple(sorted(set(lines))), located is None)
 
 
@@ -227,6 +238,8 @@ def _normalise(change: Change) -> Change:
         )
         if given
     ]
+    if not asked and (change.extra or change.unset):
+        return Change(extra=change.extra, unset=change.unset)
     if not asked:
         raise UsageError(
             "say what changed: --done [--on T], --start T, --progress 60% or --status S"
@@ -243,6 +256,8 @@ def _normalise(change: Change) -> Change:
         start=_when(change.start, "--start"),
         progress=_percent(change.progress),
         status=_status(change.status),
+        extra=change.extra,
+        unset=change.unset,
     )
 
 
@@ -282,8 +297,11 @@ def _status(value: str | None) -> str | None:
 def _assignments(change: Change, current: _Current, today: str) -> dict[str, str]:
     """The keys to write and their new values (``KEYS`` order), leaving out those already so."""
     values = {"status": change.status} if change.status is not None else {}
-    if not values:
+    if not values and (change.done or change.start or change.progress):
         values = _tracking(change, current, today)
+    values.update(
+        {key: value if key in _AS_TYPED else _scalar_token(value) for key, value in change.extra}
+    )
     return {key: value for key, value in values.items() if current.values.get(key) != value}
 
 
@@ -411,11 +429,15 @@ def _current(located: _Located | None, task: Task | None) -> _Current:
     summary = False
     if task is not None:
         values.update(
-            {key: _text(getattr(task, key)) for key in KEYS if getattr(task, key) is not None}
+            {
+                key: _text(getattr(task, key))
+                for key in (*KEYS, *RUNBOOK_KEYS)
+                if getattr(task, key) is not None
+            }
         )
         summary = task.is_summary
     if located is not None:
-        for key in KEYS:
+        for key in (*KEYS, *RUNBOOK_KEYS):
             pair = _pair(located.node, key)
             if pair is not None and isinstance(pair[1], ScalarNode) and pair[1].value not in _NULLS:
                 values[key] = pair[1].value
@@ -504,6 +526,27 @@ def _override_edits(
     return _lines_after(text, _content_end(text, tasks), rows)
 
 
+def _removal_edits(text: str, mapping: MappingNode, keys: list[str]) -> list[_Edit]:
+    """Take each key's whole line out of a block mapping (a key set by an action undone)."""
+    if mapping.flow_style:
+        raise UpdateError("the task is one {...} mapping: take the key out by hand")
+    edits = []
+    for key in keys:
+        pair = _pair(mapping, key)
+        if pair is None:
+            continue
+        key_node, value_node = pair
+        if not isinstance(value_node, ScalarNode) or value_node.style in ("|", ">"):
+            raise UpdateError(f"the {key} of this task is not a single value: change it by hand")
+        begin = text.rfind("\n", 0, key_node.start_mark.index) + 1
+        if text[begin : key_node.start_mark.index].strip():
+            raise UpdateError(f"the {key} of this task shares its line: change it by hand")
+        found = _BREAK.search(text, value_node.end_mark.index)
+        end = found.end() if found is not None else len(text)
+        edits.append(_Edit(begin, end, ""))
+    return edits
+
+
 def _is_block_mapping(node: Node) -> bool:
     return isinstance(node, MappingNode) and not node.flow_style and bool(node.value)
 
@@ -581,7 +624,13 @@ def _parse_token(token: str) -> object:
 
 
 def _check_data(
-    old: str, new: str, name: str, located: _Located | None, edits: list[_Edit]
+    old: str,
+    new: str,
+    name: str,
+    located: _Located | None,
+    edits: list[_Edit],
+    *,
+    unset: list[str] | None = None,
 ) -> None:
     """The new text must hold the old data plus the change, and nothing else."""
     expected: Any = parse_yaml(old, name).data
@@ -595,6 +644,8 @@ def _check_data(
         for part in located.path:
             target = target[part]
         target.update(written)
+        for key in unset or ():
+            target.pop(key, None)
     else:  # an override entry at the end of the top-level tasks
         if not isinstance(expected.get("tasks"), list):
             expected["tasks"] = []
