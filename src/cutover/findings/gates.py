@@ -20,6 +20,7 @@ from cutover.planfile.loader import LoadedPlan
 from cutover.worktime.calendars import MAX_SPAN_DAYS
 
 if TYPE_CHECKING:
+    from cutover.common.errors import SourceLocation
     from cutover.engine.schedule import Schedule
     from cutover.planfile.model import Task
     from cutover.worktime.durations import Duration
@@ -186,20 +187,39 @@ def gate_findings(schedule: Schedule, risk_threshold: Duration) -> list[Finding]
                     f"'{state.rollback}'; the forward work after it is cancelled",
                 )
             )  # fmt: skip
+        if state.rolling_back and state.rollback_by is not None:
+            found.extend(_rollback_late(schedule, state))
         if state.decision is None and state.has_rollback_deadline:
             found.extend(_rollback_findings(schedule, state, risk_threshold, where))
     return found
 
 
+def _rollback_late(schedule: Schedule, state: GateState) -> list[Finding]:
+    """``rollback-late``: the rollback under way is forecast to end after ``rollback_by``."""
+    graph = schedule.graph
+    node = graph.index.get(state.rollback or "")
+    if node is None or state.rollback_by is None:
+        return []
+    finish = schedule.finish_of(node)
+    if finish <= state.rollback_by:
+        return []
+    base = graph.timebase
+    return [
+        Finding(
+            "rollback-late", ERROR, state.rollback or state.task,
+            location=graph.source.locate(graph.tasks[node].path),
+            message=f"the rollback '{state.rollback}' is forecast to finish {when(base, finish)}, "
+            f"after {when(base, state.rollback_by)}, when the old system must be back",
+        )
+    ]  # fmt: skip
+
+
 def _rollback_findings(
-    schedule: Schedule, state: GateState, risk_threshold: Duration, where: object
+    schedule: Schedule, state: GateState, risk_threshold: Duration, where: SourceLocation
 ) -> list[Finding]:
     graph = schedule.graph
     base = graph.timebase
     assert state.rollback_by is not None
-    from cutover.common.errors import SourceLocation  # noqa: PLC0415 - for the type check
-
-    assert isinstance(where, SourceLocation)
     no_return = state.point_of_no_return
     if no_return is None or state.forecast > no_return:
         why = (
