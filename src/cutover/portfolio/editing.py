@@ -36,6 +36,7 @@ from cutover.planfile.loader import LoadedPlan, load_plan_text
 from cutover.planfile.model_errors import did_you_mean
 from cutover.planfile.source import MAX_PLAN_BYTES, display_path, read_plan_text
 from cutover.planfile.yamldoc import parse_yaml
+from cutover.worktime.durations import Duration, parse_duration
 from cutover.worktime.timepoints import TimepointError, parse_timepoint
 
 if TYPE_CHECKING:
@@ -664,3 +665,50 @@ def _check_valid(text: str, name: str, path: Path, *, was_valid: bool) -> None:
         if was_valid:
             raise InvalidChangeError(error.diagnostics) from None
         raise
+
+
+def set_likely(path: Path | str, task_id: str, likely: str, *, today: object) -> UpdateResult:
+    """Make ``likely`` the task's expected working time: its estimate's, else its duration.
+
+    A rehearsal's measured time written back (``compare --apply``): in a three-point
+    ``estimate`` the ``likely`` value changes, and ``optimistic`` or ``pessimistic`` too
+    where the new value falls outside them; a task without one gets ``duration``.
+    """
+    path = Path(path)
+    name = display_path(path)
+    snapshot = _read(path, name)
+    loaded, problem = _load(snapshot.text, name, path)
+    root = _compose(snapshot.text, name, problem)
+    located = _find(root, task_id)
+    task = _model_task(loaded.plan.tasks, task_id) if loaded is not None else None
+    pair = _pair(located.node, "estimate") if located is not None else None
+    if located is None or task is None or pair is None or not isinstance(pair[1], MappingNode):
+        change = Change(extra=(("duration", likely),))
+        return update_plan(path, task_id, change, today=today)  # type: ignore[arg-type]
+    estimate = pair[1]
+    assert task.estimate is not None
+
+    def minutes(value: Duration) -> int:  # compared on the default 8-hour day
+        return value.in_minutes(480, 2400)
+
+    new = minutes(parse_duration(likely))
+    values = {"likely": likely}
+    if new < minutes(task.estimate.optimistic):
+        values["optimistic"] = likely
+    if new > minutes(task.estimate.pessimistic):
+        values["pessimistic"] = likely
+    edits = []
+    for key, value in values.items():
+        found = _pair(estimate, key)
+        if found is None:
+            raise UpdateError(f"the estimate of '{task_id}' has no {key}: change it by hand")
+        edits.append(_replace(snapshot.text, *found, key, value))
+    new_text, lines = _apply(snapshot.text, edits)
+    _check_valid(new_text, name, path, was_valid=problem is None)
+    _write(path, name, snapshot, new_text)
+    old = {key: getattr(task.estimate, key).text for key in values}
+    changes = tuple(
+        KeyChange(f"estimate.{edit.key}", old[str(edit.key)], edit.token, line)
+        for edit, line in zip(edits, lines, strict=True)
+    )
+    return UpdateResult(name, task_id, changes, tuple(sorted(set(lines))), override=False)
