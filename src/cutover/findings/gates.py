@@ -235,7 +235,10 @@ def _rollback_findings(
                 "a no-go then could not restore the old system in time",
             )
         ]  # fmt: skip
-    calendar = graph.calendar[graph.index[state.task]]
+    # The margin is counted on the rollback's calendar: the time its crew would have.
+    branch = _find(graph.plan.tasks, state.rollback or "")
+    name = branch.calendar if branch is not None and branch.calendar else None
+    calendar = graph.calendars.get(name or "", graph.calendar[graph.index[state.task]])
     margin = calendar.position(no_return) - calendar.position(state.forecast)
     if margin < risk_threshold.in_minutes(calendar.day_minutes, calendar.week_minutes):
         day = calendar.day_minutes

@@ -26,8 +26,10 @@ from cutover.findings.wording import when, work_amount
 from cutover.live.board import Board, build_board
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
 
+    from cutover.engine.rows import ScheduleRow
     from cutover.findings.pipeline import Analysis
     from cutover.live.clock import Clock
     from cutover.worktime.durations import Duration
@@ -57,6 +59,55 @@ def _span(minutes: int | None) -> str:
     if days:
         return f"{sign}{days}d {hours}h"
     return f"{sign}{hours}h {mins:02d}m"
+
+
+Cells = tuple[str, str, str, Text | str]
+
+
+def _table_rows(board: Board, analysis: Analysis) -> Iterator[tuple[str, str, Cells]]:
+    """(section, task id, cells) for each row of the run screen's table, in order."""
+    timebase = analysis.graph.timebase
+
+    def at(minute: int) -> str:
+        return when(timebase, minute, year=False)
+
+    for item in board.running:
+        row = item.row
+        shown = Text(f"{_span(item.elapsed)} of {_span(item.planned)}")
+        if item.overrun:
+            shown.stylize("bold red")
+            shown.append(" overrun")
+        yield "running", row.id, (row.name, row.owner or "", at(item.started), shown)
+    for row in board.ready:
+        yield "can start", row.id, (row.name, row.owner or "", at(row.start), "ready")
+    for state in board.gates:
+        if not state.decision:
+            cells = (state.name, state.decider, at(state.forecast), "decide: g go / x no-go")
+            yield "gate", state.task, cells
+    errors = {"late", "missed-deadline", "rollback-impossible", "rollback-late"}
+    for row, codes in _grouped(board.trouble):
+        style = "bold red" if errors & set(codes) else "yellow"
+        text = Text(", ".join(codes), style=style)
+        yield "attention", row.id, (row.name, row.owner or "", at(row.finish), text)
+    gate_ids = {state.task for state in board.gates}
+    for row in board.upcoming:
+        if row.id not in gate_ids:
+            yield "next", row.id, (row.name, row.owner or "", at(row.start), "planned")
+
+
+def _grouped(
+    trouble: tuple[tuple[ScheduleRow, str, str], ...],
+) -> list[tuple[ScheduleRow, list[str]]]:
+    """One entry per task with every finding code it has, in the order first seen."""
+    found: dict[str, tuple[ScheduleRow, list[str]]] = {}
+    for row, code, _message in trouble:
+        found.setdefault(row.id, (row, []))[1].append(code)
+    return list(found.values())
+
+
+def _cut(text: str, width: int) -> str:
+    """``text`` in at most ``width`` cells, with an ellipsis when cut."""
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 class RunScreen(App[None]):
@@ -117,7 +168,11 @@ class RunScreen(App[None]):
         """Read the plan and redraw each second when the plan or the minute changed."""
         if self.options.view == "run":
             table = self.query_one("#tasks", DataTable)
-            table.add_columns("", "task", "owner", "when", "state")
+            table.add_column("", width=9)
+            table.add_column("task", width=34)
+            table.add_column("owner", width=18)
+            table.add_column("when", width=16)
+            table.add_column("state")
         self.refresh_board(force=True)
         self.set_interval(1.0, self.refresh_board)
 
@@ -207,34 +262,12 @@ class RunScreen(App[None]):
 
     def _fill_table(self, board: Board, analysis: Analysis) -> None:
         table = self.query_one("#tasks", DataTable)
-        base = analysis.graph.timebase
         keep = table.cursor_row
         table.clear()
         self.row_tasks = []
-
-        def add(section: str, task: str, cells: tuple[str, str, str, Text | str]) -> None:
-            table.add_row(section, *cells)
+        for section, task, (name, owner, moment, state) in _table_rows(board, analysis):
+            table.add_row(section, _cut(name, 34), _cut(owner, 18), moment, state)
             self.row_tasks.append(task)
-
-        for item in board.running:
-            row = item.row
-            shown = Text(f"{_span(item.elapsed)} of {_span(item.planned)}")
-            if item.overrun:
-                shown.stylize("bold red")
-                shown.append(" overrun")
-            add("running", row.id, (row.name, row.owner or "", when(base, item.started), shown))
-        for row in board.ready:
-            add("can start", row.id, (row.name, row.owner or "", when(base, row.start), "ready"))
-        for state in board.gates:
-            if not state.decision:
-                add("gate", state.task, (state.name, state.decider, when(base, state.forecast),
-                                         "decide: g go / x no-go"))  # fmt: skip
-        for row, code, _message in board.trouble:
-            style = "bold red" if code in ("late", "missed-deadline") else "yellow"
-            add("attention", row.id, (row.name, row.owner or "", when(base, row.finish),
-                                      Text(code, style=style)))  # fmt: skip
-        for row in board.upcoming:
-            add("next", row.id, (row.name, row.owner or "", when(base, row.start), "planned"))
         if self.row_tasks:
             table.move_cursor(row=min(keep, len(self.row_tasks) - 1))
 

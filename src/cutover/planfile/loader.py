@@ -100,7 +100,7 @@ def _load(
             raise PlanError(translate(exc, raw.source, raw.data) + problems) from None
     if problems:
         raise PlanError(problems)
-    if has_runbook(raw.tasks or []):
+    if has_runbook(raw.tasks if raw.tasks is not None else list(raw_tasks(raw.data))):
         runbook_problems(plan, raw.source)
         plan = apply_decisions(plan)
     return written, LoadedPlan(plan, raw.source)
