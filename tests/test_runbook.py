@@ -349,7 +349,8 @@ def test_compare_apply_writes_the_rehearsed_times_as_estimates(outage: Path, cli
     outage.write_text(
         outage.read_text().replace(
             "    duration: 6h\n",
-            "    # the vendor's figure\n    estimate: {optimistic: 5h, likely: 6h, pessimistic: 9h}\n",
+            "    # the vendor's figure\n"
+            "    estimate: {optimistic: 5h, likely: 6h, pessimistic: 9h}\n",
         )
     )
     rehearsal = outage.with_name("rehearsal-1.yaml")
