@@ -187,6 +187,7 @@ def large(tmp_path_factory: pytest.TempPathFactory) -> tuple[Analysis, list[str]
     return analysis, _pages(export(analysis, "pdf", OPTIONS))
 
 
+@pytest.mark.slow
 def test_a_300_task_plan_has_a_sensible_page_count(large: tuple[Analysis, list[str]]) -> None:
     _, pages = large
     table = [text for text in pages if not text.startswith("Gantt chart")]
@@ -198,6 +199,7 @@ def test_a_300_task_plan_has_a_sensible_page_count(large: tuple[Analysis, list[s
     )
 
 
+@pytest.mark.slow
 def test_a_300_task_plan_repeats_the_table_header_on_every_page(
     large: tuple[Analysis, list[str]],
 ) -> None:
@@ -206,6 +208,7 @@ def test_a_300_task_plan_repeats_the_table_header_on_every_page(
     assert all("id task owner start finish deadline slack status" in text for text in table)
 
 
+@pytest.mark.slow
 def test_a_300_task_plan_shows_every_task_in_the_table_and_the_chart(
     large: tuple[Analysis, list[str]],
 ) -> None:

@@ -136,6 +136,7 @@ def test_mermaid_ids_and_names_survive_mermaids_syntax(edge: Analysis) -> None:
         assert ";" not in re.sub(r"#\d+;", "", name)
 
 
+@pytest.mark.slow
 @given(st.text())
 def test_mermaid_text_is_one_line_without_separators(value: str) -> None:
     cleaned = mermaid_text(value)

@@ -43,6 +43,8 @@ from tests.conftest import ROOT, WORKED
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate import write_plan as write_generated
 
+pytestmark = pytest.mark.slow  # fuzzing, and children bounded in memory and time
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 

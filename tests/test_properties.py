@@ -7,12 +7,15 @@ import json
 import random  # noqa: TC003 - hypothesis resolves the annotation at run time
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cutover.engine.graph import FROM_FINISH, TO_START
 from cutover.findings.pipeline import Analysis, analyse_loaded
 from cutover.planfile.loader import load_plan_text
+
+pytestmark = pytest.mark.slow  # hypothesis: hundreds of generated plans
 
 DURATIONS = ["30m", "2h", "4h", "1d", "3d", "0.5d"]
 LAGS = ["0m", "2h", "-2h", "1d", "-1d", "3h"]

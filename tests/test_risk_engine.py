@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -57,6 +58,7 @@ def calendars(draw: st.DrawFn) -> WorkCalendar:
     return WorkCalendar("random", spec, ORIGIN_DAY)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(calendars(), st.lists(st.integers(-3 * 10**6, 4 * 10**6), min_size=1, max_size=40))
 def test_vector_calendar_agrees_with_the_scalar_one(
@@ -185,6 +187,7 @@ def tracked_plans(draw: st.DrawFn) -> dict[str, Any]:
     return data
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tracked_plans(), st.integers(0, 1000))
 def test_random_runs_are_schedules_of_their_durations(data: dict[str, Any], seed: int) -> None:

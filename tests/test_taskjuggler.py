@@ -24,6 +24,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from taskjuggler import write_plan
 from tjp import Conversion, ConversionError, convert_file, normalise, read_dates, run_tj3
 
+pytestmark = pytest.mark.slow  # runs tj3 on generated plans
+
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path

@@ -30,6 +30,8 @@ from tests.conftest import ROOT
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from tests.conftest import Cli
+
 FIXTURES = Path(__file__).parent / "plans" / "update"
 TODAY = date(2025, 6, 26)
 NEEDS_EXTENDS = pytest.mark.skipif(
@@ -275,10 +277,21 @@ def test_the_plan_in_the_repository_keeps_every_other_byte(tmp_path: Path) -> No
 def test_an_unknown_id_suggests_the_closest_and_writes_nothing(tmp_path: Path) -> None:
     path = fixture(tmp_path, "tuyenquang.yaml")
     still = unchanged(path)
-    with pytest.raises(PlanError) as caught:
+    # The command's mistake, not the plan's: a usage error, never "the plan is not valid".
+    with pytest.raises(UsageError) as caught:
         update_plan(path, "acounts", Change(done=True), today=TODAY)
-    assert [d.code for d in caught.value.diagnostics] == ["unknown-task"]
     assert "no task has the id 'acounts' (did you mean 'accounts'?)" in str(caught.value)
+    assert still()
+
+
+def test_an_unknown_id_on_the_command_line_says_so_and_exits_2(cli: Cli, tmp_path: Path) -> None:
+    path = fixture(tmp_path, "tuyenquang.yaml")
+    still = unchanged(path)
+    result = cli("update", str(path), "acounts", "--done")
+    assert result.exit_code == 2
+    assert result.output == (
+        f"error: {path}: no task has the id 'acounts' (did you mean 'accounts'?)\n"
+    )
     assert still()
 
 
@@ -462,7 +475,7 @@ def test_a_plan_without_tasks_gets_a_tasks_list(tmp_path: Path) -> None:
 @NEEDS_EXTENDS
 def test_an_unknown_id_suggests_template_tasks_too(tmp_path: Path) -> None:
     path = fixture(tmp_path, "extends.yaml")
-    with pytest.raises(PlanError, match="did you mean 'build'"):
+    with pytest.raises(UsageError, match="did you mean 'build'"):
         update_plan(path, "biuld", Change(done=True), today=TODAY)
 
 

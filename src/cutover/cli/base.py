@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cutover import __version__
+from cutover.cli.helptext import ThemedGroup
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -49,16 +52,18 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
+    # Plain help (see helptext): docstrings print as written, and --help stays fast.
+    rich_markup_mode=None,
+    cls=ThemedGroup,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
 def _version(value: bool) -> None:
     if value:
-        from importlib.metadata import version  # noqa: PLC0415 - only for --version
-
-        typer.echo(f"cutover {version('cutover')}")
+        # The package's own version, not an installed distribution's metadata: the
+        # distribution is named cutover-planner, and "cutover" on PyPI is another project.
+        typer.echo(f"cutover {__version__}")
         raise typer.Exit
 
 
@@ -72,9 +77,17 @@ def _root(
     """Plan a cutover in YAML: critical path, slack, Gantt chart, and a CI gate on deadlines."""
 
 
+#: ``--as-of plan``: each plan's own ``as_of``, and without one the plan as planned; never
+#: the clock, so a commit hook gives a commit the same answer on every day.
+PLAN_AS_OF = "plan"
+
+
 def parse_as_of(value: str | None, option: str = "--as-of") -> date | datetime | None:
-    """A status date from an option: ISO date or datetime, or ``now``; errors name ``option``."""
-    if value is None or value == "":
+    """A status date from an option: ISO date or datetime, ``now`` or ``plan`` (None).
+
+    Errors name ``option``.
+    """
+    if value is None or value == "" or value.strip().lower() == PLAN_AS_OF:
         return None
     if value.strip().lower() == "now":
         return clock_now()
@@ -109,10 +122,11 @@ AsOf = Annotated[
     str | None,
     typer.Option(
         "--as-of",
+        metavar="T",
         envvar="CUTOVER_AS_OF",
         help="Status date: YYYY-MM-DD, YYYY-MM-DDTHH:MM (in the plan's time zone) or 'now'. "
         "Default: the plan's as_of; without one, check uses now and schedule/gantt show the "
-        "plan as planned.",
+        "plan as planned. 'plan': the plan's as_of, else as planned, never now.",
         show_default=False,
     ),
 ]
@@ -159,6 +173,13 @@ def clock_now() -> datetime:
     return datetime.now(UTC)
 
 
+def clock_unless_plan(as_of: str | None) -> datetime | None:
+    """The status date of a plan without ``as_of``: now, or none at all for ``--as-of plan``."""
+    if as_of is not None and as_of.strip().lower() == PLAN_AS_OF:
+        return None
+    return clock_now()
+
+
 def console(*, stderr: bool = False, width: int | None = None) -> Console:
     """A rich console for the command's output (stdout unless ``stderr``)."""
     from rich.console import Console  # noqa: PLC0415
@@ -192,8 +213,10 @@ def report_error(error: CutoverError) -> ExitCode:
     if isinstance(error, PlanError):
         for diagnostic in error.diagnostics:
             sys.stderr.write(f"{diagnostic}\n")
-        count = len(error.diagnostics)
-        sys.stderr.write(f"{count} error{'s' if count != 1 else ''}: the plan is not valid\n")
+        # A file or git revision that could not be read holds no plan to call invalid.
+        if any(diagnostic.code != "unreadable" for diagnostic in error.diagnostics):
+            count = len(error.diagnostics)
+            sys.stderr.write(f"{count} error{'s' if count != 1 else ''}: the plan is not valid\n")
     else:
         sys.stderr.write(f"error: {error}\n")
     return ExitCode.INVALID

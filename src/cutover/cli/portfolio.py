@@ -18,6 +18,7 @@ from cutover.cli.base import (
     app,
     boundary,
     clock_now,
+    clock_unless_plan,
     console,
     parse_as_of,
 )
@@ -36,7 +37,10 @@ NewFile = Annotated[
         "--output", "-o", help="Write to this file (default: stdout).", show_default=False
     ),
 ]
-Force = Annotated[bool, typer.Option("--force", help="Replace an existing file.")]
+Force = Annotated[
+    bool,
+    typer.Option("--force/--no-force", help="Replace an existing file.", show_default=False),
+]
 
 
 def refuse_to_replace(output: Path | None, *, force: bool) -> None:
@@ -84,7 +88,9 @@ def status(
     Also the forecast finish against the final deadline, and the task with the least
     deadline slack with what drives it.
 
-    Example: [bold]cutover status plans/tuyenquang.yaml[/bold]
+    \b
+    Example:
+      cutover status plans/tuyenquang.yaml
     """
     from cutover.portfolio.rollup import plan_status  # noqa: PLC0415
     from cutover.render import status as views  # noqa: PLC0415
@@ -115,7 +121,9 @@ def rollup(
 
     Exit status as check, so it can gate CI for the whole country.
 
-    Example: [bold]cutover rollup plans/ --as-of 2025-06-26T09:00[/bold]
+    \b
+    Example:
+      cutover rollup plans/ --as-of 2025-06-26T09:00
     """
     from cutover.findings.pipeline import outcome  # noqa: PLC0415
     from cutover.portfolio.rollup import rollup as roll  # noqa: PLC0415
@@ -144,7 +152,7 @@ def check_all(plans: list[Path], as_of: str | None) -> list[PlanCheck]:
     with boundary():
         files = plan_files(plans, skip_non_plans=False)
         status_date = parse_as_of(as_of)
-        now = clock_now()
+        now = clock_unless_plan(as_of)
         return [check_plan(path, now=now, as_of=status_date) for path in files]
 
 
@@ -165,7 +173,9 @@ def diff(
 
     Each version is scheduled at --as-of, or else at its own as_of.
 
-    Example: [bold]cutover diff HEAD~1:plans/tuyenquang.yaml plans/tuyenquang.yaml[/bold]
+    \b
+    Example:
+      cutover diff HEAD~1:plans/tuyenquang.yaml plans/tuyenquang.yaml
     """
     from cutover.findings.pipeline import analyse_loaded  # noqa: PLC0415
     from cutover.planfile.revisions import load_spec  # noqa: PLC0415
@@ -197,8 +207,9 @@ def new(
 ) -> None:
     """Start a plan from a template: it extends the template and lists its tasks to adapt.
 
-    Example: [bold]cutover new -t plans/templates/national-2025.yaml -n "Hà Giang"
-    -o plans/hagiang.yaml[/bold]
+    \b
+    Example:
+      cutover new -t plans/templates/national-2025.yaml -n "Hà Giang" -o plans/hagiang.yaml
     """
     from cutover.common.files import atomic_write  # noqa: PLC0415
     from cutover.portfolio.scaffold import new_plan_text  # noqa: PLC0415
@@ -220,14 +231,22 @@ def update(
     plan: Annotated[Path, typer.Argument(help="The plan file to change.", show_default=False)],
     task: Annotated[str, typer.Argument(help="The id of the task.", show_default=False)],
     done: Annotated[
-        bool, typer.Option("--done", help="Mark it done (finished --on T, default today).")
+        bool,
+        typer.Option(
+            "--done", help="Mark it done (finished --on T, default today).", show_default=False
+        ),
     ] = False,
     on: Annotated[
-        str | None, typer.Option("--on", help="With --done: when it finished.", show_default=False)
+        str | None,
+        typer.Option(
+            "--on", metavar="T", help="With --done: when it finished.", show_default=False
+        ),
     ] = None,
     start: Annotated[
         str | None,
-        typer.Option("--start", help="Started at T: status in_progress.", show_default=False),
+        typer.Option(
+            "--start", metavar="T", help="Started at T: status in_progress.", show_default=False
+        ),
     ] = None,
     progress: Annotated[
         str | None, typer.Option("--progress", help="Share done, such as 60%.", show_default=False)
@@ -244,7 +263,9 @@ def update(
     T is YYYY-MM-DD, YYYY-MM-DDTHH:MM or today. The plan is validated before it is written,
     and the file is left as it was if the change would make it invalid.
 
-    Example: [bold]cutover update plans/tuyenquang.yaml accounts --done --on 2025-06-26T11:00[/bold]
+    \b
+    Example:
+      cutover update plans/tuyenquang.yaml accounts --done --on 2025-06-26T11:00
     """
     from cutover.portfolio.editing import Change, InvalidChangeError, update_plan  # noqa: PLC0415
 
@@ -274,7 +295,9 @@ def convert(
     reading of no, 010 or 2025-06-30 is kept). Comments are not carried over; a template
     the plan ``extends`` is found from the new file's folder.
 
-    Example: [bold]cutover convert plans/national.yaml -o plans/national.json[/bold]
+    \b
+    Example:
+      cutover convert plans/national.yaml -o plans/national.json
     """
     from cutover.common.files import atomic_write  # noqa: PLC0415
     from cutover.planfile.jsondoc import plan_json  # noqa: PLC0415

@@ -58,7 +58,9 @@ def schedule(
 ) -> None:
     """Print the computed schedule: dates, slack, critical tasks.
 
-    Example: [bold]cutover schedule plans/tuyenquang.yaml --format json --as-of 2025-06-26[/bold]
+    \b
+    Example:
+      cutover schedule plans/tuyenquang.yaml --format json --as-of 2025-06-26
     """
     analysis = analyse_file(plan, as_of)
     if output_format is ScheduleFormat.json:
@@ -81,10 +83,14 @@ def gantt(
     plan: PlanPath,
     as_of: AsOf = None,
     start: Annotated[
-        str | None, typer.Option("--from", help="First day shown (YYYY-MM-DD).", show_default=False)
+        str | None,
+        typer.Option(
+            "--from", metavar="D", help="First day shown (YYYY-MM-DD).", show_default=False
+        ),
     ] = None,
     end: Annotated[
-        str | None, typer.Option("--to", help="Last day shown (YYYY-MM-DD).", show_default=False)
+        str | None,
+        typer.Option("--to", metavar="D", help="Last day shown (YYYY-MM-DD).", show_default=False),
     ] = None,
     scale: Annotated[Scale, typer.Option("--scale", help="Time scale of the chart.")] = Scale.auto,
     width: Annotated[
@@ -94,7 +100,9 @@ def gantt(
 ) -> None:
     """Draw the plan as a Gantt chart in the terminal.
 
-    Example: [bold]cutover gantt plans/tuyenquang.yaml --as-of 2025-06-26T09:00[/bold]
+    \b
+    Example:
+      cutover gantt plans/tuyenquang.yaml --as-of 2025-06-26T09:00
     """
     from cutover.render.gantt import GanttChart, GanttOptions  # noqa: PLC0415
 
@@ -128,15 +136,27 @@ def export(
     as_of: AsOf = None,
     paper: Annotated[Paper, typer.Option("--paper", help="PDF paper size.")] = Paper.a4,
     portrait: Annotated[
-        bool, typer.Option("--portrait", help="PDF in portrait (default landscape).")
+        bool,
+        typer.Option(
+            "--portrait/--landscape",
+            help="PDF page orientation (default landscape).",
+            show_default=False,
+        ),
     ] = False,
-    excel: Annotated[bool, typer.Option("--excel", help="CSV with the BOM Excel wants.")] = False,
+    excel: Annotated[
+        bool,
+        typer.Option(
+            "--excel/--no-excel", help="CSV with the BOM Excel wants.", show_default=False
+        ),
+    ] = False,
 ) -> None:
     """Export the schedule to print or share: PDF, HTML, SVG, CSV, iCalendar, Mermaid, Markdown.
 
     The file is written whole or not at all.
 
-    Example: [bold]cutover export plans/tuyenquang.yaml -o schedule.pdf --as-of 2025-06-26[/bold]
+    \b
+    Example:
+      cutover export plans/tuyenquang.yaml -o schedule.pdf --as-of 2025-06-26
     """
     from cutover.export import ExportOptions, export, write_export  # noqa: PLC0415
 
@@ -161,8 +181,9 @@ def export(
 def schema() -> None:
     """Print the JSON Schema of the plan format, for editors and CI validators.
 
-    Point yaml-language-server at it with a first line such as
-    [bold]# yaml-language-server: $schema=../schema/plan.schema.json[/bold]
+    \b
+    Point yaml-language-server at it with a first line such as:
+      # yaml-language-server: $schema=../schema/plan.schema.json
     """
     from cutover.planfile.schema import schema_text  # noqa: PLC0415
 

@@ -6,6 +6,7 @@ extends, at the same revision.
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,6 +44,24 @@ def _show(revision: str, path: str, name: str) -> str:
     return _git(["show", f"{revision}:{path}"], name)
 
 
+#: git's words for what is missing, and ours.
+_GIT_SAYS = (
+    (re.compile(r"invalid object name '(.*)'\.?$"), "there is no revision {0} in this repository"),
+    (re.compile(r"path '(.*)' does not exist in '(.*)'$"), "there is no file {0} at {1}"),
+    (re.compile(r"path '(.*)' exists on disk, but not in '(.*)'$"), "{0} is not in git at {1}"),
+    (re.compile(r"not a git repository"), "this folder is not in a git repository"),
+)
+
+
+def _plain(said: str) -> str:
+    """The last line git complained with, in a planner's words where we know them."""
+    said = said.removeprefix("fatal: ")
+    for pattern, plain in _GIT_SAYS:
+        if found := pattern.search(said):
+            return plain.format(*found.groups())
+    return said
+
+
 def _git(arguments: list[str], name: str) -> str:
     try:
         result = subprocess.run(  # noqa: S603 - fixed program, arguments are data
@@ -56,7 +75,7 @@ def _git(arguments: list[str], name: str) -> str:
         ) from None
     if result.returncode != 0:
         why = result.stderr.decode(errors="replace").strip().splitlines()
-        message = why[-1] if why else "git could not read it"
+        message = _plain(why[-1]) if why else "git could not read it"
         raise PlanError(
             [
                 Diagnostic(

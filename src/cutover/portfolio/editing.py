@@ -25,10 +25,8 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from cutover.common.errors import (
     CutoverError,
-    Diagnostic,
     DocPath,
     PlanError,
-    SourceLocation,
     UsageError,
 )
 from cutover.common.files import atomic_write
@@ -158,8 +156,8 @@ def update_plan(path: Path | str, task_id: str, change: Change, *, today: date) 
     """Record ``change`` on the task ``task_id`` of the plan file ``path``, in place.
 
     ``today`` is the default time of the change (a datetime counts by its day in the plan's
-    time zone): the core never reads the clock. Raises UsageError for a bad request,
-    PlanError for an unknown id or an invalid plan, InvalidChangeError when the change would
+    time zone): the core never reads the clock. Raises UsageError for a bad request or an
+    unknown id, PlanError for an invalid plan, InvalidChangeError when the change would
     make the plan invalid, and UpdateError or FileChangedError; the file is then untouched.
     """
     path = Path(path)
@@ -418,10 +416,10 @@ def _model_task(tasks: tuple[Task, ...], task_id: str) -> Task | None:
     return next((task for task in _walk(tasks) if task.id == task_id), None)
 
 
-def _unknown(task_id: str, name: str, loaded: LoadedPlan | None) -> PlanError:
+def _unknown(task_id: str, name: str, loaded: LoadedPlan | None) -> UsageError:
+    """An id the plan does not have: the command's mistake, not the plan's (exit 2)."""
     ids = sorted(task.id for task in _walk(loaded.plan.tasks)) if loaded is not None else []
-    message = f"no task has the id '{task_id}'{did_you_mean(task_id, ids)}"
-    return PlanError([Diagnostic("unknown-task", message, SourceLocation(name))])
+    return UsageError(f"{name}: no task has the id '{task_id}'{did_you_mean(task_id, ids)}")
 
 
 def _current(located: _Located | None, task: Task | None) -> _Current:
