@@ -126,7 +126,9 @@ def start(plan: PlanPath, task: Annotated[str, typer.Argument(help="The task.")]
           at: At = None, by: By = None) -> None:  # fmt: skip
     """Record that a task has started (now, or --at), in the plan and the journal.
 
-    Example: [bold]cutover start plans/tuyenquang.yaml migrate-network --at 2025-06-28T08:10[/bold]
+    \b
+    Example:
+      cutover start plans/tuyenquang.yaml migrate-network --at 2025-06-28T08:10
     """
     do_action(plan, "start", task, by=by, at=at)
 
@@ -136,7 +138,9 @@ def done(plan: PlanPath, task: Annotated[str, typer.Argument(help="The task.")],
          at: At = None, by: By = None) -> None:  # fmt: skip
     """Record that a task is done (now, or --at), in the plan and the journal.
 
-    Example: [bold]cutover done plans/tuyenquang.yaml migrate-network --at 2025-06-28T11:40[/bold]
+    \b
+    Example:
+      cutover done plans/tuyenquang.yaml migrate-network --at 2025-06-28T11:40
     """
     do_action(plan, "done", task, by=by, at=at)
 
@@ -157,7 +161,9 @@ def decide(
     The decision, who took it and when are written on the gate's lines; the note goes to the
     journal. check then reports a decision by someone other than the gate's decider.
 
-    Example: [bold]cutover decide plans/tuyenquang.yaml gonogo-golive go --by "Chủ tịch UBND"[/bold]
+    \b
+    Example:
+      cutover decide plans/tuyenquang.yaml gonogo-golive go --by "Chủ tịch UBND"
     """
     do_action(plan, "decide", gate, by=by, at=at, verdict=verdict.value, note=note)
 
@@ -169,13 +175,23 @@ def note(
     text: Annotated[str, typer.Argument(help="The note.")],
     by: By = None,
 ) -> None:
-    """Add a note on a task to the journal (the plan file is not changed)."""
+    """Add a note on a task to the journal (the plan file is not changed).
+
+    \b
+    Example:
+      cutover note plans/tuyenquang.yaml trial "endpoint in Lâm Bình rebooted" --by "Tổ công tác"
+    """
     do_action(plan, "note", task, by=by, note=text)
 
 
 @app.command(rich_help_panel=PANEL)
 def undo(plan: PlanPath, by: By = None) -> None:
-    """Undo the latest recorded change to the plan that is not undone yet."""
+    """Undo the latest recorded change to the plan that is not undone yet.
+
+    \b
+    Example:
+      cutover undo plans/tuyenquang.yaml --by "Trần Minh"
+    """
     from cutover.portfolio.actions import undo as undo_last  # noqa: PLC0415
 
     with boundary():
@@ -190,7 +206,12 @@ def journal(
         JournalFormat, typer.Option("--format", help="text or json.")
     ] = JournalFormat.text,
 ) -> None:
-    """Print the audit journal: who reported what, when, and the time they claimed."""
+    """Print the audit journal: who reported what, when, and the time they claimed.
+
+    \b
+    Example:
+      cutover journal plans/tuyenquang.yaml --format json
+    """
     from dataclasses import asdict  # noqa: PLC0415
 
     from cutover.portfolio.journal import read_journal  # noqa: PLC0415
@@ -217,6 +238,10 @@ def gates(plan: PlanPath, as_of: AsOf = None) -> None:
 
     The point of no return is the latest time a gate can still say no-go and have its
     rollback branch finish by rollback_by.
+
+    \b
+    Example:
+      cutover gates plans/tuyenquang.yaml --as-of 2025-06-29T16:00
     """
     from cutover.findings.gates import gate_states  # noqa: PLC0415
     from cutover.findings.wording import when  # noqa: PLC0415
@@ -230,7 +255,7 @@ def gates(plan: PlanPath, as_of: AsOf = None) -> None:
         return
     for state in states:
         decided = f"{state.decision} by {state.decided_by}" if state.decision else "not decided yet"
-        out.print(f"[bold]{state.task}[/bold] {state.name}", markup=True)
+        out.print(f"{state.task} {state.name}", markup=False)
         out.print(f"  decider {state.decider}; {decided}", markup=False)
         out.print(f"  forecast {when(base, state.forecast)}", markup=False)
         if state.rollback_by is not None:
@@ -307,7 +332,9 @@ def run(
     u undo, o next team, r reload, q quit. Every action changes only the task's lines and
     is journalled beside the plan.
 
-    Example: [bold]cutover run plans/tuyenquang.yaml --clock 2025-06-28T07:30 --speed 60[/bold]
+    \b
+    Example:
+      cutover run plans/tuyenquang.yaml --clock 2025-06-28T07:30 --speed 60
     """
     from cutover.live.screen import RunOptions, RunScreen  # noqa: PLC0415
 
@@ -339,7 +366,9 @@ def watch(
 ) -> None:
     """The wall screen: a read-only view that redraws when the plan changes (or each minute).
 
-    Example: [bold]cutover watch plans/tuyenquang.yaml --view gantt[/bold]
+    \b
+    Example:
+      cutover watch plans/tuyenquang.yaml --view gantt
     """
     from cutover.live.screen import RunOptions, RunScreen  # noqa: PLC0415
 
@@ -375,7 +404,9 @@ def compare(
     with a rollback the recovery time objective (rollback_by minus the gate) against the
     time the rehearsed rollback took.
 
-    Example: [bold]cutover compare plans/tuyenquang.yaml rehearsal-1.yaml --apply[/bold]
+    \b
+    Example:
+      cutover compare plans/tuyenquang.yaml rehearsal-1.yaml --apply
     """
     from dataclasses import asdict  # noqa: PLC0415
 
