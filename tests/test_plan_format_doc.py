@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from cutover.common.errors import PlanError
 from cutover.engine.rows import schedule_document
 from cutover.findings.pipeline import analyse
-from cutover.planfile.model import CalendarSpec, Estimate, Link, Plan, Task
+from cutover.planfile.model import CalendarSpec, Estimate, Gate, Link, Plan, Task
 from cutover.planfile.schema import plan_schema
 from tests.conftest import ROOT, WORKED
 
@@ -40,6 +40,7 @@ SECTIONS: dict[str, tuple[type[BaseModel], str | None]] = {
     "Tasks": (Task, "Task"),
     "Links": (Link, "Link"),
     "Estimates": (Estimate, "Estimate"),
+    "Gates": (Gate, "Gate"),
 }
 
 

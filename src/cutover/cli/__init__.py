@@ -20,6 +20,7 @@ from cutover.cli import gate  # noqa: F401
 from cutover.cli import views  # noqa: F401
 from cutover.cli import portfolio  # noqa: F401
 from cutover.cli import risk  # noqa: F401
+from cutover.cli import runbook  # noqa: F401
 
 # isort: on
 from cutover.cli.base import ExitCode, app, report_error

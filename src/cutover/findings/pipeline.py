@@ -116,7 +116,20 @@ def analyse_loaded(
             findings = run_checks(schedule, risk_threshold)
         except CalendarRangeError as error:
             raise _out_of_range(graph, error) from None
+        if any(item.task.gate is not None for item in graph.tasks):
+            from cutover.findings.gates import gate_findings  # noqa: PLC0415 - runbooks only
+
+            findings.extend(gate_findings(schedule, risk_threshold))
+            _sort_findings(findings, graph)
     return Analysis(loaded, graph, schedule, findings)
+
+
+def _sort_findings(findings: list[Finding], graph: TaskGraph) -> None:
+    """Errors first, the worst first; then warnings in file order."""
+    order = graph.index
+    findings.sort(
+        key=lambda f: (not f.is_error, -(f.minutes or 0) if f.is_error else 0, order[f.task])
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -175,11 +188,8 @@ def add_lint(analysis: Analysis, *, everything: bool) -> None:
 
     found = lint_schedule(analysis.schedule, require, only=None if everything else require)
     if found:
-        order = analysis.graph.index
         analysis.findings.extend(found)
-        analysis.findings.sort(
-            key=lambda f: (not f.is_error, -(f.minutes or 0) if f.is_error else 0, order[f.task])
-        )
+        _sort_findings(analysis.findings, analysis.graph)
 
 
 #: ``--fail-on``: which findings fail a check (an invalid plan always does).

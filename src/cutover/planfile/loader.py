@@ -17,6 +17,7 @@ from cutover.planfile.jsondoc import looks_like_json, parse_json
 from cutover.planfile.jsondoc import task_marks as json_task_marks
 from cutover.planfile.model import Plan
 from cutover.planfile.model_errors import translate
+from cutover.planfile.runbook import apply_decisions, has_runbook, runbook_problems
 from cutover.planfile.source import Locator, PlanSource, display_path, read_plan_text
 from cutover.planfile.tasktree import raw_tasks
 from cutover.planfile.templates import RawPlan, merge_templates
@@ -99,6 +100,9 @@ def _load(
             raise PlanError(translate(exc, raw.source, raw.data) + problems) from None
     if problems:
         raise PlanError(problems)
+    if has_runbook(raw.tasks if raw.tasks is not None else list(raw_tasks(raw.data))):
+        runbook_problems(plan, raw.source)
+        plan = apply_decisions(plan)
     return written, LoadedPlan(plan, raw.source)
 
 

@@ -306,6 +306,20 @@ class Estimate(_Strict):
     pessimistic: DurationValue
 
 
+class Gate(_Strict):
+    """A go/no-go decision point: who decides, on what, and the way back if it is no-go."""
+
+    decider: Text = Field(description="who decides go or no-go (a role or a person)")
+    criteria: tuple[Text, ...] = Field((), description="what must hold for a go")
+    rollback: TaskId | None = Field(
+        None, description="the id of the standby branch that restores the old system on no-go"
+    )
+    rollback_by: Timepoint | None = Field(
+        None, description="the old system must be back by then: gives the point of no return"
+    )
+
+
+Verdict = Literal["go", "no-go"]
 Distribution = Literal["triangular", "pert"]
 #: Facts the "six clarities" lint can require of every leaf task.
 Requirement = Literal["owner", "deliverable", "approver", "deadline"]
@@ -336,6 +350,13 @@ class Task(_Strict):
     distribution: Distribution | None = Field(
         None, description="how the estimate is sampled: pert (default) or triangular"
     )
+    gate: Gate | None = Field(None, description="makes a milestone a go/no-go gate")
+    branch: Text | None = Field(
+        None, description="a standby leg (such as rollback): scheduled only after a no-go"
+    )
+    decision: Verdict | None = Field(None, description="a gate's decision: go or no-go")
+    decided_by: Text | None = Field(None, description="who took the gate's decision")
+    decided_at: Timepoint | None = Field(None, description="when the gate's decision was taken")
 
     @property
     def planned_duration(self) -> Duration | None:

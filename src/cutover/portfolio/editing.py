@@ -37,6 +37,7 @@ from cutover.planfile.loader import LoadedPlan, load_plan_text
 from cutover.planfile.model_errors import did_you_mean
 from cutover.planfile.source import MAX_PLAN_BYTES, display_path, read_plan_text
 from cutover.planfile.yamldoc import parse_yaml
+from cutover.worktime.durations import Duration, parse_duration
 from cutover.worktime.timepoints import TimepointError, parse_timepoint
 
 if TYPE_CHECKING:
@@ -47,6 +48,10 @@ if TYPE_CHECKING:
 STATUSES = ("not_started", "in_progress", "done", "cancelled")
 #: The keys ``update`` writes, in the order it adds them (PLAN_FORMAT's order).
 KEYS = ("status", "actual_start", "actual_finish", "progress")
+#: Keys a runbook action may also set or remove (gate decisions; undo restores any of them).
+RUNBOOK_KEYS = ("decision", "decided_by", "decided_at")
+#: Values written as typed (times, statuses, percentages); others are quoted where needed.
+_AS_TYPED = frozenset({*KEYS, "decision", "decided_at"})
 #: A line break as YAML (and ruamel's line count) knows it.
 _BREAK = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")
 _PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)%")
@@ -86,6 +91,8 @@ class Change:
     start: str | None = None  # --start T: status in_progress, actual_start T
     progress: str | None = None  # --progress 60%: status in_progress, progress 60%
     status: str | None = None  # --status S: only the status, alone
+    extra: tuple[tuple[str, str], ...] = ()  # other keys (RUNBOOK_KEYS) and their values
+    unset: tuple[str, ...] = ()  # keys to take out of the task (an undo of their adding)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +198,10 @@ def update_plan(path: Path | str, task_id: str, change: Change, *, today: date) 
         root = _compose(snapshot.text, name, problem)
         located, current = _target(root, task_id, name, loaded, problem)
         values = _assignments(request, current, _day(today, loaded))
-        if not values:
+        unset = [key for key in request.unset if key in current.values and key not in values]
+        if unset and located is None:
+            raise UpdateError(f"'{task_id}' comes from a template: take {unset[0]} out by hand")
+        if not values and not unset:
             return UpdateResult(name, task_id, (), (), override=located is None)
         style = _Style(json=_is_json(name, snapshot.text), text=snapshot.text)
         edits = (
@@ -199,10 +209,14 @@ def update_plan(path: Path | str, task_id: str, change: Change, *, today: date) 
             if located is not None
             else _override_edits(style, root, task_id, values)
         )
+        if unset and located is not None:
+            if style.json:
+                raise UpdateError(f"take {unset[0]} out of the JSON plan by hand")
+            edits += _removal_edits(snapshot.text, located.node, unset)
         status_date = _status_date_edit(style, root, values, loaded)
         moved = [] if status_date is None else [status_date[0]]
         new_text, lines = _apply(snapshot.text, [*edits, *moved])
-        _check_data(snapshot.text, new_text, name, located, edits, top=moved)
+        _check_data(snapshot.text, new_text, name, located, edits, top=moved, unset=unset)
         _check_valid(new_text, name, path, was_valid=problem is None)
         _write(path, name, snapshot, new_text)
     known = dict(current.values)
@@ -216,7 +230,7 @@ def update_plan(path: Path | str, task_id: str, change: Change, *, today: date) 
             if edit.key in values
         ),
         key=lambda change: change.line,
-    )
+    ) + [KeyChange(key, current.values[key], "(none)", 0) for key in unset]
     return UpdateResult(name, task_id, tuple(changes), tuple(sorted(set(lines))), located is None)
 
 
@@ -262,6 +276,8 @@ def _normalise(change: Change) -> Change:
         )
         if given
     ]
+    if not asked and (change.extra or change.unset):
+        return Change(extra=change.extra, unset=change.unset)
     if not asked:
         raise UsageError(
             "say what changed: --done [--on T], --start T, --progress 60% or --status S"
@@ -278,6 +294,8 @@ def _normalise(change: Change) -> Change:
         start=_when(change.start, "--start"),
         progress=_percent(change.progress),
         status=_status(change.status),
+        extra=change.extra,
+        unset=change.unset,
     )
 
 
@@ -317,8 +335,11 @@ def _status(value: str | None) -> str | None:
 def _assignments(change: Change, current: _Current, today: str) -> dict[str, str]:
     """The keys to write and their new values (``KEYS`` order), leaving out those already so."""
     values = {"status": change.status} if change.status is not None else {}
-    if not values:
+    if not values and (change.done or change.start or change.progress):
         values = _tracking(change, current, today)
+    values.update(
+        {key: value if key in _AS_TYPED else _scalar_token(value) for key, value in change.extra}
+    )
     return {key: value for key, value in values.items() if current.values.get(key) != value}
 
 
@@ -457,11 +478,15 @@ def _current(located: _Located | None, task: Task | None) -> _Current:
     summary = False
     if task is not None:
         values.update(
-            {key: _text(getattr(task, key)) for key in KEYS if getattr(task, key) is not None}
+            {
+                key: _text(getattr(task, key))
+                for key in (*KEYS, *RUNBOOK_KEYS)
+                if getattr(task, key) is not None
+            }
         )
         summary = task.is_summary
     if located is not None:
-        for key in KEYS:
+        for key in (*KEYS, *RUNBOOK_KEYS):
             pair = _pair(located.node, key)
             if pair is not None and isinstance(pair[1], ScalarNode) and pair[1].value not in _NULLS:
                 values[key] = pair[1].value
@@ -596,6 +621,27 @@ def _json_override(
     return [*edits, _Edit(at, at, "}")]
 
 
+def _removal_edits(text: str, mapping: MappingNode, keys: list[str]) -> list[_Edit]:
+    """Take each key's whole line out of a block mapping (a key set by an action undone)."""
+    if mapping.flow_style:
+        raise UpdateError("the task is one {...} mapping: take the key out by hand")
+    edits = []
+    for key in keys:
+        pair = _pair(mapping, key)
+        if pair is None:
+            continue
+        key_node, value_node = pair
+        if not isinstance(value_node, ScalarNode) or value_node.style in ("|", ">"):
+            raise UpdateError(f"the {key} of this task is not a single value: change it by hand")
+        begin = text.rfind("\n", 0, key_node.start_mark.index) + 1
+        if text[begin : key_node.start_mark.index].strip():
+            raise UpdateError(f"the {key} of this task shares its line: change it by hand")
+        found = _BREAK.search(text, value_node.end_mark.index)
+        end = found.end() if found is not None else len(text)
+        edits.append(_Edit(begin, end, ""))
+    return edits
+
+
 def _is_block_mapping(node: Node) -> bool:
     return isinstance(node, MappingNode) and not node.flow_style and bool(node.value)
 
@@ -688,7 +734,7 @@ def _status_date_edit(
     timebase = TimeBase(loaded.plan.timezone, loaded.plan.start)
     as_of = loaded.plan.as_of
     latest: tuple[int, str] | None = None
-    for key in ("actual_start", "actual_finish"):
+    for key in ("actual_start", "actual_finish", "decided_at"):
         if key not in values:
             continue
         try:
@@ -719,6 +765,7 @@ def _check_data(
     edits: list[_Edit],
     *,
     top: list[_Edit] | None = None,
+    unset: list[str] | None = None,
 ) -> None:
     """The new text must hold the old data plus the change, and nothing else."""
     expected: Any = parse_yaml(old, name).data
@@ -734,6 +781,8 @@ def _check_data(
         for part in located.path:
             target = target[part]
         target.update(written)
+        for key in unset or ():
+            target.pop(key, None)
     else:  # an override entry at the end of the top-level tasks
         if not isinstance(expected.get("tasks"), list):
             expected["tasks"] = []
@@ -768,3 +817,69 @@ def _check_valid(text: str, name: str, path: Path, *, was_valid: bool) -> None:
             f"{name}: the change was not written: cutover could not schedule the plan with it "
             f"({type(exc).__name__}: {' '.join(str(exc).split())[:200]})"
         ) from None
+
+
+def set_likely(path: Path | str, task_id: str, likely: str, *, today: object) -> UpdateResult:
+    """Make ``likely`` the task's expected working time: its estimate's, else its duration.
+
+    A rehearsal's measured time written back (``compare --apply``): in a three-point
+    ``estimate`` the ``likely`` value changes, and ``optimistic`` or ``pessimistic`` too
+    where the new value falls outside them; a task without one gets ``duration``.
+    """
+    path = Path(path)
+    if not _has_estimate(path, task_id):
+        change = Change(extra=(("duration", likely),))
+        return update_plan(path, task_id, change, today=today)  # type: ignore[arg-type]
+    with locked(path.resolve()):
+        return _set_estimate(path, task_id, likely)
+
+
+def _has_estimate(path: Path, task_id: str) -> bool:
+    """True when the task in the file has an ``estimate`` mapping of its own."""
+    name = display_path(path)
+    snapshot = _read(path, name)
+    loaded, problem = _load(snapshot.text, name, path)
+    located = _find(_compose(snapshot.text, name, problem), task_id)
+    pair = _pair(located.node, "estimate") if located is not None else None
+    return pair is not None and isinstance(pair[1], MappingNode) and loaded is not None
+
+
+def _set_estimate(path: Path, task_id: str, likely: str) -> UpdateResult:
+    """``set_likely`` on a task with an estimate, under the plan's lock."""
+    name = display_path(path)
+    snapshot = _read(path, name)
+    loaded, problem = _load(snapshot.text, name, path)
+    root = _compose(snapshot.text, name, problem)
+    located = _find(root, task_id)
+    task = _model_task(loaded.plan.tasks, task_id) if loaded is not None else None
+    pair = _pair(located.node, "estimate") if located is not None else None
+    if task is None or pair is None or not isinstance(pair[1], MappingNode):
+        raise FileChangedError(f"{name} changed while cutover read it: run the command again")
+    estimate = pair[1]
+    assert task.estimate is not None
+    style = _Style(json=_is_json(name, snapshot.text), text=snapshot.text)
+
+    def minutes(value: Duration) -> int:  # compared on the default 8-hour day
+        return value.in_minutes(480, 2400)
+
+    new = minutes(parse_duration(likely))
+    values = {"likely": likely}
+    if new < minutes(task.estimate.optimistic):
+        values["optimistic"] = likely
+    if new > minutes(task.estimate.pessimistic):
+        values["pessimistic"] = likely
+    edits = []
+    for key, value in values.items():
+        found = _pair(estimate, key)
+        if found is None:
+            raise UpdateError(f"the estimate of '{task_id}' has no {key}: change it by hand")
+        edits.append(_replace(style, *found, key, value))
+    new_text, lines = _apply(snapshot.text, edits)
+    _check_valid(new_text, name, path, was_valid=problem is None)
+    _write(path, name, snapshot, new_text)
+    old = {key: getattr(task.estimate, key).text for key in values}
+    changes = tuple(
+        KeyChange(f"estimate.{edit.key}", old[str(edit.key)], edit.token, line)
+        for edit, line in zip(edits, lines, strict=True)
+    )
+    return UpdateResult(name, task_id, changes, tuple(sorted(set(lines))), override=False)
