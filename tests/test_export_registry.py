@@ -33,7 +33,7 @@ def analysis() -> Analysis:
 
 
 def test_every_format_named_in_the_issue_is_registered() -> None:
-    assert set(EXPORTERS) == {"pdf", "html", "svg", "csv", "ics", "mermaid", "md", "json"}
+    assert set(EXPORTERS) == {"pdf", "html", "svg", "csv", "ics", "mermaid", "md", "json", "mspdi"}
     assert set(EXTENSIONS.values()) == set(EXPORTERS)
 
 

@@ -115,7 +115,8 @@ def export(
         typer.Option(
             "--format",
             "-f",
-            help="pdf, html, svg, csv, ics, mermaid, md or json (default: from -o's extension).",
+            help="pdf, html, svg, csv, ics, mermaid, md, json or mspdi (MS Project XML) "
+            "(default: from -o's extension).",
             show_default=False,
         ),
     ] = None,
@@ -133,6 +134,8 @@ def export(
     excel: Annotated[bool, typer.Option("--excel", help="CSV with the BOM Excel wants.")] = False,
 ) -> None:
     """Export the schedule to print or share: PDF, HTML, SVG, CSV, iCalendar, Mermaid, Markdown.
+
+    Or to hand on to another tool: MS Project XML (mspdi).
 
     The file is written whole or not at all.
 
