@@ -14,7 +14,7 @@ from cutover.common.errors import Diagnostic, PlanError, SourceLocation
 from cutover.interchange import mspdi_codes as codes
 from cutover.interchange.imported import ImportedLink, ImportedPlan, ImportedTask
 from cutover.interchange.mspdi_calendars import read_calendars
-from cutover.interchange.mspdi_values import MspdiError, parse_pt, parse_when
+from cutover.interchange.mspdi_values import MspdiError, custom_minutes, parse_pt, parse_when
 from cutover.interchange.xmltree import Element, parse_xml
 
 if TYPE_CHECKING:
@@ -95,8 +95,9 @@ class _Reader:
         stack: list[ImportedTask] = []
         by_key: dict[str, tuple[ImportedTask, Element]] = {}
         for element in elements:
-            level = int(element.value("OutlineLevel") or "1")
-            if level == 0 or element.value("UID") == "0":
+            written = element.value("OutlineLevel")
+            level = int(written or "1")
+            if level == 0 or (written is None and element.value("UID") == "0"):
                 self._project_task(plan, element)
                 continue
             if element.value("IsNull") == "1":
@@ -189,7 +190,11 @@ class _Reader:
             elif alias == codes.TEXT5[2]:
                 task.distribution = value if value in {"pert", "triangular"} else None
             elif alias in {codes.DURATION1[2], codes.DURATION2[2], codes.DURATION3[2]}:
-                estimate[alias] = parse_pt(value, element.line)[0]
+                minutes = custom_minutes(value)
+                if minutes is None:
+                    plan.note(element.line, "left-out", f"task {task.name!r}: {alias} {value!r}")
+                else:
+                    estimate[alias] = minutes
         if len(estimate) == 3:
             task.estimate = (
                 estimate[codes.DURATION1[2]],
@@ -351,7 +356,7 @@ class _Reader:
         minutes = round(raw / 10)
         if raw % 10:
             plan.note(link.line, "approximated", f"task {task.name!r}: lag rounded to the minute")
-        if form in codes.ELAPSED_FORMATS and minutes:
+        if form in codes.ELAPSED_FORMATS and minutes and not _round_the_clock(plan, task):
             plan.note(
                 link.line,
                 "approximated",
@@ -398,6 +403,18 @@ class _Reader:
                 )
             else:
                 plan.note(assignment.line, "left-out", f"assignment of {name!r} to {task.name!r}")
+
+
+def _round_the_clock(plan: ImportedPlan, task: ImportedTask) -> bool:
+    """True when every minute is working time on the task's calendar: elapsed is working."""
+    name = task.calendar or "default"
+    calendar = next((c for c in plan.calendars if c.name == name), None)
+    return (
+        calendar is not None
+        and len(calendar.workdays) == 7
+        and calendar.hours == ((0, 1440),)
+        and not calendar.holidays
+    )
 
 
 def _earliest(first: datetime | None, second: datetime) -> datetime:

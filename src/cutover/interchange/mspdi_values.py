@@ -45,3 +45,18 @@ def parse_when(text: str, line: int) -> datetime:
             line, f"{text!r} is not a date and time such as 2025-06-16T08:00:00"
         ) from None
     return value.replace(tzinfo=None, second=0, microsecond=0)
+
+
+_HOURS = re.compile(r"^(\d+(?:\.\d+)?)\s*(h|m)$")
+
+
+def custom_minutes(text: str) -> int | None:
+    """A custom duration field's minutes: ``PT16H0M0S``, or ``16.0h`` as MPXJ writes it."""
+    try:
+        return parse_pt(text, 0)[0]
+    except MspdiError:
+        pass
+    found = _HOURS.match(text.strip())
+    if found is None:
+        return None
+    return round(float(found[1]) * (60 if found[2] == "h" else 1))
