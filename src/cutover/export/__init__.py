@@ -1,10 +1,10 @@
-"""Exports of a schedule: PDF, HTML, SVG, CSV, iCalendar, Mermaid, Markdown, JSON, MS Project.
+"""Exports of a schedule: PDF, HTML, SVG, CSV, iCalendar, Mermaid, Markdown, JSON and more.
 
 ``export(analysis, fmt, options)`` builds the view once (``view.build_view``) and hands it
 to one exporter of ``EXPORTERS``, which returns the whole file as bytes; ``write_export``
 then writes it atomically, so an error leaves no half file. Heavy libraries (reportlab,
 icalendar, jinja2) are imported inside the exporters that need them. The interchange
-formats (MS Project XML) are written by ``cutover.interchange``, which also reads them.
+formats (MS Project XML, TaskJuggler) are written by ``cutover.interchange``, which also reads them.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from cutover.export.to_mermaid import export_mermaid
 from cutover.export.to_mspdi import export_mspdi
 from cutover.export.to_pdf import export_pdf
 from cutover.export.to_svg import export_svg
+from cutover.export.to_tjp import export_tjp
 from cutover.export.view import ExportOptions, ExportView, build_view
 
 if TYPE_CHECKING:
@@ -60,6 +61,7 @@ EXPORTERS: dict[str, Exporter] = {
     "md": export_markdown,
     "json": export_json,
     "mspdi": export_mspdi,
+    "tjp": export_tjp,
 }
 #: File extensions (lower case, with the dot) and the format each one means.
 EXTENSIONS: dict[str, str] = {
@@ -74,6 +76,7 @@ EXTENSIONS: dict[str, str] = {
     ".md": "md",
     ".json": "json",
     ".xml": "mspdi",
+    ".tjp": "tjp",
 }
 
 
