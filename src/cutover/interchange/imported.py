@@ -8,10 +8,8 @@ a reader cannot carry over exactly becomes a ``Note`` with its line, never silen
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
-
-if TYPE_CHECKING:
-    from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from typing import Literal
 
 #: ``approximated``: carried over with a different meaning; ``left-out``: not carried over.
 NoteKind = Literal["approximated", "left-out", "converted"]
@@ -111,3 +109,19 @@ class ImportedPlan:
     def note(self, line: int, kind: NoteKind, message: str) -> None:
         """Record something approximated or left out."""
         self.notes.append(Note(line, kind, message))
+
+
+def working_minutes(calendar: ImportedCalendar, start: datetime, end: datetime) -> int:
+    """Working minutes of ``calendar`` between two wall-clock times (a reader's estimate)."""
+    total, day = 0, start.date()
+    holidays, extra = set(calendar.holidays), set(calendar.extra_workdays)
+    while day <= end.date():
+        works = day in extra or (day.weekday() in calendar.workdays and day not in holidays)
+        if works:
+            midnight = datetime.combine(day, datetime.min.time())
+            for begin, finish in calendar.hours:
+                low = max(start, midnight + timedelta(minutes=begin))
+                high = min(end, midnight + timedelta(minutes=finish))
+                total += max(int((high - low).total_seconds() // 60), 0)
+        day += timedelta(days=1)
+    return total

@@ -176,7 +176,7 @@ class _Writer:
             f'project cutover "{_text(graph.plan.plan)}" {start} - {self._day(self.window_end)} {{',
             f'  timezone "{graph.timebase.name}"',
             f"  timingresolution {resolution}min",
-            f"  now {start}",
+            f"  now {start if self.schedule.as_of is None else self._time(self.schedule.as_of)}",
             f"  dailyworkinghours {default.day_minutes / 60:g}",
             *_working_hours(default, indent="  "),
             "}",
