@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 #: A plan line named in a message (a cycle names each task's line).
 _LINE = re.compile(r"\(line (\d+)\)")
 #: Extensions and the format each one means.
-IMPORT_FORMATS = {".xml": "mspdi", ".mspdi": "mspdi", ".tjp": "tjp"}
+IMPORT_FORMATS = {".xml": "mspdi", ".mspdi": "mspdi", ".tjp": "tjp", ".xer": "xer"}
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,10 @@ def reader_for(path: Path) -> Callable[[bytes, str], ImportedPlan]:
         from cutover.interchange.mspdi_reader import read_mspdi  # noqa: PLC0415
 
         return read_mspdi
+    if fmt == "xer":
+        from cutover.interchange.xer_reader import read_xer  # noqa: PLC0415
+
+        return read_xer
     if fmt == "tjp":
         from cutover.interchange.tjp_reader import read_tjp  # noqa: PLC0415
 
