@@ -256,3 +256,33 @@ def test_a_bad_file_is_exit_2_with_its_line(
     assert f": error[{code}]: " in result.stderr
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
+
+
+def test_a_time_zone_that_is_none_and_work_weeks_are_noted(tmp_path: Path) -> None:
+    text = (FIXTURES / "features.xml").read_text(encoding="utf-8")
+    text = (
+        text.replace(
+            "<Name>Chuyển đổi hệ thống tỉnh</Name><OutlineLevel>0</OutlineLevel>",
+            "<Name>Chuyển đổi hệ thống tỉnh</Name><OutlineLevel>0</OutlineLevel>"
+            "<ExtendedAttribute><FieldID>188743734</FieldID><Value>Mars/Base</Value>"
+            "</ExtendedAttribute>",
+        )
+        .replace(
+            "  <Calendars>",
+            "  <ExtendedAttributes><ExtendedAttribute><FieldID>188743734</FieldID>"
+            "<Alias>cutover time zone</Alias></ExtendedAttribute></ExtendedAttributes>\n"
+            "  <Calendars>",
+        )
+        .replace(
+            "      </Exceptions>",
+            "      </Exceptions>\n"
+            "      <WorkWeeks><WorkWeek><Name>Summer</Name></WorkWeek></WorkWeeks>",
+        )
+    )
+    path = tmp_path / "plan.xml"
+    path.write_text(text, encoding="utf-8")
+    result = import_file(path)
+    messages = [f"{note.kind}: {note.message}" for note in result.notes]
+    assert "left-out: 'Mars/Base' is not a time zone" in messages
+    assert "left-out: calendar 'Ca đêm': a work week with its own hours" in messages
+    assert "timezone: UTC" in result.text

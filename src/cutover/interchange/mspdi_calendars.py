@@ -171,6 +171,8 @@ def _read(element: Element) -> _Raw:
             _add_exception(raw, weekday, hours)
         elif kind in codes.WEEKDAY_OF_DAY_TYPE:
             raw.weekdays[codes.WEEKDAY_OF_DAY_TYPE[kind]] = hours
+    for week in element.path("WorkWeeks", "WorkWeek"):
+        raw.skipped.append((week.line, "a work week with its own hours"))
     for exception in element.path("Exceptions", "Exception"):
         if (exception.value("Type") or "1") != "1":
             raw.skipped.append((exception.line, "an exception that recurs by week, month or year"))

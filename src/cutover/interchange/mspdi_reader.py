@@ -72,7 +72,13 @@ class _Reader:
             root, plan, self._used_calendars(task_elements)
         )
         self.calendar_uids = calendar_uids
+        self.zone_line = 0
         self._tasks(plan, task_elements)
+        if not self.zone_line:
+            plan.note(
+                root.line, "converted",
+                "MSPDI has no time zone: the plan is in UTC, with the file's wall-clock times",
+            )  # fmt: skip
         self._resources(plan)
         return plan
 
@@ -119,12 +125,11 @@ class _Reader:
     def _project_task(self, plan: ImportedPlan, element: Element) -> None:
         for field_id, value in self._attributes(element):
             if self.aliases.get(field_id) == codes.TEXT2[2]:
-                plan.timezone = value
-                return
-        plan.note(
-            element.line, "converted",
-            "MSPDI has no time zone: the plan is in UTC, with the file's wall-clock times",
-        )  # fmt: skip
+                if _is_zone(value):
+                    plan.timezone = value
+                    self.zone_line = element.line
+                else:
+                    plan.note(element.line, "left-out", f"{value!r} is not a time zone")
 
     def _attributes(self, element: Element) -> list[tuple[str, str]]:
         return [
@@ -415,6 +420,17 @@ def _round_the_clock(plan: ImportedPlan, task: ImportedTask) -> bool:
         and calendar.hours == ((0, 1440),)
         and not calendar.holidays
     )
+
+
+def _is_zone(name: str) -> bool:
+    """True when ``name`` is an IANA time zone this machine knows."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # noqa: PLC0415
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
 
 
 def _earliest(first: datetime | None, second: datetime) -> datetime:
