@@ -37,6 +37,28 @@ needs_mpxj = pytest.mark.skipif(
     or shutil.which("java") is None,
     reason="MPXJ needs `pip install mpxj` and a Java runtime",
 )
+#: Every link type with lags and leads, a summary on its own calendar, make-up days.
+ALL_LINKS = """
+plan: "Every link: <FS> & SS, FF, SF"
+timezone: Asia/Ho_Chi_Minh
+start: 2025-06-16
+calendars:
+  default:
+    holidays: [2025-06-18]
+    extra_workdays: [2025-06-21]
+  night:
+    workdays: [mon, tue, wed, thu, fri, sat]
+    hours: ["18:00-22:00", "22:30-24:00"]
+tasks:
+  - {id: a, name: "Chuyển đổi", duration: 2d}
+  - {id: b, duration: 5h, after: [{task: a, type: SS, lag: 3h}]}
+  - id: night-work
+    calendar: night
+    tasks:
+      - {id: c, duration: 1d, after: [{task: a, type: FF, lag: -2h}]}
+      - {id: d, duration: 90m, after: [{task: c, type: SF, lag: 1d}]}
+  - {id: e, milestone: true, after: [night-work, {task: b, type: FS, lag: -1d}]}
+"""
 PLANS = sorted([*(ROOT / "plans").glob("*.yaml"), *(ROOT / "examples").glob("*.yaml")])
 
 
@@ -116,7 +138,8 @@ def _clock(minutes: int) -> str:
 def test_mpxj_reads_every_export_as_cutover_wrote_it(
     tmp_path: Path, write_plan: Callable[..., Path]
 ) -> None:
-    analyses = [analyse(path, now=None) for path in [write_plan(WORKED), *PLANS]]
+    written = [write_plan(WORKED), write_plan(ALL_LINKS)]
+    analyses = [analyse(path, now=None) for path in [*written, *PLANS]]
     files = []
     for number, analysis in enumerate(analyses):
         files.append(tmp_path / f"plan{number}.xml")
