@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from cutover.common.errors import Diagnostic, PlanError, SourceLocation
 from cutover.interchange.ids import IdMaker
@@ -26,29 +26,24 @@ from cutover.interchange.imported import (
     working_minutes,
 )
 from cutover.interchange.tjp_syntax import Statement, Token, parse_tjp, token_text
-
-_DATE = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})(?:-(\d{1,2}):(\d{2})(?::(\d{2}))?)?(?:-?([+-])(\d{2})(\d{2}))?$"
+from cutover.interchange.tjp_values import (
+    DAYS,
+    Hours,
+    TjpError,
+    moment,
+    resolve,
+    working_hours,
+    zone_named,
 )
+
 _AMOUNT = re.compile(r"^(\d+(?:\.\d+)?)(min|h|d|w|m|y)$")
-_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 #: tj3's defaults: Monday to Friday, 9:00-12:00 and 13:00-18:00, 8 hours a day.
 _TJ3_HOURS = ((540, 720), (780, 1080))
-Hours = tuple[tuple[int, int], ...]
 #: Task attributes cutover has nothing for; read silently.
 _TIMING = frozenset(
     {"milestone", "length", "duration", "effort", "complete", "start", "end", "maxend"}
 )
 _IGNORED = frozenset({"priority", "flags", "purge", "journalentry", "chargeset", "charge"})
-
-
-class TjpError(Exception):
-    """A value the reader cannot use, with its line."""
-
-    def __init__(self, line: int, message: str) -> None:
-        """Keep the line."""
-        super().__init__(message)
-        self.line = line
 
 
 @dataclass
@@ -127,7 +122,7 @@ class _Reader:
         words = header.words()
         for statement in header.block or []:
             if statement.keyword == "timezone" and statement.args:
-                self.project.zone = _zone(token_text(statement.args[0]), statement.line)
+                self.project.zone = zone_named(token_text(statement.args[0]), statement.line)
         dates = [token for token in header.args if token.kind == "date"]
         if not dates:
             raise TjpError(header.line, "the project has no start date")
@@ -145,7 +140,7 @@ class _Reader:
         elif keyword == "dailyworkinghours" and statement.args:
             self.project.daily_minutes = round(float(statement.args[0].text) * 60)
         elif keyword == "workinghours":
-            _working_hours(statement, self.project.weekdays)
+            working_hours(statement, self.project.weekdays)
         elif keyword not in {
             "timezone",
             "timingresolution",
@@ -198,12 +193,12 @@ class _Reader:
         weekdays: dict[int, Hours | None] = dict(self.project.weekdays)
         for inner in statement.block or []:
             if inner.keyword == "workinghours":
-                _working_hours(inner, weekdays)
+                working_hours(inner, weekdays)
         name = words[1] if len(words) > 1 else words[0]
         self.project.shifts[words[0]] = _Shift(name, statement.line, weekdays)
 
     def _when(self, token: Token) -> datetime:
-        return _moment(token, self.project.zone)
+        return moment(token, self.project.zone)
 
     # -- calendars ---------------------------------------------------------------------------
 
@@ -224,7 +219,7 @@ class _Reader:
                 plan.note(
                     line,
                     "approximated",
-                    f"{source} {name!r}: {_DAYS[day]} has other hours than the other workdays",
+                    f"{source} {name!r}: {DAYS[day]} has other hours than the other workdays",
                 )
         return ImportedCalendar(name, line, name, tuple(sorted(working)), common)
 
@@ -393,7 +388,7 @@ class _Reader:
             for index, token in enumerate(inner.args):
                 if token.kind != "word":
                     continue
-                target = _resolve(token.text, path)
+                target = resolve(token.text, path)
                 if target not in keys:
                     plan.note(
                         token.line,
@@ -459,60 +454,3 @@ def _exceptions(calendar: ImportedCalendar, shift: _Shift, first: date, last: da
         elif works and day.weekday() not in calendar.workdays:
             calendar.extra_workdays.append(day)
         day += timedelta(days=1)
-
-
-def _resolve(reference: str, path: str) -> str:
-    """``!b`` from ``p.a`` is ``p.b``; each further ``!`` goes one level up; else absolute."""
-    ups = len(reference) - len(reference.lstrip("!"))
-    if not ups:
-        return reference
-    scope = path.split(".")[:-ups]
-    return ".".join([*scope, reference[ups:]])
-
-
-def _working_hours(statement: Statement, weekdays: dict[int, Hours | None]) -> None:
-    days: list[int] = []
-    tokens = statement.args
-    index = 0
-    while index < len(tokens) and tokens[index].text[:3].lower() in _DAYS:
-        first = _DAYS.index(tokens[index].text[:3].lower())
-        last = first
-        if (
-            index + 2 < len(tokens)
-            and tokens[index + 1].text == "-"
-            and tokens[index + 2].text[:3].lower() in _DAYS
-        ):
-            last = _DAYS.index(tokens[index + 2].text[:3].lower())
-            index += 2
-        days.extend(range(first, last + 1))
-        index += 1
-        if index < len(tokens) and tokens[index].text == ",":
-            index += 1
-    rest = [t for t in tokens[index:] if t.kind == "time"]
-    hours: Hours | None = None
-    if rest:
-        clocks = [int(t.text.split(":")[0]) * 60 + int(t.text.split(":")[1]) for t in rest]
-        hours = tuple(zip(clocks[::2], clocks[1::2], strict=False))
-    for day in days:
-        weekdays[day] = hours
-
-
-def _zone(name: str, line: int) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise TjpError(line, f"unknown time zone {name!r}") from None
-
-
-def _moment(token: Token, zone: ZoneInfo) -> datetime:
-    found = _DATE.match(token.text)
-    if found is None:
-        raise TjpError(token.line, f"{token.text!r} is not a date such as 2025-06-16-08:00")
-    year, month, day, hour, minute, _second, sign, off_h, off_m = found.groups()
-    value = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0))  # noqa: DTZ001
-    if sign:
-        offset = timedelta(hours=int(off_h), minutes=int(off_m)) * (1 if sign == "+" else -1)
-        value = (
-            (value - offset).replace(tzinfo=ZoneInfo("UTC")).astimezone(zone).replace(tzinfo=None)
-        )
-    return value
