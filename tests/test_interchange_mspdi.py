@@ -286,3 +286,19 @@ def test_a_time_zone_that_is_none_and_work_weeks_are_noted(tmp_path: Path) -> No
     assert "left-out: 'Mars/Base' is not a time zone" in messages
     assert "left-out: calendar 'Ca đêm': a work week with its own hours" in messages
     assert "timezone: UTC" in result.text
+
+
+def test_ids_that_yaml_would_read_as_numbers_dates_or_booleans_come_back_as_text(
+    write_plan: Callable[..., Path], tmp_path: Path
+) -> None:
+    plan = write_plan(
+        'plan: x\nstart: 2025-06-16\ncalendars:\n  "2025": {workdays: all}\ntasks:\n'
+        '  - {id: "1.1", duration: 1d}\n'
+        '  - {id: "2025", duration: 1d, calendar: "2025", after: ["1.1"]}\n'
+        '  - {id: "no", milestone: true, after: ["2025"]}\n'
+        '  - {id: "2025-06-20", milestone: true, after: [{task: "no", lag: 1h}]}\n'
+    )
+    before = analyse(plan, now=None)
+    after, text = mspdi_round_trip(before, tmp_path)
+    assert differences(before, after) == [], text
+    assert '  - id: "1.1"  # line ' in text

@@ -10,6 +10,7 @@ found in the written plan is reported at the line of the foreign file.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
@@ -36,6 +37,21 @@ class PlanText:
 def quoted(text: str) -> str:
     """A YAML double-quoted scalar that reads back as exactly ``text``."""
     return json.dumps(text, ensure_ascii=False)
+
+
+_PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
+#: Words YAML 1.1 reads as booleans or null, not text.
+_YAML_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null"})
+
+
+def name_text(value: str) -> str:
+    """An id or calendar name that YAML reads back as text.
+
+    Quoted when it would read as a number, a date or a boolean (``1.1``, ``2025``, ``no``).
+    """
+    if _PLAIN.match(value) and value.lower() not in _YAML_WORDS:
+        return value
+    return quoted(value)
 
 
 def amount(minutes: int, day_minutes: int | None) -> str:
@@ -106,7 +122,7 @@ class _Writer:
 
     def _calendar(self, calendar: ImportedCalendar) -> None:
         comment = f"  # {quoted(calendar.source_name)}, line {calendar.line}"
-        self.add(f"  {calendar.name}:{comment}", calendar.line)
+        self.add(f"  {name_text(calendar.name)}:{comment}", calendar.line)
         days = ", ".join(WEEKDAYS[day] for day in calendar.workdays)
         self.add(f"    workdays: [{days}]")
         hours = ", ".join(f'"{_clock(begin)}-{_clock(end)}"' for begin, end in calendar.hours)
@@ -118,7 +134,7 @@ class _Writer:
 
     def _task(self, task: ImportedTask, indent: str) -> None:
         where = f"line {task.line}" + (f", outline {task.outline}" if task.outline else "")
-        self.add(f"{indent}- id: {task.id}  # {where}", task.line)
+        self.add(f"{indent}- id: {name_text(task.id)}  # {where}", task.line)
         inner = indent + "  "
         if task.notes:
             self.lines.extend(f"{inner}# {line}".rstrip() for line in task.notes.splitlines())
@@ -145,7 +161,7 @@ class _Writer:
         if task.deadline is not None:
             out.append(("deadline", when(task.deadline, end_of_day=True)))
         if task.calendar is not None:
-            out.append(("calendar", task.calendar))
+            out.append(("calendar", name_text(task.calendar)))
         for key in ("owner", "deliverable", "approver"):
             value = getattr(task, key)
             if value is not None:
@@ -167,7 +183,7 @@ class _Writer:
         day = None if task.children else self.day.get(task.calendar or "default")
         items = []
         for link in task.links:
-            pred = self.ids[link.pred]
+            pred = name_text(self.ids[link.pred])
             if link.type == "FS" and link.lag_minutes == 0:
                 items.append(pred)
             else:
