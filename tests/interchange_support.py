@@ -28,6 +28,19 @@ def schedule_table(analysis: Analysis) -> dict[str, Row]:
     }  # fmt: skip
 
 
+def xer_round_trip(analysis: Analysis, folder: Path) -> tuple[Analysis, str]:
+    """Export a plan to XER, import it back; the imported plan analysed, and its text."""
+    from cutover.interchange.xer_writer import write_xer  # noqa: PLC0415
+
+    exported = folder / "plan.xer"
+    exported.write_bytes(write_xer(analysis.schedule))
+    result = import_file(exported)
+    loaded = load_plan_text(result.text, "imported.yaml")
+    as_of = analysis.schedule.as_of
+    status = None if as_of is None else analysis.graph.timebase.naive(as_of)
+    return analyse_loaded(loaded, now=None, as_of=status), result.text
+
+
 def mspdi_round_trip(analysis: Analysis, folder: Path) -> tuple[Analysis, str]:
     """Export a plan to MSPDI, import it back; the imported plan analysed, and its text."""
     exported = folder / "plan.xml"
@@ -39,9 +52,23 @@ def mspdi_round_trip(analysis: Analysis, folder: Path) -> tuple[Analysis, str]:
     return analyse_loaded(loaded, now=None, as_of=status), result.text
 
 
-def differences(before: Analysis, after: Analysis) -> list[str]:
-    """Each task whose schedule differs between two analyses, worded."""
+def differences(
+    before: Analysis, after: Analysis, *, summaries_free_slack: bool = True
+) -> list[str]:
+    """Each task whose schedule differs between two analyses, worded.
+
+    Without ``summaries_free_slack`` a summary's free slack is not compared: it is counted
+    on the summary's own links, which a format without summary links writes on its tasks.
+    """
     first, second = schedule_table(before), schedule_table(after)
+    if not summaries_free_slack:
+        graph = before.graph
+        for table in (first, second):
+            for node in range(len(graph)):
+                key = graph.task(node).id
+                if graph.is_summary[node] and key in table:
+                    row = table[key]
+                    table[key] = (*row[:3], 0, *row[4:])
     out = [f"missing: {key}" for key in first.keys() - second.keys()]
     out += [f"added: {key}" for key in second.keys() - first.keys()]
     out += [

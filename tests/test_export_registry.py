@@ -42,8 +42,9 @@ def test_every_format_named_in_the_issue_is_registered() -> None:
         "mermaid",
         "md",
         "json",
-        "mspdi",
+        "mspdi",  # issue 16: the interchange formats
         "tjp",
+        "xer",
     }
     assert set(EXTENSIONS.values()) == set(EXPORTERS)
 

@@ -1,18 +1,32 @@
-"""Primavera XER import: a file MPXJ wrote from a cutover export, what is noted, bad files."""
+"""Primavera XER: the round trip, a file MPXJ wrote from a cutover export, bad files.
+
+XER has no links, constraints or calendars on a WBS node: the export writes a summary's
+on its tasks, so a summary's free slack (counted on its own links) is not compared;
+everything else is, for every task.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import json
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from cutover.common.errors import PlanError
 from cutover.findings.pipeline import Analysis, analyse, analyse_loaded
 from cutover.interchange.importing import import_file
+from cutover.interchange.xer_writer import XerConversionError, write_xer
 from cutover.planfile.loader import load_plan_text
-from tests.conftest import ROOT
+from tests.conftest import AS_OF, ROOT
+from tests.interchange_support import differences, xer_round_trip
+from tests.test_interchange_mspdi import REPOSITORY_PLANS, tracked_plans
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from tests.conftest import Cli
 
 FIXTURES = ROOT / "tests" / "interchange"
@@ -83,3 +97,38 @@ def test_a_bad_xer_is_exit_2_with_its_line(
     result = cli("import", str(path))
     assert result.exit_code == 2
     assert f"{path}:{line}:1: error[{code}]" in result.stderr
+
+
+@pytest.mark.parametrize("plan", REPOSITORY_PLANS, ids=lambda path: path.name)
+@pytest.mark.parametrize("as_of", [None, AS_OF], ids=["planned", "tracked"])
+def test_every_repository_plan_survives_the_xer_round_trip(
+    plan: Path, as_of: object, tmp_path: Path
+) -> None:
+    before = analyse(plan, now=None, as_of=as_of)  # type: ignore[arg-type]
+    after, _ = xer_round_trip(before, tmp_path)
+    assert differences(before, after, summaries_free_slack=False) == []
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=tracked_plans())
+def test_generated_plans_survive_the_xer_round_trip(data: dict[str, Any]) -> None:
+    before = analyse_loaded(load_plan_text(json.dumps(data), "random.yaml"), now=None)
+    with tempfile.TemporaryDirectory() as folder:
+        after, text = xer_round_trip(before, Path(folder))
+    assert differences(before, after, summaries_free_slack=False) == [], text
+
+
+def test_a_start_link_from_a_summary_is_refused(
+    cli: Cli, write_plan: Callable[..., Path], tmp_path: Path
+) -> None:
+    plan = write_plan(
+        "plan: x\nstart: 2025-06-16\ntasks:\n"
+        "  - {id: g, tasks: [{id: a, duration: 1d}, {id: b, duration: 2d}]}\n"
+        "  - {id: c, duration: 1d, after: [{task: g, type: SS}]}\n"
+    )
+    with pytest.raises(XerConversionError, match="starts from the start of summary 'g' \\(SS\\)"):
+        write_xer(analyse(plan, now=None).schedule)
+    result = cli("export", str(plan), "-o", str(tmp_path / "plan.xer"))
+    assert result.exit_code == 2
+    assert "task 'c' starts from the start of summary 'g'" in result.stderr
+    assert not (tmp_path / "plan.xer").exists()

@@ -115,7 +115,7 @@ def export(
         typer.Option(
             "--format",
             "-f",
-            help="pdf, html, svg, csv, ics, mermaid, md, json, mspdi (MS Project XML) or tjp "
+            help="pdf, html, svg, csv, ics, mermaid, md, json, mspdi (MS Project XML), tjp or xer "
             "(default: from -o's extension).",
             show_default=False,
         ),
@@ -135,7 +135,7 @@ def export(
 ) -> None:
     """Export the schedule to print or share: PDF, HTML, SVG, CSV, iCalendar, Mermaid, Markdown.
 
-    Or to hand on to another tool: MS Project XML (mspdi), TaskJuggler (tjp).
+    Or to hand on to another tool: MS Project XML (mspdi), TaskJuggler (tjp), Primavera (xer).
 
     The file is written whole or not at all.
 

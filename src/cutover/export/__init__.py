@@ -4,7 +4,8 @@
 to one exporter of ``EXPORTERS``, which returns the whole file as bytes; ``write_export``
 then writes it atomically, so an error leaves no half file. Heavy libraries (reportlab,
 icalendar, jinja2) are imported inside the exporters that need them. The interchange
-formats (MS Project XML, TaskJuggler) are written by ``cutover.interchange``, which also reads them.
+formats (MS Project XML, TaskJuggler, Primavera XER) are written by
+``cutover.interchange``, which also reads them.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from cutover.export.to_mspdi import export_mspdi
 from cutover.export.to_pdf import export_pdf
 from cutover.export.to_svg import export_svg
 from cutover.export.to_tjp import export_tjp
+from cutover.export.to_xer import export_xer
 from cutover.export.view import ExportOptions, ExportView, build_view
 
 if TYPE_CHECKING:
@@ -62,6 +64,7 @@ EXPORTERS: dict[str, Exporter] = {
     "json": export_json,
     "mspdi": export_mspdi,
     "tjp": export_tjp,
+    "xer": export_xer,
 }
 #: File extensions (lower case, with the dot) and the format each one means.
 EXTENSIONS: dict[str, str] = {
@@ -77,6 +80,7 @@ EXTENSIONS: dict[str, str] = {
     ".json": "json",
     ".xml": "mspdi",
     ".tjp": "tjp",
+    ".xer": "xer",
 }
 
 

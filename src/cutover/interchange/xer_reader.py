@@ -96,11 +96,15 @@ class _Reader:
         plan = ImportedPlan(self.file, "Primavera XER", name, parse_when(start_text, project.line))
         if project.get("last_recalc_date"):
             plan.as_of = parse_when(project.get("last_recalc_date"), project.line)
-        plan.note(
-            project.line,
-            "converted",
-            "XER has no time zone: the plan is in UTC, with the file's wall-clock times",
-        )
+        zone = self._user_field("PROJECT", "cutover time zone").get(self.project_id, "")
+        if _is_zone(zone):
+            plan.timezone = zone
+        else:
+            plan.note(
+                project.line,
+                "converted",
+                "XER has no time zone: the plan is in UTC, with the file's wall-clock times",
+            )
         for extra in self.extra_projects:
             plan.note(
                 extra.line,
@@ -203,6 +207,7 @@ class _Reader:
             if row is root:
                 continue
             nodes[row.get("wbs_id")] = ImportedTask(
+                wanted_id=row.get("wbs_short_name") or None,
                 key=f"wbs-{row.get('wbs_id')}",
                 name=row.get("wbs_name") or row.get("wbs_short_name"),
                 line=row.line,
@@ -215,10 +220,13 @@ class _Reader:
             parent = nodes.get(row.get("parent_wbs_id"))
             (parent.children if parent else plan.tasks).append(node)
         self.tasks: dict[str, ImportedTask] = {}
-        udf = self._cutover_ids()
+        udf = self._user_field("TASK", "cutover id")
+        cancelled = self._user_field("TASK", "cutover status")
         for row in self.rows("TASK"):
             task = self._task(plan, row)
             task.wanted_id = udf.get(row.get("task_id")) or row.get("task_code") or None
+            if cancelled.get(row.get("task_id")) == "cancelled":
+                task.status, task.actual_start, task.actual_finish = "cancelled", None, None
             self.tasks[row.get("task_id")] = task
             parent = nodes.get(row.get("wbs_id"))
             if parent is None and row.get("wbs_id") not in {root_id, ""}:
@@ -239,11 +247,12 @@ class _Reader:
 
         plan.tasks = [task for task in plan.tasks if keep(task)]
 
-    def _cutover_ids(self) -> dict[str, str]:
+    def _user_field(self, table: str, label: str) -> dict[str, str]:
+        """The values of the user field with that label, by the id of their record."""
         types = {
             row.get("udf_type_id")
             for row in self.tables.get("UDFTYPE", [])
-            if row.get("table_name") == "TASK" and row.get("udf_type_label").lower() == "cutover id"
+            if row.get("table_name") == table and row.get("udf_type_label").lower() == label
         }
         return {
             row.get("fk_id"): row.get("udf_text")
@@ -263,15 +272,23 @@ class _Reader:
             plan.note(
                 row.line, "approximated", f"activity {name!r} is {what}: imported as a plain task"
             )
-        calendar = row.get("clndr_id")
-        if calendar and calendar in self.calendar_names:
-            task.calendar = self.calendar_names[calendar]
+        calendar = self.calendar_names.get(row.get("clndr_id"))
+        if calendar not in {None, "default"}:  # every activity names one: keep the others
+            task.calendar = calendar
         self._constraint(plan, task, row)
         self._progress(task, row)
         return task
 
     def _constraint(self, plan: ImportedPlan, task: ImportedTask, row: Row) -> None:
-        kind, when_text = row.get("cstr_type"), row.get("cstr_date")
+        for suffix in ("", "2"):  # the primary constraint and the secondary one
+            self._one_constraint(
+                plan, task, row, (row.get(f"cstr_type{suffix}"), row.get(f"cstr_date{suffix}"))
+            )
+
+    def _one_constraint(
+        self, plan: ImportedPlan, task: ImportedTask, row: Row, constraint: tuple[str, str]
+    ) -> None:
+        kind, when_text = constraint
         if not kind:
             return
         when = parse_when(when_text, row.line) if when_text else None
@@ -285,7 +302,7 @@ class _Reader:
                 f"activity {task.name!r}: {_CONSTRAINTS[kind]} is written as not_before",
             )
         elif kind in {"CS_MEOB", "CS_MEO", "CS_MANDFIN"} and when is not None:
-            task.deadline = when
+            task.deadline = when if task.deadline is None else min(task.deadline, when)
             plan.note(
                 row.line,
                 "approximated",
@@ -362,6 +379,19 @@ class _Reader:
                 )
             else:
                 plan.note(row.line, "left-out", f"assignment of {name!r} to {task.name!r}")
+
+
+def _is_zone(name: str) -> bool:
+    """True when ``name`` is an IANA time zone this machine knows."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # noqa: PLC0415
+
+    if not name:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
 
 
 def _hours(node: CalendarNode) -> Hours:
