@@ -230,3 +230,71 @@ def test_mpxj_converts_a_plan_through_mpx_and_cutover_imports_it_unchanged(
     theirs = imported(tmp_path / "back.xml")
     assert links_by_name(theirs) == links_by_name(original)
     assert durations_by_name(theirs) == durations_by_name(original)
+
+
+# -- MPXJ reads the XER export ---------------------------------------------------------------
+
+
+def xer_expected(analysis: Analysis) -> tuple[dict[str, tuple[float | None, str]], set[Any]]:
+    """Activities (working minutes when not started, calendar) and relationships by name.
+
+    A link from a summary is written from each of its tasks that is not cancelled; only
+    ASCII names are compared (MPXJ reads an XER in the Windows code page, cutover writes
+    UTF-8).
+    """
+    graph = analysis.graph
+    activities = {}
+    links = set()
+    for node in range(len(graph)):
+        if graph.is_summary[node]:
+            continue
+        name = graph.task(node).display_name
+        minutes = float(graph.duration[node]) if graph.status[node] == "not_started" else None
+        activities[name] = (minutes, graph.calendar[node].name)
+        for edge in graph.preds[node]:
+            preds = [edge.pred]
+            if graph.is_summary[edge.pred]:
+                preds = [n for n in graph.leaves(edge.pred) if graph.status[n] != "cancelled"]
+            for pred in preds:
+                links.add((graph.task(pred).display_name, name, edge.type, float(edge.lag)))
+    return _ascii(activities), {link for link in links if link[0].isascii() and link[1].isascii()}
+
+
+def xer_found(reading: dict[str, Any]) -> tuple[dict[str, tuple[float | None, str]], set[Any]]:
+    """The same, as MPXJ read it."""
+    activities = {}
+    links = set()
+    for task in reading["tasks"]:
+        if task["summary"]:
+            continue
+        activities[task["name"]] = (task["duration_minutes"], task["calendar"])
+        for link in task["predecessors"]:
+            links.add((link["pred"], task["name"], link["type"], link["lag_minutes"]))
+    return _ascii(activities), {link for link in links if link[0].isascii() and link[1].isascii()}
+
+
+def _ascii(activities: dict[str, tuple[float | None, str]]) -> dict[str, tuple[float | None, str]]:
+    return {name: value for name, value in activities.items() if name.isascii()}
+
+
+@needs_mpxj
+def test_mpxj_reads_the_xer_export_as_cutover_wrote_it(
+    tmp_path: Path, write_plan: Callable[..., Path]
+) -> None:
+    from cutover.interchange.xer_writer import write_xer  # noqa: PLC0415
+
+    plans = [write_plan(ALL_LINKS), *PLANS]
+    analyses = [analyse(path, now=None) for path in plans]
+    files = []
+    for number, analysis in enumerate(analyses):
+        files.append(tmp_path / f"plan{number}.xer")
+        files[-1].write_bytes(write_xer(analysis.schedule))
+    readings = json.loads(probe("read", *map(str, files)))
+    for analysis, reading in zip(analyses, readings, strict=True):
+        activities, links = xer_expected(analysis)
+        theirs, their_links = xer_found(reading)
+        assert links == their_links, analysis.graph.plan.plan
+        for name, (minutes, calendar) in activities.items():
+            assert theirs[name][1] == calendar, name
+            if minutes is not None:
+                assert theirs[name][0] == minutes, name
