@@ -52,22 +52,35 @@ def mspdi_round_trip(analysis: Analysis, folder: Path) -> tuple[Analysis, str]:
     return analyse_loaded(loaded, now=None, as_of=status), result.text
 
 
-def differences(
-    before: Analysis, after: Analysis, *, summaries_free_slack: bool = True
-) -> list[str]:
+def differences(before: Analysis, after: Analysis, *, summary_links: bool = True) -> list[str]:
     """Each task whose schedule differs between two analyses, worded.
 
-    Without ``summaries_free_slack`` a summary's free slack is not compared: it is counted
-    on the summary's own links, which a format without summary links writes on its tasks.
+    Without ``summary_links`` (a format with no links on summaries, which writes a link
+    from a summary from each of its tasks), a summary's slacks are not compared, only its
+    dates, nor the free slack of a task inside a summary that is a predecessor (it is
+    counted on the links rewritten), nor any slack of such a task when it is done or in
+    progress: whether a link still bounds a predecessor depends on the predecessor's
+    status (``bounds_predecessor``), the summary's before, the task's after.
     """
     first, second = schedule_table(before), schedule_table(after)
-    if not summaries_free_slack:
+    if not summary_links:
         graph = before.graph
+        rewritten = {
+            leaf
+            for node in range(len(graph))
+            for edge in graph.preds[node]
+            if graph.is_summary[edge.pred]
+            for leaf in graph.leaves(edge.pred)
+        }
         for table in (first, second):
             for node in range(len(graph)):
-                key = graph.task(node).id
-                if graph.is_summary[node] and key in table:
-                    row = table[key]
+                key, row = graph.task(node).id, table.get(graph.task(node).id)
+                if row is None:
+                    continue
+                tracked = graph.status[node] in {"done", "in_progress"}
+                if graph.is_summary[node] or (node in rewritten and tracked):
+                    table[key] = (*row[:2], 0, 0, None, False, row[6])
+                elif node in rewritten:
                     table[key] = (*row[:3], 0, *row[4:])
     out = [f"missing: {key}" for key in first.keys() - second.keys()]
     out += [f"added: {key}" for key in second.keys() - first.keys()]

@@ -5,9 +5,11 @@ activities (``TASK``) with the cutover id in the user field ``cutover id``. P6 h
 links, constraints or calendars on a WBS node, so what a summary says is written on its
 tasks, as cutover reads it (PLAN_FORMAT, keys of a task): its calendar, its
 ``not_before``, its deadline (as the secondary constraint finish-on-or-before), a link to
-it (on each of its tasks) and a finish link from it (from each of its tasks that is not
-cancelled). A start link from a summary waits for the first of its tasks to start, which
-P6 cannot say: it is refused with a message, as are hours across midnight. A cancelled
+it (on each of its tasks) and a finish link from it (from each of its tasks, as a summary
+finishes with the last of them). A start link from a summary waits for the first of its
+tasks to start, which P6 cannot say: it is refused with a message, as are hours across
+midnight. What is counted on a summary's own links (its slacks, the free slack of its
+tasks) may differ after the trip through XER; every date is the same. A cancelled
 task keeps its duration and says ``cancelled`` in the user field ``cutover status``. The
 plan's time zone is the project's user field ``cutover time zone``. Written as UTF-8.
 """
@@ -300,13 +302,9 @@ class _Writer:
                 f"task '{graph.task(node).id}' starts from the start of summary "
                 f"'{graph.task(pred).id}' ({kind}), which XER cannot express: link one of its tasks"
             )
-        leaves = [leaf for leaf in graph.leaves(pred) if graph.status[leaf] != "cancelled"]
-        if not leaves:
-            raise XerConversionError(
-                f"task '{graph.task(node).id}' waits for summary '{graph.task(pred).id}', "
-                "whose tasks are all cancelled: XER cannot express it"
-            )
-        return leaves
+        # A summary finishes with the last of its tasks, a cancelled one's point included
+        # (engine.passes: ForwardPass._summary), so the link is written from every one.
+        return graph.leaves(pred)
 
     def _user_values(self) -> list[list[str]]:
         graph = self.graph
