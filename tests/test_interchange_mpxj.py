@@ -3,9 +3,8 @@
 MPXJ (the library behind ProjectLibre's and many other tools' MS Project support) runs in
 a child process through ``tests/mpxj_probe.py``. It must find in every exported file the
 same tasks, outline, durations, links with their lags, and calendars that cutover wrote;
-and files MPXJ writes (from MPX, Planner XML and GanttProject, which it converts) must
-import. Skipped when ``mpxj`` or Java is missing (``pip install mpxj``; ``.ci/run``
-installs both).
+and files MPXJ writes (from MPX, XER and GNOME Planner files it converts) must import.
+Skipped when ``mpxj`` (the ``test`` extra) or Java (``.ci/run`` installs it) is missing.
 """
 
 from __future__ import annotations

@@ -31,8 +31,10 @@ def import_(
     approximated or left out is listed on stderr with its line in the source file, and at
     the top of the plan.
 
-    Example: [bold]cutover import ministry.xml -o plans/ministry.yaml[/bold]
-    """
+    \b
+    Example:
+      cutover import ministry.xml -o plans/ministry.yaml
+    """  # noqa: D301 - \b is click's mark for a paragraph it must not rewrap
     from cutover.common.files import atomic_write  # noqa: PLC0415
     from cutover.interchange.importing import import_file  # noqa: PLC0415
 
