@@ -34,7 +34,7 @@ def import_(
     \b
     Example:
       cutover import ministry.xml -o plans/ministry.yaml
-    """  # noqa: D301 - \b is click's mark for a paragraph it must not rewrap
+    """
     from cutover.common.files import atomic_write  # noqa: PLC0415
     from cutover.interchange.importing import import_file  # noqa: PLC0415
 
