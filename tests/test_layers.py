@@ -23,6 +23,7 @@ LAYERS = (
     "findings",
     "risk",
     "portfolio",
+    "interchange",
     "render",
     "export",
     "live",

@@ -19,6 +19,7 @@ from typing import NoReturn
 from cutover.cli import gate  # noqa: F401
 from cutover.cli import views  # noqa: F401
 from cutover.cli import portfolio  # noqa: F401
+from cutover.cli import interchange  # noqa: F401
 from cutover.cli import risk  # noqa: F401
 from cutover.cli import runbook  # noqa: F401
 

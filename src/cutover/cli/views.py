@@ -123,7 +123,8 @@ def export(
         typer.Option(
             "--format",
             "-f",
-            help="pdf, html, svg, csv, ics, mermaid, md or json (default: from -o's extension).",
+            help="pdf, html, svg, csv, ics, mermaid, md, json, mspdi (MS Project XML), tjp or xer "
+            "(default: from -o's extension).",
             show_default=False,
         ),
     ] = None,
@@ -154,6 +155,8 @@ def export(
     ] = False,
 ) -> None:
     """Export the schedule to print or share: PDF, HTML, SVG, CSV, iCalendar, Mermaid, Markdown.
+
+    Or to hand on to another tool: MS Project XML (mspdi), TaskJuggler (tjp), Primavera (xer).
 
     The file is written whole or not at all.
 

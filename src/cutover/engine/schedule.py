@@ -256,8 +256,14 @@ def as_it_stood(graph: TaskGraph, as_of: int) -> tuple[TaskGraph, tuple[int, ...
             new = "not_started"
         elif status == "done" and task.actual_finish is not None:
             moment = timebase.minute(task.actual_finish, end_of_day=True)
-            if finish_of_day(graph.calendar[node], moment, task.actual_finish) > as_of:
-                new = "in_progress"
+            finish = finish_of_day(graph.calendar[node], moment, task.actual_finish)
+            if finish > as_of:
+                # A milestone is reached at once, and a done task without an actual start
+                # started its duration before its finish: before then it had not started.
+                calendar = graph.calendar[node]
+                implied = calendar.position(finish) - graph.duration[node]
+                unstarted = task.actual_start is None and implied >= calendar.position(as_of)
+                new = "not_started" if graph.is_instant[node] or unstarted else "in_progress"
         if new != status:
             if statuses is None:
                 statuses = list(graph.status)

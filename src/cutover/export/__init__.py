@@ -1,9 +1,11 @@
-"""Exports of a schedule: PDF, HTML, SVG, CSV, iCalendar, Mermaid, Markdown and JSON.
+"""Exports of a schedule: PDF, HTML, SVG, CSV, iCalendar, Mermaid, Markdown, JSON and more.
 
 ``export(analysis, fmt, options)`` builds the view once (``view.build_view``) and hands it
 to one exporter of ``EXPORTERS``, which returns the whole file as bytes; ``write_export``
 then writes it atomically, so an error leaves no half file. Heavy libraries (reportlab,
-icalendar, jinja2) are imported inside the exporters that need them.
+icalendar, jinja2) are imported inside the exporters that need them. The interchange
+formats (MS Project XML, TaskJuggler, Primavera XER) are written by
+``cutover.interchange``, which also reads them.
 """
 
 from __future__ import annotations
@@ -19,8 +21,11 @@ from cutover.export.to_ics import export_ics
 from cutover.export.to_json import export_json
 from cutover.export.to_markdown import export_markdown
 from cutover.export.to_mermaid import export_mermaid
+from cutover.export.to_mspdi import export_mspdi
 from cutover.export.to_pdf import export_pdf
 from cutover.export.to_svg import export_svg
+from cutover.export.to_tjp import export_tjp
+from cutover.export.to_xer import export_xer
 from cutover.export.view import ExportOptions, ExportView, build_view
 
 if TYPE_CHECKING:
@@ -57,6 +62,9 @@ EXPORTERS: dict[str, Exporter] = {
     "mermaid": export_mermaid,
     "md": export_markdown,
     "json": export_json,
+    "mspdi": export_mspdi,
+    "tjp": export_tjp,
+    "xer": export_xer,
 }
 #: File extensions (lower case, with the dot) and the format each one means.
 EXTENSIONS: dict[str, str] = {
@@ -70,6 +78,9 @@ EXTENSIONS: dict[str, str] = {
     ".mermaid": "mermaid",
     ".md": "md",
     ".json": "json",
+    ".xml": "mspdi",
+    ".tjp": "tjp",
+    ".xer": "xer",
 }
 
 
