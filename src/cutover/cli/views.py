@@ -11,6 +11,7 @@ import typer
 
 from cutover.cli.base import (
     AsOf,
+    LevelOption,
     PlanPath,
     analyse_file,
     app,
@@ -55,12 +56,13 @@ def schedule(
     output_format: Annotated[
         ScheduleFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ScheduleFormat.table,
+    level: LevelOption = None,
 ) -> None:
     """Print the computed schedule: dates, slack, critical tasks.
 
     Example: [bold]cutover schedule plans/tuyenquang.yaml --format json --as-of 2025-06-26[/bold]
     """
-    analysis = analyse_file(plan, as_of)
+    analysis = analyse_file(plan, as_of, level)
     if output_format is ScheduleFormat.json:
         from cutover.engine.rows import schedule_document  # noqa: PLC0415
         from cutover.render.report import dump_json  # noqa: PLC0415
@@ -91,6 +93,7 @@ def gantt(
         int | None,
         typer.Option("--width", min=40, help="Chart width in columns (default: the terminal's)."),
     ] = None,
+    level: LevelOption = None,
 ) -> None:
     """Draw the plan as a Gantt chart in the terminal.
 
@@ -98,7 +101,7 @@ def gantt(
     """
     from cutover.render.gantt import GanttChart, GanttOptions  # noqa: PLC0415
 
-    analysis = analyse_file(plan, as_of)
+    analysis = analyse_file(plan, as_of, level)
     options = GanttOptions(
         start=parse_as_of(start, "--from"),
         end=parse_as_of(end, "--to"),
@@ -131,6 +134,7 @@ def export(
         bool, typer.Option("--portrait", help="PDF in portrait (default landscape).")
     ] = False,
     excel: Annotated[bool, typer.Option("--excel", help="CSV with the BOM Excel wants.")] = False,
+    level: LevelOption = None,
 ) -> None:
     """Export the schedule to print or share: PDF, HTML, SVG, CSV, iCalendar, Mermaid, Markdown.
 
@@ -140,7 +144,7 @@ def export(
     """
     from cutover.export import ExportOptions, export, write_export  # noqa: PLC0415
 
-    analysis = analyse_file(plan, as_of)
+    analysis = analyse_file(plan, as_of, level)
     with boundary():
         options = ExportOptions(
             generated_at=clock_now(), paper=paper.value, landscape=not portrait, excel_bom=excel
@@ -155,6 +159,77 @@ def export(
             )
         sys.stdout.flush()
         sys.stdout.buffer.write(export(analysis, output_format, options))
+
+
+class LevelFormat(StrEnum):
+    """Output formats of ``level``."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+@app.command(name="level", rich_help_panel=PANEL)
+def level_command(
+    plan: PlanPath,
+    as_of: AsOf = None,
+    output_format: Annotated[
+        LevelFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = LevelFormat.table,
+    time_limit: Annotated[
+        str | None,
+        typer.Option(
+            "--time-limit",
+            help="How long to search for a shorter schedule, such as 10s or 2m (default "
+            "1.5s); longer never gives a worse one.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Level resources: no team booked beyond its units; what moved, the new finish, what breaks.
+
+    Links, lags, calendars, not_before and tracking are kept: done and in-progress tasks keep
+    their dates and resources. Higher priority: goes first, then the least deadline slack.
+
+    Example: [bold]cutover level plans/tuyenquang.yaml --as-of 2025-06-26 --time-limit 10s[/bold]
+    """
+    from cutover.findings.pipeline import level_schedule  # noqa: PLC0415
+
+    seconds = None if time_limit is None else parse_seconds(time_limit)
+    analysis = analyse_file(plan, as_of, level=False)
+    if not analysis.graph.plan.resources:
+        sys.stderr.write("the plan has no resources: add resources: and allocate: to level\n")
+        raise typer.Exit(2)
+    with boundary():
+        levelled = level_schedule(analysis.schedule, seconds)
+    if output_format is LevelFormat.json:
+        from cutover.engine.levelled_rows import levelled_document  # noqa: PLC0415
+        from cutover.render.report import dump_json  # noqa: PLC0415
+
+        typer.echo(dump_json(levelled_document(levelled), len(analysis.graph)))
+    elif output_format is LevelFormat.csv:
+        from cutover.engine.levelled_rows import levelled_csv  # noqa: PLC0415
+
+        sys.stdout.write(levelled_csv(levelled))
+    else:
+        from cutover.render.levelled import print_levelled  # noqa: PLC0415
+
+        print_levelled(levelled, console())
+
+
+def parse_seconds(value: str) -> float:
+    """``10s``, ``2m``, ``1.5`` (seconds) as seconds; anything else is a usage error."""
+    text = value.strip().lower()
+    scale = 60.0 if text.endswith("m") else 1.0
+    try:
+        seconds = float(text.rstrip("sm")) * scale
+    except ValueError:
+        seconds = -1.0
+    if seconds <= 0:
+        raise typer.BadParameter(
+            f"{value!r} is not a time limit: write 10s, 2m or 1.5", param_hint="'--time-limit'"
+        )
+    return seconds
 
 
 @app.command(rich_help_panel=PANEL)

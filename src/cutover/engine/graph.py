@@ -13,7 +13,7 @@ and its ``not_before``, apply to every task inside it (PLAN_FORMAT, keys of a ta
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -22,6 +22,7 @@ from cutover.planfile.model import CalendarSpec
 from cutover.planfile.tasktree import FlatTask, flatten
 from cutover.worktime.calendars import WorkCalendar
 from cutover.worktime.holidays import country_days
+from cutover.worktime.joint import JointCalendar, never_works
 from cutover.worktime.timebase import MINUTES_PER_DAY, TimeBase
 
 if TYPE_CHECKING:
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
     from cutover.planfile.source import Locator
 
 LINK_TYPES = ("FS", "SS", "FF", "SF")
+#: A task's levelling priority when neither it nor a summary above it gives one (MS Project's).
+DEFAULT_PRIORITY = 500
 #: Link types whose predecessor anchor is its finish / whose successor end is its start.
 FROM_FINISH = frozenset({"FS", "FF"})
 TO_START = frozenset({"FS", "SS"})
@@ -74,6 +77,15 @@ class TaskGraph:
     bounding: list[list[Edge]]
     order: list[int]
     start: int
+    #: Per node, the resources it allocates (its own or its summary's): id -> units. Empty
+    #: when the plan has no resources.
+    allocate: list[dict[str, int] | None] = field(default_factory=list)
+    #: Per node, its levelling priority (higher first; 500 when not given). Empty when the
+    #: plan has no resources.
+    priority: list[int] = field(default_factory=list)
+    #: Per node, the start that resource levelling gave it (a floor like not_before), or
+    #: None; empty for a schedule that is not levelled.
+    level_floor: list[int | None] = field(default_factory=list)
 
     def __len__(self) -> int:
         """The number of tasks, summaries included."""
@@ -109,6 +121,8 @@ def build_graph(loaded: LoadedPlan) -> TaskGraph:
     index = {item.task.id: number for number, item in enumerate(flat)}
     calendars = _build_calendars(plan, start // MINUTES_PER_DAY)
     nodes = _Nodes(flat, calendars, timebase)
+    if plan.resources:
+        nodes.allocate_resources(plan, calendars, start)
     if nodes.problems:
         raise PlanError(
             [
@@ -145,6 +159,8 @@ def build_graph(loaded: LoadedPlan) -> TaskGraph:
         bounding=_bounding(preds, status),
         order=order,
         start=start,
+        allocate=nodes.allocate,
+        priority=nodes.priority,
     )
 
 
@@ -188,6 +204,9 @@ class _Nodes:
         self, flat: list[FlatTask], calendars: dict[str, WorkCalendar], timebase: TimeBase
     ) -> None:
         count = len(flat)
+        self.flat = flat
+        self.allocate: list[dict[str, int] | None] = []
+        self.priority: list[int] = []
         self.calendar: list[WorkCalendar] = []
         self.duration: list[int] = []
         self.is_summary: list[bool] = []
@@ -228,6 +247,54 @@ class _Nodes:
             )
             if task.actual_start is not None and task.actual_finish is not None:
                 self._check_actuals(flat[number], timebase)
+
+    def allocate_resources(
+        self, plan: Plan, calendars: dict[str, WorkCalendar], origin: int
+    ) -> None:
+        """Each leaf's resources (its own or its summary's), and its calendar joined to theirs.
+
+        MS Project's rule: a task that allocates works only when its calendar and every
+        allocated resource's calendar work. Its duration stays as its own calendar counts
+        it (``1d`` is a day of the task's hours); the joint calendar says when it runs.
+        """
+        resource_calendar = {
+            resource.id: calendars[resource.calendar or "default"] for resource in plan.resources
+        }
+        joints: dict[tuple[int, ...], WorkCalendar | None] = {}
+        for number, (task, path, parent, _) in enumerate(self.flat):
+            own = task.allocate
+            allocate = own if own is not None else (self.allocate[parent] if parent >= 0 else None)
+            self.allocate.append(allocate or None)
+            above = self.priority[parent] if parent >= 0 else DEFAULT_PRIORITY
+            self.priority.append(task.priority if task.priority is not None else above)
+            if not allocate or self.is_summary[number]:
+                continue
+            parts = [self.calendar[number]]
+            for name in sorted(allocate):
+                if resource_calendar[name] not in parts:
+                    parts.append(resource_calendar[name])
+            if len(parts) == 1:
+                continue
+            key = tuple(id(part) for part in parts)
+            if key not in joints:
+                joint = JointCalendar(parts, origin // MINUTES_PER_DAY)
+                joints[key] = None if never_works(joint, origin) else joint
+            joint_calendar = joints[key]
+            if joint_calendar is None:
+                names = ", ".join(f"'{name}'" for name in sorted(allocate))
+                self.problems.append(
+                    (
+                        "never-works",
+                        (
+                            f"task '{task.id}' can never work: its calendar "
+                            f"'{parts[0].name}' and the calendars of {names} share no working "
+                            "hour (a task works only when it and all its resources do)"
+                        ),
+                        (*path, "allocate") if own is not None else path,
+                    )
+                )
+                continue
+            self.calendar[number] = joint_calendar
 
     def _check_estimate(self, item: FlatTask, calendar: WorkCalendar) -> None:
         """Optimistic <= likely <= pessimistic, and a duration, if given, is the likely one."""

@@ -53,6 +53,13 @@ _JUSTIFY_ROUNDS = 1
 #: schedule, back to 1 after one with; it keeps this share of the population.
 _RESTART_AFTER = 30
 _KEEP_ON_RESTART = 0.25
+#: The search stops after this many schedules (plus so many per activity) without a
+#: better one: a small plan is not searched for the whole time limit. The stop depends on
+#: the count alone, so a longer limit still only extends the search.
+_PATIENCE = 10_000
+_PATIENCE_PER_ACTIVITY = 500
+#: Above this many activities the "most total successors" rule counts direct ones only.
+_MAX_SUCCESSOR_COUNTS = 3000
 #: Hartmann's mutation rate: each neighbour pair is swapped with this probability.
 _MUTATION = 0.05
 _REVERSED = {FS: FS, SS: FF, FF: SS, SF: SF}
@@ -77,7 +84,10 @@ class Activity:
 
     ``release`` is the earliest start instant; ``fixed`` a (start, finish) that does not
     move (done or in progress: it keeps its resources); ``priority`` breaks ties, higher
-    first; ``clock`` the calendar it works on (``None``: every minute).
+    first (among the activities that could go, a higher priority always takes its
+    resources first; the search then shortens the schedule within that rule); ``clock``
+    the calendar it works on (``None``: every minute); ``due`` a finish
+    it should keep (a deadline): activities with the least slack to it go first.
     """
 
     duration: int
@@ -86,6 +96,7 @@ class Activity:
     fixed: tuple[int, int] | None = None
     priority: int = 0
     clock: Clock | None = None
+    due: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,8 +154,11 @@ def level(
     deadline = began + time_limit
     budget = max_schedules if max_schedules is not None else 1 << 62
 
+    patience = _PATIENCE + _PATIENCE_PER_ACTIVITY * search.inst.n
+
     def spent() -> bool:
-        return search.count >= budget or clock() >= deadline
+        stuck = search.count - search.improved_at > patience
+        return stuck or search.count >= budget or clock() >= deadline
 
     search.run(spent)
     best = search.best
@@ -176,7 +190,8 @@ class _Instance:
         self.capacity = [int(cap) for cap in problem.capacities]
         lows = [act.release for act in acts] + [act.fixed[0] for act in acts if act.fixed]
         lows += [begin for _, begin, _ in problem.away]
-        self.shift = shift = -min([0, *lows])
+        # instants index the resource profiles: the earliest one becomes 0
+        self.shift = shift = -min(lows, default=0)
         self.duration = [act.duration for act in acts]
         self.release = [act.release + shift for act in acts]
         self.fixed = [
@@ -184,6 +199,7 @@ class _Instance:
             for act in acts
         ]
         self.priority = [act.priority for act in acts]
+        self.due = [None if act.due is None else act.due + shift for act in acts]
         self.clocks = [
             None if act.clock is None else _Shifted(act.clock, shift) if shift else act.clock
             for act in acts
@@ -211,6 +227,10 @@ class _Instance:
             self.succs[link.pred].append((link.succ, link.type, link.lag))
         self.away = [(r, begin + shift, end + shift) for r, begin, end in problem.away]
         self.topo = _topological(n, self.succs, self.preds)
+        # finish-to-start links without lags (PSPLIB's, and most plans'): plain index lists
+        simple = all(kind == FS and lag == 0 for links in self.preds for _, kind, lag in links)
+        self.simple_preds = [[p for p, _, _ in links] for links in self.preds] if simple else None
+        self.simple_succs = [[s for s, _, _ in links] for links in self.succs] if simple else None
         self.movable = [j for j in self.topo if self.fixed[j] is None]
         self.earliest = self._earliest()
         self.lower_bound = self._lower_bound()
@@ -288,10 +308,17 @@ class _Instance:
         return bound
 
     def _horizon(self) -> int:
-        """An instant no schedule of the search needs to go beyond (the profile grows anyway)."""
+        """The profiles' first length: where every minute works, no schedule goes beyond it.
+
+        A serial schedule waits for resources at most as long as everything else takes, so
+        the latest earliest finish plus every duration and lag bounds it. On calendars the
+        profile grows when a schedule runs later, so it starts at the earliest finishes.
+        """
         finish = self.finish_of(self.earliest)
         late = max([finish(j) for j in range(self.n)] or [0])
         late = max([late, *self.release, *(end for _, _, end in self.away)])
+        if not self.timeless:
+            return late + 1
         lags = sum(max(lag, 0) for links in self.preds for _, _, lag in links)
         return late + sum(self.duration) + lags + 1
 
@@ -360,20 +387,23 @@ class _Profile:
                     row.extend([inst.capacity[r]] * (end - len(row)))
                 for t in range(max(begin, 0), end):
                     row[t] = 0
+            longest = max((len(row) for row in base), default=0)
+            for r, row in enumerate(base):
+                row.extend([inst.capacity[r]] * (longest - len(row)))
         self.free = [row[:] for row in base]
 
     def grow(self, until: int) -> None:
+        """Make every row (all of one length) reach at least ``until``, by half again at least."""
+        size = max(until, len(self.free[0]) * 3 // 2) if self.free else until
         for r, row in enumerate(self.free):
-            if until > len(row):
-                row.extend([self.inst.capacity[r]] * (until - len(row) + len(row) // 2))
+            row.extend([self.inst.capacity[r]] * (size - len(row)))
 
     def take(self, requests: tuple[tuple[int, int], ...], begin: int, end: int) -> None:
         if self.free and end > len(self.free[0]):
             self.grow(end)
         for r, units in requests:
             row = self.free[r]
-            for t in range(begin, end):
-                row[t] -= units
+            row[begin:end] = [value - units for value in row[begin:end]]
 
     def conflict(self, requests: tuple[tuple[int, int], ...], begin: int, end: int) -> int:
         """-1 when the requests fit in [begin, end), else the last instant they do not."""
@@ -423,9 +453,19 @@ class _Generator:
         free = [row[:] for row in self.base]
         start, finish = self._fixed_times()
         duration, requests, preds, release = inst.duration, inst.requests, inst.preds, inst.release
+        simple = inst.simple_preds
         for j in order:
             dur = duration[j]
             begin = release[j]
+            if simple is not None:  # finish-to-start without lags: the common case, kept cheap
+                before = simple[j]
+                if before:
+                    begin = max(begin, *map(finish.__getitem__, before))
+                req = requests[j]
+                if dur and req:
+                    begin = _fit_and_take(free, req, begin, dur)
+                start[j], finish[j] = begin, begin + dur
+                continue
             for pred, kind, lag in preds[j]:
                 anchor = finish[pred] if kind in _FROM_FINISH else start[pred]
                 if kind not in _TO_START:
@@ -526,6 +566,9 @@ class _Mirror:
     def __init__(self, inst: _Instance) -> None:
         self.inst = inst
         self.span = inst.horizon
+        self.rank = [0] * inst.n
+        for number, j in enumerate(inst.topo):
+            self.rank[j] = number
         base = _Profile(inst)
         for j in range(inst.n):
             fixed = inst.fixed[j]
@@ -543,22 +586,28 @@ class _Mirror:
         free = [row[:] for row in self.base]
         # instant t in real time is index size - t in mirrored time: an activity over
         # [s, f) covers mirrored [size - f, size - s)
-        latest = [0] * inst.n  # latest finish (real time)
         start = schedule.start[:]
-        order = sorted(inst.movable, key=lambda j: (-schedule.finish[j], -j))
+        rank, sizes = self.rank, inst.n + 1
+        keys = [-(finish * sizes + rank[j]) for j, finish in enumerate(schedule.finish)]
+        order = sorted(inst.movable, key=keys.__getitem__)  # latest finish first
         duration, requests, succs = inst.duration, inst.requests, inst.succs
         placed = [inst.fixed[j] is not None for j in range(inst.n)]
         finish = schedule.finish[:]
+        simple = inst.simple_succs
         for j in order:
             dur = duration[j]
             bound = makespan
-            for succ, kind, lag in succs[j]:
-                if not placed[succ]:
-                    continue
-                anchor = start[succ] if kind in _TO_START else finish[succ]
-                want = anchor - lag + (0 if kind in _FROM_FINISH else dur)
-                bound = min(bound, want)
-            latest[j] = bound
+            if simple is not None:  # every successor is placed: it finishes later
+                after = simple[j]
+                if after:
+                    bound = min(bound, *map(start.__getitem__, after))
+            else:
+                for succ, kind, lag in succs[j]:
+                    if not placed[succ]:
+                        continue
+                    anchor = start[succ] if kind in _TO_START else finish[succ]
+                    want = anchor - lag + (0 if kind in _FROM_FINISH else dur)
+                    bound = min(bound, want)
             req = requests[j]
             if dur and req:
                 bound = size - _fit_and_take(free, req, size - bound, dur)
@@ -578,12 +627,24 @@ class _Search:
         self.random = random.Random(seed)  # noqa: S311 - a seeded search, not secrets
         self.generator = _Generator(inst)
         self.rules = _Rules(inst)
-        self.justifier = _Justifier(inst, self.rules) if inst.timeless else None
+        # with priorities that differ, every list keeps them (MS Project's rule: the
+        # higher goes first) and justification, which reorders by time, is left out
+        self.ranked = len(set(inst.priority)) > 1
+        use_justifier = inst.timeless and not self.ranked
+        self.justifier = _Justifier(inst, self.rules) if use_justifier else None
         self.best: _Schedule | None = None
+        self.improved_at = 0
         self.count = 0
         self.history: list[tuple[int, int]] = []
 
     def evaluate(self, order: list[int]) -> _Schedule:
+        if self.ranked:  # higher priorities pick their resources first, in every list
+            place = [0.0] * self.inst.n
+            for number, j in enumerate(order):
+                place[j] = number
+            order = self.rules.order(
+                [-p * 1e9 + place[j] for j, p in enumerate(self.inst.priority)]
+            )
         schedule = self.generator.run(order)
         self.count += 1
         if self.justifier is not None:
@@ -592,6 +653,7 @@ class _Search:
             schedule.order = self.rules.by_start(schedule.start)
         if self.best is None or schedule.makespan < self.best.makespan:
             self.best = schedule
+            self.improved_at = self.count
             self.history.append((self.count, schedule.makespan))
         return schedule
 
@@ -732,8 +794,9 @@ class _Rules:
     def by_start(self, start: list[int]) -> list[int]:
         """The movable activities by start: a topological order, read back from a schedule."""
         if self.monotone:
-            rank = self.rank
-            return sorted(self.inst.movable, key=lambda j: (start[j], rank[j]))
+            rank, sizes = self.rank, self.inst.n + 1
+            keys = [value * sizes + rank[j] for j, value in enumerate(start)]
+            return sorted(self.inst.movable, key=keys.__getitem__)
         return self.order([float(value) for value in start])
 
     def order(self, values: list[float]) -> list[int]:
@@ -795,7 +858,8 @@ class _Rules:
         end = max([finish(j) for j in range(inst.n)] or [0])
         latest = [float(end)] * inst.n
         for j in reversed(inst.topo):
-            bound = float(end)
+            due = inst.due[j]
+            bound = float(end) if due is None else float(min(due, end))
             for succ, kind, lag in inst.succs[j]:
                 succ_start = latest[succ] - inst.duration[succ]
                 anchor = succ_start if kind in _TO_START else latest[succ]
@@ -805,7 +869,10 @@ class _Rules:
         return latest
 
     def _total_successors(self) -> list[int]:
+        """How many activities follow each one, directly or not (too costly on big plans)."""
         inst = self.inst
+        if inst.n > _MAX_SUCCESSOR_COUNTS:
+            return [len(links) for links in inst.succs]
         below: list[set[int]] = [set() for _ in range(inst.n)]
         for j in reversed(inst.topo):
             for succ, _, _ in inst.succs[j]:

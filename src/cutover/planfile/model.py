@@ -277,6 +277,66 @@ AfterItem = Annotated[
 ]
 
 
+class Absence(_Strict):
+    """A span when a resource does not work (leave, other duties): ``from`` up to ``to``."""
+
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", hide_input_in_errors=True, populate_by_name=True
+    )
+
+    begin: Timepoint = Field(alias="from", description="the first moment away")
+    end: Timepoint = Field(alias="to", description="back at this moment (a date: after it)")
+
+
+class Resource(_Strict):
+    """A team or a person that tasks allocate: how many can work at once, and when."""
+
+    id: TaskId
+    name: Text | None = None
+    units: Annotated[int, Strict()] = Field(
+        1, description="how many units (people) can work at once; default 1"
+    )
+    calendar: Text | None = Field(
+        None, description="the calendar the resource works on; default: the plan's default"
+    )
+    unavailable: tuple[Absence, ...] = Field((), description="spans when it does not work")
+
+
+def _allocation(value: object) -> dict[str, int]:
+    """``{it-centre: 2}`` as it is, ``[it-centre, vnpt]`` as one unit of each."""
+    if isinstance(value, list):
+        value = dict.fromkeys(value, 1) if all(isinstance(v, str) for v in value) else None
+    if isinstance(value, dict) and all(
+        isinstance(key, str) and isinstance(units, int) and not isinstance(units, bool)
+        for key, units in value.items()
+    ):
+        return dict(value)
+    raise PydanticCustomError(
+        "allocate",
+        "expected a mapping of resource ids to units, such as {it-centre: 2}, "
+        "or a list of resource ids, such as [it-centre]",
+    )
+
+
+Allocation = Annotated[
+    dict[str, int],
+    PlainValidator(_allocation),
+    _json_schema(
+        {
+            "description": "resources the task needs: {id: units} or a list of ids (1 unit each)",
+            "anyOf": [
+                {
+                    "type": "object",
+                    "propertyNames": {"pattern": ID_PATTERN},
+                    "additionalProperties": {"type": "integer"},
+                },
+                {"type": "array", "items": {"type": "string", "pattern": ID_PATTERN}},
+            ],
+        }
+    ),
+]
+
+
 class Estimate(_Strict):
     """A three-point estimate of a task's working time (for ``cutover risk``)."""
 
@@ -314,6 +374,12 @@ class Task(_Strict):
     )
     distribution: Distribution | None = Field(
         None, description="how the estimate is sampled: pert (default) or triangular"
+    )
+    allocate: Allocation | None = Field(
+        None, description="resources the task needs; a summary's apply to its sub-tasks"
+    )
+    priority: Annotated[int, Strict()] | None = Field(
+        None, description="levelling order: higher goes first (default 500, as MS Project)"
     )
 
     @property
@@ -357,4 +423,10 @@ class Plan(_Strict):
         None, description="a template plan this plan adapts (a path relative to this file)"
     )
     remove: tuple[TaskId, ...] = Field((), description="ids of the template's tasks to drop")
+    resources: tuple[Resource, ...] = Field(
+        (), description="teams and people that tasks allocate (see allocate)"
+    )
+    level: Annotated[bool, Strict()] = Field(
+        default=False, description="every command uses the resource-levelled schedule"
+    )
     tasks: tuple[Task, ...] = Field(min_length=1)
