@@ -22,7 +22,7 @@ from cutover.planfile.model import CalendarSpec
 from cutover.planfile.tasktree import FlatTask, flatten
 from cutover.worktime.calendars import WorkCalendar
 from cutover.worktime.holidays import country_days
-from cutover.worktime.joint import JointCalendar, never_works
+from cutover.worktime.joint import JointCalendar, covers, never_works
 from cutover.worktime.timebase import MINUTES_PER_DAY, TimeBase
 
 if TYPE_CHECKING:
@@ -271,8 +271,9 @@ class _Nodes:
                 continue
             parts = [self.calendar[number]]
             for name in sorted(allocate):
-                if resource_calendar[name] not in parts:
-                    parts.append(resource_calendar[name])
+                calendar = resource_calendar[name]
+                if calendar not in parts and not covers(calendar, parts[0]):
+                    parts.append(calendar)
             if len(parts) == 1:
                 continue
             key = tuple(id(part) for part in parts)

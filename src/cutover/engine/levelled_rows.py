@@ -39,7 +39,7 @@ def levelled_document(levelled: Levelled) -> dict[str, Any]:
             "deadline": timebase.iso(graph.deadline[node] or 0),
             "resource": None if wait is None else wait.resource,
             "waiting_task": None if wait is None else graph.task(wait.node).id,
-            "busy_with": None if wait is None else graph.task(wait.blocker).id,
+            "busy_with": None if wait is None or wait.blocker < 0 else graph.task(wait.blocker).id,
         }
         for node, wait in broken_deadlines(levelled)
     ]

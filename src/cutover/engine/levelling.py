@@ -172,7 +172,7 @@ def level(
         makespan=best.makespan - inst.shift,
         lower_bound=inst.lower_bound - inst.shift,
         schedules=search.count,
-        optimal=best.makespan <= inst.lower_bound,
+        optimal=inst.proves_optimal(best),
         seconds=clock() - began,
         history=search.history,
     )
@@ -234,7 +234,17 @@ class _Instance:
         self.movable = [j for j in self.topo if self.fixed[j] is None]
         self.earliest = self._earliest()
         self.lower_bound = self._lower_bound()
+        finish = self.finish_of(self.earliest)
+        self.least_total = sum(finish(j) for j in range(n))
         self.horizon = self._horizon()
+
+    def proves_optimal(self, schedule: _Schedule) -> bool:
+        """The makespan meets the lower bound (and, on calendars, nothing waited at all)."""
+        if schedule.makespan > self.lower_bound:
+            return False
+        if self.timeless:
+            return True
+        return schedule.total <= self.least_total
 
     def _earliest(self) -> list[int]:
         """Earliest starts ignoring resources (the critical path method)."""
@@ -367,10 +377,22 @@ def _topological(
 
 @dataclass(slots=True)
 class _Schedule:
+    """A schedule: ``total`` (the sum of finishes) breaks ties of makespan on calendars.
+
+    A plan's makespan is often pinned by a fixed last milestone; then the schedule that
+    finishes its tasks sooner keeps more deadlines.
+    """
+
     start: list[int]
     finish: list[int]
     makespan: int
     order: list[int]
+    total: int = 0
+
+    @property
+    def score(self) -> tuple[int, int]:
+        """Smaller is better: makespan, then the sum of finishes."""
+        return self.makespan, self.total
 
 
 class _Profile:
@@ -497,7 +519,7 @@ class _Generator:
                     end = inst.end(j, begin)
                 profile.take(req, begin, end)
             start[j], finish[j] = begin, end
-        return _Schedule(start, finish, max(finish, default=0), order)
+        return _Schedule(start, finish, max(finish, default=0), order, sum(finish))
 
 
 def _fit_and_take(
@@ -651,14 +673,14 @@ class _Search:
             schedule, passes = self.justifier.improve(schedule)
             self.count += passes
             schedule.order = self.rules.by_start(schedule.start)
-        if self.best is None or schedule.makespan < self.best.makespan:
+        if self.best is None or schedule.score < self.best.score:
             self.best = schedule
             self.improved_at = self.count
             self.history.append((self.count, schedule.makespan))
         return schedule
 
     def solved(self) -> bool:
-        return self.best is not None and self.best.makespan <= self.inst.lower_bound
+        return self.best is not None and self.inst.proves_optimal(self.best)
 
     def run(self, spent: Callable[[], bool]) -> None:
         inst = self.inst
@@ -689,7 +711,7 @@ class _Search:
         size = len(population)
         stale = 0
         while True:
-            before = self.best.makespan if self.best else 0
+            before = self.best.score if self.best else (0, 0)
             rng.shuffle(population)
             children: list[_Schedule] = []
             for mother, father in zip(population[0::2], population[1::2], strict=False):
@@ -699,9 +721,9 @@ class _Search:
                     children.append(self.evaluate(child))
                     if self.solved() or spent():
                         return
-            merged = sorted(population + children, key=lambda s: s.makespan)
+            merged = sorted(population + children, key=lambda s: s.score)
             population = _distinct(merged, size)
-            stuck = self.best is not None and self.best.makespan >= before
+            stuck = self.best is not None and self.best.score >= before
             stale = stale + 2 if stuck else 1
             if stale >= _RESTART_AFTER:  # the best stay, the rest are sampled afresh
                 sampler = self.rules.sampler(rng)

@@ -335,7 +335,10 @@ class _CoarseClock:
 
 
 class Wait(NamedTuple):
-    """Why levelling moved a task: ``resource`` was busy with ``blocker`` until ``until``."""
+    """Why levelling moved a task: ``resource`` was busy with ``blocker`` until ``until``.
+
+    ``blocker`` is -1 when the resource was away (its ``unavailable``).
+    """
 
     node: int
     resource: str
@@ -344,27 +347,66 @@ class Wait(NamedTuple):
 
 
 def waits_for(levelled: Levelled, node: int) -> Wait | None:
-    """The resource a moved task waited for, and the task that held it longest in the way.
+    """The resource a moved task waited for last, and what held it then.
 
-    Among the task's resources, the booking of another task that overlaps the span the
-    task was moved over (its unlevelled start to its levelled one) and ends last; None
-    when the task did not move or waited for no resource (a moved predecessor).
+    Over the span the task was moved across (its unlevelled start to its levelled one),
+    the last instant at which one of its resources lacked the units it needs: that
+    resource, and the task holding it then that finishes last (or its absence). None
+    when the task did not move or never lacked a resource (a moved predecessor held it).
     """
     schedule = levelled.schedule
     graph = schedule.graph
-    if not graph.allocate or not graph.allocate[node] or levelled.delay(node) <= 0:
+    allocated = (graph.allocate[node] if graph.allocate else None) or {}
+    if not allocated or levelled.delay(node) <= 0:
         return None
     begin = levelled.unlevelled.early.start[node]
     moved_to = schedule.early.start[node]
     booked = bookings(schedule)
-    best: Wait | None = None
-    for name in sorted(graph.allocate[node] or {}):
-        for booking in booked[name]:
-            if booking.node == node or booking.finish <= begin or booking.start >= moved_to:
-                continue
-            if best is None or booking.finish > best.until:
-                best = Wait(node, name, booking.node, booking.finish)
-    return best
+    latest: tuple[int, Wait] | None = None
+    for resource in resources_of(graph):
+        need = allocated.get(resource.id)
+        if need is None:
+            continue
+        away = away_spans(graph, resource)
+        shortage = _last_shortage(
+            resource, booked[resource.id], away, node=node, need=need, span=(begin, moved_to)
+        )
+        if shortage is not None and (latest is None or shortage[0] > latest[0]):
+            instant, blocker, until = shortage
+            latest = (instant, Wait(node, resource.id, blocker, until))
+    return None if latest is None else latest[1]
+
+
+def _last_shortage(
+    resource: Resource,
+    booked: list[Booking],
+    away_spans: list[tuple[int, int]],
+    *,
+    node: int,
+    need: int,
+    span: tuple[int, int],
+) -> tuple[int, int, int] | None:
+    """The last instant of ``span`` the resource lacked ``need`` units: (instant, by, until)."""
+    begin, end = span
+    away = [(a, b) for a, b in away_spans if a < end and b > begin]
+    others = [b for b in booked if b.node != node and b.start < end and b.finish > begin]
+    points = {begin} | {b.start for b in others if b.start > begin} | {a for a, _ in away}
+    found = None
+    for instant in sorted(point for point in points if point < end):
+        gone = [b for a, b in away if a <= instant < b]
+        active = [b for b in others if b.start <= instant < b.finish]
+        if gone:
+            found = (instant, -1, max(gone))
+        elif sum(b.units for b in active) + need > resource.units:
+            # the holder whose release let the task start: the last to finish by then
+            released = [b for b in active if b.finish <= end]
+            holder = (
+                max(released, key=lambda b: (b.finish, -b.node))
+                if released
+                else min(active, key=lambda b: (b.finish, b.node))
+            )
+            found = (instant, holder.node, holder.finish)
+    return found
 
 
 def first_wait(levelled: Levelled, node: int) -> Wait | None:

@@ -335,10 +335,12 @@ def check_overallocated(context: _Context) -> list[Finding]:
                 for n in overload.nodes
             )
             away = " (it is away then)" if overload.available == 0 else ""
+            verb = "collide" if len(overload.nodes) > 1 else "needs it then"
+            units = "unit" if overload.needed == 1 else "units"
             return (
-                f"{overload.resource} is booked for {overload.needed} units but has "
+                f"{overload.resource} is booked for {overload.needed} {units} but has "
                 f"{overload.available}{away} from {when(timebase, overload.start)} to "
-                f"{when(timebase, overload.finish)}: {tasks} collide; run cutover level"
+                f"{when(timebase, overload.finish)}: {tasks} {verb}; run cutover level"
             )
 
         found.append(

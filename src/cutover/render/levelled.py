@@ -14,7 +14,7 @@ from cutover.findings.wording import status_line, when
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from cutover.engine.resourcing import Levelled
+    from cutover.engine.resourcing import Levelled, Wait
 
 
 #: From this many columns the table shows starts as well as finishes.
@@ -107,10 +107,7 @@ def _print_broken(levelled: Levelled, console: Console) -> None:
         deadline = graph.deadline[node] or 0
         cause = ""
         if wait is not None:
-            cause = (
-                f": {graph.task(wait.node).id} waits for {wait.resource}, busy with "
-                f"{graph.task(wait.blocker).id} until {when(timebase, wait.until)}"
-            )
+            cause = f": {graph.task(wait.node).id} waits for {_busy(levelled, wait)}"
         console.print(
             f"[red]levelling breaks the deadline of {graph.task(node).id} "
             f"({when(timebase, deadline)}){cause}[/red]"
@@ -122,11 +119,17 @@ def wait_sentence(levelled: Levelled, node: int) -> str | None:
     wait = waits_for(levelled, node)
     if wait is None:
         return None
+    moved = clock_span(levelled.delay(node))
+    return f"levelling moved it {moved}: it waits for {_busy(levelled, wait)}"
+
+
+def _busy(levelled: Levelled, wait: Wait) -> str:
+    """``it-centre, busy with m1 until …`` or ``ministry-systems, away until …``."""
     graph = levelled.schedule.graph
-    return (
-        f"levelling moved it {clock_span(levelled.delay(node))}: it waits for {wait.resource}, "
-        f"busy with {graph.task(wait.blocker).id} until {when(graph.timebase, wait.until)}"
-    )
+    until = when(graph.timebase, wait.until)
+    if wait.blocker < 0:
+        return f"{wait.resource}, away until {until}"
+    return f"{wait.resource}, busy with {graph.task(wait.blocker).id} until {until}"
 
 
 def print_waits(levelled: Levelled, tasks: list[str], console: Console) -> None:

@@ -67,6 +67,26 @@ def shared_hours(parts: Sequence[WorkCalendar]) -> tuple[tuple[int, int], ...]:
     return tuple(sorted(shared))
 
 
+def covers(wider: WorkCalendar, narrower: WorkCalendar) -> bool:
+    """True when ``wider`` works whenever ``narrower`` does (joining them changes nothing).
+
+    Judged on the rules alone, conservatively: ``wider`` has no days off of its own, works
+    every weekday ``narrower`` does and every hour of them. A round-the-clock team covers
+    any task.
+    """
+    spec = wider.spec
+    if spec.holidays or spec.holidays_country or wider.extra_workdays:
+        return False
+    if not set(narrower.spec.workdays) <= set(spec.workdays):
+        return False
+    if narrower.extra_workdays and len(set(spec.workdays)) < 7:
+        return False
+    return all(
+        any(begin >= lo and end <= hi for lo, hi in spec.hours)
+        for begin, end in narrower.spec.hours
+    )
+
+
 def never_works(calendar: WorkCalendar, origin_minute: int) -> bool:
     """True when the calendar has no working minute in the year from ``origin_minute``."""
     if calendar.day_minutes == 0:
