@@ -185,6 +185,14 @@ class Levelled:
     schedule: Schedule
     unlevelled: Schedule
     result: Result
+    _booked: dict[str, list[Booking]] = dataclasses.field(default_factory=dict, repr=False)
+
+    @property
+    def booked(self) -> dict[str, list[Booking]]:
+        """``bookings`` of the levelled schedule, computed once."""
+        if not self._booked:
+            self._booked.update(bookings(self.schedule))
+        return self._booked
 
     def delay(self, node: int) -> int:
         """Wall-clock minutes levelling moved a task's start (0 for most)."""
@@ -361,7 +369,7 @@ def waits_for(levelled: Levelled, node: int) -> Wait | None:
         return None
     begin = levelled.unlevelled.early.start[node]
     moved_to = schedule.early.start[node]
-    booked = bookings(schedule)
+    booked = levelled.booked
     latest: tuple[int, Wait] | None = None
     for resource in resources_of(graph):
         need = allocated.get(resource.id)
