@@ -285,3 +285,26 @@ def test_random_levelled_plans_are_feasible(tmp_path_factory: Any, plan: dict[st
     unlevelled = analyse(path, now=None, as_of=datetime(2025, 6, 2, 10), level=False)
     for node in range(len(analysis.graph)):  # levelling only ever delays
         assert analysis.schedule.early.start[node] >= unlevelled.schedule.early.start[node]
+
+
+def test_lint_warns_of_an_allocated_resource_without_a_name(
+    cli: Cli, write_plan: Callable[..., Path]
+) -> None:
+    result = cli(
+        "lint",
+        str(
+            write_plan(
+                TEAMS.replace("{id: vnpt-network, name: VNPT network team}", "{id: vnpt-network}")
+            )
+        ),
+    )
+    text = " ".join(result.output.split())
+    assert "unnamed-resource" in text
+    assert "resource 'vnpt-network' is allocated but has no name" in text
+    assert "resource 'it-centre'" not in text
+
+
+def test_risk_says_it_does_not_level(cli: Cli, write_plan: Callable[..., Path]) -> None:
+    path = write_plan(TEAMS.replace("start: 2025-06-27\n", "start: 2025-06-27\nlevel: true\n"))
+    result = cli("risk", str(path), "--as-of", "2025-06-27", "--runs", "200")
+    assert "risk does not level resources in each run" in result.output
