@@ -308,3 +308,38 @@ def test_risk_says_it_does_not_level(cli: Cli, write_plan: Callable[..., Path]) 
     path = write_plan(TEAMS.replace("start: 2025-06-27\n", "start: 2025-06-27\nlevel: true\n"))
     result = cli("risk", str(path), "--as-of", "2025-06-27", "--runs", "200")
     assert "risk does not level resources in each run" in result.output
+
+
+def test_resources_histogram_and_shifts(cli: Cli, write_plan: Callable[..., Path]) -> None:
+    path = write_plan(TEAMS)
+    result = cli("resources", str(path), "--from", "2025-06-27", "--to", "2025-06-27")
+    assert result.exit_code == 0, result.output
+    rows = {line.split()[0]: line for line in result.output.splitlines() if "(2)" in line}
+    cells = rows["it-centre"].split("(2)")[1].strip()
+    # hours 08-10 prep (1 of 2 units), 10-13 booked for 5 of 2, 13-14 m2 alone
+    assert cells == "▄▄!!!▄"
+    assert "m2" in result.output
+    assert "Fri 27 Jun 2025 10:00" in result.output
+    levelled = cli("resources", str(path), "--from", "2025-06-27", "--to", "2025-06-30", "--level")
+    assert "!" not in levelled.output.split("Who is on what")[0].split("away)")[-1]
+
+
+def test_calendar_lists_working_time_and_holidays(
+    cli: Cli, write_plan: Callable[..., Path]
+) -> None:
+    text = TEAMS.replace(
+        "  weekend: {workdays: all",
+        "  default: {holidays_country: VN, holidays: [2025-09-03]}\n  weekend: {workdays: all",
+    )
+    path = write_plan(text)
+    result = cli("calendar", str(path), "--from", "2025-08-29", "--to", "2025-09-03")
+    lines = {line.split()[1]: line for line in result.output.splitlines() if " 2025 " in line}
+    assert "08:00-12:00, 13:00-17:00" in lines["29"]
+    assert "not a workday" in lines["30"]
+    assert "public holiday (VN)" in lines["02"]
+    assert "holiday (the plan's)" in lines["03"]
+    shift = cli("calendar", str(path), "--resource", "it-centre", "--from", "2025-08-30")
+    assert "08:00-20:00" in shift.output
+    unknown = cli("calendar", str(path), "--resource", "it-center")
+    assert unknown.exit_code == 2
+    assert "did you mean 'it-centre'" in unknown.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -215,6 +216,78 @@ def level_command(
         from cutover.render.levelled import print_levelled  # noqa: PLC0415
 
         print_levelled(levelled, console())
+
+
+@app.command(name="resources", rich_help_panel=PANEL)
+def resources_command(
+    plan: PlanPath,
+    as_of: AsOf = None,
+    start: Annotated[
+        str | None, typer.Option("--from", help="Window start (YYYY-MM-DD[THH:MM]).")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", help="Window end (YYYY-MM-DD[THH:MM]).")
+    ] = None,
+    level: LevelOption = None,
+) -> None:
+    """Each team's load against its units over time, and who is on what in a window.
+
+    Example: [bold]cutover resources plans/tuyenquang.yaml --from 2025-06-28 --to 2025-06-30[/bold]
+    """
+    from cutover.render.resources import print_resources  # noqa: PLC0415
+
+    analysis = analyse_file(plan, as_of, level)
+    graph = analysis.graph
+    if not graph.plan.resources:
+        sys.stderr.write("the plan has no resources: add resources: and allocate: first\n")
+        raise typer.Exit(2)
+    timebase = graph.timebase
+    first, last = parse_as_of(start, "--from"), parse_as_of(end, "--to")
+    begin = graph.start if first is None else timebase.minute(first)
+    finish = analysis.schedule.finish if last is None else timebase.minute(last, end_of_day=True)
+    if finish <= begin:
+        raise typer.BadParameter("--to must be after --from", param_hint="'--to'")
+    print_resources(analysis.schedule, (begin, finish), console())
+
+
+@app.command(name="calendar", rich_help_panel=PANEL)
+def calendar_command(
+    plan: PlanPath,
+    resource: Annotated[
+        str | None, typer.Option("--resource", help="A resource's calendar.", show_default=False)
+    ] = None,
+    start: Annotated[str | None, typer.Option("--from", help="First day (YYYY-MM-DD).")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Last day (YYYY-MM-DD).")] = None,
+) -> None:
+    """The working time of each day and every holiday applied, for the plan or a resource.
+
+    Example: [bold]cutover calendar plans/tuyenquang.yaml --from 2025-08-28 --to 2025-09-03[/bold]
+    """
+    from datetime import timedelta  # noqa: PLC0415
+
+    from cutover.render.resources import print_calendar  # noqa: PLC0415
+
+    analysis = analyse_file(plan, None, level=False)
+    graph = analysis.graph
+    name = "default"
+    if resource is not None:
+        known = {r.id: r for r in graph.plan.resources}
+        if resource not in known:
+            from cutover.planfile.model_errors import did_you_mean  # noqa: PLC0415
+
+            hint = did_you_mean(resource, sorted(known))
+            raise typer.BadParameter(f"no resource {resource!r}{hint}", param_hint="'--resource'")
+        name = known[resource].calendar or "default"
+    first, last = parse_as_of(start, "--from"), parse_as_of(end, "--to")
+    day = graph.timebase.day_of(graph.start) if first is None else _day(first)
+    until = day + timedelta(days=13) if last is None else _day(last)
+    title = f"Calendar '{name}'" + (f" of {resource}" if resource else "")
+    print_calendar(graph.calendars[name], (day, until), console(), title)
+
+
+def _day(value: date) -> date:
+    """The day of a date or datetime."""
+    return value.date() if isinstance(value, datetime) else value
 
 
 def parse_seconds(value: str) -> float:
