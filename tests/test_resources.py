@@ -343,3 +343,16 @@ def test_calendar_lists_working_time_and_holidays(
     unknown = cli("calendar", str(path), "--resource", "it-center")
     assert unknown.exit_code == 2
     assert "did you mean 'it-centre'" in unknown.output
+
+
+def test_regional_public_holidays(cli: Cli, write_plan: Callable[..., Path]) -> None:
+    text = "plan: x\ntimezone: Europe/Berlin\nstart: 2026-01-02\ncalendars:\n  default: {holidays_country: %s}\ntasks:\n  - {id: a, duration: 2d}\n"  # noqa: E501
+    bavaria = cli("calendar", str(write_plan(text % "DE-BY")), "--to", "2026-01-07")
+    assert "Tue 06 Jan 2026" in bavaria.output
+    assert "public holiday (DE-BY)" in bavaria.output  # Epiphany: Bavaria, not Berlin
+    berlin = cli("calendar", str(write_plan(text % "DE-BE")), "--to", "2026-01-07")
+    assert "public holiday" not in berlin.output
+    wrong = cli("check", str(write_plan(text % "DE-XX")), "--as-of", "2026-01-02")
+    assert wrong.exit_code == 2
+    assert "BY" in wrong.output
+    assert "region such as DE-BY or GB-ENG" in " ".join(wrong.output.split())

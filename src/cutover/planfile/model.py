@@ -129,11 +129,18 @@ def _country(value: object) -> str:
     from cutover.worktime.holidays import supported_country  # noqa: PLC0415 - may import holidays
 
     code = value.strip().upper() if isinstance(value, str) else ""
-    if not re.fullmatch(r"[A-Z]{2,3}", code) or not supported_country(code):
+    if not re.fullmatch(r"[A-Z]{2,3}(-[A-Z0-9]{1,3})?", code) or not supported_country(code):
+        hint = ""
+        country, _, region = code.partition("-")
+        if region and re.fullmatch(r"[A-Z]{2,3}", country) and supported_country(country):
+            from cutover.worktime.holidays import regions_of  # noqa: PLC0415
+
+            hint = f" (the regions of {country}: {', '.join(regions_of(country))})"
         raise PydanticCustomError(
             "country",
-            f"{value!r} is not a country code that the holidays package knows: use an "
-            "ISO 3166 code such as VN, DE or US",
+            f"{value!r} is not a country or region code that the holidays package knows: "
+            f"use an ISO 3166 code such as VN, DE or US, or a region such as DE-BY or GB-ENG"
+            f"{hint}",
         )
     return code
 
@@ -227,7 +234,9 @@ TimezoneName = Annotated[
     _json_schema({"type": "string", "pattern": r"^[A-Za-z0-9_+\-/]+$"}),
 ]
 Country = Annotated[
-    str, PlainValidator(_country), _json_schema({"type": "string", "pattern": "^[A-Za-z]{2,3}$"})
+    str,
+    PlainValidator(_country),
+    _json_schema({"type": "string", "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,3})?$"}),
 ]
 
 Status = Literal["not_started", "in_progress", "done", "cancelled"]
