@@ -138,7 +138,7 @@ def _country(value: object) -> str:
             hint = f" (the regions of {country}: {', '.join(regions_of(country))})"
         raise PydanticCustomError(
             "country",
-            f"{value!r} is not a country or region code that the holidays package knows: "
+            f"{value!r} is not a country code or region code that the holidays package knows: "
             f"use an ISO 3166 code such as VN, DE or US, or a region such as DE-BY or GB-ENG"
             f"{hint}",
         )
