@@ -135,9 +135,18 @@ class Score(NamedTuple):
 
 
 def run_one(
-    path: Path, best_known: int, time_limit: float | None, seed: int, *, cpu: bool = False
+    path: Path,
+    best_known: int,
+    time_limit: float | None,
+    seed: int,
+    *,
+    cpu: bool = False,
+    optimal: float | None = None,
 ) -> Score:
-    """Level one instance and check it (in a worker process); ``cpu``: budget in CPU time."""
+    """Level one instance and check it (in a worker process); ``cpu``: budget in CPU time.
+
+    ``optimal``: then seconds of the exact solver (OR-Tools), from the heuristic's schedule.
+    """
     sys.path.insert(0, str(ROOT / "src"))
     from cutover.engine.levelling import DEFAULT_TIME_LIMIT, level  # noqa: PLC0415
 
@@ -150,6 +159,10 @@ def run_one(
         seed=seed,
         clock=timer,
     )
+    if optimal is not None:
+        from cutover.engine.exact import solve_exact  # noqa: PLC0415 - optional
+
+        result, _ = solve_exact(to_problem(instance), result, time_limit=optimal, seed=seed)
     seconds = timer() - began
     makespan = check(instance, result.start)
     return Score(path.name, makespan, best_known, result.optimal, seconds, result.schedules)
@@ -217,6 +230,12 @@ def main() -> None:
         action="store_true",
         help="budget and time in CPU seconds (what an unloaded core gives on a shared machine)",
     )
+    parser.add_argument(
+        "--optimal",
+        type=float,
+        metavar="SECONDS",
+        help="then this long of OR-Tools CP-SAT (pip install ortools), proving optima",
+    )
     parser.add_argument("--write", action="store_true", help="write the table into RESULTS.md")
     parser.add_argument("--note", default="", help="a paragraph above the table")
     args = parser.parse_args()
@@ -226,7 +245,15 @@ def main() -> None:
             chosen = instances(args.data, name, args.limit, args.stride)
             total = len(read_optima(args.data, name))
             futures = [
-                pool.submit(run_one, path, best, args.time_limit, args.seed, cpu=args.cpu_clock)
+                pool.submit(
+                    run_one,
+                    path,
+                    best,
+                    args.time_limit,
+                    args.seed,
+                    cpu=args.cpu_clock,
+                    optimal=args.optimal,
+                )
                 for path, best in chosen
             ]
             scores = []

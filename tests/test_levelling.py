@@ -296,3 +296,28 @@ def test_the_checker_catches_each_kind_of_fault() -> None:
     assert any("link" in fault for fault in faults([1, 2], [4, 4]))
     assert any("over its 1 units" in fault for fault in faults([1, 3], [4, 5]))
     assert any("runs" in fault for fault in faults([1, 4], [5, 6]))
+
+
+# -- the optional exact solver --------------------------------------------------------
+
+
+def test_exact_solver_proves_an_optimum_and_never_loses_the_hint() -> None:
+    pytest.importorskip("ortools")
+    from cutover.engine.exact import solve_exact  # noqa: PLC0415 - optional
+
+    _, problem = _psplib("j301_1.sm")
+    hint = level(problem, max_schedules=5, time_limit=60)
+    result, proved = solve_exact(problem, hint, time_limit=60)
+    assert violations(problem, result) == []
+    assert result.makespan <= hint.makespan
+    assert proved
+    assert result.makespan == OPTIMA["j301_1.sm"]
+
+
+def test_exact_solver_refuses_calendars() -> None:
+    pytest.importorskip("ortools")
+    from cutover.engine.exact import solve_exact  # noqa: PLC0415 - optional
+
+    problem = Problem([Activity(3, ((0, 1),), clock=Shifts(10, 4))], [], [1])
+    with pytest.raises(LevellingError, match="calendars"):
+        solve_exact(problem, level(problem, max_schedules=1), time_limit=1)

@@ -11,6 +11,7 @@ import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -356,3 +357,17 @@ def test_regional_public_holidays(cli: Cli, write_plan: Callable[..., Path]) -> 
     assert wrong.exit_code == 2
     assert "BY" in wrong.output
     assert "region such as DE-BY or GB-ENG" in " ".join(wrong.output.split())
+
+
+def test_level_optimal_on_a_round_the_clock_plan(cli: Cli, write_plan: Callable[..., Path]) -> None:
+    pytest.importorskip("ortools")
+    text = TEAMS.replace("calendar: day-shift", "calendar: weekend").replace(
+        "- {id: vnpt-network, name: VNPT network team}",
+        "- {id: vnpt-network, name: VNPT network team, calendar: weekend}",
+    )
+    result = cli("level", str(write_plan(text)), "--as-of", "2025-06-27", "--optimal")
+    assert result.exit_code == 0, result.output
+    assert "makespan proved optimal" in result.output
+    on_calendars = cli("level", str(write_plan(TEAMS)), "--as-of", "2025-06-27", "--optimal")
+    assert on_calendars.exit_code == 2
+    assert "calendars" in on_calendars.output

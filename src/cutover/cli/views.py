@@ -186,6 +186,14 @@ def level_command(
             show_default=False,
         ),
     ] = None,
+    optimal: Annotated[
+        bool,
+        typer.Option(
+            "--optimal",
+            help="Then search for a proved optimum with OR-Tools CP-SAT, for as long again "
+            "(pip install ortools; tasks on round-the-clock calendars only).",
+        ),
+    ] = False,
 ) -> None:
     """Level resources: no team booked beyond its units; what moved, the new finish, what breaks.
 
@@ -202,7 +210,7 @@ def level_command(
         sys.stderr.write("the plan has no resources: add resources: and allocate: to level\n")
         raise typer.Exit(2)
     with boundary():
-        levelled = level_schedule(analysis.schedule, seconds)
+        levelled = level_schedule(analysis.schedule, seconds, optimal=optimal)
     if output_format is LevelFormat.json:
         from cutover.engine.levelled_rows import levelled_document  # noqa: PLC0415
         from cutover.render.report import dump_json  # noqa: PLC0415

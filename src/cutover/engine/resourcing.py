@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from cutover.engine.graph import TaskGraph
     from cutover.engine.levelling import Clock
     from cutover.planfile.model import Resource
+    from cutover.worktime.calendars import WorkCalendar
 
 
 class Booking(NamedTuple):
@@ -199,12 +200,27 @@ class Levelled:
         return self.schedule.early.start[node] - self.unlevelled.early.start[node]
 
 
-def level(schedule: Schedule, *, time_limit: float = DEFAULT_TIME_LIMIT, seed: int = 0) -> Levelled:
-    """The schedule levelled: every resource within its units, the rest as the passes say."""
+def level(
+    schedule: Schedule,
+    *,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    seed: int = 0,
+    optimal: bool = False,
+) -> Levelled:
+    """The schedule levelled: every resource within its units, the rest as the passes say.
+
+    ``optimal`` hands the heuristic's schedule to the exact solver (``exact``) for as
+    long again, which proves it optimal or improves it.
+    """
     graph = schedule.graph
     leaves, problem = to_problem(schedule)
     step, origin = _grain(problem, graph)
-    result = level_problem(_coarse(problem, step, origin), time_limit=time_limit, seed=seed)
+    coarse = _coarse(problem, step, origin)
+    result = level_problem(coarse, time_limit=time_limit, seed=seed)
+    if optimal:
+        from cutover.engine.exact import solve_exact  # noqa: PLC0415 - optional OR-Tools
+
+        result, _ = solve_exact(coarse, result, time_limit=time_limit, seed=seed)
     floors: list[int | None] = [None] * len(graph)
     early = schedule.early
     for index, node in enumerate(leaves):
@@ -247,7 +263,7 @@ def to_problem(schedule: Schedule) -> tuple[list[int], Problem]:
                 release=early.start[node],
                 fixed=fixed,
                 priority=graph.priority[node] if graph.priority else 0,
-                clock=graph.calendar[node],
+                clock=_clock_of(graph, node, plain=plain),
                 due=None if slack is None else early.finish[node] + slack,
             )
         )
@@ -264,6 +280,34 @@ def to_problem(schedule: Schedule) -> tuple[list[int], Problem]:
     ]
     capacities = [resource.units for resource in resources]
     return leaves, Problem(activities, links, capacities, away)
+
+
+_WEEK = 7
+
+
+def _clock_of(graph: TaskGraph, node: int, *, plain: bool) -> WorkCalendar | None:
+    """The calendar an activity runs on, or None when every minute works for it.
+
+    A milestone takes no time: its calendar matters only to count the lags into it.
+    """
+    calendar = graph.calendar[node]
+    if _every_minute(calendar):
+        return None
+    if not plain and not any(edge.lag for edge in graph.preds[node]):
+        return None
+    return calendar
+
+
+def _every_minute(calendar: WorkCalendar) -> bool:
+    """A round-the-clock calendar: time on it is wall time (and justification applies)."""
+    parts = getattr(calendar, "parts", (calendar,))
+    return all(
+        len(set(part.spec.workdays)) == _WEEK
+        and tuple(part.spec.hours) == ((0, MINUTES_PER_DAY),)
+        and not part.holidays
+        and not part.spec.holidays_country
+        for part in parts
+    )
 
 
 # -- a coarser clock --------------------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from cutover.common.errors import Diagnostic, PlanError
+from cutover.common.errors import CutoverError, Diagnostic, PlanError
 from cutover.engine.graph import TaskGraph, build_graph
 from cutover.engine.schedule import Schedule, build_schedule
 from cutover.findings.checks import DEFAULT_RISK_THRESHOLD, Finding, run_checks
@@ -136,18 +136,26 @@ def wants_levelling(graph: TaskGraph, level: bool | None) -> bool:
     return chosen and bool(graph.plan.resources)
 
 
-def level_schedule(schedule: Schedule, time_limit: float | None = None) -> Levelled:
-    """The schedule levelled (a date beyond the calendars is a located error)."""
+def level_schedule(
+    schedule: Schedule, time_limit: float | None = None, *, optimal: bool = False
+) -> Levelled:
+    """The schedule levelled (a date beyond the calendars is a located error).
+
+    ``optimal``: then the exact solver, for as long again (OR-Tools, optional).
+    """
     from cutover.engine import resourcing  # noqa: PLC0415 - plans with resources only
+    from cutover.engine.exact import ExactUnavailableError  # noqa: PLC0415 - no OR-Tools import
     from cutover.engine.levelling import DEFAULT_TIME_LIMIT, LevellingError  # noqa: PLC0415
 
     limit = DEFAULT_TIME_LIMIT if time_limit is None else time_limit
     graph = schedule.graph
     try:
-        return resourcing.level(schedule, time_limit=limit)
+        return resourcing.level(schedule, time_limit=limit, optimal=optimal)
     except CalendarRangeError as error:
         where = graph.source.locate(("resources",))
         raise PlanError([Diagnostic("out-of-range", str(error), where)]) from None
+    except ExactUnavailableError as error:  # not the plan's fault: say it plainly
+        raise CutoverError(str(error)) from None
     except LevellingError as error:
         where = graph.source.locate(("resources",))
         raise PlanError([Diagnostic("cannot-level", str(error), where)]) from None

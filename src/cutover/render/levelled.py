@@ -80,7 +80,7 @@ def print_levelled(levelled: Levelled, console: Console) -> None:
     _print_resources(levelled, console)
     _print_broken(levelled, console)
     result = levelled.result
-    proof = ", proved optimal" if result.optimal else ""
+    proof = ", makespan proved optimal" if result.optimal else ""
     console.print(
         f"[dim]{result.schedules} schedules searched in {result.seconds:.1f} s{proof}[/dim]"
     )
