@@ -78,7 +78,10 @@ def differences(before: Analysis, after: Analysis, *, summary_links: bool = True
                 if row is None:
                     continue
                 tracked = graph.status[node] in {"done", "in_progress"}
-                if graph.is_summary[node] or (node in rewritten and tracked):
+                # A cancelled task's slack is what bounds its point, which a link rewritten
+                # from its summary changes; its dates stay the same and are compared.
+                cancelled = graph.status[node] == "cancelled" and graph.tasks[node].parent >= 0
+                if graph.is_summary[node] or cancelled or (node in rewritten and tracked):
                     table[key] = (*row[:2], 0, 0, None, False, row[6])
                 elif node in rewritten:
                     table[key] = (*row[:3], 0, *row[4:])

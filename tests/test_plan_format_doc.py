@@ -21,7 +21,16 @@ from pydantic import BaseModel
 from cutover.common.errors import PlanError
 from cutover.engine.rows import schedule_document
 from cutover.findings.pipeline import analyse
-from cutover.planfile.model import CalendarSpec, Estimate, Gate, Link, Plan, Task
+from cutover.planfile.model import (
+    Absence,
+    CalendarSpec,
+    Estimate,
+    Gate,
+    Link,
+    Plan,
+    Resource,
+    Task,
+)
 from cutover.planfile.schema import plan_schema
 from tests.conftest import ROOT, WORKED
 
@@ -41,6 +50,8 @@ SECTIONS: dict[str, tuple[type[BaseModel], str | None]] = {
     "Links": (Link, "Link"),
     "Estimates": (Estimate, "Estimate"),
     "Gates": (Gate, "Gate"),
+    "Resources": (Resource, "Resource"),
+    "Absences": (Absence, "Absence"),
 }
 
 

@@ -184,6 +184,16 @@ Seed = Annotated[
 ]
 
 
+LevelOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--level/--no-level",
+        help="Use the resource-levelled schedule (default: as the plan's level: says).",
+        show_default=False,
+    ),
+]
+
+
 def clock_now() -> datetime:
     """The one place that reads the clock: the default status date."""
     return datetime.now(UTC)
@@ -218,12 +228,19 @@ def boundary() -> Iterator[None]:
         raise typer.Exit(report_error(error)) from None
 
 
-def analyse_file(plan: Path, as_of: str | None) -> Analysis:
-    """Load, schedule and check one plan, as planned unless a status date is given."""
+def analyse_file(
+    plan: Path, as_of: str | None, level: bool | None = None, time_limit: float | None = None
+) -> Analysis:
+    """Load, schedule and check one plan, as planned unless a status date is given.
+
+    ``level``: level resources (None: as the plan says), searching ``time_limit`` seconds.
+    """
     from cutover.findings.pipeline import analyse  # noqa: PLC0415
 
     with boundary():
-        analysis = analyse(plan, now=None, as_of=parse_as_of(as_of))
+        analysis = analyse(
+            plan, now=None, as_of=parse_as_of(as_of), level=level, time_limit=time_limit
+        )
     note_not_counted(analysis)
     return analysis
 

@@ -12,6 +12,7 @@ from cutover.cli.base import (
     ExitCode,
     FailOn,
     FailPolicy,
+    LevelOption,
     PlanPaths,
     RiskThreshold,
     Runs,
@@ -91,6 +92,7 @@ def check(
     ] = None,
     runs: Runs = 10_000,
     seed: Seed = None,
+    level: LevelOption = None,
 ) -> None:
     """Schedule each plan and report late, at-risk and missed deadlines.
 
@@ -109,7 +111,9 @@ def check(
         threshold = parse_duration(risk_threshold, "--risk-threshold")
         now = clock_unless_plan(as_of)
         results = [
-            check_plan(path, now=now, as_of=status_date, risk_threshold=threshold, lint=lint)
+            check_plan(
+                path, now=now, as_of=status_date, risk_threshold=threshold, lint=lint, level=level
+            )
             for path in files
         ]
         if min_probability is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
 from typing import Annotated
 
@@ -10,6 +11,7 @@ import typer
 from cutover.cli.base import (
     AsOf,
     ExitCode,
+    LevelOption,
     PlanPath,
     Runs,
     Seed,
@@ -51,7 +53,13 @@ def risk(
     from cutover.render import risk_report  # noqa: PLC0415
     from cutover.risk.montecarlo import simulate  # noqa: PLC0415
 
-    analysis = analyse_file(plan, as_of)
+    analysis = analyse_file(plan, as_of, level=False)
+    if analysis.graph.plan.level and analysis.graph.plan.resources:
+        sys.stderr.write(
+            "note: risk does not level resources in each run: it samples the unlevelled "
+            "schedule, so these chances leave out waiting for busy teams (levelling "
+            "10,000 runs would take minutes; run cutover level for the levelled dates)\n"
+        )
     with boundary():
         result = simulate(analysis, runs, seed)
     if output_format is ReportFormat.json:
@@ -114,6 +122,7 @@ def drivers_command(
     task: Annotated[str, typer.Argument(help="The id of the task to explain.", show_default=False)],
     as_of: AsOf = None,
     output_format: ReportFormatOption = ReportFormat.text,
+    level: LevelOption = None,
 ) -> None:
     """What sets a task's date: the chain of links (each with its slack), and why it is critical.
 
@@ -124,10 +133,15 @@ def drivers_command(
     from cutover.findings.explain import drivers  # noqa: PLC0415
     from cutover.render import risk_report  # noqa: PLC0415
 
-    analysis = analyse_file(plan, as_of)
+    analysis = analyse_file(plan, as_of, level)
     with boundary():
         explanation = drivers(analysis.schedule, task)
     if output_format is ReportFormat.json:
         typer.echo(risk_report.drivers_json(explanation, analysis.schedule))
-    else:
-        risk_report.drivers_text(explanation, analysis.schedule, console())
+        return
+    out = console()
+    risk_report.drivers_text(explanation, analysis.schedule, out)
+    if analysis.levelled is not None:
+        from cutover.render.levelled import print_waits  # noqa: PLC0415
+
+        print_waits(analysis.levelled, [step.task for step in explanation.chain], out)

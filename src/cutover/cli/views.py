@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -11,6 +12,7 @@ import typer
 
 from cutover.cli.base import (
     AsOf,
+    LevelOption,
     PlanPath,
     analyse_file,
     app,
@@ -55,6 +57,7 @@ def schedule(
     output_format: Annotated[
         ScheduleFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ScheduleFormat.table,
+    level: LevelOption = None,
 ) -> None:
     """Print the computed schedule: dates, slack, critical tasks.
 
@@ -62,7 +65,7 @@ def schedule(
     Example:
       cutover schedule plans/tuyenquang.yaml --format json --as-of 2025-06-26
     """
-    analysis = analyse_file(plan, as_of)
+    analysis = analyse_file(plan, as_of, level)
     if output_format is ScheduleFormat.json:
         from cutover.engine.rows import schedule_document  # noqa: PLC0415
         from cutover.render.report import dump_json  # noqa: PLC0415
@@ -97,6 +100,7 @@ def gantt(
         int | None,
         typer.Option("--width", min=40, help="Chart width in columns (default: the terminal's)."),
     ] = None,
+    level: LevelOption = None,
 ) -> None:
     """Draw the plan as a Gantt chart in the terminal.
 
@@ -106,7 +110,7 @@ def gantt(
     """
     from cutover.render.gantt import GanttChart, GanttOptions  # noqa: PLC0415
 
-    analysis = analyse_file(plan, as_of)
+    analysis = analyse_file(plan, as_of, level)
     options = GanttOptions(
         start=parse_as_of(start, "--from"),
         end=parse_as_of(end, "--to"),
@@ -153,6 +157,7 @@ def export(
             "--excel/--no-excel", help="CSV with the BOM Excel wants.", show_default=False
         ),
     ] = False,
+    level: LevelOption = None,
 ) -> None:
     """Export the schedule to print or share: PDF, HTML, SVG, CSV, iCalendar, Mermaid, Markdown.
 
@@ -166,7 +171,7 @@ def export(
     """
     from cutover.export import ExportOptions, export, write_export  # noqa: PLC0415
 
-    analysis = analyse_file(plan, as_of)
+    analysis = analyse_file(plan, as_of, level)
     with boundary():
         options = ExportOptions(
             generated_at=clock_now(), paper=paper.value, landscape=not portrait, excel_bom=excel
@@ -182,6 +187,163 @@ def export(
             )
         sys.stdout.flush()
         sys.stdout.buffer.write(export(analysis, output_format, options))
+
+
+class LevelFormat(StrEnum):
+    """Output formats of ``level``."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+@app.command(name="level", rich_help_panel=PANEL)
+def level_command(
+    plan: PlanPath,
+    as_of: AsOf = None,
+    output_format: Annotated[
+        LevelFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = LevelFormat.table,
+    time_limit: Annotated[
+        str | None,
+        typer.Option(
+            "--time-limit",
+            help="How long to search for a shorter schedule, such as 10s or 2m (default "
+            "1.5s); longer never gives a worse one.",
+            show_default=False,
+        ),
+    ] = None,
+    optimal: Annotated[
+        bool,
+        typer.Option(
+            "--optimal/--no-optimal",
+            help="Then search for a proved optimum with OR-Tools CP-SAT, for as long again "
+            "(pip install ortools; tasks on round-the-clock calendars only).",
+        ),
+    ] = False,
+) -> None:
+    """Level resources: no team booked beyond its units; what moved, the new finish, what breaks.
+
+    Links, lags, calendars, not_before and tracking are kept: done and in-progress tasks keep
+    their dates and resources. Higher priority: goes first, then the least deadline slack.
+
+    \b
+    Example:
+      cutover level plans/tuyenquang.yaml --as-of 2025-06-26 --time-limit 10s
+    """
+    from cutover.findings.pipeline import level_schedule  # noqa: PLC0415
+
+    seconds = None if time_limit is None else parse_seconds(time_limit)
+    analysis = analyse_file(plan, as_of, level=False)
+    if not analysis.graph.plan.resources:
+        sys.stderr.write("the plan has no resources: add resources: and allocate: to level\n")
+        raise typer.Exit(2)
+    with boundary():
+        levelled = level_schedule(analysis.schedule, seconds, optimal=optimal)
+    if output_format is LevelFormat.json:
+        from cutover.engine.levelled_rows import levelled_document  # noqa: PLC0415
+        from cutover.render.report import dump_json  # noqa: PLC0415
+
+        typer.echo(dump_json(levelled_document(levelled), len(analysis.graph)))
+    elif output_format is LevelFormat.csv:
+        from cutover.engine.levelled_rows import levelled_csv  # noqa: PLC0415
+
+        sys.stdout.write(levelled_csv(levelled))
+    else:
+        from cutover.render.levelled import print_levelled  # noqa: PLC0415
+
+        print_levelled(levelled, console())
+
+
+@app.command(name="resources", rich_help_panel=PANEL)
+def resources_command(
+    plan: PlanPath,
+    as_of: AsOf = None,
+    start: Annotated[
+        str | None, typer.Option("--from", help="Window start (YYYY-MM-DD[THH:MM]).")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", help="Window end (YYYY-MM-DD[THH:MM]).")
+    ] = None,
+    level: LevelOption = None,
+) -> None:
+    """Each team's load against its units over time, and who is on what in a window.
+
+    \b
+    Example:
+      cutover resources plans/tuyenquang.yaml --from 2025-06-28 --to 2025-06-30
+    """
+    from cutover.render.resources import print_resources  # noqa: PLC0415
+
+    analysis = analyse_file(plan, as_of, level)
+    graph = analysis.graph
+    if not graph.plan.resources:
+        sys.stderr.write("the plan has no resources: add resources: and allocate: first\n")
+        raise typer.Exit(2)
+    timebase = graph.timebase
+    first, last = parse_as_of(start, "--from"), parse_as_of(end, "--to")
+    begin = graph.start if first is None else timebase.minute(first)
+    finish = analysis.schedule.finish if last is None else timebase.minute(last, end_of_day=True)
+    if finish <= begin:
+        raise typer.BadParameter("--to must be after --from", param_hint="'--to'")
+    print_resources(analysis.schedule, (begin, finish), console())
+
+
+@app.command(name="calendar", rich_help_panel=PANEL)
+def calendar_command(
+    plan: PlanPath,
+    resource: Annotated[
+        str | None, typer.Option("--resource", help="A resource's calendar.", show_default=False)
+    ] = None,
+    start: Annotated[str | None, typer.Option("--from", help="First day (YYYY-MM-DD).")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Last day (YYYY-MM-DD).")] = None,
+) -> None:
+    """The working time of each day and every holiday applied, for the plan or a resource.
+
+    \b
+    Example:
+      cutover calendar plans/tuyenquang.yaml --from 2025-08-28 --to 2025-09-03
+    """
+    from datetime import timedelta  # noqa: PLC0415
+
+    from cutover.render.resources import print_calendar  # noqa: PLC0415
+
+    analysis = analyse_file(plan, None, level=False)
+    graph = analysis.graph
+    name = "default"
+    if resource is not None:
+        known = {r.id: r for r in graph.plan.resources}
+        if resource not in known:
+            from cutover.planfile.model_errors import did_you_mean  # noqa: PLC0415
+
+            hint = did_you_mean(resource, sorted(known))
+            raise typer.BadParameter(f"no resource {resource!r}{hint}", param_hint="'--resource'")
+        name = known[resource].calendar or "default"
+    first, last = parse_as_of(start, "--from"), parse_as_of(end, "--to")
+    day = graph.timebase.day_of(graph.start) if first is None else _day(first)
+    until = day + timedelta(days=13) if last is None else _day(last)
+    title = f"Calendar '{name}'" + (f" of {resource}" if resource else "")
+    print_calendar(graph.calendars[name], (day, until), console(), title)
+
+
+def _day(value: date) -> date:
+    """The day of a date or datetime."""
+    return value.date() if isinstance(value, datetime) else value
+
+
+def parse_seconds(value: str) -> float:
+    """``10s``, ``2m``, ``1.5`` (seconds) as seconds; anything else is a usage error."""
+    text = value.strip().lower()
+    scale = 60.0 if text.endswith("m") else 1.0
+    try:
+        seconds = float(text.rstrip("sm")) * scale
+    except ValueError:
+        seconds = -1.0
+    if seconds <= 0:
+        raise typer.BadParameter(
+            f"{value!r} is not a time limit: write 10s, 2m or 1.5", param_hint="'--time-limit'"
+        )
+    return seconds
 
 
 @app.command(rich_help_panel=PANEL)

@@ -13,7 +13,7 @@ and its ``not_before``, apply to every task inside it (PLAN_FORMAT, keys of a ta
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -22,7 +22,8 @@ from cutover.planfile.model import CalendarSpec
 from cutover.planfile.tasktree import FlatTask, flatten
 from cutover.worktime.calendars import WorkCalendar
 from cutover.worktime.holidays import country_days
-from cutover.worktime.timebase import TimeBase
+from cutover.worktime.joint import JointCalendar, covers, never_works
+from cutover.worktime.timebase import MINUTES_PER_DAY, TimeBase
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
     from cutover.planfile.source import Locator
 
 LINK_TYPES = ("FS", "SS", "FF", "SF")
+#: A task's levelling priority when neither it nor a summary above it gives one (MS Project's).
+DEFAULT_PRIORITY = 500
 #: Link types whose predecessor anchor is its finish / whose successor end is its start.
 FROM_FINISH = frozenset({"FS", "FF"})
 TO_START = frozenset({"FS", "SS"})
@@ -78,10 +81,31 @@ class TaskGraph:
     cancelled: list[bool]
     #: Whether the task, or a summary around it, names its calendar (a milestone's slacks).
     named_calendar: list[bool]
+    #: Per node, the resources it allocates (its own or its summary's): id -> units. Empty
+    #: when the plan has no resources.
+    allocate: list[dict[str, int] | None] = field(default_factory=list)
+    #: Per node, its levelling priority (higher first; 500 when not given). Empty when the
+    #: plan has no resources.
+    priority: list[int] = field(default_factory=list)
+    #: Per node, the start that resource levelling gave it (a floor like not_before), or
+    #: None; empty for a schedule that is not levelled.
+    level_floor: list[int | None] = field(default_factory=list)
 
     def __len__(self) -> int:
         """The number of tasks, summaries included."""
         return len(self.tasks)
+
+    def all_calendars(self) -> dict[str, WorkCalendar]:
+        """Every calendar a task works on, by name: the plan's, then joint ones.
+
+        A task that allocates resources works on the intersection of its calendar and
+        theirs (``worktime.joint``), which the plan does not name: exporters that list
+        calendars need those too.
+        """
+        found = dict(self.calendars)
+        for calendar in self.calendar:
+            found.setdefault(calendar.name, calendar)
+        return found
 
     def task(self, node: int) -> Task:
         """The task of a node."""
@@ -113,6 +137,8 @@ def build_graph(loaded: LoadedPlan) -> TaskGraph:
     index = {item.task.id: number for number, item in enumerate(flat)}
     calendars = _build_calendars(plan, timebase.day_number(start), timebase)
     nodes = _Nodes(flat, calendars, timebase)
+    if plan.resources:
+        nodes.allocate_resources(plan, calendars, start)
     if nodes.problems:
         raise PlanError(
             [
@@ -151,6 +177,8 @@ def build_graph(loaded: LoadedPlan) -> TaskGraph:
         start=start,
         cancelled=cancelled_nodes(status, nodes.children),
         named_calendar=nodes.named,
+        allocate=nodes.allocate,
+        priority=nodes.priority,
     )
 
 
@@ -205,6 +233,9 @@ class _Nodes:
         self, flat: list[FlatTask], calendars: dict[str, WorkCalendar], timebase: TimeBase
     ) -> None:
         count = len(flat)
+        self.flat = flat
+        self.allocate: list[dict[str, int] | None] = []
+        self.priority: list[int] = []
         self.calendar: list[WorkCalendar] = []
         self.duration: list[int] = []
         self.is_summary: list[bool] = []
@@ -247,6 +278,55 @@ class _Nodes:
             )
             if task.actual_start is not None and task.actual_finish is not None:
                 self._check_actuals(flat[number], timebase)
+
+    def allocate_resources(
+        self, plan: Plan, calendars: dict[str, WorkCalendar], origin: int
+    ) -> None:
+        """Each leaf's resources (its own or its summary's), and its calendar joined to theirs.
+
+        MS Project's rule: a task that allocates works only when its calendar and every
+        allocated resource's calendar work. Its duration stays as its own calendar counts
+        it (``1d`` is a day of the task's hours); the joint calendar says when it runs.
+        """
+        resource_calendar = {
+            resource.id: calendars[resource.calendar or "default"] for resource in plan.resources
+        }
+        joints: dict[tuple[int, ...], WorkCalendar | None] = {}
+        for number, (task, path, parent, _) in enumerate(self.flat):
+            own = task.allocate
+            allocate = own if own is not None else (self.allocate[parent] if parent >= 0 else None)
+            self.allocate.append(allocate or None)
+            above = self.priority[parent] if parent >= 0 else DEFAULT_PRIORITY
+            self.priority.append(task.priority if task.priority is not None else above)
+            if not allocate or self.is_summary[number]:
+                continue
+            parts = [self.calendar[number]]
+            for name in sorted(allocate):
+                calendar = resource_calendar[name]
+                if calendar not in parts and not covers(calendar, parts[0]):
+                    parts.append(calendar)
+            if len(parts) == 1:
+                continue
+            key = tuple(id(part) for part in parts)
+            if key not in joints:
+                joint = JointCalendar(parts, origin // MINUTES_PER_DAY)
+                joints[key] = None if never_works(joint, origin) else joint
+            joint_calendar = joints[key]
+            if joint_calendar is None:
+                names = ", ".join(f"'{name}'" for name in sorted(allocate))
+                self.problems.append(
+                    (
+                        "never-works",
+                        (
+                            f"task '{task.id}' can never work: its calendar "
+                            f"'{parts[0].name}' and the calendars of {names} share no working "
+                            "hour (a task works only when it and all its resources do)"
+                        ),
+                        (*path, "allocate") if own is not None else path,
+                    )
+                )
+                continue
+            self.calendar[number] = joint_calendar
 
     def _check_estimate(self, item: FlatTask, calendar: WorkCalendar) -> None:
         """Optimistic <= likely <= pessimistic, and a duration, if given, is the likely one."""

@@ -31,6 +31,7 @@ BY_NOT_BEFORE = "its not_before"
 BY_STATUS_DATE = "the status date"
 BY_ACTUALS = "its actual dates"
 BY_SUBTASKS = "its sub-tasks"
+BY_LEVELLING = "resource levelling"
 
 
 @dataclass
@@ -112,11 +113,19 @@ class ForwardPass:
         floor, reason = self._floors[track]
         not_before = self.graph.not_before[node]
         if not_before is not None and not_before > floor:
-            return not_before, BY_NOT_BEFORE
+            floor, reason = not_before, BY_NOT_BEFORE
+        levelled = self.graph.level_floor
+        if levelled:
+            moved = levelled[node]
+            if moved is not None and moved > floor:
+                return moved, BY_LEVELLING
         return floor, reason
 
     def _floor_position(self, node: int, calendar: WorkCalendar, *, track: bool) -> tuple[int, str]:
-        if self.graph.not_before[node] is not None:
+        graph = self.graph
+        if graph.not_before[node] is not None or (
+            graph.level_floor and graph.level_floor[node] is not None
+        ):
             floor, reason = self._floor(node, track=track)
             return calendar.position(floor), reason
         known = self._floor_positions[track]

@@ -1,7 +1,8 @@
 """Findings: what ``cutover check`` reports about a schedule, one small function per code.
 
 PLAN_FORMAT fixes the codes and levels: ``missed-deadline`` and ``late`` are errors;
-``finished-late``, ``at-risk`` and ``late-start`` are warnings. A cancelled task raises
+``finished-late``, ``at-risk``, ``late-start`` and ``overallocated`` (a resource booked
+beyond its units) are warnings. A cancelled task raises
 nothing.
 """
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from cutover.common.errors import SourceLocation
+    from cutover.engine.resourcing import Overload
     from cutover.engine.schedule import Schedule
 
 ERROR = "error"
@@ -153,6 +155,8 @@ def run_checks(
                 raise
             if finding is not None:
                 findings.append(finding)
+    if graph.plan.resources:  # nothing to sweep in a plan without resources
+        findings.extend(check_overallocated(context))
     index = graph.index
     findings.sort(
         key=lambda f: (not f.is_error, -(f.minutes or 0) if f.is_error else 0, index[f.task])
@@ -338,6 +342,48 @@ def check_not_counted(context: _Context, node: int) -> Finding | None:
         ),
         minutes=None,
     )  # fmt: skip
+
+
+def check_overallocated(context: _Context) -> list[Finding]:
+    """``overallocated``: a resource booked beyond its units, at the task that came last.
+
+    Spans made only of done or in-progress tasks are history, not a plan to change, and
+    are left out. The finding sits at the line of the collision's latest-starting task
+    (the one levelling would move) and names the others with their lines.
+    """
+    from cutover.engine.resourcing import overloads  # noqa: PLC0415 - plans with resources only
+
+    schedule = context.schedule
+    graph = schedule.graph
+    timebase = graph.timebase
+    found = []
+    for overload in overloads(schedule):
+        open_nodes = [n for n in overload.nodes if schedule.status[n] == "not_started"]
+        if not open_nodes:
+            continue
+        node = max(open_nodes, key=lambda n: (schedule.early.start[n], n))
+
+        def message(overload: Overload = overload) -> str:
+            tasks = ", ".join(
+                f"{graph.task(n).id} (line {graph.source.locate(graph.tasks[n].path).line})"
+                for n in overload.nodes
+            )
+            away = " (it is away then)" if overload.available == 0 else ""
+            verb = "collide" if len(overload.nodes) > 1 else "needs it then"
+            units = "unit" if overload.needed == 1 else "units"
+            return (
+                f"{overload.resource} is booked for {overload.needed} {units} but has "
+                f"{overload.available}{away} from {when(timebase, overload.start)} to "
+                f"{when(timebase, overload.finish)}: {tasks} {verb}; run cutover level"
+            )
+
+        found.append(
+            _finding(
+                context, node, code="overallocated", level=WARNING, message=message,
+                minutes=overload.finish - overload.start,
+            )
+        )  # fmt: skip
+    return found
 
 
 #: Each check with the nodes it needs to look at (a cheap filter, so a plan of 100,000

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from cutover.common.errors import UsageError
 from cutover.engine.graph import FROM_FINISH, TO_START, bounds_predecessor
-from cutover.engine.passes import BY_NOT_BEFORE, BY_START, BY_STATUS_DATE, INF
+from cutover.engine.passes import BY_LEVELLING, BY_NOT_BEFORE, BY_START, BY_STATUS_DATE, INF
 from cutover.engine.schedule import driving_leaf
 from cutover.planfile.model_errors import did_you_mean
 
@@ -145,6 +145,8 @@ def _origin_at(schedule: Schedule, node: int, origin: str) -> int | None:
         return graph.not_before[node]
     if origin == BY_STATUS_DATE:
         return schedule.as_of
+    if origin == BY_LEVELLING and graph.level_floor:
+        return graph.level_floor[node]
     return None
 
 

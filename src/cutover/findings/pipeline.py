@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from cutover.common.errors import Diagnostic, PlanError, UsageError
+from cutover.common.errors import CutoverError, Diagnostic, PlanError, UsageError
 from cutover.engine.graph import TaskGraph, build_graph
 from cutover.engine.schedule import Schedule, build_schedule
 from cutover.findings.checks import DEFAULT_RISK_THRESHOLD, Finding, run_checks
@@ -23,17 +23,23 @@ if TYPE_CHECKING:
     from datetime import date
     from pathlib import Path
 
+    from cutover.engine.resourcing import Levelled
     from cutover.worktime.durations import Duration
 
 
 @dataclass(frozen=True, eq=False)
 class Analysis:
-    """A plan, its graph, its schedule at a status date and its findings."""
+    """A plan, its graph, its schedule at a status date and its findings.
+
+    When the schedule is resource-levelled, ``levelled`` holds it beside the unlevelled
+    one (``schedule`` is then the levelled one).
+    """
 
     loaded: LoadedPlan
     graph: TaskGraph
     schedule: Schedule
     findings: list[Finding]
+    levelled: Levelled | None = None
 
     @property
     def ok(self) -> bool:
@@ -71,10 +77,23 @@ def analyse(
     as_of: date | datetime | None = None,
     risk_threshold: Duration = DEFAULT_RISK_THRESHOLD,
     file: str | None = None,
+    level: bool | None = None,
+    time_limit: float | None = None,
 ) -> Analysis:
-    """Load, schedule and check one plan file; raise PlanError if it is invalid."""
+    """Load, schedule and check one plan file; raise PlanError if it is invalid.
+
+    ``level`` levels resources (None: as the plan's ``level`` says), searching for at
+    most ``time_limit`` seconds (None: levelling's default).
+    """
     loaded = load_plan(path, file=file)
-    return analyse_loaded(loaded, now=now, as_of=as_of, risk_threshold=risk_threshold)
+    return analyse_loaded(
+        loaded,
+        now=now,
+        as_of=as_of,
+        risk_threshold=risk_threshold,
+        level=level,
+        time_limit=time_limit,
+    )
 
 
 def schedule_plan(
@@ -108,10 +127,17 @@ def analyse_loaded(
     now: datetime | None,
     as_of: date | datetime | None = None,
     risk_threshold: Duration = DEFAULT_RISK_THRESHOLD,
+    level: bool | None = None,
+    time_limit: float | None = None,
 ) -> Analysis:
-    """Schedule and check a plan that is already loaded."""
+    """Schedule and check a plan that is already loaded (levelled: see ``analyse``)."""
+    levelled = None
     with gc_paused():
         graph, schedule = schedule_plan(loaded, as_of=as_of, now=now)
+        if wants_levelling(graph, level):
+            levelled = level_schedule(schedule, time_limit)
+            schedule = levelled.schedule
+            graph = schedule.graph
         try:
             findings = run_checks(schedule, risk_threshold)
         except CalendarRangeError as error:
@@ -121,7 +147,41 @@ def analyse_loaded(
 
             findings.extend(gate_findings(schedule, risk_threshold))
             _sort_findings(findings, graph)
-    return Analysis(loaded, graph, schedule, findings)
+    return Analysis(loaded, graph, schedule, findings, levelled)
+
+
+def wants_levelling(graph: TaskGraph, level: bool | None) -> bool:
+    """Level when asked to (``--level``), else when the plan says ``level: true``.
+
+    A plan without resources has nothing to level.
+    """
+    chosen = graph.plan.level if level is None else level
+    return chosen and bool(graph.plan.resources)
+
+
+def level_schedule(
+    schedule: Schedule, time_limit: float | None = None, *, optimal: bool = False
+) -> Levelled:
+    """The schedule levelled (a date beyond the calendars is a located error).
+
+    ``optimal``: then the exact solver, for as long again (OR-Tools, optional).
+    """
+    from cutover.engine import resourcing  # noqa: PLC0415 - plans with resources only
+    from cutover.engine.exact import ExactUnavailableError  # noqa: PLC0415 - no OR-Tools import
+    from cutover.engine.levelling import DEFAULT_TIME_LIMIT, LevellingError  # noqa: PLC0415
+
+    limit = DEFAULT_TIME_LIMIT if time_limit is None else time_limit
+    graph = schedule.graph
+    try:
+        return resourcing.level(schedule, time_limit=limit, optimal=optimal)
+    except CalendarRangeError as error:
+        where = graph.source.locate(("resources",))
+        raise PlanError([Diagnostic("out-of-range", str(error), where)]) from None
+    except ExactUnavailableError as error:  # not the plan's fault: say it plainly
+        raise CutoverError(str(error)) from None
+    except LevellingError as error:
+        where = graph.source.locate(("resources",))
+        raise PlanError([Diagnostic("cannot-level", str(error), where)]) from None
 
 
 def _sort_findings(findings: list[Finding], graph: TaskGraph) -> None:
@@ -164,6 +224,7 @@ def check_plan(
     risk_threshold: Duration = DEFAULT_RISK_THRESHOLD,
     file: str | None = None,
     lint: bool = False,
+    level: bool | None = None,
 ) -> PlanCheck:
     """Analyse one plan for ``check``: an invalid plan is a result, not an exception.
 
@@ -172,7 +233,9 @@ def check_plan(
     """
     name = file or display_path(path)
     try:
-        analysis = analyse(path, now=now, as_of=as_of, risk_threshold=risk_threshold, file=name)
+        analysis = analyse(
+            path, now=now, as_of=as_of, risk_threshold=risk_threshold, file=name, level=level
+        )
         add_lint(analysis, everything=lint)
     except PlanError as exc:
         return PlanCheck(name, None, tuple(exc.diagnostics))

@@ -54,7 +54,7 @@ class _Writer:
         self.outline = self._outline_numbers()
 
     def _calendar_names(self) -> list[str]:
-        names = list(self.graph.calendars)
+        names = list(self.graph.all_calendars())
         names.remove("default")
         return ["default", *names]
 
@@ -95,7 +95,7 @@ class _Writer:
         self._custom_fields()
         out.open("Calendars")
         for name, uid in self.calendar_uid.items():
-            self._calendar(uid, graph.calendars[name])
+            self._calendar(uid, graph.all_calendars()[name])
         out.close()
         out.open("Tasks")
         self._project_task()

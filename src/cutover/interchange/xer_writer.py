@@ -57,7 +57,7 @@ class _Writer:
         self.schedule = schedule
         self.graph: TaskGraph = schedule.graph
         self.lines: list[str] = []
-        names = [name for name in self.graph.calendars if name != "default"]
+        names = [name for name in self.graph.all_calendars() if name != "default"]
         self.calendar_ids = {
             name: str(number) for number, name in enumerate(["default", *names], 1)
         }
@@ -156,7 +156,7 @@ class _Writer:
     # -- calendars ---------------------------------------------------------------------------
 
     def _calendar(self, name: str) -> list[str]:
-        calendar = self.graph.calendars[name]
+        calendar = self.graph.all_calendars()[name]
         if any(end > MINUTES_PER_DAY for _, end in calendar.spec.hours):
             raise XerConversionError(
                 f"calendar '{name}' has hours across midnight, which XER cannot express: "
@@ -303,9 +303,12 @@ class _Writer:
                 f"task '{graph.task(node).id}' starts from the start of summary "
                 f"'{graph.task(pred).id}' ({kind}), which XER cannot express: link one of its tasks"
             )
-        # A summary finishes with the last of its tasks, a cancelled one's point included
-        # (engine.passes: ForwardPass._summary), so the link is written from every one.
-        return graph.leaves(pred)
+        # A summary finishes with the last of its tasks that are not cancelled (a cancelled
+        # task extends nothing), so the link is written from every one of those; from all
+        # of them when every one is cancelled (the summary is then a cancelled point too).
+        leaves = graph.leaves(pred)
+        active = [leaf for leaf in leaves if graph.status[leaf] != "cancelled"]
+        return active or leaves
 
     def _user_values(self) -> list[list[str]]:
         graph = self.graph

@@ -150,11 +150,18 @@ def _country(value: object) -> str:
     from cutover.worktime.holidays import supported_country  # noqa: PLC0415 - may import holidays
 
     code = value.strip().upper() if isinstance(value, str) else ""
-    if not re.fullmatch(r"[A-Z]{2,3}", code) or not supported_country(code):
+    if not re.fullmatch(r"[A-Z]{2,3}(-[A-Z0-9]{1,3})?", code) or not supported_country(code):
+        hint = ""
+        country, _, region = code.partition("-")
+        if region and re.fullmatch(r"[A-Z]{2,3}", country) and supported_country(country):
+            from cutover.worktime.holidays import regions_of  # noqa: PLC0415
+
+            hint = f" (the regions of {country}: {', '.join(regions_of(country))})"
         raise PydanticCustomError(
             "country",
-            f"{value!r} is not a country code that the holidays package knows: use an "
-            "ISO 3166 code such as VN, DE or US",
+            f"{value!r} is not a country code or region code that the holidays package knows: "
+            f"use an ISO 3166 code such as VN, DE or US, or a region such as DE-BY or GB-ENG"
+            f"{hint}",
         )
     return code
 
@@ -248,7 +255,9 @@ TimezoneName = Annotated[
     _json_schema({"type": "string", "pattern": r"^[A-Za-z0-9_+\-/]+$"}),
 ]
 Country = Annotated[
-    str, PlainValidator(_country), _json_schema({"type": "string", "pattern": "^[A-Za-z]{2,3}$"})
+    str,
+    PlainValidator(_country),
+    _json_schema({"type": "string", "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,3})?$"}),
 ]
 
 Status = Literal["not_started", "in_progress", "done", "cancelled"]
@@ -295,6 +304,66 @@ def _link_kind(value: object) -> str:
 AfterItem = Annotated[
     Annotated[TaskId, Tag("id")] | Annotated[Link, Tag("link")],
     Discriminator(_link_kind),
+]
+
+
+class Absence(_Strict):
+    """A span when a resource does not work (leave, other duties): ``from`` up to ``to``."""
+
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", hide_input_in_errors=True, populate_by_name=True
+    )
+
+    begin: Timepoint = Field(alias="from", description="the first moment away")
+    end: Timepoint = Field(alias="to", description="back at this moment (a date: after it)")
+
+
+class Resource(_Strict):
+    """A team or a person that tasks allocate: how many can work at once, and when."""
+
+    id: TaskId
+    name: Text | None = None
+    units: Annotated[int, Strict()] = Field(
+        1, description="how many units (people) can work at once; default 1"
+    )
+    calendar: Text | None = Field(
+        None, description="the calendar the resource works on; default: the plan's default"
+    )
+    unavailable: tuple[Absence, ...] = Field((), description="spans when it does not work")
+
+
+def _allocation(value: object) -> dict[str, int]:
+    """``{it-centre: 2}`` as it is, ``[it-centre, vnpt]`` as one unit of each."""
+    if isinstance(value, list):
+        value = dict.fromkeys(value, 1) if all(isinstance(v, str) for v in value) else None
+    if isinstance(value, dict) and all(
+        isinstance(key, str) and isinstance(units, int) and not isinstance(units, bool)
+        for key, units in value.items()
+    ):
+        return dict(value)
+    raise PydanticCustomError(
+        "allocate",
+        "expected a mapping of resource ids to units, such as {it-centre: 2}, "
+        "or a list of resource ids, such as [it-centre]",
+    )
+
+
+Allocation = Annotated[
+    dict[str, int],
+    PlainValidator(_allocation),
+    _json_schema(
+        {
+            "description": "resources the task needs: {id: units} or a list of ids (1 unit each)",
+            "anyOf": [
+                {
+                    "type": "object",
+                    "propertyNames": {"pattern": ID_PATTERN},
+                    "additionalProperties": {"type": "integer"},
+                },
+                {"type": "array", "items": {"type": "string", "pattern": ID_PATTERN}},
+            ],
+        }
+    ),
 ]
 
 
@@ -357,6 +426,12 @@ class Task(_Strict):
     decision: Verdict | None = Field(None, description="a gate's decision: go or no-go")
     decided_by: Text | None = Field(None, description="who took the gate's decision")
     decided_at: Timepoint | None = Field(None, description="when the gate's decision was taken")
+    allocate: Allocation | None = Field(
+        None, description="resources the task needs; a summary's apply to its sub-tasks"
+    )
+    priority: Annotated[int, Strict()] | None = Field(
+        None, description="levelling order: higher goes first (default 500, as MS Project)"
+    )
 
     @property
     def planned_duration(self) -> Duration | None:
@@ -399,4 +474,10 @@ class Plan(_Strict):
         None, description="a template plan this plan adapts (a path relative to this file)"
     )
     remove: tuple[TaskId, ...] = Field((), description="ids of the template's tasks to drop")
+    resources: tuple[Resource, ...] = Field(
+        (), description="teams and people that tasks allocate (see allocate)"
+    )
+    level: Annotated[bool, Strict()] = Field(
+        default=False, description="every command uses the resource-levelled schedule"
+    )
     tasks: tuple[Task, ...] = Field(min_length=1)

@@ -46,8 +46,11 @@ _COMPLETE = ("duration", "milestone", "estimate", "tasks")
 _ALLOWED: ContextVar[tuple[Path, ...]] = ContextVar("extends_allowed_from", default=())
 #: The keys a template may have at its top level (Plan's fields; kept in step by a test).
 PLAN_KEYS = frozenset(
-    ("plan", "timezone", "start", "as_of", "calendars", "require", "extends", "remove", "tasks")
-)
+    (
+        "plan", "timezone", "start", "as_of", "calendars", "require", "extends", "remove",
+        "tasks", "resources", "level",
+    )
+)  # fmt: skip
 
 
 def allow_extends_from(folders: Iterable[Path]) -> None:

@@ -59,7 +59,10 @@ def check_references(
     clock = _PlanClock.of(data, report)
     calendars = data.get("calendars")
     calendar_names = [str(name) for name in calendars] if isinstance(calendars, dict) else []
+    units = _check_resources(data, calendar_names, report) if "resources" in data else {}
     for path, task in tasks:
+        if "allocate" in task:
+            _check_allocation(path, task, units, report)
         if "after" in task:
             _check_links(path, task, ids, report)
         if "calendar" in task:
@@ -221,6 +224,94 @@ def _check_calendar(path: DocPath, task: dict[str, Any], names: list[str], repor
         f"{_label(task)} uses the calendar '{name}', which the plan does not define{hint}",
         (*path, "calendar"),
     )
+
+
+def _check_resources(data: dict[str, Any], calendars: list[str], report: _Report) -> dict[str, int]:
+    """Resource ids unique, units at least one, calendars defined; returns id -> units."""
+    resources = data.get("resources")
+    known: dict[str, int] = {}
+    if not isinstance(resources, list):
+        return known
+    first: dict[str, DocPath] = {}
+    for index, resource in enumerate(resources):
+        if not isinstance(resource, dict):
+            continue
+        path: DocPath = ("resources", index)
+        name = resource.get("id")
+        units = resource.get("units", 1)
+        if isinstance(name, str):
+            if name in first:  # located only now: finding lines costs a pass over the file
+                line = report.source.locate(first[name]).line
+                report.add(
+                    "duplicate-resource",
+                    f"the resource id '{name}' is already used on line {line}",
+                    (*path, "id"),
+                )
+            first.setdefault(name, (*path, "id"))
+            known[name] = units if isinstance(units, int) and units > 0 else 1
+        if isinstance(units, int) and not isinstance(units, bool) and units < 1:
+            report.add(
+                "bad-units",
+                f"the resource '{name}' has {units} units: a resource has at least 1 "
+                "(how many of it can work at once)",
+                (*path, "units"),
+            )
+        calendar = resource.get("calendar")
+        if isinstance(calendar, str) and calendar not in calendars and calendar != "default":
+            hint = did_you_mean(calendar, calendars) or (
+                f" (the plan defines {', '.join(calendars)})" if calendars else ""
+            )
+            report.add(
+                "unknown-calendar",
+                f"the resource '{name}' works on the calendar '{calendar}', which the plan "
+                f"does not define{hint}",
+                (*path, "calendar"),
+            )
+    return known
+
+
+def _check_allocation(
+    path: DocPath, task: dict[str, Any], resources: dict[str, int], report: _Report
+) -> None:
+    """Every allocated resource exists, with at least one unit and no more than it has."""
+    allocate = task.get("allocate")
+    if isinstance(allocate, list):
+        items = [(name, 1, (*path, "allocate", i)) for i, name in enumerate(allocate)]
+    elif isinstance(allocate, dict):
+        items = [(name, units, (*path, "allocate", name)) for name, units in allocate.items()]
+    else:
+        return
+    for name, units, where in items:
+        if not isinstance(name, str):
+            continue
+        if name not in resources:
+            hint = did_you_mean(name, sorted(resources)) or (
+                f" (the plan's resources: {', '.join(sorted(resources))})"
+                if resources
+                else " (the plan has no resources: add them under resources:)"
+            )
+            report.add(
+                "unknown-resource",
+                f"{_label(task)} allocates '{name}', but no resource has that id{hint}",
+                where,
+            )
+            continue
+        if not isinstance(units, int) or isinstance(units, bool):
+            continue  # the model says what a unit count is
+        if units < 1:
+            report.add(
+                "bad-units",
+                f"{_label(task)} allocates {units} units of '{name}': allocate at least 1 "
+                "(or remove it)",
+                where,
+            )
+        elif units > resources[name]:
+            report.add(
+                "too-many-units",
+                f"{_label(task)} allocates {units} units of '{name}', which has only "
+                f"{resources[name]}: it could never start",
+                where,
+            )
 
 
 def _check_shape(path: DocPath, task: dict[str, Any], report: _Report) -> None:

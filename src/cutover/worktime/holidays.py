@@ -62,14 +62,36 @@ def _read_days(entry: list[list[str]] | None) -> tuple[set[date], set[date]] | N
 
 
 def supported_country(code: str) -> bool:
-    """True when the holidays package knows the country code (or alias, such as UK)."""
+    """True when the holidays package knows the country code (or alias, such as UK).
+
+    A region is written after its country and a hyphen, as ISO 3166-2 does: ``DE-BY``
+    (Bavaria), ``GB-ENG`` (England); the package must know the region too.
+    """
+    country, _, region = code.partition("-")
     store = _Store.open()
     codes = store.codes()
     if codes is None:
         codes = sorted(package_country_codes())
         store.put("codes", codes)
         store.save()
-    return code in codes
+    if country not in codes:
+        return False
+    return not region or region in regions_of(country)
+
+
+def regions_of(country: str) -> list[str]:
+    """The regions (subdivisions) of a country the holidays package knows, cached."""
+    store = _Store.open()
+    key = f"regions/{country}"
+    known = store.codes(key)
+    if known is not None:
+        return known
+    import holidays  # noqa: PLC0415 - only a plan that names a region pays
+
+    regions = sorted(holidays.country_holidays(country).subdivisions)
+    store.put(key, regions)
+    store.save()
+    return regions
 
 
 class _Store:
@@ -100,9 +122,9 @@ class _Store:
             return value
         return None
 
-    def codes(self) -> list[str] | None:
-        """The country codes, or None."""
-        value = self.entries.get("codes")
+    def codes(self, key: str = "codes") -> list[str] | None:
+        """A list of codes (the countries, or a country's regions), or None."""
+        value = self.entries.get(key)
         return value if _texts(value) else None
 
     def put(self, key: str, value: list[str] | list[list[str]]) -> None:
@@ -217,7 +239,8 @@ def package_country_days(code: str, years: Iterable[int]) -> tuple[set[date], se
     """
     import holidays  # noqa: PLC0415 - 60 ms to import: only plans that name a country pay
 
-    table = holidays.country_holidays(code, years=list(years))
+    country, _, region = code.partition("-")
+    table = holidays.country_holidays(country, subdiv=region or None, years=list(years))
     days = set(table.keys())
     makeup: set[date] = set()
     special = getattr(table, "special_public_holidays", None) or {}
