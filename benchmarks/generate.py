@@ -5,7 +5,9 @@
 Each system is a summary of chained tasks with FS, SS and FF links and lags, two
 calendars (office hours with Viet Nam's holidays, and round the clock), deadlines on
 every tenth task, and the first fifth of each system tracked (done or in progress).
-The output is deterministic for a given size and seed.
+The output is deterministic for a given size and seed. With ``--resources N`` the plan
+also has N teams (2 to 4 engineers each) and every task allocates its owner's team, one
+or two of them (the rest of the plan is the same as without).
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ import yaml
 TASKS_PER_SYSTEM = 25
 
 
-def write_plan(out: TextIO, tasks: int, seed: int = 2025) -> None:
-    """Write a plan of about ``tasks`` leaf tasks to ``out``."""
+def write_plan(out: TextIO, tasks: int, seed: int = 2025, resources: int = 0) -> None:
+    """Write a plan of about ``tasks`` leaf tasks to ``out`` (with ``resources`` teams)."""
     rng = random.Random(seed)
+    teams = random.Random(seed + 1)
     systems = max(tasks // TASKS_PER_SYSTEM, 1)
     out.write(
         "plan: Generated national cutover\n"
@@ -38,14 +41,23 @@ def write_plan(out: TextIO, tasks: int, seed: int = 2025) -> None:
         "  round-the-clock:\n"
         "    workdays: all\n"
         '    hours: ["00:00-24:00"]\n'
-        "tasks:\n"
     )
+    if resources:
+        out.write("resources:\n")
+        out.writelines(
+            f"  - {{id: team-{team}, name: Team {team}, units: {2 + team % 3}}}\n"
+            for team in range(resources)
+        )
+    out.write("tasks:\n")
     for system in range(systems):
         out.write(
             f"  - id: s{system}\n    name: Province {system // 5} system {system % 5}\n    tasks:\n"
         )
         for step in range(TASKS_PER_SYSTEM):
             _write_task(out, rng, system, step)
+            if resources:
+                units = teams.choice([1, 1, 2])
+                out.write(f"        allocate: {{team-{system % resources}: {units}}}\n")
 
 
 def _write_task(out: TextIO, rng: random.Random, system: int, step: int) -> None:
@@ -76,10 +88,10 @@ def _write_task(out: TextIO, rng: random.Random, system: int, step: int) -> None
     out.write("\n".join(lines) + "\n")
 
 
-def write_json_plan(out: TextIO, tasks: int, seed: int = 2025) -> None:
+def write_json_plan(out: TextIO, tasks: int, seed: int = 2025, resources: int = 0) -> None:
     """The same plan as JSON (as machine-generated national plans are written)."""
     buffer = io.StringIO()
-    write_plan(buffer, tasks, seed)
+    write_plan(buffer, tasks, seed, resources)
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # safe either way
     data = yaml.load(buffer.getvalue(), Loader=loader)  # noqa: S506 - a SafeLoader
     json.dump(data, out, default=str, ensure_ascii=False)
@@ -91,8 +103,10 @@ def main() -> None:
     parser.add_argument("tasks", type=int, help="number of leaf tasks (rounded to systems of 25)")
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--json", action="store_true", help="write JSON instead of YAML")
+    parser.add_argument("--resources", type=int, default=0, help="teams that tasks allocate")
     args = parser.parse_args()
-    (write_json_plan if args.json else write_plan)(sys.stdout, args.tasks, args.seed)
+    write = write_json_plan if args.json else write_plan
+    write(sys.stdout, args.tasks, args.seed, args.resources)
 
 
 if __name__ == "__main__":

@@ -23,8 +23,10 @@ LAYERS = (
     "findings",
     "risk",
     "portfolio",
+    "interchange",
     "render",
     "export",
+    "live",
     "cli",
 )
 #: The package's own front doors sit above every layer.

@@ -1,6 +1,7 @@
 """Schedules agree with TaskJuggler 3: same start and finish for every task of generated plans.
 
-Each plan is scheduled by cutover and, converted by ``benchmarks/tjp.py``, by ``tj3``; tj3's
+Each plan is scheduled by cutover and, written by cutover's TaskJuggler exporter
+(``cutover export --format tjp``, ``cutover.interchange.tjp_writer``), by ``tj3``; tj3's
 dates come back from a CSV report. tj3 prints a task's start as the instant its constraints
 allow (Fri 17:00 for a task that works from Mon 08:00), so starts of tasks with working time
 are moved to their first working minute before comparing (``tjp.normalise``). The tests that
@@ -18,15 +19,22 @@ from typing import TYPE_CHECKING
 import pytest
 
 from cutover.engine.schedule import build_schedule
+from cutover.findings.pipeline import analyse
 from tests.conftest import ROOT, WORKED
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from taskjuggler import write_plan
-from tjp import Conversion, ConversionError, convert_file, normalise, read_dates, run_tj3
+from tjp import convert_file, normalise, read_dates, run_tj3
+
+from cutover.interchange.tjp_writer import Conversion, ConversionError, write_tjp
+
+pytestmark = pytest.mark.slow  # runs tj3 on generated plans
 
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
+
+    from tests.conftest import Cli
 
 needs_tj3 = pytest.mark.skipif(shutil.which("tj3") is None, reason="tj3 is not installed")
 
@@ -73,6 +81,50 @@ def test_the_worked_example_agrees(write_plan: Callable[..., Path], tmp_path: Pa
 
 
 @needs_tj3
+def test_the_exported_file_is_what_tj3_schedules(
+    cli: Cli, write_plan: Callable[..., Path], tmp_path: Path
+) -> None:
+    """``cutover export --format tjp``, run by tj3 as a user would, gives cutover's dates."""
+    exported, plan = tmp_path / "plan.tjp", write_plan(WORKED)
+    result = cli("export", str(plan), "-o", str(exported))
+    assert result.exit_code == 0, result.stderr
+    run_tj3(exported, tmp_path / "out", timeout=120)
+    report = (tmp_path / "out" / "dates.csv").read_text(encoding="utf-8")
+    schedule = analyse(plan, now=None).schedule
+    theirs = normalise(schedule.graph, read_dates(report, schedule.graph))
+    ours = {node: (schedule.start(node), schedule.finish_of(node)) for node in theirs}
+    assert theirs == ours
+    assert len(theirs) == 4
+
+
+@needs_tj3
+def test_a_tracked_plan_agrees_at_its_status_date(tmp_path: Path) -> None:
+    """Gia Lai on 26 June: tasks done and in progress fixed at cutover's dates, the rest after."""
+    schedule = analyse(ROOT / "plans" / "gialai.yaml", now=None).schedule
+    assert schedule.as_of is not None
+    assert {"done", "in_progress"} <= set(schedule.status)
+    tjp = tmp_path / "plan.tjp"
+    tjp.write_bytes(write_tjp(schedule))
+    run_tj3(tjp, tmp_path / "out", timeout=120)
+    report = (tmp_path / "out" / "dates.csv").read_text(encoding="utf-8")
+    theirs = normalise(schedule.graph, read_dates(report, schedule.graph))
+    ours = {node: (schedule.start(node), schedule.finish_of(node)) for node in theirs}
+    assert theirs == ours
+    assert len(theirs) == len(schedule)
+
+
+def test_what_tj3_cannot_express_is_exit_2_naming_the_task(
+    cli: Cli, write_plan: Callable[..., Path], tmp_path: Path
+) -> None:
+    plan = write_plan(BASE + "tasks:\n  - {id: a, duration: 1d}\n"
+                      "  - {id: b, duration: 1d, after: [{task: a, lag: -2h}]}\n")  # fmt: skip
+    result = cli("export", str(plan), "-o", str(tmp_path / "plan.tjp"))
+    assert result.exit_code == 2
+    assert "task 'b' has a lead (negative lag): tj3 has no lead" in result.stderr
+    assert not (tmp_path / "plan.tjp").exists()
+
+
+@needs_tj3
 @pytest.mark.parametrize("rich", [False, True], ids=["one-calendar", "three-calendars"])
 @pytest.mark.parametrize(("shape", "seed"), [("systems", 1), ("layered", 2), ("fan", 3)])
 def test_generated_plans_agree(tmp_path: Path, shape: str, seed: int, *, rich: bool) -> None:
@@ -103,15 +155,13 @@ BASE = "plan: x\ntimezone: UTC\nstart: 2025-06-16\n"
     [
         ("  - {id: a, duration: 1d}\n  - {id: b, duration: 1d, after: [{task: a, lag: -2h}]}\n",
          "no lead"),
-        ("  - {id: a, duration: 1d, status: done, actual_start: 2025-06-16}\n",
-         "tracking is left out"),
         ("  - {id: a, duration: 1d}\n  - {id: b, duration: 2d, after: [{task: a, type: FF}]}\n",
          "no lead"),
         ("  - {id: a, duration: 1d}\n  - {id: m, milestone: true, after: [{task: a, type: SS}]}\n",
          "anchors on the start"),
         ("  - {id: a, duration: 7m}\n", "5 minutes"),
     ],
-    ids=["lead", "tracking", "ff-lead", "ss-to-milestone", "off-grid"],
+    ids=["lead", "ff-lead", "ss-to-milestone", "off-grid"],
 )  # fmt: skip
 def test_what_tj3_cannot_express_is_refused(
     write_plan: Callable[..., Path], tasks: str, message: str
@@ -128,3 +178,53 @@ def test_lags_on_a_calendar_tj3_cannot_count_are_refused(write_plan: Callable[..
     )
     with pytest.raises(ConversionError, match="counts gaps on the project's working time"):
         convert_file(write_plan(plan))
+
+
+NIGHTS_OVER_THE_CHANGES = """
+plan: night shifts over both daylight-saving changes
+timezone: Europe/Berlin
+start: 2025-03-27
+calendars:
+  nights: {workdays: [mon, tue, wed, thu, fri, sat], hours: ["21:00-05:00"],
+           holidays: [2025-03-31, 2025-10-27]}
+  c24: {workdays: all, hours: ["00:00-24:00"]}
+tasks:
+  - {id: spring, duration: 3d, calendar: nights}
+  - {id: round, duration: 30h, calendar: c24, after: [spring]}
+  - {id: office, duration: 1d, after: [round]}
+  - {id: autumn, duration: 3d, calendar: nights, not_before: 2025-10-24}
+  - {id: after-autumn, duration: 2h, calendar: c24, after: [{task: autumn, lag: 1h}]}
+  - {id: done, milestone: true, after: [office, after-autumn]}
+"""
+
+
+@needs_tj3
+@pytest.mark.parametrize(
+    "case",
+    [
+        "01_dst_round_the_clock.yaml",
+        "09_dst_gap_zero_length.yaml",
+        "10_night_shift_crosses_midnight.yaml",
+        "nights-over-the-changes",
+    ],
+)
+def test_daylight_saving_and_night_shifts_agree(
+    write_plan: Callable[..., Path], tmp_path: Path, case: str
+) -> None:
+    """tj3 counts real time across a change, and night shifts belong to the day they start."""
+    if case == "nights-over-the-changes":
+        path = write_plan(NIGHTS_OVER_THE_CHANGES)
+    else:
+        path = ROOT / "tests" / "plans" / "edges" / case
+    conversion = convert_file(path)
+    assert _disagreements(conversion, tmp_path) == []
+
+
+def test_a_change_inside_the_window_converts_with_offsets(write_plan: Callable[..., Path]) -> None:
+    conversion = convert_file(write_plan(NIGHTS_OVER_THE_CHANGES))
+    text = conversion.text
+    assert 'timezone "Europe/Berlin"' in text
+    assert "2025-03-27-00:00-+0100" in text
+    assert "+0200" in text  # dates after the spring change carry summer time
+    assert "workinghours mon - sun 0:00 - 5:00, 21:00 - 24:00" in text  # the night's both halves
+    assert 'timeformat "%Y-%m-%d %H:%M %z"' in text

@@ -95,6 +95,7 @@ def _runs(tmp_path: Path) -> dict[str, tuple[str, ...]]:
     """Every command, with arguments that make it print most of what it can say."""
     invalid = tmp_path / "invalid.yaml"
     copy = tmp_path / "plans" / "tuyenquang.yaml"
+    window = str(tmp_path / "run" / "tuyenquang.yaml")  # the cutover window's commands record here
     template = ROOT / "plans" / "templates" / "national-2025.yaml"
     return {
         "check": ("check", FLAGSHIP, *AS_OF, "--lint", "--max-findings", "5"),
@@ -127,6 +128,22 @@ def _runs(tmp_path: Path) -> dict[str, tuple[str, ...]]:
         "update": ("update", str(copy), "accounts", "--done", "--on", "2025-06-26T11:00"),
         "new": ("new", "-t", str(template), "-n", "Hà Giang"),
         "convert": ("convert", str(invalid)),
+        "check-gates": ("check", FLAGSHIP, "--as-of", "2025-06-29T23:00", "--no-level"),
+        "check-not-counted": ("check", FLAGSHIP, "--as-of", "2025-06-20T09:00"),
+        "level": ("level", FLAGSHIP, *AS_OF),
+        "resources": ("resources", FLAGSHIP, *AS_OF),
+        "calendar": ("calendar", FLAGSHIP, "--from", "2025-08-28", "--to", "2025-09-03"),
+        "calendar-unknown": ("calendar", FLAGSHIP, "--resource", "it-centr"),
+        "gates": ("gates", FLAGSHIP, *AS_OF),
+        "journal-empty": ("journal", window),
+        "start": ("start", window, "accounts", "--at", "2025-06-26T08:00", "--by", "Trần Minh"),
+        "done": ("done", window, "accounts", "--at", "2025-06-26T11:00", "--by", "Trần Minh"),
+        "note": ("note", window, "accounts", "xong sớm", "--by", "Tổ công tác"),
+        "undo": ("undo", window, "--by", "Trần Minh"),
+        "decide": ("decide", window, "readiness-count", "go", "--at", "2025-06-28T06:00"),
+        "journal": ("journal", window),
+        "compare": ("compare", FLAGSHIP, window),
+        "import": ("import", str(ROOT / "tests" / "interchange" / "features.tjp")),
     }
 
 
@@ -139,6 +156,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[int, st
     tmp_path = tmp_path_factory.mktemp("vi")
     (tmp_path / "invalid.yaml").write_text(INVALID, encoding="utf-8")
     shutil.copytree(ROOT / "plans", tmp_path / "plans")  # update changes a copy
+    shutil.copytree(ROOT / "plans", tmp_path / "run")  # and start, done, decide another
     found = {name: _vi(cli, *args) for name, args in _runs(tmp_path).items()}
     for name, args in _runs(tmp_path).items():
         if name in TABLE_VIEWS or name == "check-invalid":

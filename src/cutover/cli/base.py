@@ -14,7 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperCommand
+
+from cutover import __version__
+from cutover.cli.helptext import ThemedGroup
 
 # Marks help texts for the catalog; they are translated when help is shown (help_language).
 from cutover.common.i18n import n_
@@ -56,7 +59,7 @@ def _translate_help(command: Command, ctx: Context) -> None:
     parsed) and are looked up only when help is shown, in the language ``--lang`` chose if
     it came first, else the one the environment and locale give. English costs nothing.
     """
-    from typer import rich_utils  # noqa: PLC0415 - what typer draws help with, loaded for it
+    import typer.core  # noqa: PLC0415 - loaded already: it is what runs the command line
 
     from cutover.common.i18n import (  # noqa: PLC0415 - light: click loads gettext already
         ENGLISH,
@@ -67,14 +70,10 @@ def _translate_help(command: Command, ctx: Context) -> None:
     )
 
     set_language(help_language())
-    # typer's own headings are module constants: set them every time, English included, so
-    # that help in one language never leaves its words for the next (tests run in-process).
-    rich_utils.ARGUMENTS_PANEL_TITLE = _("Arguments")
-    rich_utils.OPTIONS_PANEL_TITLE = _("Options")
-    rich_utils.COMMANDS_PANEL_TITLE = _("Commands")
-    rich_utils.DEFAULT_STRING = _("[default: {}]")
-    rich_utils.ENVVAR_STRING = _("[env var: {}]")
-    rich_utils.REQUIRED_LONG_STRING = _("[required]")
+    # typer's plain help words its headings and an option's "[default: …]", "[env var: …]"
+    # and "[required]" through the gettext function it imported as ``_``; ours speaks the
+    # reader's language and gives English back unchanged.
+    typer.core._ = _  # type: ignore[attr-defined]
     if current_language() == ENGLISH:
         return
     commands = getattr(command, "commands", {})
@@ -90,8 +89,16 @@ def _translate_help(command: Command, ctx: Context) -> None:
             param.help = _(text)  # type: ignore[attr-defined]
 
 
-#: click's own words in every help, for the catalog.
-_CLICK_WORDS = (n_("Show this message and exit."),)
+#: click's and typer's own words in every help, for the catalog.
+_CLICK_WORDS = (
+    n_("Show this message and exit."),
+    n_("Arguments"),
+    n_("Options"),
+    n_("Commands"),
+    n_("default: {default}"),
+    n_("env var: {var}"),
+    n_("required"),
+)
 
 
 def _usage(command: Command, ctx: Context, formatter: HelpFormatter) -> None:
@@ -115,8 +122,8 @@ class TranslatedCommand(TyperCommand):
         super().format_help(ctx, formatter)
 
 
-class TranslatedGroup(TyperGroup):
-    """``cutover --help`` in the reader's language, as ``TranslatedCommand``."""
+class TranslatedGroup(ThemedGroup):
+    """``cutover --help`` in the reader's language, its commands grouped by theme."""
 
     def make_context(
         self,
@@ -143,6 +150,7 @@ class TranslatedGroup(TyperGroup):
 
 app = typer.Typer(
     name="cutover",
+    # Plain help grouped by theme (see helptext), in the reader's language.
     cls=TranslatedGroup,
     help=n_(
         "Deadline and cutover planner: critical path, slack and Gantt charts for go-live plans."
@@ -150,16 +158,17 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
+    # Plain help (see helptext): docstrings print as written, and --help stays fast.
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
 def _version(value: bool) -> None:
     if value:
-        from importlib.metadata import version  # noqa: PLC0415 - only for --version
-
-        typer.echo(f"cutover {version('cutover')}")
+        # The package's own version, not an installed distribution's metadata: the
+        # distribution is named cutover-planner, and "cutover" on PyPI is another project.
+        typer.echo(f"cutover {__version__}")
         raise typer.Exit
 
 
@@ -169,13 +178,36 @@ def _root(
         bool,
         typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
+    allow_extends_from: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--allow-extends-from",
+            envvar="CUTOVER_ALLOW_EXTENDS_FROM",
+            help="A folder outside the plan's git repository that extends may read templates "
+            "from (repeatable). Without it a template must be in the plan's repository.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Plan a cutover in YAML: critical path, slack, Gantt chart, and a CI gate on deadlines."""
+    # Imported only when needed (or to reset an earlier run in this process): --help stays fast.
+    if allow_extends_from or "cutover.planfile.templates" in sys.modules:
+        from cutover.planfile.templates import allow_extends_from as allow  # noqa: PLC0415
+
+        allow(allow_extends_from or ())
+
+
+#: ``--as-of plan``: each plan's own ``as_of``, and without one the plan as planned; never
+#: the clock, so a commit hook gives a commit the same answer on every day.
+PLAN_AS_OF = "plan"
 
 
 def parse_as_of(value: str | None, option: str = "--as-of") -> date | datetime | None:
-    """A status date from an option: ISO date or datetime, or ``now``; errors name ``option``."""
-    if value is None or value == "":
+    """A status date from an option: ISO date or datetime, ``now`` or ``plan`` (None).
+
+    Errors name ``option``.
+    """
+    if value is None or value == "" or value.strip().lower() == PLAN_AS_OF:
         return None
     if value.strip().lower() == "now":
         return clock_now()
@@ -210,10 +242,11 @@ AsOf = Annotated[
     str | None,
     typer.Option(
         "--as-of",
+        metavar="T",
         envvar="CUTOVER_AS_OF",
         help="Status date: YYYY-MM-DD, YYYY-MM-DDTHH:MM (in the plan's time zone) or 'now'. "
         "Default: the plan's as_of; without one, check uses now and schedule/gantt show the "
-        "plan as planned.",
+        "plan as planned. 'plan': the plan's as_of, else as planned, never now.",
         show_default=False,
     ),
 ]
@@ -249,7 +282,18 @@ Seed = Annotated[
     int | None,
     typer.Option(
         "--seed",
-        help="Random seed; the default (2025) gives the same answer every time.",
+        min=0,
+        help="Random seed (0 or more); the default (2025) gives the same answer every time.",
+        show_default=False,
+    ),
+]
+
+
+LevelOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--level/--no-level",
+        help="Use the resource-levelled schedule (default: as the plan's level: says).",
         show_default=False,
     ),
 ]
@@ -294,11 +338,22 @@ def clock_now() -> datetime:
     return datetime.now(UTC)
 
 
+def clock_unless_plan(as_of: str | None) -> datetime | None:
+    """The status date of a plan without ``as_of``: now, or none at all for ``--as-of plan``."""
+    if as_of is not None and as_of.strip().lower() == PLAN_AS_OF:
+        return None
+    return clock_now()
+
+
 def console(*, stderr: bool = False, width: int | None = None) -> Console:
-    """A rich console for the command's output (stdout unless ``stderr``)."""
+    """A rich console for the command's output (stdout unless ``stderr``).
+
+    Markup is off: plan text such as ``[/]`` or ``[link=…]`` is text, never a style or a
+    crash (renderers style with ``Text``, not with markup in strings).
+    """
     from rich.console import Console  # noqa: PLC0415
 
-    return Console(stderr=stderr, width=width, highlight=False, soft_wrap=False)
+    return Console(stderr=stderr, width=width, highlight=False, soft_wrap=False, markup=False)
 
 
 @contextmanager
@@ -312,29 +367,60 @@ def boundary() -> Iterator[None]:
         raise typer.Exit(report_error(error)) from None
 
 
-def analyse_file(plan: Path, as_of: str | None) -> Analysis:
-    """Load, schedule and check one plan, as planned unless a status date is given."""
+def analyse_file(
+    plan: Path, as_of: str | None, level: bool | None = None, time_limit: float | None = None
+) -> Analysis:
+    """Load, schedule and check one plan, as planned unless a status date is given.
+
+    ``level``: level resources (None: as the plan says), searching ``time_limit`` seconds.
+    """
     from cutover.findings.pipeline import analyse  # noqa: PLC0415
 
     with boundary():
-        analysis = analyse(plan, now=None, as_of=parse_as_of(as_of))
+        analysis = analyse(
+            plan, now=None, as_of=parse_as_of(as_of), level=level, time_limit=time_limit
+        )
     speak_for(analysis.loaded.plan.language)
+    note_not_counted(analysis)
     return analysis
+
+
+def note_not_counted(analysis: Analysis) -> None:
+    """Say on stderr when recorded progress after the status date is not counted."""
+    from cutover.common.i18n import _  # noqa: PLC0415
+
+    schedule = analysis.schedule
+    if not schedule.not_counted or schedule.as_of is None:
+        return
+    ids = ", ".join(schedule.graph.task(node).id for node in schedule.not_counted)
+    when = schedule.graph.timebase.naive(schedule.as_of).isoformat(sep=" ", timespec="minutes")
+    sys.stderr.write(
+        _(
+            "note: progress recorded after the status date {when} is not counted "
+            "(shown as it stood then): {ids}"
+        ).format(when=when, ids=ids)
+        + "\n"
+    )
 
 
 def report_error(error: CutoverError) -> ExitCode:
     """Print an error of cutover's own (every diagnostic of a plan) and return exit 2."""
     from cutover.common.errors import PlanError  # noqa: PLC0415
     from cutover.common.i18n import _, ngettext  # noqa: PLC0415
+    from cutover.common.text import display_message  # noqa: PLC0415
 
     if isinstance(error, PlanError):
         for diagnostic in error.diagnostics:
             sys.stderr.write(f"{diagnostic}\n")
-        count = len(error.diagnostics)
-        summary = ngettext(
-            "{count} error: the plan is not valid", "{count} errors: the plan is not valid", count
-        )
-        sys.stderr.write(summary.format(count=count) + "\n")
+        # A file or git revision that could not be read holds no plan to call invalid.
+        if any(diagnostic.code != "unreadable" for diagnostic in error.diagnostics):
+            count = len(error.diagnostics)
+            summary = ngettext(
+                "{count} error: the plan is not valid",
+                "{count} errors: the plan is not valid",
+                count,
+            )
+            sys.stderr.write(summary.format(count=count) + "\n")
     else:
-        sys.stderr.write(_("error: {message}").format(message=error) + "\n")
+        sys.stderr.write(_("error: {message}").format(message=display_message(str(error))) + "\n")
     return ExitCode.INVALID

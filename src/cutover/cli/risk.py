@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
 from typing import Annotated
 
@@ -11,6 +12,7 @@ from cutover.cli.base import (
     AsOf,
     ExitCode,
     Lang,
+    LevelOption,
     PlanPath,
     Runs,
     Seed,
@@ -49,12 +51,20 @@ def risk(
 ) -> None:
     """Monte Carlo: the chance of meeting each deadline, P50/P80/P95 dates and what drives them.
 
-    Example: [bold]cutover risk plans/tuyenquang.yaml --runs 10000 --seed 7[/bold]
+    \b
+    Example:
+      cutover risk plans/tuyenquang.yaml --runs 10000 --seed 7
     """
     from cutover.render import risk_report  # noqa: PLC0415
     from cutover.risk.montecarlo import simulate  # noqa: PLC0415
 
-    analysis = analyse_file(plan, as_of)
+    analysis = analyse_file(plan, as_of, level=False)
+    if analysis.graph.plan.level and analysis.graph.plan.resources:
+        sys.stderr.write(
+            "note: risk does not level resources in each run: it samples the unlevelled "
+            "schedule, so these chances leave out waiting for busy teams (levelling "
+            "10,000 runs would take minutes; run cutover level for the levelled dates)\n"
+        )
     with boundary():
         result = simulate(analysis, runs, seed)
     if output_format is ReportFormat.json:
@@ -70,7 +80,8 @@ def whatif(
         list[str] | None,
         typer.Option(
             "--delay",
-            help="TASK=DURATION: the task takes this much more working time (repeatable).",
+            metavar="TASK=DURATION",
+            help="The task takes this much more working time (repeatable).",
             show_default=False,
         ),
     ] = None,
@@ -78,7 +89,9 @@ def whatif(
         list[str] | None,
         typer.Option(
             "--done",
-            help="TASK: the task (or every open task of a summary) is done at the status date.",
+            metavar="TASK",
+            help="The task (or every open task of a summary) is done at the status date "
+            "(repeatable).",
             show_default=False,
         ),
     ] = None,
@@ -90,7 +103,9 @@ def whatif(
 
     The plan file is not changed. Exit status 1 when an error finding remains after the changes.
 
-    Example: [bold]cutover whatif plans/tuyenquang.yaml --delay lgsp-sync=1d --done accounts[/bold]
+    \b
+    Example:
+      cutover whatif plans/tuyenquang.yaml --delay lgsp-sync=1d --done accounts
     """
     from cutover.planfile.loader import load_plan  # noqa: PLC0415
     from cutover.render import risk_report  # noqa: PLC0415
@@ -115,19 +130,27 @@ def drivers_command(
     task: Annotated[str, typer.Argument(help="The id of the task to explain.", show_default=False)],
     as_of: AsOf = None,
     output_format: ReportFormatOption = ReportFormat.text,
+    level: LevelOption = None,
     lang: Lang = None,
 ) -> None:
     """What sets a task's date: the chain of links (each with its slack), and why it is critical.
 
-    Example: [bold]cutover drivers plans/tuyenquang.yaml go-live[/bold]
+    \b
+    Example:
+      cutover drivers plans/tuyenquang.yaml go-live
     """
     from cutover.findings.explain import drivers  # noqa: PLC0415
     from cutover.render import risk_report  # noqa: PLC0415
 
-    analysis = analyse_file(plan, as_of)
+    analysis = analyse_file(plan, as_of, level)
     with boundary():
         explanation = drivers(analysis.schedule, task)
     if output_format is ReportFormat.json:
         typer.echo(risk_report.drivers_json(explanation, analysis.schedule))
-    else:
-        risk_report.drivers_text(explanation, analysis.schedule, console())
+        return
+    out = console()
+    risk_report.drivers_text(explanation, analysis.schedule, out)
+    if analysis.levelled is not None:
+        from cutover.render.levelled import print_waits  # noqa: PLC0415
+
+        print_waits(analysis.levelled, [step.task for step in explanation.chain], out)

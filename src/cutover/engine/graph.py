@@ -13,7 +13,7 @@ and its ``not_before``, apply to every task inside it (PLAN_FORMAT, keys of a ta
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -22,6 +22,7 @@ from cutover.planfile.model import CalendarSpec
 from cutover.planfile.tasktree import FlatTask, flatten
 from cutover.worktime.calendars import WorkCalendar
 from cutover.worktime.holidays import country_days
+from cutover.worktime.joint import JointCalendar, covers, never_works
 from cutover.worktime.timebase import MINUTES_PER_DAY, TimeBase
 
 if TYPE_CHECKING:
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
     from cutover.planfile.source import Locator
 
 LINK_TYPES = ("FS", "SS", "FF", "SF")
+#: A task's levelling priority when neither it nor a summary above it gives one (MS Project's).
+DEFAULT_PRIORITY = 500
 #: Link types whose predecessor anchor is its finish / whose successor end is its start.
 FROM_FINISH = frozenset({"FS", "FF"})
 TO_START = frozenset({"FS", "SS"})
@@ -74,10 +77,35 @@ class TaskGraph:
     bounding: list[list[Edge]]
     order: list[int]
     start: int
+    #: Cancelled tasks, and summaries all of whose tasks are (PLAN_FORMAT: they extend nothing).
+    cancelled: list[bool]
+    #: Whether the task, or a summary around it, names its calendar (a milestone's slacks).
+    named_calendar: list[bool]
+    #: Per node, the resources it allocates (its own or its summary's): id -> units. Empty
+    #: when the plan has no resources.
+    allocate: list[dict[str, int] | None] = field(default_factory=list)
+    #: Per node, its levelling priority (higher first; 500 when not given). Empty when the
+    #: plan has no resources.
+    priority: list[int] = field(default_factory=list)
+    #: Per node, the start that resource levelling gave it (a floor like not_before), or
+    #: None; empty for a schedule that is not levelled.
+    level_floor: list[int | None] = field(default_factory=list)
 
     def __len__(self) -> int:
         """The number of tasks, summaries included."""
         return len(self.tasks)
+
+    def all_calendars(self) -> dict[str, WorkCalendar]:
+        """Every calendar a task works on, by name: the plan's, then joint ones.
+
+        A task that allocates resources works on the intersection of its calendar and
+        theirs (``worktime.joint``), which the plan does not name: exporters that list
+        calendars need those too.
+        """
+        found = dict(self.calendars)
+        for calendar in self.calendar:
+            found.setdefault(calendar.name, calendar)
+        return found
 
     def task(self, node: int) -> Task:
         """The task of a node."""
@@ -103,12 +131,14 @@ class TaskGraph:
 def build_graph(loaded: LoadedPlan) -> TaskGraph:
     """Number the tasks, resolve calendars and links, and order the nodes; reject cycles."""
     plan, source = loaded
-    timebase = TimeBase(plan.timezone)
+    timebase = TimeBase(plan.timezone, plan.start)
     start = timebase.minute(plan.start)
     flat = flatten(plan)
     index = {item.task.id: number for number, item in enumerate(flat)}
-    calendars = _build_calendars(plan, start // MINUTES_PER_DAY)
+    calendars = _build_calendars(plan, timebase.day_number(start), timebase)
     nodes = _Nodes(flat, calendars, timebase)
+    if plan.resources:
+        nodes.allocate_resources(plan, calendars, start)
     if nodes.problems:
         raise PlanError(
             [
@@ -142,10 +172,24 @@ def build_graph(loaded: LoadedPlan) -> TaskGraph:
         deadline=nodes.deadline,
         preds=preds,
         succs=succs,
-        bounding=_bounding(preds, status),
+        bounding=bounding_links(preds, status),
         order=order,
         start=start,
+        cancelled=cancelled_nodes(status, nodes.children),
+        named_calendar=nodes.named,
+        allocate=nodes.allocate,
+        priority=nodes.priority,
     )
+
+
+def cancelled_nodes(statuses: list[str], children: list[list[int]]) -> list[bool]:
+    """Cancelled leaves, and summaries whose tasks are all cancelled."""
+    cancelled = [status == "cancelled" for status in statuses]
+    for node in reversed(range(len(statuses))):  # sub-tasks come after their summary
+        kids = children[node]
+        if kids:
+            cancelled[node] = all(cancelled[kid] for kid in kids)
+    return cancelled
 
 
 def bounds_predecessor(statuses: list[str], edge: Edge) -> bool:
@@ -163,7 +207,7 @@ def bounds_predecessor(statuses: list[str], edge: Edge) -> bool:
     return status == "in_progress" and edge.type not in TO_START
 
 
-def _bounding(preds: list[list[Edge]], statuses: list[str]) -> list[list[Edge]]:
+def bounding_links(preds: list[list[Edge]], statuses: list[str]) -> list[list[Edge]]:
     """Each node's links that still bound its predecessors (most: all of them)."""
     return [
         edges
@@ -173,11 +217,12 @@ def _bounding(preds: list[list[Edge]], statuses: list[str]) -> list[list[Edge]]:
     ]
 
 
-def _build_calendars(plan: Plan, origin_day: int) -> dict[str, WorkCalendar]:
+def _build_calendars(plan: Plan, origin_day: int, timebase: TimeBase) -> dict[str, WorkCalendar]:
     specs = dict(plan.calendars)
     specs.setdefault("default", CalendarSpec())
     return {
-        name: WorkCalendar(name, spec, origin_day, country_days) for name, spec in specs.items()
+        name: WorkCalendar(name, spec, origin_day, country_days, timebase)
+        for name, spec in specs.items()
     }
 
 
@@ -188,6 +233,9 @@ class _Nodes:
         self, flat: list[FlatTask], calendars: dict[str, WorkCalendar], timebase: TimeBase
     ) -> None:
         count = len(flat)
+        self.flat = flat
+        self.allocate: list[dict[str, int] | None] = []
+        self.priority: list[int] = []
         self.calendar: list[WorkCalendar] = []
         self.duration: list[int] = []
         self.is_summary: list[bool] = []
@@ -195,6 +243,7 @@ class _Nodes:
         self.children: list[list[int]] = [[] for _ in range(count)]
         self.not_before: list[int | None] = []
         self.deadline: list[int | None] = []
+        self.named: list[bool] = []
         self.problems: list[tuple[str, str, DocPath]] = []
         default = calendars["default"]
         # Local names for the lists: this loop runs once per task of a 100,000-task plan.
@@ -205,6 +254,7 @@ class _Nodes:
             inherited = calendar_of[parent] if parent >= 0 else default
             calendar = calendars[task.calendar] if task.calendar else inherited
             calendar_of.append(calendar)
+            self.named.append(bool(task.calendar) or (parent >= 0 and self.named[parent]))
             planned = task.duration if task.estimate is None else task.planned_duration
             minutes = (
                 planned.in_minutes(calendar.day_minutes, calendar.week_minutes)
@@ -228,6 +278,55 @@ class _Nodes:
             )
             if task.actual_start is not None and task.actual_finish is not None:
                 self._check_actuals(flat[number], timebase)
+
+    def allocate_resources(
+        self, plan: Plan, calendars: dict[str, WorkCalendar], origin: int
+    ) -> None:
+        """Each leaf's resources (its own or its summary's), and its calendar joined to theirs.
+
+        MS Project's rule: a task that allocates works only when its calendar and every
+        allocated resource's calendar work. Its duration stays as its own calendar counts
+        it (``1d`` is a day of the task's hours); the joint calendar says when it runs.
+        """
+        resource_calendar = {
+            resource.id: calendars[resource.calendar or "default"] for resource in plan.resources
+        }
+        joints: dict[tuple[int, ...], WorkCalendar | None] = {}
+        for number, (task, path, parent, _) in enumerate(self.flat):
+            own = task.allocate
+            allocate = own if own is not None else (self.allocate[parent] if parent >= 0 else None)
+            self.allocate.append(allocate or None)
+            above = self.priority[parent] if parent >= 0 else DEFAULT_PRIORITY
+            self.priority.append(task.priority if task.priority is not None else above)
+            if not allocate or self.is_summary[number]:
+                continue
+            parts = [self.calendar[number]]
+            for name in sorted(allocate):
+                calendar = resource_calendar[name]
+                if calendar not in parts and not covers(calendar, parts[0]):
+                    parts.append(calendar)
+            if len(parts) == 1:
+                continue
+            key = tuple(id(part) for part in parts)
+            if key not in joints:
+                joint = JointCalendar(parts, origin // MINUTES_PER_DAY)
+                joints[key] = None if never_works(joint, origin) else joint
+            joint_calendar = joints[key]
+            if joint_calendar is None:
+                names = ", ".join(f"'{name}'" for name in sorted(allocate))
+                self.problems.append(
+                    (
+                        "never-works",
+                        (
+                            f"task '{task.id}' can never work: its calendar "
+                            f"'{parts[0].name}' and the calendars of {names} share no working "
+                            "hour (a task works only when it and all its resources do)"
+                        ),
+                        (*path, "allocate") if own is not None else path,
+                    )
+                )
+                continue
+            self.calendar[number] = joint_calendar
 
     def _check_estimate(self, item: FlatTask, calendar: WorkCalendar) -> None:
         """Optimistic <= likely <= pessimistic, and a duration, if given, is the likely one."""
@@ -293,27 +392,31 @@ def _links(
     count = len(flat)
     preds: list[list[Edge]] = [[] for _ in range(count)]
     succs: list[list[Edge]] = [[] for _ in range(count)]
+    #: Links a task inherits from its summaries, outermost first: they follow its own.
+    inherited: dict[int, list[Edge]] = {}
     is_summary, calendars = nodes.is_summary, nodes.calendar
     for number, item in enumerate(flat):
         after = item.task.after
         if not after:
             continue
-        targets = _leaves(number, nodes) if is_summary[number] else (number,)
+        summary = is_summary[number]
+        targets = _leaves(number, nodes) if summary else (number,)
         for link in after:
             if isinstance(link, str):  # a bare id: finish-to-start, no lag
-                pred = index[link]
-                for succ in targets:
-                    edge = Edge(pred, succ, "FS", 0)
-                    preds[succ].append(edge)
-                    succs[pred].append(edge)
-                continue
-            pred, lag = index[link.task], link.lag
+                pred, kind, lag = index[link], "FS", None
+            else:
+                pred, kind, lag = index[link.task], link.type, link.lag
             for succ in targets:
-                calendar = calendars[succ]
-                minutes = lag.in_minutes(calendar.day_minutes, calendar.week_minutes)
-                edge = Edge(pred, succ, link.type, minutes)
-                preds[succ].append(edge)
+                if lag is None:
+                    minutes = 0
+                else:
+                    calendar = calendars[succ]
+                    minutes = lag.in_minutes(calendar.day_minutes, calendar.week_minutes)
+                edge = Edge(pred, succ, kind, minutes)
+                (inherited.setdefault(succ, []) if summary else preds[succ]).append(edge)
                 succs[pred].append(edge)
+    for succ, edges in inherited.items():
+        preds[succ].extend(edges)
     return preds, succs
 
 

@@ -1,9 +1,11 @@
-"""Exports of a schedule: PDF, HTML, SVG, CSV, iCalendar, Mermaid, Markdown and JSON.
+"""Exports of a schedule: PDF, HTML, SVG, CSV, iCalendar, Mermaid, Markdown, JSON and more.
 
 ``export(analysis, fmt, options)`` builds the view once (``view.build_view``) and hands it
 to one exporter of ``EXPORTERS``, which returns the whole file as bytes; ``write_export``
 then writes it atomically, so an error leaves no half file. Heavy libraries (reportlab,
-icalendar, jinja2) are imported inside the exporters that need them.
+icalendar, jinja2) are imported inside the exporters that need them. The interchange
+formats (MS Project XML, TaskJuggler, Primavera XER) are written by
+``cutover.interchange``, which also reads them.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING, Protocol
 
 from cutover.common.errors import UsageError
-from cutover.common.files import atomic_write
+from cutover.common.files import write_output
 from cutover.common.i18n import _
 from cutover.export.to_csv import export_csv
 from cutover.export.to_html import export_html
@@ -20,8 +22,11 @@ from cutover.export.to_ics import export_ics
 from cutover.export.to_json import export_json
 from cutover.export.to_markdown import export_markdown
 from cutover.export.to_mermaid import export_mermaid
+from cutover.export.to_mspdi import export_mspdi
 from cutover.export.to_pdf import export_pdf
 from cutover.export.to_svg import export_svg
+from cutover.export.to_tjp import export_tjp
+from cutover.export.to_xer import export_xer
 from cutover.export.view import ExportOptions, ExportView, build_view
 
 if TYPE_CHECKING:
@@ -58,6 +63,9 @@ EXPORTERS: dict[str, Exporter] = {
     "mermaid": export_mermaid,
     "md": export_markdown,
     "json": export_json,
+    "mspdi": export_mspdi,
+    "tjp": export_tjp,
+    "xer": export_xer,
 }
 #: File extensions (lower case, with the dot) and the format each one means.
 EXTENSIONS: dict[str, str] = {
@@ -71,6 +79,9 @@ EXTENSIONS: dict[str, str] = {
     ".mermaid": "mermaid",
     ".md": "md",
     ".json": "json",
+    ".xml": "mspdi",
+    ".tjp": "tjp",
+    ".xer": "xer",
 }
 
 
@@ -97,7 +108,8 @@ def write_export(
     """Export to a file, the format given or taken from its extension; return the format.
 
     The whole file is made before anything is written, and then replaces the target in
-    one step: an error leaves an existing file as it was.
+    one step: an error leaves an existing file as it was. ``-`` is standard output; a
+    device or a FIFO is written through (``common.files.atomic_write``).
     """
     chosen = fmt or format_for_path(path)
     if chosen is None:
@@ -105,5 +117,5 @@ def write_export(
             f"cannot tell the format from '{PurePath(path).name}'; use --format "
             f"({', '.join(EXPORTERS)}) or one of the extensions {', '.join(EXTENSIONS)}"
         )
-    atomic_write(path, export(analysis, chosen, options))
+    write_output(path, export(analysis, chosen, options))
     return chosen

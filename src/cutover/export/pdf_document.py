@@ -28,6 +28,7 @@ from reportlab.platypus import (
 
 from cutover import __version__
 from cutover.common.i18n import _
+from cutover.common.text import shorten
 from cutover.export.gantt_layout import chart_layout
 from cutover.export.pdf_gantt import GanttPage, chart_pages
 from cutover.export.pdf_support import BOLD, FONT, MARGIN, numbered_canvas, register_fonts
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
     from cutover.export.view import ExportOptions, ExportView, TableRow
 
 #: Share of the table's width per column, in TABLE_HEADERS order.
+#: Characters of one text a cell shows: in the narrowest text column at A4, about 40 lines.
+CELL_LIMIT = 300
 COLUMN_SHARES = (0.10, 0.26, 0.18, 0.095, 0.095, 0.105, 0.055, 0.11)
 FONT_SIZES = {"a4": 7.5, "a3": 9.0}
 TEXT_COLOR = "#222222"
@@ -133,8 +136,12 @@ class _Styles:
 
 
 def _paragraph(value: str, style: ParagraphStyle) -> Paragraph:
-    """Plan text as a paragraph: escaped, since reportlab reads its own markup in it."""
-    return Paragraph(escape(value, quote=False), style)
+    """Plan text as a paragraph: escaped, since reportlab reads its own markup in it.
+
+    Cut at CELL_LIMIT characters: a table row must fit on one page, and a 5,000-character
+    name wrapped in its column is taller than any (reportlab's LayoutError).
+    """
+    return Paragraph(escape(shorten(value, CELL_LIMIT), quote=False), style)
 
 
 def _title(view: ExportView, styles: _Styles, width: float) -> list[Flowable]:

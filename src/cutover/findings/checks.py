@@ -1,7 +1,8 @@
 """Findings: what ``cutover check`` reports about a schedule, one small function per code.
 
 PLAN_FORMAT fixes the codes and levels: ``missed-deadline`` and ``late`` are errors;
-``finished-late``, ``at-risk`` and ``late-start`` are warnings. A cancelled task raises
+``finished-late``, ``at-risk``, ``late-start`` and ``overallocated`` (a resource booked
+beyond its units) are warnings. A cancelled task raises
 nothing.
 """
 
@@ -11,15 +12,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from cutover.common.i18n import _
+from cutover.common.i18n import _, n_, ngettext
+from cutover.common.text import display_message
 from cutover.engine.schedule import driving_chain
 from cutover.findings.wording import deadline_text, when, work_amount
+from cutover.worktime.calendars import CalendarRangeError
 from cutover.worktime.durations import Duration, format_minutes, parse_duration
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from cutover.common.errors import SourceLocation
+    from cutover.engine.resourcing import Overload
     from cutover.engine.schedule import Schedule
 
 ERROR = "error"
@@ -66,7 +70,7 @@ class Finding:
         """Give ``message`` and ``location`` (and ``drivers``), or ``details`` to compute them."""
         if details is None and location is None:
             raise TypeError("a finding needs a location, or details that give one")
-        known = None if details is not None else (message, location, drivers)
+        known = None if details is not None else (display_message(message), location, drivers)
         for name, value in (
             ("code", code), ("level", level), ("task", task), ("minutes", minutes),
             ("_details", details), ("_known", known),
@@ -81,7 +85,8 @@ class Finding:
         known = self._known
         if known is None:
             assert self._details is not None
-            known = self._details()
+            message, location, drivers = self._details()
+            known = (display_message(message), location, drivers)
             object.__setattr__(self, "_known", known)
             object.__setattr__(self, "_details", None)
         return known
@@ -144,9 +149,15 @@ def run_checks(
     findings: list[Finding] = []
     for candidates, check in CHECKS:
         for node in candidates(schedule):
-            finding = check(context, node)
+            try:
+                finding = check(context, node)
+            except CalendarRangeError as error:  # a deadline past the calendar's years
+                error.node = node
+                raise
             if finding is not None:
                 findings.append(finding)
+    if graph.plan.resources:  # nothing to sweep in a plan without resources
+        findings.extend(check_overallocated(context))
     index = graph.index
     findings.sort(
         key=lambda f: (not f.is_error, -(f.minutes or 0) if f.is_error else 0, index[f.task])
@@ -327,8 +338,106 @@ def check_late_start(context: _Context, node: int) -> Finding | None:
     )  # fmt: skip
 
 
+def _not_counted(schedule: Schedule) -> list[int]:
+    return list(schedule.not_counted)
+
+
+#: A task's status as a message says it.
+_STATUS_WORDS = {
+    "not_started": n_("not started"),
+    "in_progress": n_("in progress"),
+    "done": n_("done"),
+    "cancelled": n_("cancelled"),
+}
+
+
+def check_not_counted(context: _Context, node: int) -> Finding | None:
+    """``progress-not-counted``: progress recorded after the status date is left out.
+
+    PLAN_FORMAT: a status date earlier than recorded progress shows the plan as it stood
+    then, and the output says so.
+    """
+    schedule = context.schedule
+    if schedule.as_of is None:
+        return None
+    task = schedule.graph.task(node)
+    timebase = schedule.graph.timebase
+    as_of = schedule.as_of
+    now = schedule.status[node]
+    return _finding(
+        context, node, code="progress-not-counted", level=WARNING,
+        message=lambda: _(
+            "recorded as {recorded}, but the status date {when} is before that progress: "
+            "shown as {now} as it stood then"
+        ).format(
+            recorded=_(_STATUS_WORDS.get(task.status, task.status)),
+            when=when(timebase, as_of),
+            now=_(_STATUS_WORDS.get(now, now)),
+        ),
+        minutes=None,
+    )  # fmt: skip
+
+
+def check_overallocated(context: _Context) -> list[Finding]:
+    """``overallocated``: a resource booked beyond its units, at the task that came last.
+
+    Spans made only of done or in-progress tasks are history, not a plan to change, and
+    are left out. The finding sits at the line of the collision's latest-starting task
+    (the one levelling would move) and names the others with their lines.
+    """
+    from cutover.engine.resourcing import overloads  # noqa: PLC0415 - plans with resources only
+
+    schedule = context.schedule
+    graph = schedule.graph
+    timebase = graph.timebase
+    found = []
+    for overload in overloads(schedule):
+        open_nodes = [n for n in overload.nodes if schedule.status[n] == "not_started"]
+        if not open_nodes:
+            continue
+        node = max(open_nodes, key=lambda n: (schedule.early.start[n], n))
+
+        def message(overload: Overload = overload) -> str:
+            tasks = ", ".join(
+                _("{task} (line {line})").format(
+                    task=graph.task(n).id, line=graph.source.locate(graph.tasks[n].path).line
+                )
+                for n in overload.nodes
+            )
+            away = _(" (it is away then)") if overload.available == 0 else ""
+            verb = _("collide") if len(overload.nodes) > 1 else _("needs it then")
+            return ngettext(
+                "{resource} is booked for {needed} unit but has {available}{away} from "
+                "{start} to {finish}: {tasks} {verb}; run cutover level",
+                "{resource} is booked for {needed} units but has {available}{away} from "
+                "{start} to {finish}: {tasks} {verb}; run cutover level",
+                overload.needed,
+            ).format(
+                resource=overload.resource,
+                needed=overload.needed,
+                available=overload.available,
+                away=away,
+                start=when(timebase, overload.start),
+                finish=when(timebase, overload.finish),
+                tasks=tasks,
+                verb=verb,
+            )
+
+        found.append(
+            _finding(
+                context, node, code="overallocated", level=WARNING, message=message,
+                minutes=overload.finish - overload.start,
+            )
+        )  # fmt: skip
+    return found
+
+
 #: Each check with the nodes it needs to look at (a cheap filter, so a plan of 100,000
 #: tasks is not asked 100,000 times a question only a few can answer).
 CHECKS: tuple[
     tuple[Callable[[Schedule], list[int]], Callable[[_Context, int], Finding | None]], ...
-] = ((_with_deadline, check_deadline), (_behind, check_late_start))
+] = (
+    (_with_deadline, check_deadline),
+    (_behind, check_late_start),
+    (_not_counted, check_not_counted),
+)

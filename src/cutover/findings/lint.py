@@ -7,7 +7,8 @@ A leaf task without an owner (clear person), a deliverable (clear result), an ap
 line; a plan's ``require: [owner, ...]`` makes the missing ones errors. The task itself is
 its id and name. Owners and approvers may be given once on a summary for all of its
 tasks; a deadline counts when the task has one, its summary has one, or a later task's
-deadline depends on it.
+deadline depends on it. A resource that tasks allocate should have a name
+(``unnamed-resource``).
 """
 
 from __future__ import annotations
@@ -72,13 +73,48 @@ def lint_schedule(
                     details=_worded(text, graph.source.locate(graph.tasks[node].path)),
                 )
             )
+    if only is None and graph.plan.resources and graph.allocate:
+        findings.extend(_unnamed_resources(graph))
     findings.sort(key=lambda finding: (finding.level != ERROR, graph.index[finding.task]))
     return findings
+
+
+def _worded_resource(resource: str, location: SourceLocation) -> Callable[[], Details]:
+    """unnamed-resource's sentence, worded when first read (as ``_worded``)."""
+    return lambda: (
+        _(
+            "resource '{resource}' is allocated but has no name: which team or person is it? "
+            "(clear person)"
+        ).format(resource=resource),
+        location,
+        (),
+    )
 
 
 def _worded(text: str, location: SourceLocation) -> Callable[[], Details]:
     """The finding's sentence in the language spoken when it is first read."""
     return lambda: (_(text), location, ())
+
+
+def _unnamed_resources(graph: TaskGraph) -> list[Finding]:
+    """A warning at each allocated resource without a name: a team nobody can call.
+
+    A task with an owner and no allocation is fine: allocating is for levelling.
+    """
+    first_user: dict[str, int] = {}
+    for node, allocate in enumerate(graph.allocate):
+        for name in allocate or {}:
+            first_user.setdefault(name, node)
+    return [
+        Finding(
+            code="unnamed-resource",
+            level=WARNING,
+            task=graph.task(first_user[resource.id]).id,
+            details=_worded_resource(resource.id, graph.source.locate(("resources", index))),
+        )
+        for index, resource in enumerate(graph.plan.resources)
+        if resource.name is None and resource.id in first_user
+    ]
 
 
 def _inherited(schedule: Schedule) -> list[dict[str, bool]]:

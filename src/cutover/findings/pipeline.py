@@ -6,9 +6,10 @@ plan file → load_plan → build_graph → build_schedule(as_of) → run_checks
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from cutover.common.errors import Diagnostic, PlanError
+from cutover.common.errors import CutoverError, Diagnostic, PlanError, UsageError
 from cutover.common.i18n import _
 from cutover.engine.graph import TaskGraph, build_graph
 from cutover.engine.schedule import Schedule, build_schedule
@@ -16,23 +17,30 @@ from cutover.findings.checks import DEFAULT_RISK_THRESHOLD, Finding, run_checks
 from cutover.planfile.loader import LoadedPlan, gc_paused, load_plan
 from cutover.planfile.source import display_path
 from cutover.worktime.calendars import CalendarRangeError
+from cutover.worktime.timebase import MissingTimeError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from datetime import date, datetime
+    from datetime import date
     from pathlib import Path
 
+    from cutover.engine.resourcing import Levelled
     from cutover.worktime.durations import Duration
 
 
 @dataclass(frozen=True, eq=False)
 class Analysis:
-    """A plan, its graph, its schedule at a status date and its findings."""
+    """A plan, its graph, its schedule at a status date and its findings.
+
+    When the schedule is resource-levelled, ``levelled`` holds it beside the unlevelled
+    one (``schedule`` is then the levelled one).
+    """
 
     loaded: LoadedPlan
     graph: TaskGraph
     schedule: Schedule
     findings: list[Finding]
+    levelled: Levelled | None = None
 
     @property
     def ok(self) -> bool:
@@ -53,7 +61,13 @@ def status_minute(
     if chosen is None:
         if now is None:
             return None
-        return graph.timebase.minute(now.astimezone(graph.timebase.zone).replace(tzinfo=None))
+        # The instant itself (a naive clock is the machine's): exact in a repeated hour too.
+        return graph.timebase.minute(now if now.tzinfo is not None else now.astimezone())
+    if isinstance(as_of, datetime):  # the plan's own as_of is validated with the plan
+        try:
+            graph.timebase.check_exists(as_of)
+        except MissingTimeError as error:
+            raise UsageError(f"--as-of: {error}") from None
     return graph.timebase.minute(chosen)
 
 
@@ -64,10 +78,23 @@ def analyse(
     as_of: date | datetime | None = None,
     risk_threshold: Duration = DEFAULT_RISK_THRESHOLD,
     file: str | None = None,
+    level: bool | None = None,
+    time_limit: float | None = None,
 ) -> Analysis:
-    """Load, schedule and check one plan file; raise PlanError if it is invalid."""
+    """Load, schedule and check one plan file; raise PlanError if it is invalid.
+
+    ``level`` levels resources (None: as the plan's ``level`` says), searching for at
+    most ``time_limit`` seconds (None: levelling's default).
+    """
     loaded = load_plan(path, file=file)
-    return analyse_loaded(loaded, now=now, as_of=as_of, risk_threshold=risk_threshold)
+    return analyse_loaded(
+        loaded,
+        now=now,
+        as_of=as_of,
+        risk_threshold=risk_threshold,
+        level=level,
+        time_limit=time_limit,
+    )
 
 
 def schedule_plan(
@@ -80,12 +107,19 @@ def schedule_plan(
         where = loaded.source.locate(("start",))
         raise PlanError([Diagnostic("out-of-range", str(error), where)]) from None
     try:
-        return graph, build_schedule(graph, status_minute(graph, as_of, now))
+        schedule = build_schedule(graph, status_minute(graph, as_of, now))
     except CalendarRangeError as error:
-        node = error.node if error.node is not None else 0
-        where = graph.source.locate(graph.tasks[node].path)
-        message = _("task '{id}': {why}").format(id=graph.task(node).id, why=error)
-        raise PlanError([Diagnostic("out-of-range", message, where)]) from None
+        raise _out_of_range(graph, error) from None
+    # The graph as it stood at the status date (progress recorded later not counted).
+    return schedule.graph, schedule
+
+
+def _out_of_range(graph: TaskGraph, error: CalendarRangeError) -> PlanError:
+    """A date beyond the calendar's years, located at the task being placed or checked."""
+    node = error.node if error.node is not None else 0
+    where = graph.source.locate(graph.tasks[node].path)
+    message = _("task '{id}': {why}").format(id=graph.task(node).id, why=error)
+    return PlanError([Diagnostic("out-of-range", message, where)])
 
 
 def analyse_loaded(
@@ -94,12 +128,69 @@ def analyse_loaded(
     now: datetime | None,
     as_of: date | datetime | None = None,
     risk_threshold: Duration = DEFAULT_RISK_THRESHOLD,
+    level: bool | None = None,
+    time_limit: float | None = None,
 ) -> Analysis:
-    """Schedule and check a plan that is already loaded."""
+    """Schedule and check a plan that is already loaded (levelled: see ``analyse``)."""
+    levelled = None
     with gc_paused():
         graph, schedule = schedule_plan(loaded, as_of=as_of, now=now)
-        findings = run_checks(schedule, risk_threshold)
-    return Analysis(loaded, graph, schedule, findings)
+        if wants_levelling(graph, level):
+            levelled = level_schedule(schedule, time_limit)
+            schedule = levelled.schedule
+            graph = schedule.graph
+        try:
+            findings = run_checks(schedule, risk_threshold)
+        except CalendarRangeError as error:
+            raise _out_of_range(graph, error) from None
+        if any(item.task.gate is not None for item in graph.tasks):
+            from cutover.findings.gates import gate_findings  # noqa: PLC0415 - runbooks only
+
+            findings.extend(gate_findings(schedule, risk_threshold))
+            _sort_findings(findings, graph)
+    return Analysis(loaded, graph, schedule, findings, levelled)
+
+
+def wants_levelling(graph: TaskGraph, level: bool | None) -> bool:
+    """Level when asked to (``--level``), else when the plan says ``level: true``.
+
+    A plan without resources has nothing to level.
+    """
+    chosen = graph.plan.level if level is None else level
+    return chosen and bool(graph.plan.resources)
+
+
+def level_schedule(
+    schedule: Schedule, time_limit: float | None = None, *, optimal: bool = False
+) -> Levelled:
+    """The schedule levelled (a date beyond the calendars is a located error).
+
+    ``optimal``: then the exact solver, for as long again (OR-Tools, optional).
+    """
+    from cutover.engine import resourcing  # noqa: PLC0415 - plans with resources only
+    from cutover.engine.exact import ExactUnavailableError  # noqa: PLC0415 - no OR-Tools import
+    from cutover.engine.levelling import DEFAULT_TIME_LIMIT, LevellingError  # noqa: PLC0415
+
+    limit = DEFAULT_TIME_LIMIT if time_limit is None else time_limit
+    graph = schedule.graph
+    try:
+        return resourcing.level(schedule, time_limit=limit, optimal=optimal)
+    except CalendarRangeError as error:
+        where = graph.source.locate(("resources",))
+        raise PlanError([Diagnostic("out-of-range", str(error), where)]) from None
+    except ExactUnavailableError as error:  # not the plan's fault: say it plainly
+        raise CutoverError(str(error)) from None
+    except LevellingError as error:
+        where = graph.source.locate(("resources",))
+        raise PlanError([Diagnostic("cannot-level", str(error), where)]) from None
+
+
+def _sort_findings(findings: list[Finding], graph: TaskGraph) -> None:
+    """Errors first, the worst first; then warnings in file order."""
+    order = graph.index
+    findings.sort(
+        key=lambda f: (not f.is_error, -(f.minutes or 0) if f.is_error else 0, order[f.task])
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -134,6 +225,7 @@ def check_plan(
     risk_threshold: Duration = DEFAULT_RISK_THRESHOLD,
     file: str | None = None,
     lint: bool = False,
+    level: bool | None = None,
 ) -> PlanCheck:
     """Analyse one plan for ``check``: an invalid plan is a result, not an exception.
 
@@ -142,7 +234,9 @@ def check_plan(
     """
     name = file or display_path(path)
     try:
-        analysis = analyse(path, now=now, as_of=as_of, risk_threshold=risk_threshold, file=name)
+        analysis = analyse(
+            path, now=now, as_of=as_of, risk_threshold=risk_threshold, file=name, level=level
+        )
         add_lint(analysis, everything=lint)
     except PlanError as exc:
         return PlanCheck(name, None, tuple(exc.diagnostics))
@@ -158,11 +252,8 @@ def add_lint(analysis: Analysis, *, everything: bool) -> None:
 
     found = lint_schedule(analysis.schedule, require, only=None if everything else require)
     if found:
-        order = analysis.graph.index
         analysis.findings.extend(found)
-        analysis.findings.sort(
-            key=lambda f: (not f.is_error, -(f.minutes or 0) if f.is_error else 0, order[f.task])
-        )
+        _sort_findings(analysis.findings, analysis.graph)
 
 
 #: ``--fail-on``: which findings fail a check (an invalid plan always does).

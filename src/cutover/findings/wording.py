@@ -15,8 +15,6 @@ from cutover.common.i18n import _, current_language
 from cutover.worktime.durations import format_minutes
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from cutover.worktime.timebase import TimeBase
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -24,16 +22,14 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 
 def when(timebase: TimeBase, minute: int, *, year: bool = True) -> str:
-    """``Mon 30 Jun 2025 17:00`` for a wall-clock minute."""
-    day_number, clock = divmod(minute, 1440)
-    hours, minutes = divmod(clock, 60)
-    name = _day_name(timebase, day_number, year=year, language=current_language())
-    return f"{name} {hours:02d}:{minutes:02d}"
+    """``Mon 30 Jun 2025 17:00`` for an instant, on the plan's wall clock."""
+    moment = timebase.naive(minute)
+    name = _day_name(moment.date(), year=year, language=current_language())
+    return f"{name} {moment.hour:02d}:{moment.minute:02d}"
 
 
 @lru_cache(maxsize=8192)
-def _day_name(timebase: TimeBase, day_number: int, *, year: bool, language: str) -> str:
-    moment = timebase.naive(day_number * 1440)
+def _day_name(moment: date, *, year: bool, language: str) -> str:
     if language != "en":
         # Without the year the date sits in a table: "T5 26/06", as Vietnamese tables write it.
         return _babel_date(moment, "EEEE, dd/MM/yyyy" if year else "EEEEEE dd/MM", language)
@@ -47,6 +43,11 @@ def day_label(timebase: TimeBase, minute: int) -> str:
     if current_language() != "en":
         return _babel_date(moment, "EEEEEE dd/MM", current_language())
     return f"{_DAYS[moment.weekday()]} {moment.day} {_MONTHS[moment.month - 1]}"
+
+
+def day_text(day: date) -> str:
+    """A whole day in the reader's language: ``Thứ Năm, 26/06/2025`` (not for English)."""
+    return _babel_date(day, "EEEE, dd/MM/yyyy", current_language())
 
 
 def month_label(month: int) -> str:
@@ -82,7 +83,7 @@ def status_line(timebase: TimeBase, as_of: int | None) -> str:
     return _("status date {when}").format(when=when(timebase, as_of))
 
 
-def _babel_date(moment: datetime, pattern: str, language: str) -> str:
+def _babel_date(moment: date, pattern: str, language: str) -> str:
     """A date in ``language`` through Babel's locale data (imported only for other languages)."""
     from babel.dates import format_datetime  # noqa: PLC0415 - 15 ms: only when not English
 

@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from pydantic import ValidationError
 
 from cutover.common.errors import Diagnostic, PlanError, SourceLocation
-from cutover.common.i18n import _
+from cutover.common.i18n import _, n_
 from cutover.planfile.jsondoc import looks_like_json, parse_json
 from cutover.planfile.jsondoc import task_marks as json_task_marks
 from cutover.planfile.model import Plan
 from cutover.planfile.model_errors import translate
+from cutover.planfile.runbook import apply_decisions, has_runbook, runbook_problems
 from cutover.planfile.source import Locator, PlanSource, display_path, read_plan_text
 from cutover.planfile.tasktree import raw_tasks
 from cutover.planfile.templates import RawPlan, merge_templates
@@ -100,6 +101,9 @@ def _load(
             raise PlanError(translate(exc, raw.source, raw.data) + problems) from None
     if problems:
         raise PlanError(problems)
+    if has_runbook(raw.tasks if raw.tasks is not None else list(raw_tasks(raw.data))):
+        runbook_problems(plan, raw.source)
+        plan = apply_decisions(plan)
     return written, LoadedPlan(plan, raw.source)
 
 
@@ -135,6 +139,15 @@ def read_template_file(path: Path) -> RawPlan:
     return parse_plan(read_plan_text(path, name), name, path)
 
 
+_KINDS = {
+    str: n_("a single text"),
+    int: n_("a single number"),
+    float: n_("a single number"),
+    bool: n_("a single true or false"),
+}
+_A_VALUE = n_("a single value")
+
+
 def _check_top_level(data: object, file: str) -> None:
     where = SourceLocation(file, 1, 1)
     if data is None:
@@ -146,11 +159,8 @@ def _check_top_level(data: object, file: str) -> None:
             ]
         )
     if not isinstance(data, dict):
-        kind = (
-            _("a list")
-            if isinstance(data, list)
-            else _("the single value {value}").format(value=repr(data))
-        )
+        # The value is not quoted: the file may be anything (a key, a password file).
+        kind = _("a list") if isinstance(data, list) else _(_KINDS.get(type(data), _A_VALUE))
         raise PlanError(
             [
                 Diagnostic(

@@ -110,6 +110,12 @@ def _workdays(value: object) -> tuple[int, ...]:
 
 
 def _hours(value: object) -> tuple[tuple[int, int], ...]:
+    """Working spans in minutes after midnight; a shift over midnight ends after 1440.
+
+    PLAN_FORMAT: ``"22:00-06:00"`` is one shift of the day it starts, (1320, 1800). At most
+    one span may run into the next day, and what it takes of that day (00:00-06:00) must
+    end before the day's own first span begins.
+    """
     if not isinstance(value, list) or not value:
         raise PydanticCustomError(
             "hours", _('expected a list of ranges such as ["08:00-12:00", "13:00-17:00"]')
@@ -118,11 +124,22 @@ def _hours(value: object) -> tuple[tuple[int, int], ...]:
     for (_begin, end), (begin, _end) in pairwise(ranges):
         if begin < end:
             raise PydanticCustomError("hours", _("the ranges of working hours overlap"))
+    overnight = [end - _DAY for _start, end in ranges if end > _DAY]
+    if len(overnight) > 1:
+        raise PydanticCustomError("hours", _("only one range of working hours may cross midnight"))
+    if overnight and overnight[0] > ranges[0][0]:
+        raise PydanticCustomError(
+            "hours",
+            _("the range that crosses midnight runs into the next day's first range of hours"),
+        )
     return tuple(ranges)
 
 
+_DAY = 1440
+
+
 def _hour_range(item: object) -> tuple[int, int]:
-    """``"08:00-12:00"`` as minutes after midnight, (480, 720)."""
+    """``"08:00-12:00"`` as minutes after midnight, (480, 720); ``"22:00-06:00"`` (1320, 1800)."""
     parts = str(item).split("-")
     try:
         clocks = [parse_clock(part) for part in parts]
@@ -134,10 +151,16 @@ def _hour_range(item: object) -> tuple[int, int]:
             _('{value} is not a range of hours: write "08:00-12:00"').format(value=repr(item)),
         )
     begin, end = clocks
-    if end <= begin:
+    if end == begin or (begin == _DAY and end == 0):
         raise PydanticCustomError(
-            "hours", _("{value} ends before it starts").format(value=repr(item))
+            "hours", _("{value} is empty: it ends when it starts").format(value=repr(item))
         )
+    if end < begin:  # a shift over midnight: it belongs to the day it starts
+        if begin == _DAY:
+            raise PydanticCustomError(
+                "hours", _("{value} starts at the end of the day").format(value=repr(item))
+            )
+        end += _DAY
     return begin, end
 
 
@@ -145,13 +168,23 @@ def _country(value: object) -> str:
     from cutover.worktime.holidays import supported_country  # noqa: PLC0415 - may import holidays
 
     code = value.strip().upper() if isinstance(value, str) else ""
-    if not re.fullmatch(r"[A-Z]{2,3}", code) or not supported_country(code):
+    if not re.fullmatch(r"[A-Z]{2,3}(-[A-Z0-9]{1,3})?", code) or not supported_country(code):
+        hint = ""
+        country, _dash, region = code.partition("-")
+        if region and re.fullmatch(r"[A-Z]{2,3}", country) and supported_country(country):
+            from cutover.worktime.holidays import regions_of  # noqa: PLC0415
+
+            hint = _(" (the regions of {country}: {regions})").format(
+                country=country, regions=", ".join(regions_of(country))
+            )
         raise PydanticCustomError(
             "country",
             _(
-                "{value} is not a country code that the holidays package knows: use an "
-                "ISO 3166 code such as VN, DE or US"
-            ).format(value=repr(value)),
+                "{value} is not a country code or region code that the holidays package "
+                "knows: use an ISO 3166 code such as VN, DE or US, or a region such as DE-BY "
+                "or GB-ENG"
+            ).format(value=repr(value))
+            + hint,
         )
     return code
 
@@ -247,7 +280,9 @@ TimezoneName = Annotated[
     _json_schema({"type": "string", "pattern": r"^[A-Za-z0-9_+\-/]+$"}),
 ]
 Country = Annotated[
-    str, PlainValidator(_country), _json_schema({"type": "string", "pattern": "^[A-Za-z]{2,3}$"})
+    str,
+    PlainValidator(_country),
+    _json_schema({"type": "string", "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,3})?$"}),
 ]
 
 Status = Literal["not_started", "in_progress", "done", "cancelled"]
@@ -297,6 +332,66 @@ AfterItem = Annotated[
 ]
 
 
+class Absence(_Strict):
+    """A span when a resource does not work (leave, other duties): ``from`` up to ``to``."""
+
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", hide_input_in_errors=True, populate_by_name=True
+    )
+
+    begin: Timepoint = Field(alias="from", description="the first moment away")
+    end: Timepoint = Field(alias="to", description="back at this moment (a date: after it)")
+
+
+class Resource(_Strict):
+    """A team or a person that tasks allocate: how many can work at once, and when."""
+
+    id: TaskId
+    name: Text | None = None
+    units: Annotated[int, Strict()] = Field(
+        1, description="how many units (people) can work at once; default 1"
+    )
+    calendar: Text | None = Field(
+        None, description="the calendar the resource works on; default: the plan's default"
+    )
+    unavailable: tuple[Absence, ...] = Field((), description="spans when it does not work")
+
+
+def _allocation(value: object) -> dict[str, int]:
+    """``{it-centre: 2}`` as it is, ``[it-centre, vnpt]`` as one unit of each."""
+    if isinstance(value, list):
+        value = dict.fromkeys(value, 1) if all(isinstance(v, str) for v in value) else None
+    if isinstance(value, dict) and all(
+        isinstance(key, str) and isinstance(units, int) and not isinstance(units, bool)
+        for key, units in value.items()
+    ):
+        return dict(value)
+    raise PydanticCustomError(
+        "allocate",
+        "expected a mapping of resource ids to units, such as {it-centre: 2}, "
+        "or a list of resource ids, such as [it-centre]",
+    )
+
+
+Allocation = Annotated[
+    dict[str, int],
+    PlainValidator(_allocation),
+    _json_schema(
+        {
+            "description": "resources the task needs: {id: units} or a list of ids (1 unit each)",
+            "anyOf": [
+                {
+                    "type": "object",
+                    "propertyNames": {"pattern": ID_PATTERN},
+                    "additionalProperties": {"type": "integer"},
+                },
+                {"type": "array", "items": {"type": "string", "pattern": ID_PATTERN}},
+            ],
+        }
+    ),
+]
+
+
 class Estimate(_Strict):
     """A three-point estimate of a task's working time (for ``cutover risk``)."""
 
@@ -305,6 +400,20 @@ class Estimate(_Strict):
     pessimistic: DurationValue
 
 
+class Gate(_Strict):
+    """A go/no-go decision point: who decides, on what, and the way back if it is no-go."""
+
+    decider: Text = Field(description="who decides go or no-go (a role or a person)")
+    criteria: tuple[Text, ...] = Field((), description="what must hold for a go")
+    rollback: TaskId | None = Field(
+        None, description="the id of the standby branch that restores the old system on no-go"
+    )
+    rollback_by: Timepoint | None = Field(
+        None, description="the old system must be back by then: gives the point of no return"
+    )
+
+
+Verdict = Literal["go", "no-go"]
 Distribution = Literal["triangular", "pert"]
 #: Facts the "six clarities" lint can require of every leaf task.
 Requirement = Literal["owner", "deliverable", "approver", "deadline"]
@@ -336,6 +445,19 @@ class Task(_Strict):
     )
     distribution: Distribution | None = Field(
         None, description="how the estimate is sampled: pert (default) or triangular"
+    )
+    gate: Gate | None = Field(None, description="makes a milestone a go/no-go gate")
+    branch: Text | None = Field(
+        None, description="a standby leg (such as rollback): scheduled only after a no-go"
+    )
+    decision: Verdict | None = Field(None, description="a gate's decision: go or no-go")
+    decided_by: Text | None = Field(None, description="who took the gate's decision")
+    decided_at: Timepoint | None = Field(None, description="when the gate's decision was taken")
+    allocate: Allocation | None = Field(
+        None, description="resources the task needs; a summary's apply to its sub-tasks"
+    )
+    priority: Annotated[int, Strict()] | None = Field(
+        None, description="levelling order: higher goes first (default 500, as MS Project)"
     )
 
     @property
@@ -379,6 +501,12 @@ class Plan(_Strict):
         None, description="a template plan this plan adapts (a path relative to this file)"
     )
     remove: tuple[TaskId, ...] = Field((), description="ids of the template's tasks to drop")
+    resources: tuple[Resource, ...] = Field(
+        (), description="teams and people that tasks allocate (see allocate)"
+    )
+    level: Annotated[bool, Strict()] = Field(
+        default=False, description="every command uses the resource-levelled schedule"
+    )
     language: Language | None = Field(
         None, description="language of cutover's output for this plan; --lang overrides it"
     )

@@ -10,16 +10,21 @@ unknown calendar ... is an error that names the file, line and column).
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from cutover.common.errors import Diagnostic, DocPath
 from cutover.common.i18n import _
 from cutover.planfile.model_errors import did_you_mean
 from cutover.planfile.tasktree import raw_tasks
+from cutover.worktime.timebase import MissingTimeError, TimeBase, zone_changes_near
+from cutover.worktime.timepoints import TimepointError, parse_timepoint
 
 if TYPE_CHECKING:
     from cutover.planfile.source import Locator
 
+#: Keys that hold a time point of a task (checked against the zone's daylight saving).
+_TIMES = ("not_before", "deadline", "actual_start", "actual_finish")
 #: Keys whose agreement with the status ``_check_tracking`` looks at.
 _TRACKING = frozenset({"actual_start", "actual_finish", "progress"})
 _LEAF_ONLY = (
@@ -52,9 +57,13 @@ def check_references(
     if tasks is None:
         tasks = list(raw_tasks(data))
     ids = _check_ids(tasks, report)
+    clock = _PlanClock.of(data, report)
     calendars = data.get("calendars")
     calendar_names = [str(name) for name in calendars] if isinstance(calendars, dict) else []
+    units = _check_resources(data, calendar_names, report) if "resources" in data else {}
     for path, task in tasks:
+        if "allocate" in task:
+            _check_allocation(path, task, units, report)
         if "after" in task:
             _check_links(path, task, ids, report)
         if "calendar" in task:
@@ -62,7 +71,98 @@ def check_references(
         _check_shape(path, task, report)
         if not _TRACKING.isdisjoint(task):
             _check_tracking(path, task, report)
+            if clock is not None:
+                clock.check_progress(path, task, report)
+        if clock is not None and clock.changes:
+            clock.check_times(path, task, report)
     return report.diagnostics
+
+
+class _PlanClock:
+    """The plan's time zone and status date, for checks that compare times."""
+
+    def __init__(self, timebase: TimeBase, as_of: date | datetime | None, *, changes: bool) -> None:
+        self.timebase = timebase
+        self.as_of = as_of
+        #: Whether the zone changes its offset near the plan's start (daylight saving).
+        self.changes = changes
+
+    @classmethod
+    def of(cls, data: dict[str, Any], report: _Report) -> _PlanClock | None:
+        """The plan's clock, or None when its zone or start is malformed (reported elsewhere)."""
+        try:
+            start = parse_timepoint(data.get("start"))
+            timebase = TimeBase(str(data.get("timezone", "UTC")), start)
+        except (TimepointError, ValueError, OSError, LookupError, TypeError):
+            return None  # ZoneInfoNotFoundError is a KeyError
+        changes = zone_changes_near(timebase.name, start.year)
+        clock = cls(timebase, None, changes=changes)
+        for key in ("start", "as_of"):
+            if clock.changes and isinstance(data.get(key), str):
+                clock.check_point(data[key], (key,), report)
+        try:
+            clock.as_of = parse_timepoint(data["as_of"]) if data.get("as_of") else None
+        except TimepointError:
+            clock.as_of = None
+        return clock
+
+    def check_point(self, value: object, path: DocPath, report: _Report) -> None:
+        """PLAN_FORMAT: a wall time in the hour a daylight-saving change skips is an error."""
+        try:
+            point = parse_timepoint(value)
+        except TimepointError:
+            return  # the model reports it
+        if isinstance(point, datetime):
+            try:
+                self.timebase.check_exists(point)
+            except MissingTimeError as exc:
+                report.add("missing-time", str(exc), path)
+
+    def check_times(self, path: DocPath, task: dict[str, Any], report: _Report) -> None:
+        """Every time point of a task must exist on the plan's wall clock."""
+        for key in _TIMES:
+            value = task.get(key)
+            if isinstance(value, str) and len(value) > 10:  # a date alone always exists
+                self.check_point(value, (*path, key), report)
+
+    def check_progress(self, path: DocPath, task: dict[str, Any], report: _Report) -> None:
+        """PLAN_FORMAT: recorded progress cannot lie in the plan's own future."""
+        if "tasks" in task:
+            return
+        points: dict[str, date | datetime] = {}
+        for key in ("actual_start", "actual_finish"):
+            if key in task:
+                try:
+                    points[key] = parse_timepoint(task[key])
+                except TimepointError:
+                    continue
+        if self.as_of is not None:
+            for key, point in points.items():
+                if self._after(point, self.as_of):
+                    report.add(
+                        "progress-after-as-of",
+                        _(
+                            "{task} has an {key} ({value}) after the plan's status date as_of "
+                            "({as_of}): progress cannot be recorded before it happens; move "
+                            "as_of, or correct the date"
+                        ).format(
+                            task=_label(task),
+                            key=key,
+                            value=task[key],
+                            as_of=self.as_of.isoformat(),
+                        ),
+                        (*path, key),
+                    )
+
+    def _after(self, point: date | datetime, limit: date | datetime) -> bool:
+        """Whether ``point`` is after ``limit``; a date alone is compared as a day."""
+        if not isinstance(point, datetime) or not isinstance(limit, datetime):
+            return _day(point) > _day(limit)
+        return self.timebase.minute(point) > self.timebase.minute(limit)
+
+
+def _day(point: date | datetime) -> date:
+    return point.date() if isinstance(point, datetime) else point
 
 
 def _label(task: dict[str, Any]) -> str:
@@ -144,6 +244,107 @@ def _check_calendar(path: DocPath, task: dict[str, Any], names: list[str], repor
     )
 
 
+def _check_resources(data: dict[str, Any], calendars: list[str], report: _Report) -> dict[str, int]:
+    """Resource ids unique, units at least one, calendars defined; returns id -> units."""
+    resources = data.get("resources")
+    known: dict[str, int] = {}
+    if not isinstance(resources, list):
+        return known
+    first: dict[str, DocPath] = {}
+    for index, resource in enumerate(resources):
+        if not isinstance(resource, dict):
+            continue
+        path: DocPath = ("resources", index)
+        name = resource.get("id")
+        units = resource.get("units", 1)
+        if isinstance(name, str):
+            if name in first:  # located only now: finding lines costs a pass over the file
+                line = report.source.locate(first[name]).line
+                report.add(
+                    "duplicate-resource",
+                    _("the resource id '{name}' is already used on line {line}").format(
+                        name=name, line=line
+                    ),
+                    (*path, "id"),
+                )
+            first.setdefault(name, (*path, "id"))
+            known[name] = units if isinstance(units, int) and units > 0 else 1
+        if isinstance(units, int) and not isinstance(units, bool) and units < 1:
+            report.add(
+                "bad-units",
+                _(
+                    "the resource '{name}' has {units} units: a resource has at least 1 "
+                    "(how many of it can work at once)"
+                ).format(name=name, units=units),
+                (*path, "units"),
+            )
+        calendar = resource.get("calendar")
+        if isinstance(calendar, str) and calendar not in calendars and calendar != "default":
+            hint = did_you_mean(calendar, calendars) or (
+                _(" (the plan defines {names})").format(names=", ".join(calendars))
+                if calendars
+                else ""
+            )
+            report.add(
+                "unknown-calendar",
+                _(
+                    "the resource '{name}' works on the calendar '{calendar}', which the plan "
+                    "does not define{hint}"
+                ).format(name=name, calendar=calendar, hint=hint),
+                (*path, "calendar"),
+            )
+    return known
+
+
+def _check_allocation(
+    path: DocPath, task: dict[str, Any], resources: dict[str, int], report: _Report
+) -> None:
+    """Every allocated resource exists, with at least one unit and no more than it has."""
+    allocate = task.get("allocate")
+    if isinstance(allocate, list):
+        items = [(name, 1, (*path, "allocate", i)) for i, name in enumerate(allocate)]
+    elif isinstance(allocate, dict):
+        items = [(name, units, (*path, "allocate", name)) for name, units in allocate.items()]
+    else:
+        return
+    for name, units, where in items:
+        if not isinstance(name, str):
+            continue
+        if name not in resources:
+            hint = did_you_mean(name, sorted(resources)) or (
+                _(" (the plan's resources: {names})").format(names=", ".join(sorted(resources)))
+                if resources
+                else _(" (the plan has no resources: add them under resources:)")
+            )
+            report.add(
+                "unknown-resource",
+                _("{task} allocates '{name}', but no resource has that id{hint}").format(
+                    task=_label(task), name=name, hint=hint
+                ),
+                where,
+            )
+            continue
+        if not isinstance(units, int) or isinstance(units, bool):
+            continue  # the model says what a unit count is
+        if units < 1:
+            report.add(
+                "bad-units",
+                _(
+                    "{task} allocates {units} units of '{name}': allocate at least 1 (or remove it)"
+                ).format(task=_label(task), units=units, name=name),
+                where,
+            )
+        elif units > resources[name]:
+            report.add(
+                "too-many-units",
+                _(
+                    "{task} allocates {units} units of '{name}', which has only {has}: it "
+                    "could never start"
+                ).format(task=_label(task), units=units, name=name, has=resources[name]),
+                where,
+            )
+
+
 def _check_shape(path: DocPath, task: dict[str, Any], report: _Report) -> None:
     """Summaries take their dates from sub-tasks; leaves need a duration or to be milestones."""
     if "tasks" in task:
@@ -167,6 +368,13 @@ def _check_shape(path: DocPath, task: dict[str, Any], report: _Report) -> None:
         return
     milestone = task.get("milestone") is True
     duration = task.get("duration")
+    if milestone and task.get("status") == "in_progress":
+        report.add(
+            "milestone-in-progress",
+            f"{_label(task)} is a milestone: it takes no time, so it cannot be in progress "
+            "(use status: done or not_started)",
+            (*path, "status"),
+        )
     if milestone and duration not in (None, "0", "0m", "0h", "0d", "PT0M", "P0D"):
         report.add(
             "milestone-duration",

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 
 from cutover.common.i18n import _
+from cutover.common.text import display_text
 from cutover.findings.wording import when, work_amount
 from cutover.render.report import finding_document
 
@@ -49,7 +50,11 @@ def _moved_line(move: Moved, diff: PlanDiff) -> str:
 
 def print_diff(diff: PlanDiff, old_name: str, new_name: str, console: Console) -> None:
     """What changed, section by section; nothing printed for empty sections."""
-    console.print(Text.assemble(("--- ", "red"), old_name, "\n", ("+++ ", "green"), new_name))
+    console.print(
+        Text.assemble(
+            ("--- ", "red"), display_text(old_name), "\n", ("+++ ", "green"), display_text(new_name)
+        )
+    )
     if diff.empty:
         console.print(_("no difference in the plan or its schedule"))
         return
@@ -67,7 +72,8 @@ def print_diff(diff: PlanDiff, old_name: str, new_name: str, console: Console) -
         console.print(Text("- " + _("task {id}").format(id=task), style="red"))
     none = _("(none)")
     for change in diff.changed:
-        console.print(f"~ {change.task}.{change.key}: {change.old or none} → {change.new or none}")
+        old, new = display_text(change.old or none), display_text(change.new or none)
+        console.print(Text(f"~ {change.task}.{change.key}: {old} → {new}"))
     if diff.moved:
         console.print(Text(_("moved:"), style="bold"))
         for move in diff.moved:

@@ -15,6 +15,7 @@ from rich.measure import Measurement
 from rich.text import Text
 
 from cutover.common.i18n import _, current_language, ngettext
+from cutover.common.text import display_text
 from cutover.engine.rows import ScheduleRow, schedule_rows
 from cutover.findings.wording import day_label, month_label, status_line, when
 from cutover.render.marks import LEGEND
@@ -134,7 +135,9 @@ class GanttChart:
     # -- layout ---------------------------------------------------------------------------
 
     def _label_width(self, width: int) -> int:
-        longest = max((2 * row.depth + len(row.name) + 2 for row in self.rows), default=10)
+        longest = max(
+            (2 * row.depth + len(display_text(row.name)) + 2 for row in self.rows), default=10
+        )
         return max(12, min(longest, 40, int(width * 0.35)))
 
     def _window(self) -> tuple[int, int]:
@@ -168,7 +171,7 @@ class GanttChart:
 
     def _title(self, axis: _Axis) -> Iterator[Text]:
         schedule, timebase = self.schedule, self.timebase
-        yield Text(schedule.graph.plan.plan, style="bold")
+        yield Text(display_text(schedule.graph.plan.plan), style="bold")
         yield Text(
             _("{status} · forecast finish {when} · 1 column = {step}").format(
                 status=status_line(timebase, schedule.as_of),
@@ -194,7 +197,7 @@ class GanttChart:
             mark, style = "▶", "yellow"
         elif row.node in self._at_risk:
             mark, style = "~", "yellow"
-        name = "  " * row.depth + row.name
+        name = "  " * row.depth + display_text(row.name)
         room = width - 2
         if len(name) > room:
             name = name[: max(room - 1, 0)] + "…"

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 
 from cutover.common.i18n import _, n_, ngettext
+from cutover.common.text import display_text
 from cutover.findings.pipeline import outcome
 from cutover.findings.wording import number, status_line, when
 
@@ -82,7 +83,8 @@ def _print_plan(result: PlanCheck, console: Console, limit: int) -> None:
     if analysis is None:
         console.print(
             Text.assemble(
-                (result.file, "bold"), ("  " + _("invalid plan: not scheduled"), "bold red")
+                (display_text(result.file), "bold"),
+                ("  " + _("invalid plan: not scheduled"), "bold red"),
             )
         )
         for diagnostic in result.diagnostics:
@@ -90,7 +92,9 @@ def _print_plan(result: PlanCheck, console: Console, limit: int) -> None:
         return
     schedule, graph = analysis.schedule, analysis.graph
     timebase = graph.timebase
-    console.print(Text.assemble((result.file, "bold"), "  ", graph.plan.plan))
+    console.print(
+        Text.assemble((display_text(result.file), "bold"), "  ", display_text(graph.plan.plan))
+    )
     _indented(
         console,
         _("{status} · forecast finish {when} · {zone}").format(

@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cutover.common.i18n import _, current_language, ngettext
+from cutover.common.text import display_text
 from cutover.findings.wording import (
     day_label,
     deadline_text,
@@ -109,7 +110,7 @@ def risk_text(result: RiskResult, console: Console) -> None:
     timebase = graph.timebase
     console.print(
         Text.assemble(
-            (graph.plan.plan, "bold"),
+            (display_text(graph.plan.plan), "bold"),
             " — "
             + ngettext(
                 "{status} · {runs} runs, seed {seed}, {count} task with estimates",

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 from rich.text import Text
 
+from cutover.common.csvrows import csv_text
 from cutover.common.i18n import _, n_
+from cutover.common.text import display_text
 from cutover.findings.wording import day_label, deadline_text, status_line, when, work_amount
 from cutover.render.summary import cell
 
@@ -76,7 +76,9 @@ def print_status(
     """Per plan: the headline counts, a table per system, the finish and the worst slack."""
     for status in statuses:
         timebase = status.analysis.graph.timebase
-        console.print(Text.assemble((status.file, "bold"), "  ", status.plan))
+        console.print(
+            Text.assemble((display_text(status.file), "bold"), "  ", display_text(status.plan))
+        )
         console.print(
             Text(f"  {status_line(timebase, status.analysis.schedule.as_of)}", style="dim")
         )
@@ -91,7 +93,7 @@ def print_status(
         for group in status.groups:
             counts = group.counts
             table.add_row(
-                group.name,
+                display_text(group.name),
                 str(counts.total),
                 str(counts.done),
                 Text(str(counts.delayed), style="bold red" if counts.delayed else ""),
@@ -117,11 +119,12 @@ def print_status(
     for result in invalid:
         console.print(
             Text.assemble(
-                (result.file, "bold"), ("  " + _("invalid plan: not scheduled"), "bold red")
+                (display_text(result.file), "bold"),
+                ("  " + _("invalid plan: not scheduled"), "bold red"),
             )
         )
         for diagnostic in result.diagnostics:
-            console.print(f"  {diagnostic}")
+            console.print(Text(f"  {diagnostic}"))
 
 
 def _counts(counts: Counts) -> dict[str, int]:
@@ -270,7 +273,7 @@ def print_rollup(
     table.add_column(errors, justify="right", min_width=6, no_wrap=True)
     for result in invalid:
         table.add_row(
-            Text(_("{file} (invalid)").format(file=result.file), style="bold red"),
+            Text(_("{file} (invalid)").format(file=display_text(result.file)), style="bold red"),
             "",
             "",
             "",
@@ -283,7 +286,7 @@ def print_rollup(
         c = status.counts
         late = status.worst is not None and status.worst.slack_minutes < 0
         table.add_row(
-            Text(short(status.plan), style="bold red" if late else ""),
+            Text(display_text(short(status.plan)), style="bold red" if late else ""),
             str(c.total),
             str(c.done),
             Text(str(c.delayed), style="bold red" if c.delayed else ""),
@@ -362,13 +365,10 @@ def rollup_markdown(
 
 def rollup_csv(statuses: Sequence[PlanStatus], totals: Counts, invalid: Sequence[PlanCheck]) -> str:
     """``cutover rollup --format csv``: one row per plan (invalid ones with their errors)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(ROLLUP_COLUMNS)
-    writer.writerows(_rollup_record(status) for status in statuses)
-    for result in invalid:
-        writer.writerow(["", result.file, *[""] * 11, len(result.diagnostics), 0])
-    writer.writerow(
+    rows: list[Sequence[object]] = [ROLLUP_COLUMNS]
+    rows += [_rollup_record(status) for status in statuses]
+    rows += [["", result.file, *[""] * 11, len(result.diagnostics), 0] for result in invalid]
+    rows.append(
         [
             "all plans",
             "",
@@ -381,4 +381,4 @@ def rollup_csv(statuses: Sequence[PlanStatus], totals: Counts, invalid: Sequence
             *[""] * 7,
         ]
     )
-    return out.getvalue()
+    return csv_text(rows)

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import TYPE_CHECKING
 
 from rich import box
 from rich.table import Table
 from rich.text import Text
 
+from cutover.common.csvrows import csv_text
 from cutover.common.i18n import _, current_language, n_
+from cutover.common.text import display_text
 from cutover.engine.rows import CSV_COLUMNS, ScheduleRow, csv_record, schedule_rows
 from cutover.findings.wording import day_label, status_line, when, work_amount
 
@@ -53,7 +53,10 @@ class ScheduleTable:
             widths = {**_WIDTHS, **_WIDER}
             columns = columns if width >= 100 else _COLUMNS_BY_WIDTH[3]
         table = Table(
-            title=f"{schedule.graph.plan.plan} — {status_line(timebase, schedule.as_of)}",
+            title=(
+                f"{display_text(schedule.graph.plan.plan)} — "
+                f"{status_line(timebase, schedule.as_of)}"
+            ),
             title_justify="left",
             pad_edge=False,
             box=box.SIMPLE_HEAD,
@@ -117,7 +120,7 @@ def _cells(row: ScheduleRow, timebase: TimeBase, *, year: bool) -> dict[str, Tex
     name = Text("  " * row.depth)
     name.append(row.id, style="bold" if row.summary else "")
     if row.name != row.id:
-        name.append(f" {row.name}", style="dim")
+        name.append(f" {display_text(row.name)}", style="dim")
     if row.milestone:
         name.append(" ◆")
     deadline = ""
@@ -161,8 +164,4 @@ def _row_style(row: ScheduleRow) -> str:
 def schedule_csv(schedule: Schedule) -> str:
     """The schedule as CSV (UTF-8, one row per task, ISO dates with offsets)."""
     timebase = schedule.graph.timebase
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(csv_record(timebase, row) for row in schedule_rows(schedule))
-    return out.getvalue()
+    return csv_text([CSV_COLUMNS, *(csv_record(timebase, row) for row in schedule_rows(schedule))])

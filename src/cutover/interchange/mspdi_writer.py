@@ -1,0 +1,342 @@
+"""A schedule as MS Project XML (MSPDI), which MS Project, ProjectLibre and MPXJ open.
+
+Each task keeps its cutover id in the custom field Text1 (alias "cutover id") and the plan's
+time zone is Text2 of the project summary task, so ``cutover import`` finds both again.
+Durations, lags and slacks are working time; dates are wall-clock times of the plan's zone
+(MSPDI has no zone). The element order is the schema's, which MS Project enforces.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cutover.common.errors import UsageError
+from cutover.common.i18n import _
+from cutover.interchange import mspdi_codes as codes
+from cutover.interchange.xmltext import XmlText
+from cutover.worktime.timebase import MINUTES_PER_DAY
+
+if TYPE_CHECKING:
+    from datetime import date, datetime
+
+    from cutover.engine.graph import TaskGraph
+    from cutover.engine.schedule import Schedule
+    from cutover.planfile.model import Task
+    from cutover.worktime.calendars import WorkCalendar
+    from cutover.worktime.durations import Duration
+
+
+def write_mspdi(schedule: Schedule) -> bytes:
+    """The whole MSPDI document of a scheduled plan, as UTF-8."""
+    return _Writer(schedule).write().encode()
+
+
+def pt(minutes: int) -> str:
+    """A working time as MSPDI writes it: ``PT16H30M0S`` (negative: ``-PT2H0M0S``)."""
+    sign = "-" if minutes < 0 else ""
+    hours, rest = divmod(abs(minutes), 60)
+    return f"{sign}PT{hours}H{rest}M0S"
+
+
+def duration_format(minutes: int, day_minutes: int) -> str:
+    """Days when the time is whole days of the calendar, else hours or minutes."""
+    if minutes == 0 or (day_minutes and minutes % day_minutes == 0):
+        return codes.FORMAT_DAYS
+    return codes.FORMAT_HOURS if minutes % 60 == 0 else codes.FORMAT_MINUTES
+
+
+class _Writer:
+    def __init__(self, schedule: Schedule) -> None:
+        self.schedule = schedule
+        self.graph: TaskGraph = schedule.graph
+        self.out = XmlText()
+        self.calendar_uid = {name: uid for uid, name in enumerate(self._calendar_names(), 1)}
+        self.explicit = self._explicit_calendars()
+        self.outline = self._outline_numbers()
+
+    def _calendar_names(self) -> list[str]:
+        names = list(self.graph.all_calendars())
+        names.remove("default")
+        return ["default", *names]
+
+    def _explicit_calendars(self) -> list[str | None]:
+        """Each task's calendar as the plan names it, on the task or a summary above it."""
+        named: list[str | None] = []
+        for item in self.graph.tasks:
+            inherited = named[item.parent] if item.parent >= 0 else None
+            named.append(item.task.calendar or inherited)
+        return named
+
+    def at(self, minute: int) -> str:
+        return self.graph.timebase.naive(minute).isoformat(timespec="seconds")
+
+    def point(self, value: date | datetime, *, end_of_day: bool = False) -> str:
+        return self.at(self.graph.timebase.minute(value, end_of_day=end_of_day))
+
+    # -- the document ------------------------------------------------------------------------
+
+    def write(self) -> str:
+        out, graph, schedule = self.out, self.graph, self.schedule
+        default = graph.calendars["default"]
+        out.open("Project", f' xmlns="{codes.NAMESPACE}"')
+        out.leaf("SaveVersion", 14)
+        out.leaf("Name", graph.plan.plan)
+        out.leaf("Title", graph.plan.plan)
+        out.leaf("ScheduleFromStart", 1)
+        out.leaf("StartDate", self.at(graph.start))
+        out.leaf("FinishDate", self.at(schedule.finish))
+        out.leaf("CalendarUID", 1)
+        if default.spec.hours:
+            out.leaf("DefaultStartTime", _clock(default.spec.hours[0][0]))
+            out.leaf("DefaultFinishTime", _clock(default.spec.hours[-1][1]))
+        out.leaf("MinutesPerDay", default.day_minutes)
+        out.leaf("MinutesPerWeek", default.week_minutes)
+        if schedule.as_of is not None:
+            out.leaf("StatusDate", self.at(schedule.as_of))
+        self._custom_fields()
+        out.open("Calendars")
+        for name, uid in self.calendar_uid.items():
+            self._calendar(uid, graph.all_calendars()[name])
+        out.close()
+        out.open("Tasks")
+        self._project_task()
+        for node in range(len(graph)):
+            self._task(node)
+        out.close()
+        out.close()
+        return out.text()
+
+    def _custom_fields(self) -> None:
+        self.out.open("ExtendedAttributes")
+        for field_id, field_name, alias in codes.CUSTOM_FIELDS:
+            self.out.open("ExtendedAttribute")
+            self.out.leaf("FieldID", field_id)
+            self.out.leaf("FieldName", field_name)
+            self.out.leaf("Alias", alias)
+            self.out.close()
+        self.out.close()
+
+    # -- calendars ---------------------------------------------------------------------------
+
+    def _calendar(self, uid: int, calendar: WorkCalendar) -> None:
+        out = self.out
+        hours = calendar.spec.hours
+        if any(end > MINUTES_PER_DAY for _, end in hours):
+            raise UsageError(
+                _(
+                    "calendar '{name}' has hours across midnight, which MSPDI cannot "
+                    "express: split the shift at 24:00"
+                ).format(name=calendar.name)
+            )
+        out.open("Calendar")
+        out.leaf("UID", uid)
+        out.leaf("Name", calendar.name)
+        out.leaf("IsBaseCalendar", 1)
+        out.leaf("BaseCalendarUID", -1)
+        out.open("WeekDays")
+        for weekday in (6, 0, 1, 2, 3, 4, 5):  # DayType 1 is Sunday
+            out.open("WeekDay")
+            out.leaf("DayType", codes.DAY_TYPE_OF_WEEKDAY[weekday])
+            working = weekday in calendar.workdays
+            out.leaf("DayWorking", int(working))
+            if working:
+                self._working_times(hours)
+            out.close()
+        out.close()
+        self._exceptions(calendar)
+        out.close()
+
+    def _working_times(self, hours: tuple[tuple[int, int], ...]) -> None:
+        self.out.open("WorkingTimes")
+        for begin, end in hours:
+            self.out.open("WorkingTime")
+            self.out.leaf("FromTime", _clock(begin))
+            self.out.leaf("ToTime", _clock(end % MINUTES_PER_DAY))
+            self.out.close()
+        self.out.close()
+
+    def _exceptions(self, calendar: WorkCalendar) -> None:
+        """Holidays and make-up days, consecutive days as one period.
+
+        A country's holidays are written as resolved for the years around the plan.
+        """
+        off = sorted(calendar.holidays - calendar.extra_workdays)
+        extra = sorted(calendar.extra_workdays)
+        if not off and not extra:
+            return
+        out = self.out
+        out.open("Exceptions")
+        for working, days in ((False, off), (True, extra)):
+            for first, last in _runs(days):
+                out.open("Exception")
+                out.leaf("EnteredByOccurrences", 0)
+                out.open("TimePeriod")
+                out.leaf("FromDate", f"{first.isoformat()}T00:00:00")
+                out.leaf("ToDate", f"{last.isoformat()}T23:59:00")
+                out.close()
+                out.leaf("Occurrences", 1)
+                out.leaf("Name", "Make-up day" if working else "Holiday")
+                out.leaf("Type", 1)
+                out.leaf("DayWorking", int(working))
+                if working:
+                    self._working_times(calendar.spec.hours)
+                out.close()
+        out.close()
+
+    # -- tasks -------------------------------------------------------------------------------
+
+    def _project_task(self) -> None:
+        graph, out = self.graph, self.out
+        out.open("Task")
+        out.leaf("UID", 0)
+        out.leaf("ID", 0)
+        out.leaf("Name", graph.plan.plan)
+        out.leaf("Type", 1)
+        out.leaf("WBS", 0)
+        out.leaf("OutlineNumber", 0)
+        out.leaf("OutlineLevel", 0)
+        out.leaf("Start", self.at(graph.start))
+        out.leaf("Finish", self.at(self.schedule.finish))
+        out.leaf("Summary", 1)
+        self._attribute(codes.TEXT2, graph.timebase.name)
+        out.close()
+
+    def _outline_numbers(self) -> list[str]:
+        numbers: list[str] = []
+        counters: dict[int, int] = {}
+        for item in self.graph.tasks:
+            counters[item.parent] = counters.get(item.parent, 0) + 1
+            own = str(counters[item.parent])
+            numbers.append(f"{numbers[item.parent]}.{own}" if item.parent >= 0 else own)
+        return numbers
+
+    def _task(self, node: int) -> None:
+        graph, schedule, out = self.graph, self.schedule, self.out
+        task = graph.task(node)
+        calendar = graph.calendar[node]
+        times = schedule.times(node)
+        out.open("Task")
+        out.leaf("UID", node + 1)
+        out.leaf("ID", node + 1)
+        out.leaf("Name", task.display_name)
+        out.leaf("Active", 0 if task.status == "cancelled" else 1)
+        out.leaf("Manual", 0)
+        out.leaf("Type", 1)  # fixed duration
+        out.leaf("Contact", task.owner)
+        out.leaf("WBS", self.outline[node])
+        out.leaf("OutlineNumber", self.outline[node])
+        out.leaf("OutlineLevel", graph.tasks[node].depth + 1)
+        out.leaf("Start", self.at(times.start))
+        out.leaf("Finish", self.at(times.finish))
+        minutes = self._duration(node)
+        out.leaf("Duration", pt(minutes))
+        out.leaf("DurationFormat", duration_format(minutes, calendar.day_minutes))
+        instant = not task.is_summary and graph.duration[node] == 0
+        out.leaf("Milestone", int(task.milestone or instant))
+        out.leaf("Summary", int(task.is_summary))
+        out.leaf("Critical", int(times.critical))
+        out.leaf("EarlyStart", self.at(times.start))
+        out.leaf("EarlyFinish", self.at(times.finish))
+        out.leaf("LateStart", self.at(times.late_start))
+        out.leaf("LateFinish", self.at(times.late_finish))
+        out.leaf("FreeSlack", times.free_slack * 10)
+        out.leaf("TotalSlack", times.total_slack * 10)
+        self._progress(node, task, minutes)
+        self._constraint(task)
+        named = self.explicit[node]
+        out.leaf("CalendarUID", self.calendar_uid[named] if named is not None else -1)
+        if task.not_before is not None:
+            out.leaf("ConstraintDate", self.point(task.not_before))
+        if task.deadline is not None:
+            out.leaf("Deadline", self.point(task.deadline, end_of_day=True))
+        for pred, kind, lag in task.links:
+            self._link(node, pred, kind, lag)
+        self._attributes(task, calendar)
+        out.close()
+
+    def _duration(self, node: int) -> int:
+        graph = self.graph
+        if not graph.is_summary[node]:
+            return graph.duration[node]
+        calendar = graph.calendar[node]
+        early = self.schedule.early
+        return max(calendar.working_minutes(early.start[node], early.finish[node]), 0)
+
+    def _progress(self, node: int, task: Task, minutes: int) -> None:
+        out, early = self.out, self.schedule.early
+        if task.is_summary:
+            return
+        # The status as it stood at the status date: progress recorded later is not counted.
+        status = self.schedule.status[node]
+        if status == "done":
+            out.leaf("PercentComplete", 100)
+            start = task.actual_start
+            out.leaf("ActualStart", self.point(start) if start else self.at(early.start[node]))
+            finish = task.actual_finish
+            at_end = self.point(finish, end_of_day=True) if finish else self.at(early.finish[node])
+            out.leaf("ActualFinish", at_end)
+            out.leaf("ActualDuration", pt(minutes))
+            out.leaf("RemainingDuration", pt(0))
+        elif status == "in_progress":
+            share = task.progress or 0.0
+            out.leaf("PercentComplete", round(share * 100))
+            start = task.actual_start
+            out.leaf("ActualStart", self.point(start) if start else self.at(early.start[node]))
+            done = round(minutes * share)
+            out.leaf("ActualDuration", pt(done))
+            out.leaf("RemainingDuration", pt(minutes - done))
+        else:
+            out.leaf("PercentComplete", 0)
+
+    def _constraint(self, task: Task) -> None:
+        self.out.leaf("ConstraintType", codes.SNET if task.not_before is not None else codes.ASAP)
+
+    def _link(self, node: int, pred: str, kind: str, lag: Duration) -> None:
+        out = self.out
+        calendar = self.graph.calendar[node]
+        minutes = lag.in_minutes(calendar.day_minutes, calendar.week_minutes)
+        out.open("PredecessorLink")
+        out.leaf("PredecessorUID", self.graph.index[pred] + 1)
+        out.leaf("Type", codes.LINK_CODES[kind])
+        out.leaf("CrossProject", 0)
+        out.leaf("LinkLag", minutes * 10)
+        out.leaf("LagFormat", duration_format(minutes, calendar.day_minutes))
+        out.close()
+
+    def _attributes(self, task: Task, calendar: WorkCalendar) -> None:
+        self._attribute(codes.TEXT1, task.id)
+        self._attribute(codes.TEXT3, task.deliverable)
+        self._attribute(codes.TEXT4, task.approver)
+        estimate = task.estimate
+        if estimate is not None:
+            day, week = calendar.day_minutes, calendar.week_minutes
+            for field, value in zip(
+                (codes.DURATION1, codes.DURATION2, codes.DURATION3),
+                (estimate.optimistic, estimate.likely, estimate.pessimistic),
+                strict=True,
+            ):
+                self._attribute(field, pt(value.in_minutes(day, week)))
+            self._attribute(codes.TEXT5, task.distribution)
+
+    def _attribute(self, field: tuple[str, str, str], value: str | None) -> None:
+        if value is None:
+            return
+        self.out.open("ExtendedAttribute")
+        self.out.leaf("FieldID", field[0])
+        self.out.leaf("Value", value)
+        self.out.close()
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60 % 24:02d}:{minutes % 60:02d}:00"
+
+
+def _runs(days: list[date]) -> list[tuple[date, date]]:
+    """Consecutive days as (first, last) pairs."""
+    runs: list[tuple[date, date]] = []
+    for day in days:
+        if runs and (day - runs[-1][1]).days == 1:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs

@@ -1,0 +1,103 @@
+"""MPXJ, the independent reader, run in a child process (one JVM per run).
+
+``python tests/mpxj_probe.py read FILE...`` prints what MPXJ understood of each file as a
+JSON list: tasks with outline, duration,
+links and custom field Text1; calendars with working hours and exceptions.
+``python tests/mpxj_probe.py convert IN OUT FORMAT`` writes a file MPXJ reads in another
+format (MSPDI, XER, MPX, PLANNER, PMXML).
+Needs ``pip install mpxj`` and a Java runtime; tests skip when either is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+
+def _minutes(duration: Any, properties: Any) -> float | None:
+    if duration is None:
+        return None
+    from org.mpxj import TimeUnit  # noqa: PLC0415
+
+    return float(duration.convertUnits(TimeUnit.MINUTES, properties).getDuration())
+
+
+def _calendar(calendar: Any) -> dict[str, Any]:
+    from java.time import DayOfWeek  # noqa: PLC0415
+
+    days = {}
+    for day in DayOfWeek.values():
+        hours = calendar.getCalendarHours(day)
+        working = calendar.isWorkingDay(day)
+        spans = [[str(r.getStart()), str(r.getEnd())] for r in hours] if hours else []
+        days[str(day)[:3].lower()] = spans if working else []
+    exceptions = [
+        [str(e.getFromDate()), str(e.getToDate()), bool(e.getWorking())]
+        for e in calendar.getCalendarExceptions()
+    ]
+    return {"name": str(calendar.getName()), "days": days, "exceptions": exceptions}
+
+
+def read(path: str) -> dict[str, Any]:
+    """What MPXJ reads from a file."""
+    from org.mpxj.reader import UniversalProjectReader  # noqa: PLC0415
+
+    project = UniversalProjectReader().read(path)
+    properties = project.getProjectProperties()
+    tasks = []
+    for task in project.getTasks():
+        if task.getOutlineLevel() is None or int(task.getOutlineLevel()) == 0:
+            continue
+        links = [
+            {
+                "pred": str(r.getPredecessorTask().getName()),
+                "type": str(r.getType()),
+                "lag_minutes": _minutes(r.getLag(), properties),
+            }
+            for r in task.getPredecessors()
+        ]
+        calendar = task.getCalendar()
+        tasks.append(
+            {
+                "name": str(task.getName()),
+                "text1": None if task.getText(1) is None else str(task.getText(1)),
+                "outline_level": int(task.getOutlineLevel()),
+                "summary": bool(task.getSummary()),
+                "milestone": bool(task.getMilestone()),
+                "duration_minutes": _minutes(task.getDuration(), properties),
+                "calendar": None if calendar is None else str(calendar.getName()),
+                "constraint": str(task.getConstraintType()),
+                "predecessors": links,
+            }
+        )
+    return {
+        "tasks": tasks,
+        "calendars": [_calendar(c) for c in project.getCalendars()],
+        "default_calendar": str(project.getDefaultCalendar().getName()),
+    }
+
+
+def convert(source: str, target: str, fmt: str) -> None:
+    """Read ``source`` in any format MPXJ knows and write ``target`` in ``fmt``."""
+    from org.mpxj.reader import UniversalProjectReader  # noqa: PLC0415
+    from org.mpxj.writer import FileFormat, UniversalProjectWriter  # noqa: PLC0415
+
+    project = UniversalProjectReader().read(source)
+    UniversalProjectWriter(getattr(FileFormat, fmt)).write(project, target)
+
+
+def main() -> None:
+    """Start the JVM and run the command named on the command line."""
+    import jpype  # noqa: PLC0415
+    import mpxj  # noqa: F401, PLC0415 - puts MPXJ's jars on the class path
+
+    jpype.startJVM("-Djava.awt.headless=true")
+    if sys.argv[1] == "read":
+        sys.stdout.write(json.dumps([read(path) for path in sys.argv[2:]], ensure_ascii=False))
+    else:
+        convert(sys.argv[2], sys.argv[3], sys.argv[4])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,299 @@
+"""An independent reader agrees: MPXJ reads cutover's MSPDI, and cutover reads MPXJ's.
+
+MPXJ (the library behind ProjectLibre's and many other tools' MS Project support) runs in
+a child process through ``tests/mpxj_probe.py``. It must find in every exported file the
+same tasks, outline, durations, links with their lags, and calendars that cutover wrote;
+and files MPXJ writes (from MPX, XER and GNOME Planner files it converts) must import.
+Skipped when ``mpxj`` (the ``test`` extra) or Java (``.ci/run`` installs it) is missing.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+import subprocess
+import sys
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from cutover.findings.pipeline import Analysis, analyse
+from cutover.interchange.importing import import_file
+from cutover.interchange.mspdi_writer import write_mspdi
+from tests.conftest import ROOT, WORKED
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+PROBE = ROOT / "tests" / "mpxj_probe.py"
+FIXTURES = ROOT / "tests" / "interchange"
+needs_mpxj = pytest.mark.skipif(
+    importlib.util.find_spec("mpxj") is None
+    or importlib.util.find_spec("jpype") is None
+    or shutil.which("java") is None,
+    reason="MPXJ needs `pip install mpxj` and a Java runtime",
+)
+#: Every link type with lags and leads, a summary on its own calendar, make-up days.
+ALL_LINKS = """
+plan: "Every link: <FS> & SS, FF, SF"
+timezone: Asia/Ho_Chi_Minh
+start: 2025-06-16
+calendars:
+  default:
+    holidays: [2025-06-18]
+    extra_workdays: [2025-06-21]
+  night:
+    workdays: [mon, tue, wed, thu, fri, sat]
+    hours: ["18:00-22:00", "22:30-24:00"]
+tasks:
+  - {id: a, name: "Chuyển đổi", duration: 2d}
+  - {id: b, duration: 5h, after: [{task: a, type: SS, lag: 3h}]}
+  - id: night-work
+    calendar: night
+    tasks:
+      - {id: c, duration: 1d, after: [{task: a, type: FF, lag: -2h}]}
+      - {id: d, duration: 90m, after: [{task: c, type: SF, lag: 1d}]}
+  - {id: e, milestone: true, after: [night-work, {task: b, type: FS, lag: -1d}]}
+"""
+PLANS = sorted([*(ROOT / "plans").glob("*.yaml"), *(ROOT / "examples").glob("*.yaml")])
+
+
+def probe(*args: str) -> str:
+    """Run the MPXJ probe; its stdout."""
+    done = subprocess.run(
+        [sys.executable, str(PROBE), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+def expected(analysis: Analysis) -> dict[str, Any]:
+    """What MPXJ should find in cutover's export of ``analysis``, in the probe's terms."""
+    graph = analysis.graph
+    named: list[str | None] = []
+    tasks = []
+    for node, item in enumerate(graph.tasks):
+        task = item.task
+        named.append(task.calendar or (named[item.parent] if item.parent >= 0 else None))
+        calendar = graph.calendar[node]
+        links = [
+            {
+                "pred": graph.task(graph.index[pred]).display_name,
+                "type": kind,
+                "lag_minutes": float(lag.in_minutes(calendar.day_minutes, calendar.week_minutes)),
+            }
+            for pred, kind, lag in task.links
+        ]
+        row = {
+            "name": task.display_name,
+            "text1": task.id,
+            "outline_level": item.depth + 1,
+            "summary": task.is_summary,
+            "calendar": named[node],
+            "predecessors": links,
+        }
+        if not task.is_summary:
+            row["duration_minutes"] = float(graph.duration[node])
+            row["milestone"] = graph.duration[node] == 0
+        tasks.append(row)
+    return {"tasks": tasks}
+
+
+def found(read: dict[str, Any]) -> dict[str, Any]:
+    """The probe's reading, keeping only what ``expected`` states."""
+    tasks = []
+    for task in read["tasks"]:
+        keys = ("name", "text1", "outline_level", "summary", "calendar", "predecessors")
+        row = {key: task[key] for key in keys}
+        if not task["summary"]:
+            row["duration_minutes"] = task["duration_minutes"]
+            row["milestone"] = task["milestone"]
+        tasks.append(row)
+    return {"tasks": tasks}
+
+
+def calendar_hours(analysis: Analysis) -> dict[str, dict[str, list[list[str]]]]:
+    """Each calendar's working hours by weekday, as MPXJ reports them."""
+    names = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    out = {}
+    for name, calendar in analysis.graph.calendars.items():
+        spans = [[_clock(begin), _clock(end)] for begin, end in calendar.spec.hours]
+        out[name] = {day: spans if n in calendar.workdays else [] for n, day in enumerate(names)}
+    return out
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60 % 24:02d}:{minutes % 60:02d}"
+
+
+@needs_mpxj
+def test_mpxj_reads_every_export_as_cutover_wrote_it(
+    tmp_path: Path, write_plan: Callable[..., Path]
+) -> None:
+    written = [write_plan(WORKED), write_plan(ALL_LINKS)]
+    analyses = [analyse(path, now=None) for path in [*written, *PLANS]]
+    files = []
+    for number, analysis in enumerate(analyses):
+        files.append(tmp_path / f"plan{number}.xml")
+        files[-1].write_bytes(write_mspdi(analysis.schedule))
+    readings = json.loads(probe("read", *map(str, files)))
+    for analysis, reading in zip(analyses, readings, strict=True):
+        assert found(reading) == expected(analysis), analysis.graph.plan.plan
+        calendars = {c["name"]: c for c in reading["calendars"]}
+        assert reading["default_calendar"] == "default"
+        for name, days in calendar_hours(analysis).items():
+            assert calendars[name]["days"] == days, name
+            calendar = analysis.graph.calendars[name]
+            exceptions = calendars[name]["exceptions"]
+            assert _days(exceptions, working=False) == calendar.holidays - calendar.extra_workdays
+            assert _days(exceptions, working=True) == calendar.extra_workdays
+
+
+def _days(exceptions: list[list[Any]], *, working: bool) -> set[date]:
+    out = set()
+    for first, last, works in exceptions:
+        if works == working:
+            day = date.fromisoformat(first)
+            while day <= date.fromisoformat(last):
+                out.add(day)
+                day += timedelta(days=1)
+    return out
+
+
+# -- files MPXJ wrote ------------------------------------------------------------------------
+
+
+def links_by_name(analysis: Analysis, *, lags: bool = True) -> set[tuple[str, str, str, int]]:
+    """Every link as (predecessor name, successor name, type, lag minutes or 0)."""
+    graph = analysis.graph
+    out = set()
+    for node in range(len(graph)):
+        task, calendar = graph.task(node), graph.calendar[node]
+        for pred, kind, lag in task.links:
+            minutes = lag.in_minutes(calendar.day_minutes, calendar.week_minutes) if lags else 0
+            out.add((graph.task(graph.index[pred]).display_name, task.display_name, kind, minutes))
+    return out
+
+
+def durations_by_name(analysis: Analysis) -> dict[str, int]:
+    """Every leaf task's working minutes, by name."""
+    graph = analysis.graph
+    return {
+        graph.task(node).display_name: graph.duration[node]
+        for node in range(len(graph))
+        if not graph.is_summary[node]
+    }
+
+
+def imported(path: Path) -> Analysis:
+    """Import a file and analyse the plan it gives."""
+    from cutover.findings.pipeline import analyse_loaded  # noqa: PLC0415
+    from cutover.planfile.loader import load_plan_text  # noqa: PLC0415
+
+    return analyse_loaded(load_plan_text(import_file(path).text, "imported.yaml"), now=None)
+
+
+@pytest.mark.parametrize(
+    ("fixture", "plan", "lags", "durations"),
+    [
+        ("erp-go-live.via-mpx.xml", "erp-go-live.yaml", True, True),
+        ("erp-go-live.via-xer.xml", "erp-go-live.yaml", True, False),
+        ("datacentre-easter.via-planner.xml", "datacentre-easter.yaml", False, False),
+    ],
+)
+def test_files_mpxj_wrote_import_with_their_links(
+    fixture: str, plan: str, *, lags: bool, durations: bool
+) -> None:
+    original = analyse(ROOT / "examples" / plan, now=None)
+    theirs = imported(FIXTURES / "mpxj" / fixture)
+    assert links_by_name(theirs, lags=lags) == links_by_name(original, lags=lags)
+    if durations:
+        assert durations_by_name(theirs) == durations_by_name(original)
+
+
+@needs_mpxj
+def test_mpxj_converts_a_plan_through_mpx_and_cutover_imports_it_unchanged(
+    tmp_path: Path,
+) -> None:
+    original = analyse(ROOT / "examples" / "erp-go-live.yaml", now=None)
+    (tmp_path / "plan.xml").write_bytes(write_mspdi(original.schedule))
+    probe("convert", str(tmp_path / "plan.xml"), str(tmp_path / "plan.mpx"), "MPX")
+    probe("convert", str(tmp_path / "plan.mpx"), str(tmp_path / "back.xml"), "MSPDI")
+    theirs = imported(tmp_path / "back.xml")
+    assert links_by_name(theirs) == links_by_name(original)
+    assert durations_by_name(theirs) == durations_by_name(original)
+
+
+# -- MPXJ reads the XER export ---------------------------------------------------------------
+
+
+def xer_expected(analysis: Analysis) -> tuple[dict[str, tuple[float | None, str]], set[Any]]:
+    """Activities (working minutes when not started, calendar) and relationships by name.
+
+    A link from a summary is written from each of its tasks that is not cancelled; only
+    ASCII names are compared (MPXJ reads an XER in the Windows code page, cutover writes
+    UTF-8).
+    """
+    graph = analysis.graph
+    activities = {}
+    links = set()
+    for node in range(len(graph)):
+        if graph.is_summary[node]:
+            continue
+        name = graph.task(node).display_name
+        minutes = float(graph.duration[node]) if graph.status[node] == "not_started" else None
+        activities[name] = (minutes, graph.calendar[node].name)
+        for edge in graph.preds[node]:
+            preds = [edge.pred]
+            if graph.is_summary[edge.pred]:
+                preds = [n for n in graph.leaves(edge.pred) if graph.status[n] != "cancelled"]
+            for pred in preds:
+                links.add((graph.task(pred).display_name, name, edge.type, float(edge.lag)))
+    return _ascii(activities), {link for link in links if link[0].isascii() and link[1].isascii()}
+
+
+def xer_found(reading: dict[str, Any]) -> tuple[dict[str, tuple[float | None, str]], set[Any]]:
+    """The same, as MPXJ read it."""
+    activities = {}
+    links = set()
+    for task in reading["tasks"]:
+        if task["summary"]:
+            continue
+        activities[task["name"]] = (task["duration_minutes"], task["calendar"])
+        for link in task["predecessors"]:
+            links.add((link["pred"], task["name"], link["type"], link["lag_minutes"]))
+    return _ascii(activities), {link for link in links if link[0].isascii() and link[1].isascii()}
+
+
+def _ascii(activities: dict[str, tuple[float | None, str]]) -> dict[str, tuple[float | None, str]]:
+    return {name: value for name, value in activities.items() if name.isascii()}
+
+
+@needs_mpxj
+def test_mpxj_reads_the_xer_export_as_cutover_wrote_it(
+    tmp_path: Path, write_plan: Callable[..., Path]
+) -> None:
+    from cutover.interchange.xer_writer import write_xer  # noqa: PLC0415
+
+    plans = [write_plan(ALL_LINKS), *PLANS]
+    analyses = [analyse(path, now=None) for path in plans]
+    files = []
+    for number, analysis in enumerate(analyses):
+        files.append(tmp_path / f"plan{number}.xer")
+        files[-1].write_bytes(write_xer(analysis.schedule))
+    readings = json.loads(probe("read", *map(str, files)))
+    for analysis, reading in zip(analyses, readings, strict=True):
+        activities, links = xer_expected(analysis)
+        theirs, their_links = xer_found(reading)
+        assert links == their_links, analysis.graph.plan.plan
+        for name, (minutes, calendar) in activities.items():
+            assert theirs[name][1] == calendar, name
+            if minutes is not None:
+                assert theirs[name][0] == minutes, name
