@@ -186,6 +186,7 @@ def _root(
             help="A folder outside the plan's git repository that extends may read templates "
             "from (repeatable). Without it a template must be in the plan's repository.",
             show_default=False,
+            metavar="DIR",
         ),
     ] = None,
 ) -> None:
