@@ -352,3 +352,62 @@ def test_a_plan_in_vietnamese_speaks_vietnamese_without_lang(
     assert not re.search(r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d", text), text[:3000]
     english = cli(*command, "--lang", "en", env={"COLUMNS": "100"})
     assert english.exit_code == result.exit_code
+
+
+def _screen_text(folder: Path, *, read_only: bool, view: str = "run") -> str:
+    """Everything the run (or wall) screen shows in Vietnamese, driven by textual's pilot."""
+    import asyncio  # noqa: PLC0415
+    from datetime import datetime  # noqa: PLC0415
+
+    from textual.widgets import DataTable, Footer, Static  # noqa: PLC0415
+
+    from cutover.live.clock import Clock  # noqa: PLC0415
+    from cutover.live.screen import RunOptions, RunScreen  # noqa: PLC0415
+
+    shutil.copytree(ROOT / "plans", folder / "plans")  # undo may write the journal beside it
+    plan = folder / "plans" / "tuyenquang.yaml"
+    clock = Clock("Asia/Ho_Chi_Minh", datetime(2025, 6, 28, 5, 0), 0.0)
+    i18n.speak("vi")
+    app = RunScreen(RunOptions(plan, clock, "tester", read_only=read_only, view=view))
+    shown: list[str] = []
+
+    async def main() -> None:
+        async with app.run_test(size=(200, 60)) as pilot:
+            await pilot.pause()
+            for static in app.query(Static):
+                shown.append(str(static.render()))
+            if view == "run":
+                table = app.query_one("#tasks", DataTable)
+                shown.extend(str(column.label) for column in table.columns.values())
+                shown.extend(
+                    " ".join(str(cell) for cell in table.get_row_at(row))
+                    for row in range(table.row_count)
+                )
+            keys = [active.binding for active in app.active_bindings.values()]
+            shown.append(" ".join(key.description for key in keys if key.description))
+            assert app.query_one(Footer) is not None
+            app.action_undo()  # the wall screen is read-only; the run screen has nothing to undo
+            await pilot.pause()
+            shown.append(str(app.query_one("#message").render()))
+
+    asyncio.run(main())
+    return "\n".join(shown)
+
+
+@pytest.mark.parametrize(("read_only", "view"), [(False, "run"), (True, "status")])
+def test_the_run_and_wall_screens_speak_vietnamese(
+    tmp_path: Path,
+    read_only: bool,  # noqa: FBT001
+    view: str,
+) -> None:
+    """cutover run and watch: the board, the gates, the table and the key bar."""
+    text = _screen_text(tmp_path, read_only=read_only, view=view)
+    assert english_left(text) == [], text
+    assert "bây giờ Thứ Bảy, 28/06/2025 05:00" in text
+    assert "cổng National readiness count" in text
+    if view == "run":
+        assert "có thể bắt đầu" in text or "đang thực hiện" in text
+        assert "Hoàn tác" in text
+        assert "không có gì để hoàn tác" in text
+    else:
+        assert "màn hình treo tường chỉ để xem" in text
