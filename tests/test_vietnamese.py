@@ -374,8 +374,7 @@ def _screen_text(folder: Path, *, read_only: bool, view: str = "run") -> str:
     async def main() -> None:
         async with app.run_test(size=(200, 60)) as pilot:
             await pilot.pause()
-            for static in app.query(Static):
-                shown.append(str(static.render()))
+            shown.extend(str(static.render()) for static in app.query(Static))
             if view == "run":
                 table = app.query_one("#tasks", DataTable)
                 shown.extend(str(column.label) for column in table.columns.values())
@@ -397,7 +396,7 @@ def _screen_text(folder: Path, *, read_only: bool, view: str = "run") -> str:
 @pytest.mark.parametrize(("read_only", "view"), [(False, "run"), (True, "status")])
 def test_the_run_and_wall_screens_speak_vietnamese(
     tmp_path: Path,
-    read_only: bool,  # noqa: FBT001
+    read_only: bool,
     view: str,
 ) -> None:
     """cutover run and watch: the board, the gates, the table and the key bar."""
