@@ -177,12 +177,17 @@ def boundary() -> Iterator[None]:
         raise typer.Exit(report_error(error)) from None
 
 
-def analyse_file(plan: Path, as_of: str | None) -> Analysis:
-    """Load, schedule and check one plan, as planned unless a status date is given."""
+def analyse_file(plan: Path, as_of: str | None, risk_threshold: str = "1d") -> Analysis:
+    """Load, schedule and check one plan, as planned unless a status date is given.
+
+    Views pass the ``--risk-threshold`` they were given, so they mark at risk exactly the
+    tasks ``check`` would warn about with it.
+    """
     from cutover.findings.pipeline import analyse  # noqa: PLC0415
 
+    threshold = parse_duration(risk_threshold, "--risk-threshold")
     with boundary():
-        return analyse(plan, now=None, as_of=parse_as_of(as_of))
+        return analyse(plan, now=None, as_of=parse_as_of(as_of), risk_threshold=threshold)
 
 
 def report_error(error: CutoverError) -> ExitCode:

@@ -12,6 +12,7 @@ import typer
 from cutover.cli.base import (
     AsOf,
     PlanPath,
+    RiskThreshold,
     analyse_file,
     app,
     boundary,
@@ -55,25 +56,31 @@ def schedule(
     output_format: Annotated[
         ScheduleFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ScheduleFormat.table,
+    risk_threshold: RiskThreshold = "1d",
 ) -> None:
     """Print the computed schedule: dates, slack, critical tasks.
 
     Example: [bold]cutover schedule plans/tuyenquang.yaml --format json --as-of 2025-06-26[/bold]
     """
-    analysis = analyse_file(plan, as_of)
+    analysis = analyse_file(plan, as_of, risk_threshold)
     if output_format is ScheduleFormat.json:
         from cutover.engine.rows import schedule_document  # noqa: PLC0415
+        from cutover.findings.states import ordered, task_states  # noqa: PLC0415
         from cutover.render.report import dump_json  # noqa: PLC0415
 
-        typer.echo(dump_json(schedule_document(analysis.schedule), len(analysis.graph)))
+        states = {
+            task: [s.value for s in ordered(held)] for task, held in task_states(analysis).items()
+        }
+        document = schedule_document(analysis.schedule, states=states)
+        typer.echo(dump_json(document, len(analysis.graph)))
     elif output_format is ScheduleFormat.csv:
         from cutover.render.tables import schedule_csv  # noqa: PLC0415
 
-        sys.stdout.write(schedule_csv(analysis.schedule))
+        sys.stdout.write(schedule_csv(analysis))
     else:
         from cutover.render.tables import schedule_table  # noqa: PLC0415
 
-        console().print(schedule_table(analysis.schedule))
+        console().print(schedule_table(analysis))
 
 
 @app.command(rich_help_panel=PANEL)
@@ -91,20 +98,47 @@ def gantt(
         int | None,
         typer.Option("--width", min=40, help="Chart width in columns (default: the terminal's)."),
     ] = None,
+    depth: Annotated[
+        int | None,
+        typer.Option(
+            "--depth",
+            min=1,
+            help="Show summary levels down to N (1: top level only).",
+            show_default=False,
+        ),
+    ] = None,
+    critical: Annotated[
+        bool,
+        typer.Option("--critical", help="Only the critical path and what is late or at risk."),
+    ] = False,
+    filters: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--filter",
+            help="Only tasks whose id or owner matches this glob (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    risk_threshold: RiskThreshold = "1d",
 ) -> None:
     """Draw the plan as a Gantt chart in the terminal.
 
     Example: [bold]cutover gantt plans/tuyenquang.yaml --as-of 2025-06-26T09:00[/bold]
     """
-    from cutover.render.gantt import GanttChart, GanttOptions  # noqa: PLC0415
+    from cutover.render.gantt import GanttChart, GanttOptions, check_window  # noqa: PLC0415
 
-    analysis = analyse_file(plan, as_of)
+    analysis = analyse_file(plan, as_of, risk_threshold)
     options = GanttOptions(
         start=parse_as_of(start, "--from"),
         end=parse_as_of(end, "--to"),
         scale=scale.value,
+        depth=depth,
+        critical=critical,
+        filters=tuple(filters or ()),
     )
-    console(width=width).print(GanttChart(analysis.schedule, options))
+    with boundary():
+        check_window(analysis, options)
+    console(width=width).print(GanttChart(analysis, options))
 
 
 @app.command(rich_help_panel=PANEL)
@@ -126,6 +160,7 @@ def export(
         ),
     ] = None,
     as_of: AsOf = None,
+    risk_threshold: RiskThreshold = "1d",
     paper: Annotated[Paper, typer.Option("--paper", help="PDF paper size.")] = Paper.a4,
     portrait: Annotated[
         bool, typer.Option("--portrait", help="PDF in portrait (default landscape).")
@@ -140,7 +175,7 @@ def export(
     """
     from cutover.export import ExportOptions, export, write_export  # noqa: PLC0415
 
-    analysis = analyse_file(plan, as_of)
+    analysis = analyse_file(plan, as_of, risk_threshold)
     with boundary():
         options = ExportOptions(
             generated_at=clock_now(), paper=paper.value, landscape=not portrait, excel_bom=excel

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
+from cutover.findings.states import is_late
 from cutover.worktime.timebase import MINUTES_PER_DAY
 
 if TYPE_CHECKING:
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 
     from cutover.engine.rows import ScheduleRow
     from cutover.export.view import ExportView
+    from cutover.findings.states import State
     from cutover.worktime.calendars import WorkCalendar
     from cutover.worktime.timebase import TimeBase
 
@@ -68,6 +70,7 @@ class ChartRow:
     slack: Span | None
     deadline: int | None
     late: bool
+    states: frozenset[State]
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,7 @@ def chart_layout(view: ExportView) -> ChartLayout:
     """Lay out every task of the view; the window spans the plan, its deadlines and status date."""
     schedule = view.schedule
     first, last = _window(view.rows, schedule.as_of)
-    rows = tuple(_chart_row(row, schedule.as_of, late=row.id in view.late) for row in view.rows)
+    rows = tuple(_chart_row(row, schedule.as_of, view.states[row.id]) for row in view.rows)
     calendars = tuple(view.graph.calendar[row.node] for row in view.rows)
     return ChartLayout(first, last, rows, schedule.as_of, calendars)
 
@@ -109,10 +112,11 @@ def _window(rows: list[ScheduleRow], as_of: int | None) -> tuple[int, int]:
     return first, last
 
 
-def _chart_row(row: ScheduleRow, as_of: int | None, *, late: bool) -> ChartRow:
+def _chart_row(row: ScheduleRow, as_of: int | None, states: frozenset[State]) -> ChartRow:
+    late = is_late(states)
     label = "    " * row.depth + row.name
     if row.status == "cancelled":
-        return ChartRow(row, label, (), None, None, row.deadline, late=late)
+        return ChartRow(row, label, (), None, None, row.deadline, late, states)
     slack = None
     if row.status != "done" and row.late_finish > row.finish:
         slack = Span(row.finish, row.late_finish, "slack")
@@ -123,16 +127,14 @@ def _chart_row(row: ScheduleRow, as_of: int | None, *, late: bool) -> ChartRow:
             else ("critical" if row.critical or late else "milestone")
         )
         return ChartRow(
-            row, label, (), Span(row.start, row.start, kind), slack, row.deadline, late=late
+            row, label, (), Span(row.start, row.start, kind), slack, row.deadline, late, states
         )
     if row.summary:
         kind = "critical" if row.critical or late else "summary"
-        return ChartRow(
-            row, label, (Span(row.start, row.finish, kind),), None, slack, row.deadline, late=late
-        )
-    return ChartRow(
-        row, label, _work_bars(row, as_of, late=late), None, slack, row.deadline, late=late
-    )
+        bar = (Span(row.start, row.finish, kind),)
+        return ChartRow(row, label, bar, None, slack, row.deadline, late, states)
+    bars = _work_bars(row, as_of, late=late)
+    return ChartRow(row, label, bars, None, slack, row.deadline, late, states)
 
 
 def _work_bars(row: ScheduleRow, as_of: int | None, *, late: bool) -> tuple[Span, ...]:

@@ -160,7 +160,7 @@ def _title(view: ExportView, styles: _Styles, width: float) -> list[Flowable]:
 
 
 def _title_style(styles: _Styles, label: str, view: ExportView) -> ParagraphStyle:
-    if label == "Late tasks" and view.title.late:
+    if label == "Delayed tasks" and view.title.delayed:
         return styles.get(bold=True, color=LATE_COLOR)
     if label == "At-risk tasks" and view.title.at_risk:
         return styles.get(bold=True, color=RISK_COLOR)

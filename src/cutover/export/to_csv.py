@@ -11,7 +11,8 @@ import csv
 import io
 from typing import TYPE_CHECKING
 
-from cutover.engine.rows import CSV_COLUMNS, csv_record
+from cutover.engine.rows import CSV_COLUMNS, STATES_COLUMN, csv_record
+from cutover.findings.states import ordered
 
 if TYPE_CHECKING:
     from cutover.export.view import ExportOptions, ExportView
@@ -25,6 +26,9 @@ def export_csv(view: ExportView, options: ExportOptions, /) -> bytes:
     if options.excel_bom:
         out.write(BOM)
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(csv_record(view.timebase, row) for row in view.rows)
+    writer.writerow([*CSV_COLUMNS, STATES_COLUMN])
+    writer.writerows(
+        [*csv_record(view.timebase, row), " ".join(ordered(view.states[row.id]))]
+        for row in view.rows
+    )
     return out.getvalue().encode()

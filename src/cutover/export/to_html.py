@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from cutover import __version__
 from cutover.export.to_svg import gantt_svg
 from cutover.export.view import TABLE_HEADERS
+from cutover.findings.states import ordered
 
 if TYPE_CHECKING:
     from cutover.export.view import ExportOptions, ExportView, TableRow
@@ -56,10 +57,7 @@ def row_classes(item: TableRow) -> str:
         classes.append("summary")
     if row.milestone:
         classes.append("milestone")
-    if row.critical:
-        classes.append("critical")
-    if item.late:
+    classes += [state.value for state in ordered(item.states) if state.value not in classes]
+    if item.late and "late" not in classes:
         classes.append("late")
-    elif item.at_risk:
-        classes.append("at-risk")
     return " ".join(classes)

@@ -7,7 +7,8 @@ finish-to-start link explains it. Mermaid's own scheduling (``after x, 3d`` with
 only when those predecessors end exactly when it starts, where Mermaid places it as
 cutover does: the links show and the picture still matches the CPM result. Otherwise it
 gets an explicit start. Summaries become sections; done tasks are ``done``, started ones
-``active``, zero-slack ones ``crit``; cancelled tasks are left out.
+``active``, critical ones ``crit`` (the states of ``findings.states``); what Mermaid has no
+tag for (late, deadline missed, at risk, cancelled) is said after the task's name.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from typing import TYPE_CHECKING
+
+from cutover.findings.states import WORDS, State
 
 if TYPE_CHECKING:
     from cutover.engine.rows import ScheduleRow
@@ -52,7 +55,7 @@ def export_mermaid(view: ExportView, options: ExportOptions, /) -> bytes:  # noq
 def mermaid_gantt(view: ExportView) -> str:
     """``gantt`` text: title, date format, one section per summary, one line per task."""
     timebase = view.timebase
-    drawn = [row for row in view.rows if not row.summary and row.status != "cancelled"]
+    drawn = [row for row in view.rows if not row.summary]
     ids = mermaid_ids(drawn)
     interval, label = _axis(drawn)
     by_node = {row.node: row for row in drawn}
@@ -85,18 +88,30 @@ def _task_line(
     timebase: TimeBase,
 ) -> str:
     tags = []
-    if row.milestone or row.finish == row.start:
+    states = view.states[row.id]
+    if row.milestone or (row.finish == row.start and State.CANCELLED not in states):
         tags.append("milestone")
-    if row.status == "done":
-        tags.append("done")
-    elif row.status == "in_progress":
+    if State.DONE in states or State.CANCELLED in states:
+        tags.append("done")  # Mermaid has no cancelled tag: greyed as done, and named so
+    elif State.IN_PROGRESS in states:
         tags.append("active")
-    if row.critical:
+    if State.CRITICAL in states:
         tags.append("crit")
     after = _after(view, row, ids, by_node)
     start = f"after {' '.join(after)}" if after else _stamp(timebase, row.start)
     end = "0d" if "milestone" in tags else _stamp(timebase, row.finish)
-    return f"{task_name(row.name)} :{', '.join([*tags, ids[row.node], start, end])}"
+    name = row.name + _state_suffix(states)
+    return f"{task_name(name)} :{', '.join([*tags, ids[row.node], start, end])}"
+
+
+#: States Mermaid has no tag for, said after the task's name.
+_SAID = (State.CANCELLED, State.MISSED_DEADLINE, State.LATE, State.FINISHED_LATE, State.AT_RISK)
+
+
+def _state_suffix(states: frozenset[State]) -> str:
+    """`` (late)``, `` (cancelled)``: what the tags cannot show, in words after the name."""
+    words = [WORDS[state] for state in _SAID if state in states]
+    return f" ({', '.join(words)})" if words else ""
 
 
 def _after(

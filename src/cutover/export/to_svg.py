@@ -23,6 +23,7 @@ from cutover.export.gantt_layout import (
     off_time,
     spaced,
 )
+from cutover.findings.states import ordered
 from cutover.render.marks import LEGEND
 
 if TYPE_CHECKING:
@@ -152,7 +153,12 @@ def _tick(tick: Tick, scale: _Scale, line_top: int, bottom: int, *, major: bool)
 def _row(chart_row: ChartRow, scale: _Scale, y: int, at_risk: frozenset[str]) -> list[str]:
     """One task, its full name as tooltip: label, slack, bars, milestone and deadline."""
     row, middle = chart_row.row, y + ROW_HEIGHT / 2
-    out = ["<g>", element("title", text(f"{row.id}: {row.name}")), _label(chart_row, y, at_risk)]
+    states = " ".join(ordered(chart_row.states))
+    out = [
+        f'<g class="task" data-task="{text(row.id)}" data-states="{states}">',
+        element("title", text(f"{row.id}: {row.name}" + (f" ({states})" if states else ""))),
+        _label(chart_row, y, at_risk),
+    ]
     if chart_row.slack is not None:
         begin, end = scale.x(chart_row.slack.begin), scale.x(chart_row.slack.end)
         out.append(

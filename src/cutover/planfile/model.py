@@ -298,6 +298,9 @@ class Task(_Strict):
     tasks: tuple[Task, ...] | None = Field(None, description="sub-tasks: makes a summary task")
     duration: DurationValue | None = None
     milestone: Annotated[bool, Strict()] = False
+    go_live: Annotated[bool, Strict()] = Field(
+        default=False, description="this milestone is the go-live: status and reports show its date"
+    )
     after: tuple[AfterItem, ...] = ()
     not_before: Timepoint | None = None
     deadline: Timepoint | None = None
@@ -357,4 +360,7 @@ class Plan(_Strict):
         None, description="a template plan this plan adapts (a path relative to this file)"
     )
     remove: tuple[TaskId, ...] = Field((), description="ids of the template's tasks to drop")
+    go_live: TaskId | None = Field(
+        None, description="the id of the go-live task: status and reports show its date"
+    )
     tasks: tuple[Task, ...] = Field(min_length=1)

@@ -16,6 +16,7 @@ import numpy as np
 from rich.table import Table
 from rich.text import Text
 
+from cutover.findings.states import WORDS, State, TaskStates, ordered, task_states
 from cutover.findings.wording import deadline_text, status_line, when, work_amount
 from cutover.render.report import finding_document
 from cutover.risk.montecarlo import percent
@@ -39,10 +40,15 @@ _TOP_TASKS = 10
 # -- risk ----------------------------------------------------------------------------------
 
 
-def risk_document(result: RiskResult) -> dict[str, Any]:
-    """The ``risk --format json`` object."""
+def _state_names(states: TaskStates) -> dict[str, list[str]]:
+    return {task: [state.value for state in ordered(held)] for task, held in states.items()}
+
+
+def risk_document(result: RiskResult, states: TaskStates | None = None) -> dict[str, Any]:
+    """The ``risk --format json`` object; ``states`` adds each deadline's states as check says."""
     graph = result.graph
     timebase = graph.timebase
+    names = _state_names(states) if states is not None else {}
     return {
         "plan": graph.plan.plan,
         "as_of": None if result.as_of is None else timebase.iso(result.as_of),
@@ -55,6 +61,7 @@ def risk_document(result: RiskResult) -> dict[str, Any]:
                 "deadline": _deadline_iso(graph, outcome.node),
                 "probability": round(outcome.probability or 0.0, 4),
                 **_percentiles(outcome, timebase),
+                **({"states": names[outcome.task]} if outcome.task in names else {}),
             }
             for outcome in result.deadlines
         ],
@@ -90,12 +97,12 @@ def _percentiles(outcome: Outcome, timebase: TimeBase) -> dict[str, Any]:
     }
 
 
-def risk_json(result: RiskResult) -> str:
+def risk_json(result: RiskResult, states: TaskStates | None = None) -> str:
     """``risk --format json``: one JSON object."""
-    return json.dumps(risk_document(result), ensure_ascii=False, indent=2)
+    return json.dumps(risk_document(result, states), ensure_ascii=False, indent=2)
 
 
-def risk_text(result: RiskResult, console: Console) -> None:
+def risk_text(result: RiskResult, console: Console, states: TaskStates | None = None) -> None:
     """Deadlines with their chances, the finish and its histogram, the most critical tasks."""
     graph = result.graph
     timebase = graph.timebase
@@ -110,7 +117,7 @@ def risk_text(result: RiskResult, console: Console) -> None:
     console.print()
     lines = [
         Text("Chance of meeting each deadline", style="bold"),
-        *_deadline_table(result),
+        *_deadline_table(result, states or {}),
         Text(),
         *_driver_lines(result),
         Text(),
@@ -123,10 +130,12 @@ def risk_text(result: RiskResult, console: Console) -> None:
         console.print(line, crop=False, soft_wrap=True)
 
 
-def _deadline_table(result: RiskResult) -> list[Text]:
+def _deadline_table(result: RiskResult, states: TaskStates) -> list[Text]:
+    """Per deadline: the chance, the percentiles and the forecast as ``check`` judges it."""
     graph = result.graph
     timebase = graph.timebase
-    rows = [["task", "deadline", "chance", "P50", "P80", "P95"]]
+    rows = [["task", "deadline", "forecast", "chance", "P50", "P80", "P95"]]
+    shown = [0, 1, 2, 3, 4, 5, 6] if states else [0, 1, 3, 4, 5, 6]
     styles = ["bold"]
     for outcome in [*result.deadlines, result.finish]:
         share = outcome.probability
@@ -137,14 +146,26 @@ def _deadline_table(result: RiskResult) -> list[Text]:
             [
                 outcome.task or "(plan finish)",
                 "" if outcome.node is None else _deadline(graph, outcome.node, year=False),
+                _forecast_word(states.get(outcome.task or "")),
                 "" if share is None else percent(share),
                 *(when(timebase, value, year=False) for value in outcome.percentiles),
             ]
         )
+    rows = [[row[column] for column in shown] for row in rows]
     return [
         Text(line, style=style)
-        for line, style in zip(_aligned(rows, right={2}), styles, strict=True)
+        for line, style in zip(_aligned(rows, right={shown.index(3)}), styles, strict=True)
     ]
+
+
+def _forecast_word(held: frozenset[State] | None) -> str:
+    """How the deterministic forecast stands against the deadline: check's own word."""
+    if not held:
+        return ""
+    for state in (State.MISSED_DEADLINE, State.LATE, State.FINISHED_LATE, State.AT_RISK):
+        if state in held:
+            return WORDS[state]
+    return "done" if State.DONE in held else "on time"
 
 
 def _aligned(rows: list[list[str]], right: set[int]) -> list[str]:
@@ -285,7 +306,7 @@ def whatif_document(what: WhatIf) -> dict[str, Any]:
         "resolved": [finding_document(f) for f in what.resolved],
         "ok": what.after.ok,
         "findings": [finding_document(f) for f in what.after.findings],
-        "schedule": schedule_document(after),
+        "schedule": schedule_document(after, states=_state_names(task_states(what.after))),
     }
 
 
