@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import unicodedata
 from typing import TYPE_CHECKING
 
@@ -178,3 +179,34 @@ def test_the_chart_follows_the_risk_threshold(cli: Cli) -> None:
     assert next(line for line in loose.splitlines() if row in line)[1] == "~"
     assert next(line for line in tight.splitlines() if row in line)[1] == " "
     assert GanttOptions().depth is None
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("schedule", FLAGSHIP, *AS_OF),
+        ("status", FLAGSHIP, *AS_OF),
+        ("rollup", str(ROOT / "plans"), *AS_OF),
+        ("risk", FLAGSHIP, *AS_OF, "--runs", "200"),
+        ("whatif", FLAGSHIP, *AS_OF, "--delay", "lgsp-sync=1d"),
+        ("check", FLAGSHIP, *AS_OF),
+    ],
+    ids=["schedule", "status", "rollup", "risk", "whatif", "check"],
+)
+def test_reports_are_readable_at_80_columns(cli: Cli, command: tuple[str, ...]) -> None:
+    output = cli(*command, env={"COLUMNS": "80"}).output
+    lines = output.splitlines()
+    assert all(cell_len(line.rstrip()) <= 80 for line in lines), [
+        line for line in lines if cell_len(line.rstrip()) > 80
+    ]
+    # Nothing is cut (cells wrap instead); only a long chain of drivers starts with "… →".
+    assert "…" not in output.replace("driven by … →", "")
+    assert "least sla " not in output
+    # No date or number is split over two lines: a line never ends inside "Fri 27 Jun 2025".
+    for line in lines:
+        assert not re.search(r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2}$", line.rstrip()), line
+
+
+def test_findings_name_the_task(cli: Cli) -> None:
+    output = cli("check", FLAGSHIP, *AS_OF, env={"COLUMNS": "120"}).output
+    assert "accounts — Accounts and digital signatures for the new commune officials" in output
