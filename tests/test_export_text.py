@@ -18,6 +18,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cutover.common.errors import UsageError
 from cutover.export import ExportOptions, export
 from cutover.export.to_markdown import md_text
 from cutover.export.to_mermaid import mermaid_text
@@ -74,9 +75,33 @@ def test_csv_has_no_bom_unless_asked_for_excel(flagship: Analysis) -> None:
         flagship, "csv", ExportOptions(generated_at=OPTIONS.generated_at, excel_bom=True)
     )
     assert plain.startswith(b"id,name,")
-    assert excel == b"\xef\xbb\xbf" + plain
+    assert excel.startswith(b"\xef\xbb\xbfid,name,")
     rows = list(csv.DictReader(io.StringIO(excel.decode("utf-8-sig"))))
     assert rows[1]["name"] == "Ủy ban nhân dân tỉnh issues the provincial cutover plan"
+    # Dates Excel reads as dates: local time without the offset it would keep as text.
+    assert rows[1]["start"] == "2025-06-17 07:00:00"
+    assert rows[1]["deadline"] == "2025-06-19 23:59:59"
+    plain_rows = list(csv.DictReader(io.StringIO(plain.decode())))
+    assert plain_rows[1]["start"] == "2025-06-17T07:00:00+07:00"
+
+
+def test_csv_takes_the_delimiter_of_the_region(flagship: Analysis) -> None:
+    options = ExportOptions(generated_at=OPTIONS.generated_at, delimiter=";")
+    text = export(flagship, "csv", options).decode()
+    assert text.startswith("id;name;parent;")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    assert rows[4]["id"] == "accounts"
+    assert rows[4]["states"] == "in-progress late critical"
+    with pytest.raises(UsageError, match="delimiter"):
+        ExportOptions(generated_at=OPTIONS.generated_at, delimiter=":")
+
+
+def test_mermaid_marks_deadlines_and_the_status_date(flagship: Analysis) -> None:
+    text = export(flagship, "mermaid", OPTIONS).decode()
+    assert "    Status date :vert, v_status_date, 2025-06-26 09:00, 0d\n" in text
+    assert "    Deadline go-live :vert, " in text
+    assert "    Deadline accounts :vert, v_deadline_4, 2025-06-26 23:59, 0d\n" in text
+    assert "    section System coordination finished\n" in text  # one top-level task, by name
 
 
 def test_csv_quotes_commas_and_quotes(edge: Analysis) -> None:

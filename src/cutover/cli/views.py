@@ -165,7 +165,14 @@ def export(
     portrait: Annotated[
         bool, typer.Option("--portrait", help="PDF in portrait (default landscape).")
     ] = False,
-    excel: Annotated[bool, typer.Option("--excel", help="CSV with the BOM Excel wants.")] = False,
+    excel: Annotated[
+        bool,
+        typer.Option("--excel", help="CSV for Excel: a BOM, and dates Excel reads as dates."),
+    ] = False,
+    delimiter: Annotated[
+        str,
+        typer.Option("--delimiter", help="CSV separator: ',' ';' '|' or 'tab'."),
+    ] = ",",
 ) -> None:
     """Export the schedule to print or share: PDF, HTML, SVG, CSV, iCalendar, Mermaid, Markdown.
 
@@ -178,7 +185,11 @@ def export(
     analysis = analyse_file(plan, as_of, risk_threshold)
     with boundary():
         options = ExportOptions(
-            generated_at=clock_now(), paper=paper.value, landscape=not portrait, excel_bom=excel
+            generated_at=clock_now(),
+            paper=paper.value,
+            landscape=not portrait,
+            excel_bom=excel,
+            delimiter="\t" if delimiter.lower() == "tab" else delimiter,
         )
         if output is not None:
             chosen = write_export(analysis, output, output_format, options)

@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 
 Paper = Literal["a4", "a3"]
 PAPERS: tuple[Paper, ...] = ("a4", "a3")
+#: The separators ``--delimiter`` accepts (``\t``: tab).
+DELIMITERS = (",", ";", "\t", "|")
 #: The eight columns of the printable table (issue: id, task, owner, ... status).
 TABLE_HEADERS = ("id", "task", "owner", "start", "finish", "deadline", "slack", "status")
 
@@ -51,12 +53,18 @@ class ExportOptions:
     generated_at: datetime
     paper: Paper = "a4"
     landscape: bool = True
+    #: CSV for Excel: a byte order mark, and dates Excel reads as dates (plan's local time).
     excel_bom: bool = False
+    #: The CSV's separator: ``;`` where the list separator is (Vietnamese, German Excel).
+    delimiter: str = ","
 
     def __post_init__(self) -> None:
-        """Reject a paper size the PDF cannot print on."""
+        """Reject a paper size the PDF cannot print on, and a separator CSV cannot use."""
         if self.paper not in PAPERS:
             raise UsageError(f"unknown paper '{self.paper}'; choose one of {', '.join(PAPERS)}")
+        if self.delimiter not in DELIMITERS:
+            shown = ", ".join(repr(d) for d in DELIMITERS)
+            raise UsageError(f"unknown CSV delimiter {self.delimiter!r}; choose one of {shown}")
 
 
 @dataclass(frozen=True, slots=True)
