@@ -317,7 +317,7 @@ def test_marks_differ_without_colour() -> None:
     from cutover.export.to_html import legend  # noqa: PLC0415
 
     marks = re.findall(r'<rect [^>]*fill="([^"]+)"[^>]*/>\s*</svg> ([a-z -]+)<', legend())
-    fills = dict((label, fill) for fill, label in marks)
+    fills = {label: fill for fill, label in marks}
     assert fills["critical"] == "url(#hatch)"  # a pattern, not a colour alone
     assert fills["other work"] == "#ffffff"  # an outline
     assert abs(_grey(fills["done"]) - _grey(fills["other work"])) > 60

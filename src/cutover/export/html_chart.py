@@ -27,6 +27,7 @@ from cutover.export.gantt_layout import (
     spaced,
 )
 from cutover.export.to_svg import element, text
+from cutover.export.view import outline_numbers
 from cutover.findings.wording import when, work_amount
 
 if TYPE_CHECKING:
@@ -125,18 +126,6 @@ def html_chart(view: ExportView) -> HtmlChart:
     as_of = layout.as_of
     status_x = "" if as_of is None else str(scale.x(as_of))
     return HtmlChart(rows, _axis(view, layout, scale), scale.width, PATTERNS, status_x)
-
-
-def outline_numbers(view: ExportView) -> dict[str, str]:
-    """``1``, ``1.2``, ``1.2.3``: each task's place under its summaries, as MS Project numbers."""
-    numbers: dict[str, str] = {}
-    children: dict[str | None, int] = {}
-    for row in view.rows:
-        count = children.get(row.parent, 0) + 1
-        children[row.parent] = count
-        prefix = numbers[row.parent] + "." if row.parent is not None else ""
-        numbers[row.id] = f"{prefix}{count}"
-    return numbers
 
 
 def _details(view: ExportView, item: TableRow) -> str:

@@ -240,3 +240,15 @@ def finish_verdict(timebase: TimeBase, rows: list[ScheduleRow], finish: int) -> 
     if finish <= last.deadline:
         return f"on time for the deadline {written} ({last.id})"
     return f"after the deadline {written} ({last.id})"
+
+
+def outline_numbers(view: ExportView) -> dict[str, str]:
+    """``1``, ``1.2``, ``1.2.3``: each task's place under its summaries, as MS Project numbers."""
+    numbers: dict[str, str] = {}
+    children: dict[str | None, int] = {}
+    for row in view.rows:
+        count = children.get(row.parent, 0) + 1
+        children[row.parent] = count
+        prefix = numbers[row.parent] + "." if row.parent is not None else ""
+        numbers[row.id] = f"{prefix}{count}"
+    return numbers
