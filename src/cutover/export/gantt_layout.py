@@ -99,11 +99,15 @@ def chart_layout(view: ExportView) -> ChartLayout:
 
 
 def _window(rows: list[ScheduleRow], as_of: int | None) -> tuple[int, int]:
-    """Whole days from the first start to the last finish, nearby deadlines and status date."""
+    """Whole days from the first start to the last finish, near deadlines and the status date."""
     first = min(row.start for row in rows)
-    last = max(max(row.finish, row.late_finish) for row in rows)
+    last = max(row.finish for row in rows)
+    # Deadlines and late finishes a little past the work; far ones would stretch the axis
+    # over empty weeks (the PDF marks them at its edge instead).
+    reach = last + max((last - first) // 4, 2 * DAY)
+    last = max([last, *(row.late_finish for row in rows if row.late_finish <= reach)])
     for row in rows:  # deadlines near the plan, missed ones before its first start too
-        if row.deadline is not None and first - 31 * DAY <= row.deadline <= last + 62 * DAY:
+        if row.deadline is not None and first - 31 * DAY <= row.deadline <= reach:
             first, last = min(first, row.deadline), max(last, row.deadline)
     if as_of is not None and first - 31 * DAY <= as_of <= last + 31 * DAY:
         first, last = min(first, as_of), max(last, as_of)

@@ -55,9 +55,9 @@ FONT_SIZE = 7.0
 FONT_SIZES = {"a4": 7.0, "a3": 8.5}
 #: The table's columns: key, header, width in characters of the font, right-aligned.
 COLUMNS = (
-    ("outline", "#", 4.5, False),
+    ("outline", "#", 5.5, False),
     ("id", "id", 13.0, False),
-    ("name", "task", 28.0, False),
+    ("name", "task", 31.0, False),
     ("owner", "owner", 14.0, False),
     ("start", "start", 18.0, False),
     ("finish", "finish", 18.0, False),
@@ -165,8 +165,13 @@ def chart_pages(
     def capacity(room: float) -> int:
         return max(int((room - HEADER_HEIGHT - LEGEND_HEIGHT) // style.row_height), 0)
 
-    # Under the title block only when the whole chart fits there, or a good part of it.
-    under = first_height is not None and capacity(first_height) >= min(8, len(layout.rows))
+    # Under the title block when a good part of the chart fits there, and it is one page
+    # wide (else the pages across would share the short first page's rows).
+    under = (
+        first_height is not None
+        and len(spans) == 1
+        and capacity(first_height) >= min(8, len(layout.rows))
+    )
     ranges: list[tuple[range, bool]] = []
     top, room = 0, capacity(first_height) if under and first_height is not None else 0
     if not under:
