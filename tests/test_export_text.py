@@ -204,3 +204,14 @@ def test_svg_of_the_flagship_holds_vietnamese(flagship: Analysis) -> None:
     data = export(flagship, "svg", OPTIONS).decode()
     assert "Ủy ban nhân dân tỉnh issues the provincial cutover plan" in data
     assert 'stroke-dasharray="4 3"' in data  # the status date
+
+
+def test_svg_marks_differ_by_shape_as_well_as_colour(flagship: Analysis) -> None:
+    svg = export(flagship, "svg", OPTIONS).decode()
+    assert '<pattern id="hatch"' in svg
+    accounts = svg[svg.index('data-task="accounts"') :]
+    accounts = accounts[: accounts.index("</g>")]
+    assert 'fill="url(#hatch)"' in accounts  # critical work is hatched, not only red
+    assert 'fill="#ffffff" stroke="#1f77b4"' in svg  # other work is outlined
+    # Nights are not shaded at this scale: whole days off only, no barcode.
+    assert svg.count('fill="#ececec"') < 60

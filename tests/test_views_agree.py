@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import sys
 import unicodedata
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,8 @@ from rich.console import Console
 from cutover.findings.pipeline import analyse
 from cutover.render.gantt import GanttChart, GanttOptions
 from tests.conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -210,3 +213,17 @@ def test_reports_are_readable_at_80_columns(cli: Cli, command: tuple[str, ...]) 
 def test_findings_name_the_task(cli: Cli) -> None:
     output = cli("check", FLAGSHIP, *AS_OF, env={"COLUMNS": "120"}).output
     assert "accounts — Accounts and digital signatures for the new commune officials" in output
+
+
+def test_a_long_chart_can_repeat_its_axis(tmp_path: Path) -> None:
+    """What the pager shows: the axis again on every screenful of rows."""
+    from generate import write_plan  # noqa: PLC0415
+
+    path = tmp_path / "p300.yaml"
+    with path.open("w") as out:
+        write_plan(out, 300)
+    console = Console(file=io.StringIO(), width=120, no_color=True, legacy_windows=False)
+    console.print(GanttChart(analyse(path, now=None), GanttOptions(repeat_axis=40)))
+    lines = console.file.getvalue().splitlines()  # type: ignore[attr-defined]
+    axis = lines[2]
+    assert sum(line == axis for line in lines) == len(range(0, 312, 40))

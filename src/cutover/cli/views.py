@@ -138,7 +138,18 @@ def gantt(
     )
     with boundary():
         check_window(analysis, options)
-    console(width=width).print(GanttChart(analysis, options))
+    out = console(width=width)
+    chart = GanttChart(analysis, options)
+    screen = out.size.height
+    if out.is_terminal and sys.stdout.isatty() and len(chart.rows) + 8 > screen:
+        # Taller than the terminal: page it, with the axis again on every screenful.
+        from dataclasses import replace  # noqa: PLC0415
+
+        chart = GanttChart(analysis, replace(options, repeat_axis=max(screen - 4, 5)))
+        with out.pager(styles=True):
+            out.print(chart)
+        return
+    out.print(chart)
 
 
 @app.command(rich_help_panel=PANEL)

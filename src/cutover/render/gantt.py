@@ -125,6 +125,8 @@ class GanttOptions:
     depth: int | None = None
     critical: bool = False
     filters: tuple[str, ...] = ()
+    #: Repeat the axis every this many rows (a pager's screenful), or never.
+    repeat_axis: int | None = None
 
 
 @dataclass(frozen=True)
@@ -172,7 +174,10 @@ class GanttChart:
         yield from self._title(axis)
         yield from self._header(axis, label_width)
         shading: dict[str, list[bool]] = {}
-        for row in self.rows:
+        every = self.options.repeat_axis
+        for number, row in enumerate(self.rows):
+            if every and number and number % every == 0:
+                yield from self._header(axis, label_width)
             calendar = self.schedule.graph.calendar[row.node]
             if calendar.name not in shading:
                 shading[calendar.name] = _working_columns(calendar, axis)
