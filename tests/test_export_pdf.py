@@ -76,10 +76,12 @@ def test_the_title_block(pdf: bytes) -> None:
 def test_the_columns_sit_beside_the_bars(pdf: bytes, a3: bytes) -> None:
     first = _pages(pdf)[0]
     # A4: the columns that leave the bars half the page; A3 has room for all of them.
-    assert "# id task start finish slack deadline" in first
-    assert "1.4 accounts ! Accounts and digital sig" in first  # outline, id, late mark, name
+    assert "# task start finish slack deadline" in first
+    assert "1.4 ! Accounts and digital signatures for the" in first  # outline, mark, name
+    # Ids, dates and slacks take the width of their longest cell: never cut in the middle.
+    assert "1d 6h 30m 1d 6h 30m" in first
     assert "# id task owner start finish slack deadline" in _pages(a3)[0]
-    assert "1.4 accounts ! Accounts and digital signatures for" in _pages(a3)[0]
+    assert "1.4 accounts ! Accounts and digital sig" in _pages(a3)[0]
     assert "Provincial Peo" in _pages(a3)[0]  # the owner column, on A3 only
 
 

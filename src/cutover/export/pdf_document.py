@@ -91,7 +91,7 @@ def _story(view: ExportView, options: ExportOptions, width: float, height: float
     # Rows a little closer when that saves a page (no page for the last two rows).
     plans = []
     for spacing in (1.75, 1.6, 1.45):
-        style = chart_style(options.paper, width, spacing)
+        style = chart_style(options.paper, width, spacing, view)
         plans.append(
             (
                 style,

@@ -58,7 +58,7 @@ COLUMNS = (
     ("outline", "#", 5.5, False),
     ("id", "id", 13.0, False),
     ("name", "task", 31.0, False),
-    ("owner", "owner", 14.0, False),
+    ("owner", "owner", 12.0, False),
     ("start", "start", 18.0, False),
     ("finish", "finish", 18.0, False),
     ("slack", "slack", 9.0, True),
@@ -69,7 +69,7 @@ CHAR = 0.6
 #: Columns dropped first when the chart would get less than half the width.
 DROP_ORDER = ("owner", "id", "start", "slack")
 #: The most of the width the table's columns may take.
-TABLE_SHARE = 0.56
+TABLE_SHARE = 0.58
 #: Hours shaded only from this scale up: below, nights would print as a barcode.
 HOURS_POINTS_PER_DAY = 120.0
 
@@ -98,7 +98,7 @@ class ChartStyle:
         return sum(self.column_width(width) for _, _, width, _ in self.columns)
 
     def fitted(self, width: float) -> ChartStyle:
-        """The columns that leave the bars at least 44% of ``width``."""
+        """The columns that leave the bars at least 42% of ``width``."""
         style = self
         for key in DROP_ORDER:
             if style.table_width <= width * TABLE_SHARE:
@@ -122,9 +122,56 @@ class ChartStyle:
         return style
 
 
-def chart_style(paper: str, width: float, spacing: float = 1.75) -> ChartStyle:
-    """The style for a paper size and a frame width."""
-    return ChartStyle(FONT_SIZES.get(paper, FONT_SIZE), spacing=spacing).fitted(width)
+def chart_style(
+    paper: str, width: float, spacing: float = 1.75, view: ExportView | None = None
+) -> ChartStyle:
+    """The style for a paper size and a frame width; with ``view``, columns fit their cells.
+
+    The columns of ids, dates and slacks take the width of their longest cell (ids up to
+    a limit), so a slack such as "1d 6h 30m" or an id is never cut in the middle.
+    """
+    size = FONT_SIZES.get(paper, FONT_SIZE)
+    columns: tuple[tuple[str, str, float, bool], ...] = COLUMNS
+    if view is not None:
+        widest = _widest_cells(view, size)
+        columns = tuple(
+            (key, header, max(widest[key], _chars(header, BOLD, size)), right)
+            if key in widest
+            else (key, header, chars, right)
+            for key, header, chars, right in COLUMNS
+        )
+    return ChartStyle(size, columns, spacing).fitted(width)
+
+
+#: The most characters an id column takes; longer ids are cut there.
+MAX_ID_CHARS = 18.0
+
+
+def _chars(text: str, font: str, size: float) -> float:
+    """How many of CHAR-wide characters ``text`` takes, with room for the cell's padding."""
+    return float(stringWidth(text, font, size)) / (size * CHAR) + 1.2
+
+
+def _widest_cells(view: ExportView, size: float) -> dict[str, float]:
+    """The width, in characters, of the longest cell of each measured column (bold for all)."""
+    outlines = outline_numbers(view)
+    widest: dict[str, float] = {}
+    for item in view.table:
+        row = item.row
+        cells = {
+            "outline": outlines[row.id],
+            "id": row.id,
+            "start": when(view.timebase, row.start, year=False),
+            "finish": when(view.timebase, row.finish, year=False),
+            "slack": item.slack,
+            "dslack": ""
+            if row.deadline_slack is None
+            else work_amount(row.deadline_slack, row.day_minutes),
+        }
+        for key, value in cells.items():
+            widest[key] = max(widest.get(key, 0.0), _chars(value, BOLD, size))
+    widest["id"] = min(widest.get("id", 0.0), MAX_ID_CHARS)
+    return widest
 
 
 @dataclass(frozen=True)
