@@ -256,3 +256,20 @@ def test_a_300_task_plan_shows_every_task_in_the_table_and_the_chart(
     rows = re.findall(r"Gantt chart · rows (\d+)–(\d+) of 300", chart)
     covered = {row for first, last in rows for row in range(int(first), int(last) + 1)}
     assert covered == set(range(1, 301))
+
+
+def test_a_year_long_plan_of_eight_tasks_is_one_page(tmp_path: Path) -> None:
+    """Few rows over a long time: one page, not pages across that are mostly empty."""
+    plan = {
+        "plan": "A year",
+        "start": date(2025, 1, 6),
+        "tasks": [
+            {"id": f"t{n}", "duration": "30d", **({"after": [f"t{n - 1}"]} if n else {})}
+            for n in range(8)
+        ],
+    }
+    path = tmp_path / "year.yaml"
+    path.write_text(yaml.safe_dump(plan), encoding="utf-8")
+    pages = _pages(export(analyse(path, now=None), "pdf", OPTIONS))
+    assert len(pages) == 1
+    assert "rows 1–8 of 8" in pages[0]

@@ -210,11 +210,18 @@ def axis_ticks(
 def spaced(
     ticks: list[Tick], x_of: Callable[[int], float], width_of: Callable[[str], float]
 ) -> list[Tick]:
-    """The ticks whose labels fit without overlapping the one before (positions in any unit)."""
+    """The ticks whose labels fit without overlapping the one before (positions in any unit).
+
+    The first tick is often the chart's start in the middle of a month: when its label
+    would hide the next one (a month that begins inside the chart), the next one wins.
+    """
     kept: list[Tick] = []
     free_from = float("-inf")
-    for tick in ticks:
+    for index, tick in enumerate(ticks):
         x = x_of(tick.minute)
+        if x < free_from and index == 1 and len(kept) == 1:
+            kept.clear()
+            free_from = float("-inf")
         if x >= free_from:
             kept.append(tick)
             free_from = x + width_of(tick.label) + 4

@@ -48,6 +48,9 @@ ROW_HEIGHT = 12.0
 HEADER_HEIGHT = 42.0
 LEGEND_HEIGHT = 16.0
 MIN_POINTS_PER_DAY = 3.5
+#: Up to this many rows, the chart is drawn as fine as this rather than on pages across.
+FEW_ROWS = 40
+FEW_ROWS_POINTS_PER_DAY = 0.9
 #: A plan of years is drawn finer than MIN_POINTS_PER_DAY rather than on more pages across.
 MAX_PAGES_ACROSS = 4
 #: Labels are at least 7 pt on A4, larger on A3 (the chart grows with the paper).
@@ -202,7 +205,9 @@ def chart_pages(
     style = style or ChartStyle().fitted(width)
     chart_width = width - style.table_width
     days = max(layout.minutes // DAY, 1)
-    parts = min(math.ceil(days * MIN_POINTS_PER_DAY / chart_width), MAX_PAGES_ACROSS)
+    # A few rows over a long time: one page across at a finer scale, not pages of empty rows.
+    finest = MIN_POINTS_PER_DAY if len(layout.rows) > FEW_ROWS else FEW_ROWS_POINTS_PER_DAY
+    parts = min(math.ceil(days * finest / chart_width), MAX_PAGES_ACROSS)
     step = math.ceil(days / parts) * DAY  # whole days, the same on every page
     points_per_day = chart_width / (step / DAY)
     spans = [
