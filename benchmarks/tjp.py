@@ -26,14 +26,19 @@ are exactly the ones cutover schedules. The mapping, checked against tj3 3.7.1:
   written as SS with that gap; to a milestone FF is FS and SF is SS.
 - ``not_before`` is a dependency on a milestone fixed at that instant (a fixed ``start``
   on a task with dependencies is an error in tj3).
-- Dates carry the zone's UTC offset: tj3 reads the header's dates before its ``timezone``.
+- Dates carry the zone's UTC offset: tj3 reads the header's dates before its ``timezone``,
+  and its report prints them with the offset, so the hour a daylight-saving change
+  repeats reads back unambiguously. Both tools count real time across a change.
+- A shift over midnight (``22:00-06:00``) on another calendar: tj3's hours stay within a
+  day, so each day gets its own hours, the morning of the shift that started the day
+  before, or both, by whether it and the day before are workdays.
 
 What tj3 cannot express raises ConversionError, and the comparison is restricted to it:
 negative lags (tj3 gaps are never negative); lags on a calendar other than the default or
 one that works round the clock (tj3 counts ``gaplength`` on the project's working time);
 FF/SF links other than the cases above; make-up days on the default calendar; tracking
-(``in_progress``, ``done``); times off tj3's 5-minute grid; a zone with a daylight saving
-change inside the window (cutover counts wall-clock minutes). Deadlines are left out:
+(``in_progress``, ``done``); times off tj3's 5-minute grid; a shift over midnight on the
+default calendar. Deadlines are left out:
 they do not move early dates, and tj3 only warns about them.
 
 tj3 prints a dependent task's start as the instant its constraint allows (Fri 17:00 for
@@ -63,6 +68,8 @@ from cutover.planfile.loader import load_plan
 from cutover.worktime.timebase import MINUTES_PER_DAY
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from cutover.engine.graph import Edge, TaskGraph
     from cutover.worktime.calendars import WorkCalendar
 
@@ -119,7 +126,7 @@ def read_dates(csv_text: str, graph: TaskGraph) -> dict[int, tuple[int, int]]:
         if found is None:  # a not_before anchor
             continue
         start, end = (
-            graph.timebase.minute(datetime.strptime(text, "%Y-%m-%d %H:%M"))  # noqa: DTZ007
+            graph.timebase.minute(datetime.strptime(text.strip(), "%Y-%m-%d %H:%M %z"))
             for text in row[1:3]
         )
         dates[int(found.group(1))] = (start, end)
@@ -190,7 +197,6 @@ class _Writer:
 
     def write(self, *, report: bool) -> Conversion:
         """The whole project text."""
-        self._check_zone()
         body = self._tasks()
         resolution = self._resolution()
         parts = [self._header(resolution), *self._holidays(), *self._shift_blocks()]
@@ -199,20 +205,11 @@ class _Writer:
         if report:
             parts.append(
                 f'taskreport {REPORT} "{REPORT}" {{\n  formats csv\n  columns id, start, end\n'
-                '  timeformat "%Y-%m-%d %H:%M"\n}'
+                '  timeformat "%Y-%m-%d %H:%M %z"\n}'
             )
         return Conversion(self.graph, "\n".join(parts) + "\n", self.tj_ids, resolution)
 
     # -- project, calendars ------------------------------------------------------------------
-
-    def _check_zone(self) -> None:
-        zone = self.graph.timebase.zone
-        offsets = {zone.utcoffset(datetime.combine(day, datetime.min.time())) for day in self.days}
-        if len(offsets) > 1:
-            raise ConversionError(
-                f"the time zone {self.graph.timebase.name} changes its UTC offset in the "
-                "window: cutover counts wall-clock minutes, tj3 real time"
-            )
 
     def _time(self, minute: int) -> str:
         moment = self.graph.timebase.aware(minute)
@@ -223,6 +220,11 @@ class _Writer:
 
     def _header(self, resolution: int) -> str:
         graph, default = self.graph, self.default
+        if _crosses_midnight(default):
+            raise ConversionError(
+                "the default calendar has a shift over midnight: tj3's project working "
+                "hours stay within a day"
+            )
         start = self._time(graph.start)
         lines = [
             f'project cutover "{_text(graph.plan.plan)}" {start} - {self._day(self.window_end)} {{',
@@ -256,7 +258,7 @@ class _Writer:
             return known
         name = f"cal{len(self.shifts)}"
         self.shifts[id(calendar)] = name
-        self.quantities += [m for span in calendar.spec.hours for m in span]
+        self.quantities += [m % MINUTES_PER_DAY for span in calendar.spec.hours for m in span]
         return name
 
     def _shift_blocks(self) -> list[str]:
@@ -264,6 +266,9 @@ class _Writer:
         for calendar in self.graph.calendars.values():
             name = self.shifts.get(id(calendar))
             if name is None:
+                continue
+            if _crosses_midnight(calendar):
+                blocks += self._night_shift_blocks(calendar, name)
                 continue
             hours = _hours(calendar)
             blocks += [
@@ -276,6 +281,38 @@ class _Writer:
                 f"macro {name} [ shifts {', '.join(self._assignments(calendar, name))} ]",
             ]
         return blocks
+
+    def _night_shift_blocks(self, calendar: WorkCalendar, name: str) -> list[str]:
+        """A calendar with a shift over midnight: tj3's hours stay within a day.
+
+        Each day gets one of three shifts (or ``off``): its own hours up to midnight, the
+        morning of the shift that started the day before, or both, by whether it and the
+        day before are workdays (cutover: a shift belongs to the day it starts).
+        """
+        own = [(begin, min(end, MINUTES_PER_DAY)) for begin, end in calendar.spec.hours]
+        spill = [
+            (0, end - MINUTES_PER_DAY) for _, end in calendar.spec.hours if end > MINUTES_PER_DAY
+        ]
+        variants = {(True, False): "o", (False, True): "s", (True, True): "b"}
+        spans = {"o": own, "s": spill, "b": spill + own}
+        blocks = [
+            f'shift {name}{key} "{_text(calendar.name)} {key}" {{\n'
+            f"  workinghours mon - sun {_spans(spans[key])}\n}}"
+            for key in ("o", "s", "b")
+        ]
+        runs: list[tuple[str, date, date]] = []
+        for day in self.days:
+            key = (calendar.is_workday(day), calendar.is_workday(day - timedelta(days=1)))
+            shift = f"{name}{variants[key]}" if key in variants else "off"
+            if runs and runs[-1][0] == shift:
+                runs[-1] = (shift, runs[-1][1], day)
+            else:
+                runs.append((shift, day, day))
+        assignments = [
+            f"{shift} {self._day(first)} - {self._day(last + timedelta(days=1))}"
+            for shift, first, last in runs
+        ]
+        return [*blocks, f"macro {name} [ shifts {', '.join(assignments)} ]"]
 
     def _assignments(self, calendar: WorkCalendar, name: str) -> list[str]:
         """Runs of days with one shift each: its own, ``off`` on holidays, make-up days."""
@@ -472,10 +509,17 @@ def _working_hours(calendar: WorkCalendar, *, indent: str) -> list[str]:
 
 
 def _hours(calendar: WorkCalendar) -> str:
+    return _spans(calendar.spec.hours)
+
+
+def _spans(spans: Iterable[tuple[int, int]]) -> str:
     return ", ".join(
-        f"{begin // 60}:{begin % 60:02d} - {end // 60}:{end % 60:02d}"
-        for begin, end in calendar.spec.hours
+        f"{begin // 60}:{begin % 60:02d} - {end // 60}:{end % 60:02d}" for begin, end in spans
     )
+
+
+def _crosses_midnight(calendar: WorkCalendar) -> bool:
+    return any(end > MINUTES_PER_DAY for _, end in calendar.spec.hours)
 
 
 def _amount(minutes: int) -> str:

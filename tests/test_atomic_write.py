@@ -116,6 +116,7 @@ def _leftovers(folder: Path) -> list[str]:
     return others
 
 
+@pytest.mark.slow
 def test_a_writer_killed_at_random_moments_never_leaves_half_a_file(folder: Path) -> None:
     target = folder / NAME
     old, new = _versions(SIZE)

@@ -240,29 +240,7 @@ def test_lint_of_the_flagship_is_clean(cli: Cli) -> None:
     assert "OK: 0 errors, 0 warnings in 1 plan" in result.output
 
 
-# -- the pre-commit hook and the GitHub Action run their own command lines ----------------------
-
-
-def test_the_pre_commit_hook_validates_changed_plans() -> None:
-    (hook,) = [
-        h
-        for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
-        if h["id"] == "cutover-check"
-    ]
-    files = [f"{FOLDER}/late.yaml", f"{FOLDER}/on-time.yaml"]
-    assert all(re.search(hook["files"], file) for file in files)
-    command = [*hook["entry"].split(), *files]
-    ok = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
-    assert ok.returncode == 0, ok.stdout + ok.stderr  # late, but valid: commits are not date-gated
-    broken = subprocess.run(
-        [*command, f"{FOLDER}/more/broken.yaml"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
-    assert broken.returncode == 2
-    assert "tests/plans/ci/more/broken.yaml:6:5" in broken.stdout
+# -- the GitHub Action runs its own command lines (the hooks: test_pre_commit.py) ------------
 
 
 def _action_step(name: str) -> dict[str, object]:
@@ -276,10 +254,95 @@ def test_the_action_passes_inputs_through_the_environment_only() -> None:
     action = yaml.safe_load(action_text)
     assert set(action["inputs"]) >= {"paths", "as-of", "fail-on"}
     for step in action["runs"]["steps"]:
-        assert "${{" not in step.get("run", ""), "inputs go through env:, never into the script"
-        assert step.get("shell") == "bash"
+        if "run" in step:
+            assert "${{" not in step["run"], "inputs go through env:, never into the script"
+            assert step.get("shell") == "bash"
 
 
+def test_the_action_sets_up_python_caches_pip_and_installs_itself() -> None:
+    action = yaml.safe_load((ROOT / "action.yml").read_text())
+    steps = action["runs"]["steps"]
+    uses = [step["uses"].split("@")[0] for step in steps if "uses" in step]
+    assert uses == ["actions/setup-python", "actions/cache"]
+    (python,) = [step for step in steps if step.get("uses", "").startswith("actions/setup-")]
+    assert python["with"]["python-version"] == "${{ inputs.python-version }}"
+    minor = int(action["inputs"]["python-version"]["default"].split(".")[1])
+    assert minor >= 11  # requires-python
+    (cache,) = [step for step in steps if step.get("uses", "").startswith("actions/cache")]
+    assert cache["with"]["path"] == "${{ steps.pip-cache.outputs.dir }}"
+    assert "steps.pip-cache.outputs.hash" in cache["with"]["key"]
+    install = _action_step("Install cutover")
+    assert install["env"] == {"ACTION_PATH": "${{ github.action_path }}"}
+    assert 'pip install --disable-pip-version-check --quiet "$ACTION_PATH"' in str(install["run"])
+    order = [step["name"] for step in steps]
+    assert order.index("Install cutover") < order.index("Check the plans")
+
+
+def _outputs(file: Path) -> dict[str, str]:
+    return dict(line.split("=", 1) for line in file.read_text().splitlines())
+
+
+def test_the_pip_cache_key_step_writes_the_folder_and_a_hash(tmp_path: Path) -> None:
+    step = _action_step("Key of the pip cache")
+    assert step["id"] == "pip-cache"
+    github_output = tmp_path / "github-output"
+    env = {**os.environ, "ACTION_PATH": str(ROOT), "GITHUB_OUTPUT": str(github_output)}
+    result = subprocess.run(
+        ["bash", "-c", str(step["run"])], capture_output=True, text=True, env=env, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    outputs = _outputs(github_output)
+    assert set(outputs) == {"dir", "hash"}
+    assert outputs["dir"].startswith("/")
+    assert re.fullmatch(r"[0-9a-f]{16}", outputs["hash"])
+
+
+@pytest.mark.slow
+def test_the_action_outputs_come_from_the_check_step(tmp_path: Path) -> None:
+    action = yaml.safe_load((ROOT / "action.yml").read_text())
+    check = _action_step("Check the plans")
+    assert check["id"] == "check"
+    outputs = action["outputs"]
+    assert {"ok", "errors", "junit"} <= set(outputs)
+    for name, output in outputs.items():
+        assert output["value"] == f"${{{{ steps.check.outputs.{name} }}}}"
+        assert output["description"]
+    github_output = tmp_path / "github-output"
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "GITHUB_STEP_SUMMARY"},
+        "CUTOVER_PATHS": f"{FOLDER}/late.yaml {FOLDER}/on-time.yaml",
+        "CUTOVER_AS_OF": AS_OF,
+        "CUTOVER_FAIL_ON": "error",
+        "CUTOVER_JUNIT": str(tmp_path / "junit.xml"),
+        "GITHUB_OUTPUT": str(github_output),
+        "RUNNER_TEMP": str(tmp_path),
+    }
+    script = str(check["run"])
+    late = subprocess.run(
+        ["bash", "-c", script], capture_output=True, text=True, cwd=ROOT, env=env, check=False
+    )
+    assert late.returncode == 1, late.stdout + late.stderr
+    assert _outputs(github_output) == {
+        "ok": "false",
+        "errors": "2",
+        "warnings": "3",
+        "exit-code": "1",
+        "junit": str(tmp_path / "junit.xml"),
+    }
+    assert set(_outputs(github_output)) == set(outputs)
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".json"] == []  # cleaned up
+    github_output.unlink()
+    clean = subprocess.run(
+        ["bash", "-c", script], capture_output=True, text=True, cwd=ROOT, check=False,
+        env={**env, "CUTOVER_PATHS": f"{FOLDER}/on-time.yaml", "CUTOVER_JUNIT": ""},
+    )  # fmt: skip
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert _outputs(github_output) == {
+        "ok": "true", "errors": "0", "warnings": "0", "exit-code": "0", "junit": ""
+    }  # fmt: skip
+
+
+@pytest.mark.slow
 def test_the_action_check_step_runs_and_cannot_be_injected(tmp_path: Path) -> None:
     script = _action_step("Check the plans")["run"]
     assert isinstance(script, str)

@@ -118,6 +118,7 @@ def test_schedule_csv_and_table(cli: Cli, worked: Path) -> None:
     assert "critical path: design → build → ship" in table.output
 
 
+@pytest.mark.slow
 def test_the_contract_check_script_agrees(tmp_path: Path) -> None:
     if not EXAMPLE.exists():
         pytest.skip("the shared contract is not next to this checkout")
@@ -159,6 +160,7 @@ BAD_INPUTS: dict[str, bytes] = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(BAD_INPUTS))
 @pytest.mark.parametrize("command", ["check", "schedule", "gantt"])
 def test_bad_input_is_exit_2_with_a_located_message(
@@ -195,6 +197,7 @@ def test_a_missing_file_is_exit_2(tmp_path: Path, command: str) -> None:
     assert result.returncode == 2
     assert "no such file" in result.stdout + result.stderr
     assert "Traceback" not in result.stderr
+    assert "not valid" not in result.stdout + result.stderr  # there was no plan to judge
 
 
 def test_a_folder_is_not_a_plan(tmp_path: Path) -> None:
@@ -240,6 +243,9 @@ def test_misuse_is_exit_2(cli: Cli, worked: Path, args: tuple[str, ...]) -> None
     ("args", "option"),
     [
         (("check", "--as-of", "2025-13-45"), "--as-of"),
+        (("check", "--as-of", "9999-12-31T23:59-01:00"), "--as-of"),  # was OverflowError
+        (("schedule", "--as-of", "0001-01-01T00:00+01:00"), "--as-of"),
+        (("risk", "--as-of", "9999-12-31T23:59-01:00"), "--as-of"),
         (("check", "--risk-threshold", "3x"), "--risk-threshold"),
         (("gantt", "--from", "soon"), "--from"),
         (("gantt", "--to", "2025-02-30"), "--to"),
@@ -259,3 +265,32 @@ def test_help_and_version(cli: Cli) -> None:
     version = cli("--version")
     assert version.exit_code == 0
     assert version.output.startswith("cutover ")
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        RuntimeError("boom"),
+        UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed"),
+        ValueError("first line\nsecond line\x1b[2J\u202e"),
+    ],
+)
+def test_an_internal_error_is_one_line_and_exit_3(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], error: Exception
+) -> None:
+    """Was: two lines (and more when the error's own text had line breaks)."""
+    from cutover import cli as command_line  # noqa: PLC0415
+
+    def crash(*_args: object, **_kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr(command_line, "app", crash)
+    with pytest.raises(SystemExit) as exited:
+        command_line.main(["check", "x.yaml"])
+    assert exited.value.code == 3
+    err = capsys.readouterr().err
+    assert err.endswith("\n")
+    assert err.count("\n") == 1, err
+    assert err.startswith("internal error (a bug in cutover; please report it with the plan): ")
+    assert type(error).__name__ in err
+    assert "\x1b" not in err

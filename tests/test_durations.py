@@ -84,3 +84,26 @@ def test_clock_times() -> None:
     for bad in ("24:30", "8h", "12:60"):
         with pytest.raises(TimepointError):
             parse_clock(bad)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "9999-12-31T23:59-01:00",
+        "0001-01-01T00:00+01:00",
+        "9999-12-31T12:00Z",
+        datetime(9999, 12, 31, 23, 59, tzinfo=timezone(timedelta(hours=-1))),
+        datetime(1, 1, 1, 0, 0, tzinfo=timezone(timedelta(hours=1))),
+    ],
+)
+def test_an_instant_no_time_zone_can_show_is_an_error(value: object) -> None:
+    """Was: accepted, then OverflowError when moved into the plan's zone (exit 3)."""
+    with pytest.raises(TimepointError, match="too close to the year 1 or 9999"):
+        parse_timepoint(value)
+
+
+@pytest.mark.parametrize(
+    "text", ["9999-12-31T23:59", "9999-12-31", "0001-01-01T00:00", "0001-01-02T00:00Z"]
+)
+def test_dates_and_wall_clock_times_at_the_calendars_ends_still_read(text: str) -> None:
+    assert parse_timepoint(text)

@@ -13,11 +13,9 @@ from rich.console import Console
 
 from cutover.common.errors import UsageError
 from cutover.findings.explain import drivers, link_slack
-from cutover.findings.pipeline import analyse_loaded
-from cutover.planfile.loader import load_plan_text
 from cutover.render.risk_report import drivers_json, drivers_text
 from tests.conftest import WORKED
-from tests.test_risk_engine import tracked_plans
+from tests.test_risk_engine import analyse_tracked, tracked_plans
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -103,7 +101,7 @@ plan: test
 start: 2025-06-16
 tasks:
   - {id: a, duration: 1d, status: done, actual_start: 2025-06-16T09:00,
-     actual_finish: 2025-06-17T10:00}
+     actual_finish: 2025-06-17T08:30}
   - {id: b, duration: 1d, not_before: 2025-06-18}
   - {id: c, duration: 1d}
   - id: group
@@ -182,7 +180,7 @@ def test_an_unknown_task_is_a_usage_error(plan_analysis: Callable[..., Analysis]
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tracked_plans())
 def test_every_task_has_a_chain_and_a_bound(data: dict[str, Any]) -> None:
-    analysis = analyse_loaded(load_plan_text(json.dumps(data), "random.yaml"), now=None)
+    analysis = analyse_tracked(data)
     schedule, graph = analysis.schedule, analysis.graph
     tracked = {node for node in range(len(graph)) if graph.status[node] != "not_started"}
     for node in range(len(graph)):

@@ -183,6 +183,7 @@ def _console(stderr: str) -> list[str]:
     return [line for line in stderr.splitlines() if ":CONSOLE" in line or "Uncaught" in line]
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_chromium_loads_the_page_without_console_messages(
     hostile_html: bytes, tmp_path: Path
@@ -196,6 +197,7 @@ def test_chromium_loads_the_page_without_console_messages(
     assert SCRIPT in "".join(dom.text)
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_chromium_prints_the_page_to_pdf(analysis: Analysis, tmp_path: Path) -> None:
     page = tmp_path / "schedule.html"

@@ -177,6 +177,36 @@ def test_plan_text_cannot_inject_paragraph_markup(tmp_path: Path) -> None:
     assert "Markup <b>test</b> & <font size=40>" in text
 
 
+@pytest.mark.parametrize(
+    "options",
+    [
+        ExportOptions(generated_at=OPTIONS.generated_at),
+        ExportOptions(generated_at=OPTIONS.generated_at, paper="a3"),
+        ExportOptions(generated_at=OPTIONS.generated_at, landscape=False),
+    ],
+    ids=["a4", "a3", "a4-portrait"],
+)
+def test_a_name_of_5000_characters_is_cut_to_fit_a_page(
+    tmp_path: Path, options: ExportOptions
+) -> None:
+    """Was: reportlab's LayoutError (a row taller than the page), an internal error."""
+    long_word, long_text = "W" * 5000, "many words " * 500
+    plan = {
+        "plan": long_word,
+        "start": date(2025, 6, 16),
+        "tasks": [
+            {"id": "a" * 200, "name": long_word, "owner": long_word, "duration": "1d"},
+            {"id": "b", "name": long_text, "owner": long_text, "duration": "1d"},
+        ],
+    }
+    path = tmp_path / "long.yaml"
+    path.write_text(yaml.safe_dump(plan), encoding="utf-8")
+    text = "".join(_pages(export(analyse(path, now=None), "pdf", options)))
+    assert "WWWW" in text
+    assert "…" in text
+    assert long_word not in text.replace("\n", "")
+
+
 # -- a large plan ---------------------------------------------------------------------------
 
 PHASES = 12
@@ -225,6 +255,7 @@ def large(tmp_path_factory: pytest.TempPathFactory) -> tuple[Analysis, list[str]
     return analysis, _pages(export(analysis, "pdf", OPTIONS))
 
 
+@pytest.mark.slow
 def test_a_300_task_plan_has_a_sensible_page_count(large: tuple[Analysis, list[str]]) -> None:
     _, pages = large
     assert 6 <= len(pages) <= 24
@@ -233,6 +264,7 @@ def test_a_300_task_plan_has_a_sensible_page_count(large: tuple[Analysis, list[s
     )
 
 
+@pytest.mark.slow
 def test_a_300_task_plan_repeats_the_table_header_on_every_page(
     large: tuple[Analysis, list[str]],
 ) -> None:
@@ -242,6 +274,7 @@ def test_a_300_task_plan_repeats_the_table_header_on_every_page(
     assert all("# id task start finish slack deadline" in text for text in pages[1:])
 
 
+@pytest.mark.slow
 def test_a_300_task_plan_shows_every_task_in_the_table_and_the_chart(
     large: tuple[Analysis, list[str]],
 ) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
@@ -18,6 +19,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cutover.common.csvrows import csv_text
 from cutover.common.errors import UsageError
 from cutover.export import ExportOptions, export
 from cutover.export.to_markdown import md_text
@@ -111,6 +113,75 @@ def test_csv_quotes_commas_and_quotes(edge: Analysis) -> None:
     assert by_id["2nd.review"]["name"] == "<script>alert(1)</script>"
 
 
+FORMULAS = {
+    "eq": '=HYPERLINK("https://example.invalid","x")',
+    "plus": "+1+cmd|' /C calc'!A0",
+    "minus": "-2+3",
+    "at": "@SUM(1,1)",
+    "tab": "\t=1+1",
+    "cr": "\r=1+1",
+}
+
+
+@pytest.fixture(scope="module")
+def formulas(tmp_path_factory: pytest.TempPathFactory) -> Analysis:
+    tasks = "".join(
+        f"  - {{id: {key}, name: {json.dumps(text)}, owner: {json.dumps(text)}, duration: 1d}}\n"
+        for key, text in FORMULAS.items()
+    )
+    path = tmp_path_factory.mktemp("csv") / "formulas.yaml"
+    path.write_text(f"plan: x\nstart: 2025-06-16\ntasks:\n{tasks}", encoding="utf-8")
+    return analyse(path, now=None)
+
+
+def test_csv_for_excel_makes_formulas_text(formulas: Analysis) -> None:
+    """Was: a cell starting with =, +, -, @ went to Excel as it is, and ran as a formula."""
+    options = ExportOptions(generated_at=OPTIONS.generated_at, excel_bom=True)
+    text = export(formulas, "csv", options).decode("utf-8-sig")
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(text, newline=""))}
+    for key, formula in FORMULAS.items():
+        assert rows[key]["name"] == "'" + formula
+        assert rows[key]["owner"] == "'" + formula
+    assert all(not row["total_slack_minutes"].startswith("'") for row in rows.values())
+
+
+def test_plain_csv_keeps_the_text_as_written(formulas: Analysis) -> None:
+    text = export(formulas, "csv", OPTIONS).decode()
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(text, newline=""))}
+    assert {key: rows[key]["name"] for key in FORMULAS} == FORMULAS
+    assert text.count("\n") == len(FORMULAS) + 1  # was: the \r cell split its row
+
+
+def test_a_carriage_return_in_a_name_does_not_split_a_row(formulas: Analysis) -> None:
+    """Was: written unquoted, so every CSV reader ended the row at it."""
+    for text in (export(formulas, "csv", OPTIONS).decode(), schedule_csv(formulas)):
+        lines = text.split("\n")
+        assert '"\r=1+1"' in text
+        assert len([line for line in lines if line]) == len(FORMULAS) + 1
+
+
+def test_csv_for_excel_with_a_delimiter_keeps_every_guard(formulas: Analysis) -> None:
+    """Both sides of a merge at once: ';', Excel dates, states, formulas quoted, \r quoted."""
+    options = ExportOptions(generated_at=OPTIONS.generated_at, excel_bom=True, delimiter=";")
+    text = export(formulas, "csv", options).decode("utf-8-sig")
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=";")
+    rows = {row["id"]: row for row in reader}
+    assert reader.fieldnames is not None
+    assert reader.fieldnames[-1] == "states"
+    for key, formula in FORMULAS.items():
+        assert rows[key]["name"] == "'" + formula
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", rows[key]["start"])
+    assert len([line for line in text.split("\n") if line]) == len(FORMULAS) + 1
+
+
+def test_csv_text_takes_a_delimiter() -> None:
+    assert csv_text([["a;b", "c\rd", 1]], ";") == '"a;b";"c\rd";1\n'
+
+
+def test_csv_rows_quote_a_carriage_return_and_nothing_else_changes() -> None:
+    assert csv_text([["a\rb", 1, "c,d"], ["e", -2, ""]]) == '"a\rb",1,"c,d"\ne,-2,\n'
+
+
 # -- Mermaid -------------------------------------------------------------------------------
 
 
@@ -161,6 +232,7 @@ def test_mermaid_ids_and_names_survive_mermaids_syntax(edge: Analysis) -> None:
         assert ";" not in re.sub(r"#\d+;", "", name)
 
 
+@pytest.mark.slow
 @given(st.text())
 def test_mermaid_text_is_one_line_without_separators(value: str) -> None:
     cleaned = mermaid_text(value)

@@ -14,14 +14,17 @@ few seconds. A few inputs run in a subprocess under a memory limit and a timeout
 from __future__ import annotations
 
 import copy
+import csv
 import io
 import json
 import os
 import re
-import resource
+import signal
+import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 import zlib
@@ -30,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pytest
+import xmlschema
 import yaml
 from hypothesis import HealthCheck, assume, given, reject, settings
 from hypothesis import strategies as st
@@ -43,7 +47,10 @@ from tests.conftest import ROOT, WORKED
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate import write_plan as write_generated
 
+pytestmark = pytest.mark.slow  # fuzzing, and children bounded in memory and time
+
 if TYPE_CHECKING:
+    import resource
     from collections.abc import Callable
 
     from typer.testing import Result
@@ -73,6 +80,7 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
     ("gantt", "--width", "100"),
 )
 REGRESSIONS = Path(__file__).parent / "plans" / "regressions"
+JUNIT_XSD = ROOT / "tests" / "schemas" / "junit.xsd"
 ENV = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb", "CUTOVER_AS_OF": ""}
 
 RICH = """
@@ -162,6 +170,8 @@ AWKWARD_STRINGS = [
     "2025-06-16T24:00",
     "2025-06-16T08:00+14:00",
     "2025-06-16 08:00Z",
+    "9999-12-31T23:59-01:00",
+    "0001-01-01T00:00+01:00",
     "٢٠٢٥-٠٦-١٦",
     "24:00-24:00",
     "00:00-24:00",
@@ -450,6 +460,8 @@ def assert_sound(path: Path) -> None:
             raise UnsoundError(f"{command[0]}: exit {result.exit_code}\n{result.output}")
         if result.exit_code == 2 and not LOCATED.search(result.output):
             raise UnsoundError(f"{command[0]}: exit 2 without a location: {result.output}")
+        if command[0] != "schedule":  # the JSON keeps the text; JSON escapes controls itself
+            assert_terminal_safe(result.output, command)
         if result.exit_code == 0 and command[0] == "schedule":
             scheduled = json.loads(result.stdout)
             assert scheduled["tasks"]
@@ -555,7 +567,8 @@ def test_random_bytes_are_refused_with_a_location(text: bytes) -> None:
 
 AS_OF_VALUES = st.one_of(
     st.sampled_from(["0001-01-01", "9999-12-31", "9998-12-31T23:59", "2025-06-16T08:00+14:00",
-                     "2025-13-01", "", " ", "2025-06-16T24:00", "٢٠٢٥-٠٦-١٦"]),
+                     "2025-13-01", "", " ", "2025-06-16T24:00", "٢٠٢٥-٠٦-١٦",
+                     "9999-12-31T23:59-01:00", "0001-01-01T00:00+01:00"]),
     st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30)).map(
         lambda moment: moment.isoformat(timespec="minutes")
     ),
@@ -577,6 +590,123 @@ def test_any_status_date_is_refused_or_run(as_of: str, base: int, command: tuple
     assert result.exit_code in ({0, 1, 2} if command[0] == "check" else {0, 2}), result.output
     if result.exit_code == 2:
         assert LOCATED.search(result.output) or "Invalid value" in result.output, result.output
+
+
+# -- hostile text: every command and exporter, names built to attack a terminal or a CI log --
+
+#: Pieces of text that attack a terminal, a CI log or a machine format when shown raw.
+HOSTILE_PIECES = [
+    *ODD_TEXT,
+    "\x1b]0;title\x07",  # set the window title
+    "\x1b[2J\x1b[H",  # clear the screen
+    "\x1b[8m",  # conceal
+    "\x9b31m",  # a C1 CSI
+    "\x01", "\x0b", "\x0c", "\x7f", "\u2029", "\u061c", "\u200f",
+    "\u202a", "\u202b", "\u202c", "\u202d", "\u2066", "\u2067", "\u2068", "\u2069",
+    "\n::warning file=x::injected", "::error::x", " ##[error]legacy", ":::",
+    "[/]", "[link=https://example.invalid]x",
+    "=HYPERLINK(1)", "+1", "-1", "@x",
+    "]]>", "&amp;", "<x/>",
+]  # fmt: skip
+HOSTILE_TEXT = st.one_of(
+    st.lists(st.sampled_from([*HOSTILE_PIECES, "a", " ", "Tuyên Quang"]), max_size=12).map("".join),
+    st.sampled_from(HOSTILE_PIECES).map(lambda piece: "x" * 20_000 + piece + "y " * 5_000),
+)
+#: Raw in no terminal output: C0 (but the line feed ending each line), DEL, C1, bidi controls.
+RAW_IN_TERMINAL = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+TERMINAL_OUTPUTS: tuple[tuple[str, ...], ...] = (
+    ("check",),
+    ("check", "--format", "markdown"),
+    ("lint",),
+    ("schedule",),
+    ("gantt", "--width", "100"),
+    ("status",),
+    ("rollup",),
+    ("risk", "--runs", "20"),
+    ("drivers", "{plan}", "a"),
+)
+MACHINE_OUTPUTS: tuple[tuple[str, ...], ...] = (
+    ("check", "--format", "json"),
+    ("check", "--format", "github"),
+    ("check", "--format", "codequality"),
+    ("schedule", "--format", "json"),
+    ("schedule", "--format", "csv"),
+)
+
+
+def _hostile_plan(name: str, task_name: str, owner: str) -> bytes:
+    document = {
+        "plan": name,
+        "start": "2025-06-16",
+        "tasks": [
+            {"id": "a", "name": task_name, "duration": "1d", "owner": owner},
+            {"id": "m", "name": task_name, "milestone": True, "after": ["a"],
+             "deadline": "2025-06-16", "deliverable": owner},
+        ],
+    }  # fmt: skip
+    return json.dumps(document).encode()
+
+
+def _run_output(path: Path, command: tuple[str, ...]) -> Result:
+    name, *rest = command
+    args = [str(path) if arg == "{plan}" else arg for arg in rest]
+    if "{plan}" not in rest:
+        args.insert(0, str(path))
+    if name != "lint":
+        args += ["--as-of", AS_OF]
+    runner = CliRunner()
+    started = time.perf_counter()
+    result = runner.invoke(app, [name, *args], env=ENV)
+    assert time.perf_counter() - started < SECONDS_PER_RUN, command
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise _crash(" ".join(command), result.exception)
+    assert result.exit_code in {0, 1}, (command, result.output)
+    return result
+
+
+def assert_terminal_safe(output: str, command: tuple[str, ...]) -> None:
+    """One visible line per line: nothing a terminal acts on, nothing GitHub would run."""
+    raw = RAW_IN_TERMINAL.findall(output)
+    assert not raw, (command, raw)
+    assert not re.search(r"##\[(?!\\)", output), command
+    for line in output.splitlines():
+        assert not line.lstrip().startswith("::"), (command, line)
+
+
+def assert_machine_formats_hold(path: Path, plan: dict[str, Any]) -> None:
+    """JSON keeps the text exactly; annotations one per line; JUnit well formed and valid."""
+    as_json = json.loads(_run_output(path, ("schedule", "--format", "json")).stdout)
+    assert as_json["plan"] == plan["plan"]
+    assert as_json["tasks"][0]["name"] == plan["tasks"][0]["name"]
+    json.loads(_run_output(path, ("check", "--format", "json")).stdout)
+    json.loads(_run_output(path, ("check", "--format", "codequality")).stdout)
+    for line in _run_output(path, ("check", "--format", "github")).stdout.splitlines():
+        assert re.fullmatch(r"::(error|warning|notice) [^\r\n]*", line), line
+    rows = _run_output(path, ("schedule", "--format", "csv")).stdout
+    assert len(list(csv.reader(io.StringIO(rows, newline="")))) == 1 + len(plan["tasks"])
+    report = path.with_name("junit.xml")
+    _run_output(path, ("check", "-f", f"junit:{report}"))
+    xmlschema.XMLSchema(str(JUNIT_XSD)).validate(str(report))
+
+
+@settings(FUZZ, max_examples=min(EXAMPLES, 12))
+@given(name=HOSTILE_TEXT, task_name=HOSTILE_TEXT, owner=HOSTILE_TEXT)
+def test_hostile_text_is_shown_visibly_and_machine_formats_hold(
+    name: str, task_name: str, owner: str
+) -> None:
+    """Control characters, bidi overrides, CI commands, markup and huge texts in names."""
+    assume(not any("\ud800" <= char <= "\udfff" for char in name + task_name + owner))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "plan.json"
+        path.write_bytes(_hostile_plan(name, task_name, owner))
+        plan = json.loads(path.read_bytes())
+        for command in TERMINAL_OUTPUTS:
+            assert_terminal_safe(_run_output(path, command).output, command)
+        assert_machine_formats_hold(path, plan)
+        _assert_exports(path)
+        _assert_export_command(path)
 
 
 # -- regressions: minimal inputs the fuzzer found -----------------------------------------------
@@ -615,42 +745,58 @@ class Bounded(NamedTuple):
     peak_mib: float
 
 
-def _limit_memory(limit: int = MEMORY_LIMIT) -> Callable[[], None]:
-    def limit_memory() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-    return limit_memory
+#: Runs the command in a grandchild forked from this small, fresh interpreter and writes
+#: its exit status and peak resident memory to a file. Linux starts a forked child's peak
+#: at its parent's resident set and keeps it over exec, so a child forked from pytest
+#: late in a full run "peaked" at pytest's size (450-850 MiB), not at its own.
+_SPAWN = """
+import os, resource, sys
+report, limit, *command = sys.argv[1:]
+pid = os.fork()
+if pid == 0:
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (int(limit), int(limit)))
+        os.execv(command[0], command)
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+with open(report, "w") as out:
+    out.write(f"{status} {usage.ru_maxrss}")
+"""
 
 
 def _run_bounded(
     path: Path, *command: str, limit: int = MEMORY_LIMIT, timeout: float = TIMEOUT
 ) -> Bounded:
-    """Run cutover in a child with an address-space limit; kill it after TIMEOUT seconds."""
+    """Run cutover with an address-space limit; kill it after TIMEOUT seconds."""
     started = time.perf_counter()
-    with tempfile.TemporaryFile() as out:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "usage"
         child = subprocess.Popen(
-            [sys.executable, "-m", "cutover", *command, str(path), "--as-of", AS_OF],
+            [sys.executable, "-c", _SPAWN, str(report), str(limit),
+             sys.executable, "-m", "cutover", *command, str(path), "--as-of", AS_OF],
             stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, cwd=path.parent,
-            env={**os.environ, **ENV},
-            preexec_fn=_limit_memory(limit),  # noqa: PLW1509 - the test starts no threads
+            env={**os.environ, **ENV}, start_new_session=True,
         )  # fmt: skip
         status, usage = _reap(child, started + timeout)
         out.seek(0)
         output = out.read().decode(errors="replace")
+        peak_kib = usage.ru_maxrss  # killed at the deadline: the spawner's own, an upper bound
+        if report.exists():
+            status, peak_kib = (int(word) for word in report.read_text().split())
     return Bounded(
-        os.waitstatus_to_exitcode(status), output, time.perf_counter() - started,
-        usage.ru_maxrss / 1024,
-    )  # fmt: skip
+        os.waitstatus_to_exitcode(status), output, time.perf_counter() - started, peak_kib / 1024
+    )
 
 
 def _reap(child: subprocess.Popen[bytes], deadline: float) -> tuple[int, resource.struct_rusage]:
-    """Wait for the child (killing it at the deadline) and return its status and rusage."""
+    """Wait for the child (killing its session at the deadline): its status and rusage."""
     while True:
         pid, status, usage = os.wait4(child.pid, os.WNOHANG)
         if pid:
             break
         if time.perf_counter() > deadline:
-            child.kill()
+            os.killpg(child.pid, signal.SIGKILL)
             _, status, usage = os.wait4(child.pid, 0)
             break
         time.sleep(0.01)
@@ -724,3 +870,207 @@ def test_a_small_plan_runs_under_a_small_address_space(tmp_path: Path) -> None:
     result = _run_bounded(path, "check", limit=SMALL_ADDRESS_SPACE)
     assert result.returncode == 1, result.output  # ship's deadline has passed at AS_OF
     assert "missed-deadline" in result.output
+
+
+# -- extends paths: a plan never makes cutover read (or print) what is outside its repository --
+
+#: Bait in every file a plan has no business reading; it must never be printed.
+BAIT = "BAIT-9c1e-not-for-the-log"
+#: Pieces of an ``extends`` path: climbs, links in and out of the repository, git's folder.
+EXTENDS_PARTS = st.sampled_from(
+    [
+        "..",
+        ".",
+        "inside",
+        "link-in",
+        "link-out",
+        "out",
+        "repo",
+        ".git",
+        "config",
+        "t.yaml",
+        "secret.txt",
+        "secret-link.yaml",
+        "notplan.txt",
+        "keys.yaml",
+    ]
+)
+#: Escapes that must always be tried, then random walks over the parts.
+EXTENDS_ESCAPES = [
+    "../out/t.yaml",
+    "link-out/t.yaml",
+    "secret-link.yaml",
+    "inside/secret-link.yaml",
+    "{root}/out/secret.txt",
+    "link-in/../../out/t.yaml",
+    ".git/config",
+    "inside/notplan.txt",
+    "inside/keys.yaml",
+]
+EXTENDS_PATHS = st.sampled_from(EXTENDS_ESCAPES) | st.tuples(
+    st.sampled_from(["", "/", "{root}/", "{root}/repo/"]),
+    st.lists(EXTENDS_PARTS, min_size=1, max_size=6),
+).map(lambda pair: pair[0] + "/".join(pair[1]))
+
+
+def _hostile_layout(root: Path) -> Path:
+    """``root/repo`` (a git repository) beside ``root/out``, with bait around and inside."""
+    repo = root / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / ".git" / "config").write_text(f"[http]\n\textraheader = {BAIT}\n", encoding="utf-8")
+    (repo / "inside").mkdir()
+    (repo / "inside" / "t.yaml").write_text(
+        "plan: T\nstart: 2025-06-16\ntasks: [{id: a, duration: 1d}]\n", encoding="utf-8"
+    )
+    (repo / "inside" / "notplan.txt").write_text(f"{BAIT}\n", encoding="utf-8")
+    (repo / "inside" / "keys.yaml").write_text(f"{BAIT}: 1\nother: {BAIT}\n", encoding="utf-8")
+    (root / "out").mkdir()
+    (root / "out" / "secret.txt").write_text(f"-----BEGIN-----\n{BAIT}\n", encoding="utf-8")
+    (root / "out" / "t.yaml").write_text(
+        f"plan: {BAIT}\nstart: 2025-06-16\ntasks: [{{id: {BAIT}, duration: 1d}}]\n",
+        encoding="utf-8",
+    )
+    (repo / "link-in").symlink_to("inside")
+    (repo / "link-out").symlink_to("../out")
+    (repo / "secret-link.yaml").symlink_to("../out/secret.txt")
+    (repo / "inside" / "secret-link.yaml").symlink_to("../../out/t.yaml")
+    return repo
+
+
+@FUZZ
+@given(extends=EXTENDS_PATHS, fmt=st.sampled_from(["github", "text", "json"]))
+def test_extends_never_reads_outside_the_repository_nor_prints_bait(extends: str, fmt: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder).resolve()
+        repo = _hostile_layout(root)
+        reference = extends.format(root=root)
+        plan = repo / "plan.yaml"
+        plan.write_text(f"extends: {json.dumps(reference)}\nplan: P\n", encoding="utf-8")
+        result = CliRunner().invoke(
+            app, ["check", str(plan), "--as-of", AS_OF, "--format", fmt], env=ENV
+        )
+        crash = result.exception
+        if crash is not None and not isinstance(crash, SystemExit):
+            raise _crash("check", crash)
+        assert BAIT not in result.output, (reference, result.output)
+        assert result.exit_code in (0, 1, 2), result.output
+        if result.exit_code != 2:
+            target = (repo / reference).resolve()
+            assert target.is_relative_to(repo), reference
+            assert ".git" not in target.relative_to(repo).parts, reference
+
+
+# -- output targets: nothing at an output's path is replaced unless it is a regular file -------
+
+TARGET_KINDS = st.sampled_from(
+    ["missing", "regular", "hard-linked", "link", "dangling-link", "fifo-read", "fifo", "folder"]
+    + (["null", "full"] if os.geteuid() == 0 else [])
+)
+
+
+def _make_target(folder: Path, kind: str, mode: int) -> Path:
+    target = folder / "out"
+    if kind in ("regular", "hard-linked", "link"):
+        real = folder / "real"
+        real.write_bytes(b"old")
+        real.chmod(mode)
+        if kind == "hard-linked":
+            (folder / "other").hardlink_to(real)
+        if kind == "link":
+            target.symlink_to("real")
+            return target
+        real.rename(target)
+        if kind == "hard-linked":
+            (folder / "other").unlink()
+            (folder / "other").hardlink_to(target)
+    elif kind == "dangling-link":
+        target.symlink_to("made")
+    elif kind in ("fifo", "fifo-read"):
+        os.mkfifo(target)
+    elif kind == "folder":
+        target.mkdir()
+    elif kind in ("null", "full"):
+        os.mknod(target, 0o666 | stat.S_IFCHR, os.makedev(1, 3 if kind == "null" else 7))
+    return target
+
+
+def _drain(path: Path) -> threading.Thread:
+    def read() -> None:
+        with path.open("rb") as handle:
+            handle.read()
+
+    thread = threading.Thread(target=read, daemon=True)
+    thread.start()
+    return thread
+
+
+@FUZZ
+@given(
+    kind=TARGET_KINDS,
+    data=st.binary(max_size=3000),
+    mode=st.sampled_from([0o600, 0o640, 0o644, 0o664, 0o755]),
+)
+def test_an_output_never_replaces_what_is_not_a_regular_file(
+    kind: str, data: bytes, mode: int
+) -> None:
+    from cutover.common import files  # noqa: PLC0415
+    from cutover.common.files import OutputError, write_output  # noqa: PLC0415
+
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        target = _make_target(folder, kind, mode)
+        before = target.lstat() if kind != "missing" else None
+        reader = _drain(target) if kind == "fifo-read" else None
+        refused: OutputError | None = None
+        waited = files.FIFO_WAIT
+        files.FIFO_WAIT = 0.1 if kind == "fifo" else waited  # no reader will come
+        try:
+            write_output(target, data)
+        except OutputError as error:
+            refused = error
+        finally:
+            files.FIFO_WAIT = waited
+        must_fail = kind in ("fifo", "folder") or (kind == "full" and bool(data))
+        assert (refused is not None) == must_fail, f"{kind}: {refused}"
+        if reader is not None:
+            reader.join(timeout=30)
+        after = target.lstat()
+        if before is not None:
+            assert stat.S_IFMT(after.st_mode) == stat.S_IFMT(before.st_mode), kind
+        if kind in ("regular", "hard-linked", "link", "missing", "dangling-link"):
+            assert target.read_bytes() == data
+        if kind in ("regular", "hard-linked", "link"):
+            assert stat.S_IMODE(target.stat().st_mode) == mode
+        if kind == "hard-linked":
+            assert (folder / "other").read_bytes() == data
+            assert target.stat().st_nlink == 2
+
+
+# -- names written by ``cutover new``: any text reads back as itself, and adds no key -----------
+
+
+@FUZZ
+@given(name=st.text(max_size=40) | st.sampled_from(ODD_TEXT + AWKWARD_STRINGS))
+def test_a_new_plan_reads_its_name_back_whatever_the_name(name: str) -> None:
+    from cutover.common.errors import PlanError  # noqa: PLC0415
+    from cutover.planfile.loader import load_plan_text  # noqa: PLC0415
+    from cutover.portfolio.scaffold import new_plan_text  # noqa: PLC0415
+
+    with tempfile.TemporaryDirectory() as folder:
+        template = Path(folder) / "base.yaml"
+        template.write_text(
+            "plan: T\nstart: 2025-06-16\ntasks: [{id: a, duration: 1d}]\n", encoding="utf-8"
+        )
+        target = Path(folder) / "new.yaml"
+        refused: PlanError | None = None
+        try:
+            text = new_plan_text(template, name, target)
+        except PlanError as error:  # a name the format refuses (empty, say): located
+            refused = error
+        if refused is not None:
+            assert all(d.location.line >= 1 for d in refused.diagnostics), refused
+            return
+        loaded = load_plan_text(text, "new.yaml", path=target).plan
+        assert loaded.plan == name
+        assert [task.id for task in loaded.tasks] == ["a"]
+        assert str(loaded.start).startswith("2025-06-16")

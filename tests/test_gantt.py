@@ -63,6 +63,7 @@ def test_the_flagship_chart_marks_what_matters(cli: Cli) -> None:
     assert next(line for line in output.splitlines() if "Coordinate LGSP" in line).startswith("▶")
 
 
+@pytest.mark.slow
 def test_three_hundred_tasks_fit_every_width(tmp_path: Path) -> None:
     path = tmp_path / "p300.yaml"
     with path.open("w") as out:

@@ -6,15 +6,18 @@ import json
 import subprocess
 import sys
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import pytest
 
 from cutover.worktime import holidays as holiday_cache
 from cutover.worktime.holidays import package_country_codes, package_country_days
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
-    import pytest
+    from tests.conftest import Cli
 
 YEARS = [2024, 2025, 2026]
 
@@ -72,7 +75,7 @@ def test_a_broken_cache_is_asked_again_and_rewritten(
         cache.write_text(broken, encoding="utf-8")
         holiday_cache._Store._opened = None
         assert holiday_cache.country_days("VN", [2025]) == package_country_days("VN", [2025])
-        assert json.loads(cache.read_text(encoding="utf-8"))["format"] == 1
+        assert json.loads(cache.read_text(encoding="utf-8"))["format"] == holiday_cache._FORMAT
 
 
 def test_a_folder_that_cannot_be_written_only_costs_time(
@@ -85,3 +88,71 @@ def test_a_folder_that_cannot_be_written_only_costs_time(
     use_cache(monkeypatch, "")  # no cache at all
     assert holiday_cache.supported_country("DE")
     assert not list(tmp_path.glob("**/holidays-*.json"))
+
+
+def _rewrite(cache: Path, change: Callable[[dict[str, Any]], None]) -> None:
+    """Change a cache file's document as a careless tool or a hostile job would."""
+    document = json.loads(cache.read_text(encoding="utf-8"))
+    change(document)
+    cache.write_text(json.dumps(document), encoding="utf-8")
+    holiday_cache._Store._opened = None
+
+
+def _entries_list(document: dict[str, Any]) -> None:
+    document["entries"] = [["VN/2025", [[], []]]]
+
+
+def _codes_poisoned(document: dict[str, Any]) -> None:
+    document["entries"]["codes"] = ["XX"]  # VN unknown, XX known
+
+
+def _codes_not_text(document: dict[str, Any]) -> None:
+    document["entries"]["codes"] = [["VN"], {"a": 1}]
+
+
+def _holiday_moved(document: dict[str, Any]) -> None:
+    days, makeup = document["entries"]["VN/2025"]
+    document["entries"]["VN/2025"] = [[*days, "2025-06-17"], makeup]
+
+
+def _other_version(document: dict[str, Any]) -> None:
+    document["package"] = "0.1"
+    document["checksum"] = holiday_cache._checksum(document["entries"])
+
+
+@pytest.mark.parametrize(
+    "change", [_entries_list, _codes_poisoned, _codes_not_text, _holiday_moved, _other_version]
+)
+def test_a_poisoned_cache_is_ignored_and_rewritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: Callable[[dict[str, Any]], None]
+) -> None:
+    """Was: entries that are a list crashed every run (AttributeError, exit 3); a country
+    list or a holiday edited in the file was believed, and moved finish dates silently."""
+    use_cache(monkeypatch, tmp_path)
+    holiday_cache.country_days("VN", [2025])
+    assert holiday_cache.supported_country("VN")
+    (cache,) = tmp_path.glob("holidays-*.json")
+    _rewrite(cache, change)
+    assert holiday_cache.supported_country("VN")
+    assert not holiday_cache.supported_country("XX")
+    assert holiday_cache.country_days("VN", [2025]) == package_country_days("VN", [2025])
+    document = json.loads(cache.read_text(encoding="utf-8"))  # rewritten, and trusted again
+    assert document["checksum"] == holiday_cache._checksum(document["entries"])
+    assert "2025-06-17" not in document["entries"]["VN/2025"][0]
+    assert document["package"] == holiday_cache._cache_file()[1] != "unknown"
+
+
+def test_a_poisoned_cache_moves_no_finish_date(tmp_path: Path, cli: Cli) -> None:
+    """The whole way: a holiday slipped into the cache does not move a plan's dates."""
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        "plan: x\nstart: 2025-06-16\ncalendars:\n  default: {holidays_country: VN}\n"
+        "tasks:\n  - {id: a, duration: 3d}\n",
+        encoding="utf-8",
+    )
+    env = {"CUTOVER_CACHE_DIR": str(tmp_path / "cache")}
+    args = ("schedule", str(plan), "--format", "json")
+    before = json.loads(cli(*args, env=env).stdout)["finish"]
+    (cache,) = (tmp_path / "cache").glob("holidays-*.json")
+    _rewrite(cache, _holiday_moved)
+    assert json.loads(cli(*args, env=env).stdout)["finish"] == before

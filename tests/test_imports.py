@@ -35,10 +35,21 @@ def test_help_does_not_load_heavy_modules() -> None:
         "try:\n    app()\nexcept SystemExit:\n    pass"
     )
     for heavy in (
-        "networkx", "holidays", "pydantic", "yaml", "numpy", "ruamel", "reportlab",
+        "networkx", "holidays", "pydantic", "yaml", "numpy", "ruamel", "reportlab", "textual",
         "cutover.planfile.loader", "cutover.engine.graph",
+        # typer's rich help formatter and what it imports: most of --help's time once
+        "typer.rich_utils", "rich", "rich.markdown", "markdown_it", "pygments",
     ):  # fmt: skip
         assert heavy not in loaded, heavy
+
+
+def test_version_reads_no_package_metadata() -> None:
+    loaded = _modules_after(
+        "import sys\nsys.argv = ['cutover', '--version']\nfrom cutover.cli import app\n"
+        "try:\n    app()\nexcept SystemExit:\n    pass"
+    )
+    assert "importlib.metadata" not in loaded
+    assert "rich" not in loaded
 
 
 def test_import_cutover_is_lazy() -> None:

@@ -13,6 +13,7 @@ from cutover.engine.rows import schedule_document
 from cutover.findings.pipeline import analyse
 from cutover.planfile.jsondoc import plan_json
 from cutover.planfile.loader import load_plan, load_plan_document
+from cutover.planfile.templates import allow_extends_from
 from tests.conftest import AS_OF, ROOT
 
 if TYPE_CHECKING:
@@ -133,7 +134,52 @@ def test_a_converted_plan_finds_its_template_from_another_folder(cli: Cli, tmp_p
     from_yaml = schedule_document(
         analyse(ROOT / "plans/tuyenquang.yaml", now=None, as_of=AS_OF).schedule
     )
-    from_json = schedule_document(analyse(target, now=None, as_of=AS_OF).schedule)
+    allow_extends_from([ROOT / "plans"])  # the template is outside the new plan's folder
+    try:
+        from_json = schedule_document(analyse(target, now=None, as_of=AS_OF).schedule)
+    finally:
+        allow_extends_from(())
     assert [(t["id"], t["start"], t["finish"]) for t in from_json["tasks"]] == [
         (t["id"], t["start"], t["finish"]) for t in from_yaml["tasks"]
     ]
+
+
+def _json_problem(tmp_path: Path, text: str) -> tuple[str, int, int, str]:
+    target = tmp_path / "plan.json"
+    target.write_text(text, encoding="utf-8")
+    with pytest.raises(PlanError) as raised:
+        load_plan(target)
+    first = raised.value.diagnostics[0]
+    return first.code, first.location.line, first.location.column, first.message
+
+
+def test_a_number_of_100k_digits_is_a_located_error(tmp_path: Path) -> None:
+    """Was: ValueError (the int conversion limit) escaped as an internal error."""
+    text = '{"plan": "x",\n "start": "2025-06-16", "x": ' + "1" * 100_000 + ', "tasks": []}'
+    code, line, column, message = _json_problem(tmp_path, text)
+    assert (code, line, column) == ("json-value", 2, 30)
+    assert "100,000 digits" in message
+    assert len(message) < 200  # the number is not quoted whole
+
+
+@pytest.mark.parametrize(
+    ("escape", "column"),
+    [("\\ud800", 11), ("\\udfff", 11), ("x\\ud800", 12), ("\\ud800\\u0041", 11)],
+)
+def test_a_lone_surrogate_is_a_located_error(tmp_path: Path, escape: str, column: int) -> None:
+    """Was: the text reached the terminal and crashed its UTF-8 encoder (exit 3)."""
+    text = '{"plan": "x",\n "name": "' + escape + '", "start": "2025-06-16", "tasks": []}'
+    code, line, col, message = _json_problem(tmp_path, text)
+    assert (code, line, col) == ("json-value", 2, column)
+    assert "surrogate" in message
+
+
+@pytest.mark.parametrize("escape", ["\\ud83d\\ude80", "\\\\ud800", "\\\\\\\\ud800"])
+def test_a_surrogate_pair_and_an_escaped_backslash_are_text(tmp_path: Path, escape: str) -> None:
+    target = tmp_path / "plan.json"
+    target.write_text(
+        '{"plan": "' + escape + '", "start": "2025-06-16", "tasks": [{"id": "a", '
+        '"duration": "1d"}]}',
+        encoding="utf-8",
+    )
+    assert load_plan(target).plan.plan == json.loads('"' + escape + '"')

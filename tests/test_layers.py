@@ -25,6 +25,7 @@ LAYERS = (
     "portfolio",
     "render",
     "export",
+    "live",
     "cli",
 )
 #: The package's own front doors sit above every layer.

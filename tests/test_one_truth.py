@@ -23,7 +23,7 @@ import pytest
 from cutover.export import ExportOptions, export
 from cutover.export.view import build_view
 from cutover.findings.pipeline import analyse
-from cutover.findings.states import State, task_states
+from cutover.findings.states import State, states_of, task_states
 from cutover.worktime.durations import parse_duration
 from tests.conftest import ROOT
 
@@ -64,6 +64,10 @@ def _plans(generated: Path) -> list[tuple[Path, tuple[str, ...]]]:
     ]
 
 
+#: check's codes that make a task late or at risk; a gate's own findings are states too.
+LATE_CODES = {"late", "missed-deadline", "undecided-gate", "rollback-impossible", "rollback-late"}
+AT_RISK_CODES = {"at-risk", "rollback-at-risk"}
+
 PLAN_IDS = ["flagship", "gialai", "datacentre", "erp", "generated-300", "flagship-4h"]
 
 
@@ -99,9 +103,9 @@ def _truth(
     report = json.loads(cli("check", str(plan), *args, "--format", "json").output)
     marks = _empty()
     for finding in report["plans"][0]["findings"]:
-        if finding["code"] in {"late", "missed-deadline"}:
+        if finding["code"] in LATE_CODES:
             marks["late"].add(finding["task"])
-        elif finding["code"] == "at-risk":
+        elif finding["code"] in AT_RISK_CODES:
             marks["at risk"].add(finding["task"])
     document = json.loads(cli("schedule", str(plan), *args, "-f", "json").output)
     tasks = {task["id"]: task for task in document["tasks"]}
@@ -333,3 +337,26 @@ def test_status_rollup_risk_and_whatif_agree_with_check(
     for task in what["schedule"]["tasks"]:
         _from_states(marks, task["id"], task["states"])
     assert marks == truth
+
+
+@pytest.mark.parametrize(
+    ("as_of", "code", "state"),
+    [
+        (AS_OF, "rollback-at-risk", State.AT_RISK),
+        ("2025-06-29T20:00", "rollback-impossible", State.LATE),
+    ],
+)
+def test_a_gate_finding_is_a_state_of_the_gate(as_of: str, code: str, state: State) -> None:
+    """Was: check reported the gate, and every view showed it as on track.
+
+    The flagship's gate is also its go-live, with a deadline of its own: only the gate's
+    finding is kept here, so the state can come from nothing else.
+    """
+    analysis = analyse(
+        ROOT / "plans" / "tuyenquang.yaml", now=None, as_of=datetime.fromisoformat(as_of)
+    )
+    found = [finding for finding in analysis.findings if finding.code == code]
+    assert found
+    states = states_of(analysis.schedule, found)
+    assert all(state in states[finding.task] for finding in found)
+    assert state not in states_of(analysis.schedule, [])[found[0].task]

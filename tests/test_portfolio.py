@@ -180,13 +180,20 @@ def test_diff_against_a_git_revision(
     assert {f["code"] for f in document["findings"]["appeared"]} == {"late", "late-start"}
     missing = cli("diff", "HEAD~5:plans/p.yaml", "plans/p.yaml")
     assert missing.exit_code == 2
-    assert "cannot read HEAD~5:plans/p.yaml from git" in missing.output
+    assert missing.output == (
+        "HEAD~5:plans/p.yaml: error[unreadable]: cannot read HEAD~5:plans/p.yaml from git: "
+        "there is no commit HEAD~5 in this repository\n"
+    )  # and not "1 error: the plan is not valid": no plan was read
+    elsewhere = cli("diff", "HEAD:plans/q.yaml", "plans/p.yaml")
+    assert elsewhere.exit_code == 2
+    assert "there is no file plans/q.yaml at HEAD\n" in elsewhere.output
 
 
 def test_new_writes_a_plan_that_loads_and_never_overwrites(cli: Cli, tmp_path: Path) -> None:
     target = tmp_path / "plans" / "hagiang.yaml"
-    target.parent.mkdir()
-    template = ROOT / "plans" / "templates" / "national-2025.yaml"
+    (tmp_path / "plans" / "templates").mkdir(parents=True)
+    template = tmp_path / "plans" / "templates" / "national-2025.yaml"
+    template.write_bytes((ROOT / "plans" / "templates" / "national-2025.yaml").read_bytes())
     result = cli(
         "new", "--template", str(template), "--name", "Hà Giang: rehearsal", "-o", str(target)
     )

@@ -7,12 +7,15 @@ import json
 import random  # noqa: TC003 - hypothesis resolves the annotation at run time
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cutover.engine.graph import FROM_FINISH, TO_START
 from cutover.findings.pipeline import Analysis, analyse_loaded
 from cutover.planfile.loader import load_plan_text
+
+pytestmark = pytest.mark.slow  # hypothesis: hundreds of generated plans
 
 DURATIONS = ["30m", "2h", "4h", "1d", "3d", "0.5d"]
 LAGS = ["0m", "2h", "-2h", "1d", "-1d", "3h"]
@@ -173,3 +176,66 @@ def test_deadlines_only_tighten_slack(data: dict[str, Any]) -> None:
     for node in range(len(with_deadlines.graph)):
         assert with_deadlines.schedule.early.finish[node] == without.schedule.early.finish[node]
         assert with_deadlines.schedule.total_slack[node] <= without.schedule.total_slack[node]
+
+
+def _waited_for(data: dict[str, Any]) -> set[str]:
+    """Ids some task waits for, and every task inside a summary some task waits for."""
+    named: set[str] = set()
+    pending = list(data["tasks"])
+    while pending:
+        task = pending.pop()
+        for link in task.get("after", []):
+            named.add(link if isinstance(link, str) else link["task"])
+        pending.extend(task.get("tasks", []))
+    out = set(named)
+    pending = [task for task in data["tasks"] if "tasks" in task]
+    while pending:
+        summary = pending.pop()
+        for kid in summary["tasks"]:
+            if summary["id"] in out:
+                out.add(kid["id"])
+            if "tasks" in kid:
+                pending.append(kid)
+    return out
+
+
+def _leaves(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for task in tasks:
+        out.extend(_leaves(task["tasks"]) if "tasks" in task else [task])
+    return out
+
+
+@SETTINGS
+@given(plans(deadlines=True), st.randoms(use_true_random=False))
+def test_cancelling_a_task_nobody_waits_for_moves_nothing_else(
+    data: dict[str, Any], chooser: random.Random
+) -> None:
+    """PLAN_FORMAT: cancelled work takes no time and extends nothing.
+
+    Cancelling a task that no other task waits for (directly or through a summary) leaves
+    every other task's dates where they were, and the critical path is empty only when no
+    unfinished, not-cancelled task is left.
+    """
+    waited = _waited_for(data)
+    free = [task for task in _leaves(data["tasks"]) if task["id"] not in waited]
+    if not free:
+        return
+    chosen = chooser.choice(free)
+    before = analyse_data(data)
+    chosen["status"] = "cancelled"
+    after = analyse_data(data)
+    graph = after.graph
+    for node in range(len(graph)):
+        task_id = graph.task(node).id
+        if graph.is_summary[node] or task_id == chosen["id"]:
+            continue
+        assert (after.schedule.start(node), after.schedule.finish_of(node)) == (
+            before.schedule.start(node),
+            before.schedule.finish_of(node),
+        ), task_id
+    left = [node for node in range(len(graph)) if not graph.is_summary[node]]
+    if any(after.schedule.status[node] != "cancelled" for node in left):
+        assert after.schedule.critical_path, "unfinished work left, but no critical path"
+        assert chosen["id"] not in {graph.task(node).id for node in after.schedule.critical_path}
+    assert not after.schedule.critical[graph.index[chosen["id"]]]

@@ -18,6 +18,7 @@ import pytest
 
 from cutover.common.errors import UsageError
 from cutover.findings.pipeline import analyse, check_plan
+from cutover.risk import montecarlo
 from cutover.risk.montecarlo import (
     DEFAULT_SEED,
     gate,
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 
     from cutover.findings.pipeline import Analysis
     from cutover.risk.montecarlo import RiskResult
+    from tests.conftest import Cli
 
 RUNS = 20_000
 MONDAY = AS_OF.replace(day=16, hour=8)
@@ -317,3 +319,43 @@ def test_at_least_one_run(plan_analysis: Callable[..., Analysis]) -> None:
     analysis = plan_analysis(ROUND_THE_CLOCK + "  - {id: a, duration: 1d}\n")
     with pytest.raises(UsageError, match="--runs must be at least 1, got 0"):
         simulate(analysis, 0)
+
+
+def test_a_negative_seed_is_refused(plan_analysis: Callable[..., Analysis], cli: Cli) -> None:
+    """Was: numpy's ValueError escaped as an internal error (exit 3)."""
+    analysis = plan_analysis(ROUND_THE_CLOCK + "  - {id: a, duration: 1d}\n")
+    with pytest.raises(UsageError, match="--seed must be 0 or more, got -1"):
+        simulate(analysis, 10, seed=-1)
+    plan = ROOT / "examples" / "erp-go-live.yaml"
+    for command in ("risk", "check"):
+        extra = ("--min-probability", "0.5") if command == "check" else ()
+        result = cli(command, str(plan), "--seed", "-1", *extra, env={"COLUMNS": "200"})
+        assert result.exit_code == 2, result.output
+        assert "Invalid value for '--seed'" in result.output
+
+
+def test_more_runs_than_fit_in_memory_are_refused_with_the_largest_that_fit(
+    plan_analysis: Callable[..., Analysis], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was: --runs 100000000 ran for half an hour and took tens of GB."""
+    analysis = plan_analysis(
+        ROUND_THE_CLOCK + "  - {id: a, duration: 1d, deadline: 2025-06-20}\n"
+    )  # one deadline and the plan's finish: two finishes kept per run
+    assert montecarlo.largest_runs(2) == montecarlo.MAX_RUNS
+    with pytest.raises(UsageError) as refused:
+        simulate(analysis, 100_000_000)
+    assert str(refused.value) == (
+        "--runs 100,000,000 is more than this plan can run: it keeps 2 finishes per run "
+        "(about 3.2 GB in all); the most is --runs 10,000,000"
+    )
+    monkeypatch.setattr(montecarlo, "MEMORY_BUDGET", 16 * 2 * 1_000)
+    assert simulate(analysis, 1_000).runs == 1_000
+    with pytest.raises(UsageError, match=r"the most is --runs 1,000$"):
+        simulate(analysis, 1_001)
+
+
+def test_the_runs_cap_refuses_on_the_command_line(cli: Cli) -> None:
+    plan = ROOT / "examples" / "erp-go-live.yaml"
+    result = cli("risk", str(plan), "--runs", "100000000")
+    assert result.exit_code == 2
+    assert "the most is --runs" in result.output

@@ -24,6 +24,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from taskjuggler import write_plan
 from tjp import Conversion, ConversionError, convert_file, normalise, read_dates, run_tj3
 
+pytestmark = pytest.mark.slow  # runs tj3 on generated plans
+
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
@@ -128,3 +130,53 @@ def test_lags_on_a_calendar_tj3_cannot_count_are_refused(write_plan: Callable[..
     )
     with pytest.raises(ConversionError, match="counts gaps on the project's working time"):
         convert_file(write_plan(plan))
+
+
+NIGHTS_OVER_THE_CHANGES = """
+plan: night shifts over both daylight-saving changes
+timezone: Europe/Berlin
+start: 2025-03-27
+calendars:
+  nights: {workdays: [mon, tue, wed, thu, fri, sat], hours: ["21:00-05:00"],
+           holidays: [2025-03-31, 2025-10-27]}
+  c24: {workdays: all, hours: ["00:00-24:00"]}
+tasks:
+  - {id: spring, duration: 3d, calendar: nights}
+  - {id: round, duration: 30h, calendar: c24, after: [spring]}
+  - {id: office, duration: 1d, after: [round]}
+  - {id: autumn, duration: 3d, calendar: nights, not_before: 2025-10-24}
+  - {id: after-autumn, duration: 2h, calendar: c24, after: [{task: autumn, lag: 1h}]}
+  - {id: done, milestone: true, after: [office, after-autumn]}
+"""
+
+
+@needs_tj3
+@pytest.mark.parametrize(
+    "case",
+    [
+        "01_dst_round_the_clock.yaml",
+        "09_dst_gap_zero_length.yaml",
+        "10_night_shift_crosses_midnight.yaml",
+        "nights-over-the-changes",
+    ],
+)
+def test_daylight_saving_and_night_shifts_agree(
+    write_plan: Callable[..., Path], tmp_path: Path, case: str
+) -> None:
+    """tj3 counts real time across a change, and night shifts belong to the day they start."""
+    if case == "nights-over-the-changes":
+        path = write_plan(NIGHTS_OVER_THE_CHANGES)
+    else:
+        path = ROOT / "tests" / "plans" / "edges" / case
+    conversion = convert_file(path)
+    assert _disagreements(conversion, tmp_path) == []
+
+
+def test_a_change_inside_the_window_converts_with_offsets(write_plan: Callable[..., Path]) -> None:
+    conversion = convert_file(write_plan(NIGHTS_OVER_THE_CHANGES))
+    text = conversion.text
+    assert 'timezone "Europe/Berlin"' in text
+    assert "2025-03-27-00:00-+0100" in text
+    assert "+0200" in text  # dates after the spring change carry summer time
+    assert "workinghours mon - sun 0:00 - 5:00, 21:00 - 24:00" in text  # the night's both halves
+    assert 'timeformat "%Y-%m-%d %H:%M %z"' in text

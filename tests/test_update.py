@@ -30,6 +30,8 @@ from tests.conftest import ROOT
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from tests.conftest import Cli
+
 FIXTURES = Path(__file__).parent / "plans" / "update"
 TODAY = date(2025, 6, 26)
 NEEDS_EXTENDS = pytest.mark.skipif(
@@ -233,7 +235,11 @@ def test_a_commented_plan_keeps_every_other_byte(
     tmp_path: Path, eol: str, final_newline: bool
 ) -> None:
     path = fixture(tmp_path, "tuyenquang.yaml", eol=eol, final_newline=final_newline)
+    comment = "          # Thursday morning: the status reported to the standing committee"
+    # Progress recorded after the plan's status date moves the status date with it.
     assert update(path, "accounts", Change(done=True, on="2025-06-26T11:00")) == [
+        f"-as_of: 2025-06-26T09:00{comment}{eol}",
+        f"+as_of: 2025-06-26T11:00{comment}{eol}",
         f"-        status: in_progress{eol}",
         f"+        status: done{eol}",
         f"-        progress: 60%{eol}",
@@ -248,6 +254,11 @@ def test_a_commented_plan_keeps_every_other_byte(
     if not final_newline:  # the last line gains a line break, the new last line has none
         last = "    deadline: 2025-07-01"
         added = [f"-{last}", f"+{last}{eol}", added[0], added[1].removesuffix(eol)]
+    added = [
+        f"-as_of: 2025-06-26T11:00{comment}{eol}",
+        f"+as_of: 2025-07-01T08:00{comment}{eol}",
+        *added,
+    ]
     assert update(path, "new-model", Change(done=True, on="2025-07-01T08:00")) == added
     load_plan(path)
 
@@ -275,10 +286,21 @@ def test_the_plan_in_the_repository_keeps_every_other_byte(tmp_path: Path) -> No
 def test_an_unknown_id_suggests_the_closest_and_writes_nothing(tmp_path: Path) -> None:
     path = fixture(tmp_path, "tuyenquang.yaml")
     still = unchanged(path)
-    with pytest.raises(PlanError) as caught:
+    # The command's mistake, not the plan's: a usage error, never "the plan is not valid".
+    with pytest.raises(UsageError) as caught:
         update_plan(path, "acounts", Change(done=True), today=TODAY)
-    assert [d.code for d in caught.value.diagnostics] == ["unknown-task"]
     assert "no task has the id 'acounts' (did you mean 'accounts'?)" in str(caught.value)
+    assert still()
+
+
+def test_an_unknown_id_on_the_command_line_says_so_and_exits_2(cli: Cli, tmp_path: Path) -> None:
+    path = fixture(tmp_path, "tuyenquang.yaml")
+    still = unchanged(path)
+    result = cli("update", str(path), "acounts", "--done")
+    assert result.exit_code == 2
+    assert result.output == (
+        f"error: {path}: no task has the id 'acounts' (did you mean 'accounts'?)\n"
+    )
     assert still()
 
 
@@ -462,7 +484,7 @@ def test_a_plan_without_tasks_gets_a_tasks_list(tmp_path: Path) -> None:
 @NEEDS_EXTENDS
 def test_an_unknown_id_suggests_template_tasks_too(tmp_path: Path) -> None:
     path = fixture(tmp_path, "extends.yaml")
-    with pytest.raises(PlanError, match="did you mean 'build'"):
+    with pytest.raises(UsageError, match="did you mean 'build'"):
         update_plan(path, "biuld", Change(done=True), today=TODAY)
 
 
@@ -659,3 +681,23 @@ def test_tasks_that_are_not_a_list_get_no_override(tmp_path: Path) -> None:
     path.write_text("extends: templates/base.yaml\ntasks: ''\n", encoding="utf-8")
     with pytest.raises(UpdateError, match="the plan's tasks is not a list"):
         update_plan(path, "ship", Change(done=True), today=TODAY)
+
+
+def test_progress_after_the_status_date_moves_it(tmp_path: Path) -> None:
+    """PLAN_FORMAT: recorded progress cannot lie after the plan's own as_of."""
+    path = tmp_path / "plan.yaml"
+    path.write_text(
+        "plan: P\nstart: 2025-06-16\nas_of: 2025-06-17\ntasks:\n"
+        "  - {id: a, duration: 1d}\n  - {id: b, duration: 1d}\n",
+        encoding="utf-8",
+    )
+    result = update_plan(path, "a", Change(done=True, on="2025-06-18T10:00"), today=TODAY)
+    assert [str(change) for change in result.changes] == [
+        "as_of: 2025-06-17 → 2025-06-18T10:00",
+        "status: not_started → done",
+        "actual_finish: (none) → 2025-06-18T10:00",
+    ]
+    assert "as_of: 2025-06-18T10:00\n" in path.read_text(encoding="utf-8")
+    # On the status date's own day a date alone does not move it.
+    update_plan(path, "b", Change(start="2025-06-18"), today=TODAY)
+    assert "as_of: 2025-06-18T10:00\n" in path.read_text(encoding="utf-8")

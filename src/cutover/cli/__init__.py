@@ -20,6 +20,7 @@ from cutover.cli import gate  # noqa: F401
 from cutover.cli import views  # noqa: F401
 from cutover.cli import portfolio  # noqa: F401
 from cutover.cli import risk  # noqa: F401
+from cutover.cli import runbook  # noqa: F401
 
 # isort: on
 from cutover.cli.base import ExitCode, app, report_error
@@ -33,6 +34,14 @@ class _Interrupted(BaseException):
 
 def _on_interrupt(_signum: int, _frame: object) -> NoReturn:
     raise _Interrupted
+
+
+def internal_error_line(error: BaseException) -> str:
+    """The one line an internal error prints: what broke, and that it is ours to fix."""
+    from cutover.common.text import display_message  # noqa: PLC0415 - tiny module
+
+    what = display_message(f"{type(error).__name__}: {error}")
+    return f"internal error (a bug in cutover; please report it with the plan): {what}"
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
@@ -57,9 +66,6 @@ def main(argv: list[str] | None = None) -> NoReturn:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(ExitCode.OK)
     except Exception as error:  # noqa: BLE001 - the one boundary: no traceback reaches users
-        sys.stderr.write(
-            f"internal error: {type(error).__name__}: {error}\n"
-            "This is a bug in cutover; please report it with the plan that caused it.\n"
-        )
+        sys.stderr.write(internal_error_line(error) + "\n")
         sys.exit(ExitCode.INTERNAL)
     sys.exit(ExitCode.OK)

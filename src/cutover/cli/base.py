@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cutover import __version__
+from cutover.cli.helptext import ThemedGroup
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -49,16 +52,18 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
+    # Plain help (see helptext): docstrings print as written, and --help stays fast.
+    rich_markup_mode=None,
+    cls=ThemedGroup,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
 def _version(value: bool) -> None:
     if value:
-        from importlib.metadata import version  # noqa: PLC0415 - only for --version
-
-        typer.echo(f"cutover {version('cutover')}")
+        # The package's own version, not an installed distribution's metadata: the
+        # distribution is named cutover-planner, and "cutover" on PyPI is another project.
+        typer.echo(f"cutover {__version__}")
         raise typer.Exit
 
 
@@ -68,13 +73,36 @@ def _root(
         bool,
         typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
+    allow_extends_from: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--allow-extends-from",
+            envvar="CUTOVER_ALLOW_EXTENDS_FROM",
+            help="A folder outside the plan's git repository that extends may read templates "
+            "from (repeatable). Without it a template must be in the plan's repository.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Plan a cutover in YAML: critical path, slack, Gantt chart, and a CI gate on deadlines."""
+    # Imported only when needed (or to reset an earlier run in this process): --help stays fast.
+    if allow_extends_from or "cutover.planfile.templates" in sys.modules:
+        from cutover.planfile.templates import allow_extends_from as allow  # noqa: PLC0415
+
+        allow(allow_extends_from or ())
+
+
+#: ``--as-of plan``: each plan's own ``as_of``, and without one the plan as planned; never
+#: the clock, so a commit hook gives a commit the same answer on every day.
+PLAN_AS_OF = "plan"
 
 
 def parse_as_of(value: str | None, option: str = "--as-of") -> date | datetime | None:
-    """A status date from an option: ISO date or datetime, or ``now``; errors name ``option``."""
-    if value is None or value == "":
+    """A status date from an option: ISO date or datetime, ``now`` or ``plan`` (None).
+
+    Errors name ``option``.
+    """
+    if value is None or value == "" or value.strip().lower() == PLAN_AS_OF:
         return None
     if value.strip().lower() == "now":
         return clock_now()
@@ -109,10 +137,11 @@ AsOf = Annotated[
     str | None,
     typer.Option(
         "--as-of",
+        metavar="T",
         envvar="CUTOVER_AS_OF",
         help="Status date: YYYY-MM-DD, YYYY-MM-DDTHH:MM (in the plan's time zone) or 'now'. "
         "Default: the plan's as_of; without one, check uses now and schedule/gantt show the "
-        "plan as planned.",
+        "plan as planned. 'plan': the plan's as_of, else as planned, never now.",
         show_default=False,
     ),
 ]
@@ -122,6 +151,7 @@ RiskThreshold = Annotated[
     str,
     typer.Option(
         "--risk-threshold",
+        metavar="DURATION",
         help="Warn (at-risk) when a deadline is met by less working time than this.",
     ),
 ]
@@ -148,7 +178,8 @@ Seed = Annotated[
     int | None,
     typer.Option(
         "--seed",
-        help="Random seed; the default (2025) gives the same answer every time.",
+        min=0,
+        help="Random seed (0 or more); the default (2025) gives the same answer every time.",
         show_default=False,
     ),
 ]
@@ -159,11 +190,22 @@ def clock_now() -> datetime:
     return datetime.now(UTC)
 
 
+def clock_unless_plan(as_of: str | None) -> datetime | None:
+    """The status date of a plan without ``as_of``: now, or none at all for ``--as-of plan``."""
+    if as_of is not None and as_of.strip().lower() == PLAN_AS_OF:
+        return None
+    return clock_now()
+
+
 def console(*, stderr: bool = False, width: int | None = None) -> Console:
-    """A rich console for the command's output (stdout unless ``stderr``)."""
+    """A rich console for the command's output (stdout unless ``stderr``).
+
+    Markup is off: plan text such as ``[/]`` or ``[link=…]`` is text, never a style or a
+    crash (renderers style with ``Text``, not with markup in strings).
+    """
     from rich.console import Console  # noqa: PLC0415
 
-    return Console(stderr=stderr, width=width, highlight=False, soft_wrap=False)
+    return Console(stderr=stderr, width=width, highlight=False, soft_wrap=False, markup=False)
 
 
 @contextmanager
@@ -187,18 +229,36 @@ def analyse_file(plan: Path, as_of: str | None, risk_threshold: str = "1d") -> A
 
     threshold = parse_duration(risk_threshold, "--risk-threshold")
     with boundary():
-        return analyse(plan, now=None, as_of=parse_as_of(as_of), risk_threshold=threshold)
+        analysis = analyse(plan, now=None, as_of=parse_as_of(as_of), risk_threshold=threshold)
+    note_not_counted(analysis)
+    return analysis
+
+
+def note_not_counted(analysis: Analysis) -> None:
+    """Say on stderr when recorded progress after the status date is not counted."""
+    schedule = analysis.schedule
+    if not schedule.not_counted or schedule.as_of is None:
+        return
+    ids = ", ".join(schedule.graph.task(node).id for node in schedule.not_counted)
+    when = schedule.graph.timebase.naive(schedule.as_of).isoformat(sep=" ", timespec="minutes")
+    sys.stderr.write(
+        f"note: progress recorded after the status date {when} is not counted "
+        f"(shown as it stood then): {ids}\n"
+    )
 
 
 def report_error(error: CutoverError) -> ExitCode:
     """Print an error of cutover's own (every diagnostic of a plan) and return exit 2."""
     from cutover.common.errors import PlanError  # noqa: PLC0415
+    from cutover.common.text import display_message  # noqa: PLC0415
 
     if isinstance(error, PlanError):
         for diagnostic in error.diagnostics:
             sys.stderr.write(f"{diagnostic}\n")
-        count = len(error.diagnostics)
-        sys.stderr.write(f"{count} error{'s' if count != 1 else ''}: the plan is not valid\n")
+        # A file or git revision that could not be read holds no plan to call invalid.
+        if any(diagnostic.code != "unreadable" for diagnostic in error.diagnostics):
+            count = len(error.diagnostics)
+            sys.stderr.write(f"{count} error{'s' if count != 1 else ''}: the plan is not valid\n")
     else:
-        sys.stderr.write(f"error: {error}\n")
+        sys.stderr.write(f"error: {display_message(str(error))}\n")
     return ExitCode.INVALID

@@ -18,7 +18,7 @@ from cutover.cli.base import (
     Seed,
     app,
     boundary,
-    clock_now,
+    clock_unless_plan,
     console,
     parse_as_of,
     parse_duration,
@@ -36,6 +36,7 @@ Formats = Annotated[
     typer.Option(
         "--format",
         "-f",
+        metavar="FMT[:FILE]",
         help="Report format, to stdout or to a file with FMT:FILE; repeat for several: "
         "text, json, junit, github, markdown, codequality.",
         show_default=False,
@@ -54,8 +55,10 @@ MaxFindings = Annotated[
 SkipNonPlans = Annotated[
     bool,
     typer.Option(
-        "--skip-non-plans",
-        help="In folders, skip YAML files without the top-level keys plan and tasks.",
+        "--skip-non-plans/--no-skip-non-plans",
+        help="Leave out YAML files that are not plans (at the top level no extends, no list "
+        "of tasks, no tasks beside plan), in folders and among the files named.",
+        show_default=False,
     ),
 ]
 
@@ -68,7 +71,12 @@ def check(
     risk_threshold: RiskThreshold = "1d",
     fail_on: FailOn = FailPolicy.error,
     lint: Annotated[
-        bool, typer.Option("--lint", help="Also report the six-clarities lint (see lint).")
+        bool,
+        typer.Option(
+            "--lint/--no-lint",
+            help="Also report the six-clarities lint (see lint).",
+            show_default=False,
+        ),
     ] = False,
     max_findings: MaxFindings = 50,
     skip_non_plans: SkipNonPlans = False,
@@ -88,7 +96,9 @@ def check(
 
     Exit status: 0 no error finding, 1 at least one error finding, 2 a plan is invalid.
 
-    Example: [bold]cutover check plans/ --as-of 2025-06-26T09:00 -f text -f junit:report.xml[/bold]
+    \b
+    Example:
+      cutover check plans/ --as-of 2025-06-26T09:00 -f text -f junit:report.xml
     """
     from cutover.findings.pipeline import check_plan  # noqa: PLC0415
 
@@ -97,7 +107,7 @@ def check(
         files = plan_files(plans, skip_non_plans=skip_non_plans)
         status_date = parse_as_of(as_of)
         threshold = parse_duration(risk_threshold, "--risk-threshold")
-        now = clock_now()
+        now = clock_unless_plan(as_of)
         results = [
             check_plan(path, now=now, as_of=status_date, risk_threshold=threshold, lint=lint)
             for path in files
@@ -121,10 +131,12 @@ def lint_command(
     """Six clarities: warn about every task without an owner, deliverable, approver or deadline.
 
     The steering committee's rule: a clear person, task, time, responsibility, result and
-    authority for every task. A plan's [bold]require: [owner, ...][/bold] makes those errors.
+    authority for every task. A plan's require: [owner, ...] makes those errors.
     Codes: missing-owner, missing-deliverable, missing-approver, missing-deadline.
 
-    Example: [bold]cutover lint plans/[/bold]
+    \b
+    Example:
+      cutover lint plans/
     """
     from cutover.findings.pipeline import lint_plan  # noqa: PLC0415
 
@@ -141,10 +153,25 @@ def parse_formats(values: list[str] | None) -> list[Output]:
     return parse_outputs(values or [])
 
 
+#: What a value given to a flag looks like when it lands among the plan files.
+FLAG_VALUES = frozenset({"true", "false", "yes", "no", "on", "off", "1", "0"})
+
+
 def plan_files(paths: list[Path], *, skip_non_plans: bool) -> list[Path]:
-    """The plan files named, and those inside the folders named."""
+    """The plan files named, and those inside the folders named.
+
+    A flag takes no value, so in ``check plan.yaml --lint true`` the ``true`` is a file
+    name: when no such file exists, say what happened rather than report a missing plan.
+    """
     from cutover.planfile.discovery import plan_files  # noqa: PLC0415
 
+    for path in paths:
+        if str(path).lower() in FLAG_VALUES and not path.exists():
+            raise typer.BadParameter(
+                f"{path!s} is not a plan file: flags take no value (write --lint or --no-lint, "
+                f"never --lint {path!s})",
+                param_hint="'PLANS...'",
+            )
     return plan_files(paths, skip_non_plans=skip_non_plans)
 
 

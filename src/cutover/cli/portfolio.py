@@ -19,6 +19,7 @@ from cutover.cli.base import (
     app,
     boundary,
     clock_now,
+    clock_unless_plan,
     console,
     parse_as_of,
     parse_duration,
@@ -35,15 +36,22 @@ PANEL = "Many plans and their changes"
 NewFile = Annotated[
     Path | None,
     typer.Option(
-        "--output", "-o", help="Write to this file (default: stdout).", show_default=False
+        "--output", "-o", help="Write to this file (default and -: stdout).", show_default=False
     ),
 ]
-Force = Annotated[bool, typer.Option("--force", help="Replace an existing file.")]
+Force = Annotated[
+    bool,
+    typer.Option("--force/--no-force", help="Replace an existing file.", show_default=False),
+]
 
 
 def refuse_to_replace(output: Path | None, *, force: bool) -> None:
-    """A usage error (exit 2) when ``output`` exists and ``--force`` was not given."""
-    if output is not None and output.exists() and not force:
+    """A usage error (exit 2) when ``output`` is a file and ``--force`` was not given.
+
+    A device or a FIFO (``/dev/stdout``, a named pipe) is written through, not replaced, and
+    ``-`` is standard output: neither needs ``--force``.
+    """
+    if output is not None and str(output) != "-" and output.is_file() and not force:
         raise typer.BadParameter(
             f"{output} exists: choose another file, or --force", param_hint="'--output'"
         )
@@ -87,7 +95,9 @@ def status(
     Also the forecast finish against the final deadline, and the task with the least
     deadline slack with what drives it.
 
-    Example: [bold]cutover status plans/tuyenquang.yaml[/bold]
+    \b
+    Example:
+      cutover status plans/tuyenquang.yaml
     """
     from cutover.portfolio.rollup import plan_status  # noqa: PLC0415
     from cutover.render import status as views  # noqa: PLC0415
@@ -119,7 +129,9 @@ def rollup(
 
     Exit status as check, so it can gate CI for the whole country.
 
-    Example: [bold]cutover rollup plans/ --as-of 2025-06-26T09:00[/bold]
+    \b
+    Example:
+      cutover rollup plans/ --as-of 2025-06-26T09:00
     """
     from cutover.findings.pipeline import outcome  # noqa: PLC0415
     from cutover.portfolio.rollup import rollup as roll  # noqa: PLC0415
@@ -149,7 +161,7 @@ def check_all(plans: list[Path], as_of: str | None, risk_threshold: str = "1d") 
     with boundary():
         files = plan_files(plans, skip_non_plans=False)
         status_date = parse_as_of(as_of)
-        now = clock_now()
+        now = clock_unless_plan(as_of)
         return [
             check_plan(path, now=now, as_of=status_date, risk_threshold=threshold) for path in files
         ]
@@ -172,7 +184,9 @@ def diff(
 
     Each version is scheduled at --as-of, or else at its own as_of.
 
-    Example: [bold]cutover diff HEAD~1:plans/tuyenquang.yaml plans/tuyenquang.yaml[/bold]
+    \b
+    Example:
+      cutover diff HEAD~1:plans/tuyenquang.yaml plans/tuyenquang.yaml
     """
     from cutover.findings.pipeline import analyse_loaded  # noqa: PLC0415
     from cutover.planfile.revisions import load_spec  # noqa: PLC0415
@@ -204,19 +218,19 @@ def new(
 ) -> None:
     """Start a plan from a template: it extends the template and lists its tasks to adapt.
 
-    Example: [bold]cutover new -t plans/templates/national-2025.yaml -n "Hà Giang"
-    -o plans/hagiang.yaml[/bold]
+    \b
+    Example:
+      cutover new -t plans/templates/national-2025.yaml -n "Hà Giang" -o plans/hagiang.yaml
     """
-    from cutover.common.files import atomic_write  # noqa: PLC0415
+    from cutover.common.files import write_output  # noqa: PLC0415
     from cutover.portfolio.scaffold import new_plan_text  # noqa: PLC0415
 
     with boundary():
         refuse_to_replace(output, force=force)
-        text = new_plan_text(template, name, output)
-        if output is None:
-            sys.stdout.write(text)
+        if output is None or str(output) == "-":
+            write_output("-", new_plan_text(template, name, None))
             return
-        atomic_write(output, text)
+        write_output(output, new_plan_text(template, name, output))
     sys.stderr.write(
         f"wrote {output}: fill in the owners and the status, then cutover check {output}\n"
     )
@@ -227,14 +241,22 @@ def update(
     plan: Annotated[Path, typer.Argument(help="The plan file to change.", show_default=False)],
     task: Annotated[str, typer.Argument(help="The id of the task.", show_default=False)],
     done: Annotated[
-        bool, typer.Option("--done", help="Mark it done (finished --on T, default today).")
+        bool,
+        typer.Option(
+            "--done", help="Mark it done (finished --on T, default today).", show_default=False
+        ),
     ] = False,
     on: Annotated[
-        str | None, typer.Option("--on", help="With --done: when it finished.", show_default=False)
+        str | None,
+        typer.Option(
+            "--on", metavar="T", help="With --done: when it finished.", show_default=False
+        ),
     ] = None,
     start: Annotated[
         str | None,
-        typer.Option("--start", help="Started at T: status in_progress.", show_default=False),
+        typer.Option(
+            "--start", metavar="T", help="Started at T: status in_progress.", show_default=False
+        ),
     ] = None,
     progress: Annotated[
         str | None, typer.Option("--progress", help="Share done, such as 60%.", show_default=False)
@@ -251,8 +273,11 @@ def update(
     T is YYYY-MM-DD, YYYY-MM-DDTHH:MM or today. The plan is validated before it is written,
     and the file is left as it was if the change would make it invalid.
 
-    Example: [bold]cutover update plans/tuyenquang.yaml accounts --done --on 2025-06-26T11:00[/bold]
+    \b
+    Example:
+      cutover update plans/tuyenquang.yaml accounts --done --on 2025-06-26T11:00
     """
+    from cutover.common.text import display_message  # noqa: PLC0415
     from cutover.portfolio.editing import Change, InvalidChangeError, update_plan  # noqa: PLC0415
 
     change = Change(done=done, on=on, start=start, progress=progress, status=new_status)
@@ -263,10 +288,11 @@ def update(
             sys.stderr.write("the change was not written: it would make the plan invalid\n")
             raise
     if not result.changes:
-        typer.echo(f"{result.file}: {result.task_id}: nothing to change")
+        typer.echo(display_message(f"{result.file}: {result.task_id}: nothing to change"))
         return
     for key_change in result.changes:
-        typer.echo(f"{result.file}:{key_change.line}: {result.task_id}: {key_change}")
+        line = f"{result.file}:{key_change.line}: {result.task_id}: {key_change}"
+        typer.echo(display_message(line))
 
 
 @app.command(rich_help_panel=PANEL)
@@ -281,9 +307,11 @@ def convert(
     reading of no, 010 or 2025-06-30 is kept). Comments are not carried over; a template
     the plan ``extends`` is found from the new file's folder.
 
-    Example: [bold]cutover convert plans/national.yaml -o plans/national.json[/bold]
+    \b
+    Example:
+      cutover convert plans/national.yaml -o plans/national.json
     """
-    from cutover.common.files import atomic_write  # noqa: PLC0415
+    from cutover.common.files import write_output  # noqa: PLC0415
     from cutover.planfile.jsondoc import plan_json  # noqa: PLC0415
     from cutover.planfile.loader import load_plan_document  # noqa: PLC0415
     from cutover.planfile.templates import rebase_extends  # noqa: PLC0415
@@ -291,9 +319,9 @@ def convert(
     with boundary():
         refuse_to_replace(output, force=force)
         document, _ = load_plan_document(plan)
-        if output is None:
-            sys.stdout.write(plan_json(document))
+        if output is None or str(output) == "-":
+            write_output("-", plan_json(document))
             return
         document = rebase_extends(document, plan.parent, output.parent)
-        atomic_write(output, plan_json(document))
+        write_output(output, plan_json(document))
     sys.stderr.write(f"wrote {output}\n")

@@ -47,7 +47,9 @@ def risk(
 ) -> None:
     """Monte Carlo: the chance of meeting each deadline, P50/P80/P95 dates and what drives them.
 
-    Example: [bold]cutover risk plans/tuyenquang.yaml --runs 10000 --seed 7[/bold]
+    \b
+    Example:
+      cutover risk plans/tuyenquang.yaml --runs 10000 --seed 7
     """
     from cutover.findings.states import task_states  # noqa: PLC0415
     from cutover.render import risk_report  # noqa: PLC0415
@@ -70,7 +72,8 @@ def whatif(
         list[str] | None,
         typer.Option(
             "--delay",
-            help="TASK=DURATION: the task takes this much more working time (repeatable).",
+            metavar="TASK=DURATION",
+            help="The task takes this much more working time (repeatable).",
             show_default=False,
         ),
     ] = None,
@@ -78,7 +81,9 @@ def whatif(
         list[str] | None,
         typer.Option(
             "--done",
-            help="TASK: the task (or every open task of a summary) is done at the status date.",
+            metavar="TASK",
+            help="The task (or every open task of a summary) is done at the status date "
+            "(repeatable).",
             show_default=False,
         ),
     ] = None,
@@ -90,7 +95,9 @@ def whatif(
 
     The plan file is not changed. Exit status 1 when an error finding remains after the changes.
 
-    Example: [bold]cutover whatif plans/tuyenquang.yaml --delay lgsp-sync=1d --done accounts[/bold]
+    \b
+    Example:
+      cutover whatif plans/tuyenquang.yaml --delay lgsp-sync=1d --done accounts
     """
     from cutover.planfile.loader import load_plan  # noqa: PLC0415
     from cutover.render import risk_report  # noqa: PLC0415
@@ -123,7 +130,9 @@ def drivers_command(
 ) -> None:
     """What sets a task's date: the chain of links (each with its slack), and why it is critical.
 
-    Example: [bold]cutover drivers plans/tuyenquang.yaml go-live[/bold]
+    \b
+    Example:
+      cutover drivers plans/tuyenquang.yaml go-live
     """
     from cutover.findings.explain import drivers  # noqa: PLC0415
     from cutover.render import risk_report  # noqa: PLC0415

@@ -60,7 +60,9 @@ def schedule(
 ) -> None:
     """Print the computed schedule: dates, slack, critical tasks.
 
-    Example: [bold]cutover schedule plans/tuyenquang.yaml --format json --as-of 2025-06-26[/bold]
+    \b
+    Example:
+      cutover schedule plans/tuyenquang.yaml --format json --as-of 2025-06-26
     """
     analysis = analyse_file(plan, as_of, risk_threshold)
     if output_format is ScheduleFormat.json:
@@ -88,10 +90,14 @@ def gantt(
     plan: PlanPath,
     as_of: AsOf = None,
     start: Annotated[
-        str | None, typer.Option("--from", help="First day shown (YYYY-MM-DD).", show_default=False)
+        str | None,
+        typer.Option(
+            "--from", metavar="D", help="First day shown (YYYY-MM-DD).", show_default=False
+        ),
     ] = None,
     end: Annotated[
-        str | None, typer.Option("--to", help="Last day shown (YYYY-MM-DD).", show_default=False)
+        str | None,
+        typer.Option("--to", metavar="D", help="Last day shown (YYYY-MM-DD).", show_default=False),
     ] = None,
     scale: Annotated[Scale, typer.Option("--scale", help="Time scale of the chart.")] = Scale.auto,
     width: Annotated[
@@ -102,6 +108,7 @@ def gantt(
         int | None,
         typer.Option(
             "--depth",
+            metavar="N",
             min=1,
             help="Show summary levels down to N (1: top level only).",
             show_default=False,
@@ -109,12 +116,17 @@ def gantt(
     ] = None,
     critical: Annotated[
         bool,
-        typer.Option("--critical", help="Only the critical path and what is late or at risk."),
+        typer.Option(
+            "--critical/--all",
+            help="Only the critical path and what is late or at risk, or every task.",
+            show_default=False,
+        ),
     ] = False,
     filters: Annotated[
         list[str] | None,
         typer.Option(
             "--filter",
+            metavar="GLOB",
             help="Only tasks whose id or owner matches this glob (repeatable).",
             show_default=False,
         ),
@@ -123,7 +135,9 @@ def gantt(
 ) -> None:
     """Draw the plan as a Gantt chart in the terminal.
 
-    Example: [bold]cutover gantt plans/tuyenquang.yaml --as-of 2025-06-26T09:00[/bold]
+    \b
+    Example:
+      cutover gantt plans/tuyenquang.yaml --as-of 2025-06-26T09:00
     """
     from cutover.render.gantt import GanttChart, GanttOptions, check_window  # noqa: PLC0415
 
@@ -167,29 +181,43 @@ def export(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="Write to this file (default: stdout).", show_default=False
+            "--output",
+            "-o",
+            help="Write to this file (default and -: stdout).",
+            show_default=False,
         ),
     ] = None,
     as_of: AsOf = None,
     risk_threshold: RiskThreshold = "1d",
     paper: Annotated[Paper, typer.Option("--paper", help="PDF paper size.")] = Paper.a4,
     portrait: Annotated[
-        bool, typer.Option("--portrait", help="PDF in portrait (default landscape).")
+        bool,
+        typer.Option(
+            "--portrait/--landscape",
+            help="PDF page orientation (default landscape).",
+            show_default=False,
+        ),
     ] = False,
     excel: Annotated[
         bool,
-        typer.Option("--excel", help="CSV for Excel: a BOM, and dates Excel reads as dates."),
+        typer.Option(
+            "--excel/--no-excel",
+            help="CSV for Excel: a BOM, dates Excel reads as dates, formulas quoted.",
+            show_default=False,
+        ),
     ] = False,
     delimiter: Annotated[
         str,
-        typer.Option("--delimiter", help="CSV separator: ',' ';' '|' or 'tab'."),
+        typer.Option("--delimiter", metavar="SEP", help="CSV separator: ',' ';' '|' or 'tab'."),
     ] = ",",
 ) -> None:
     """Export the schedule to print or share: PDF, HTML, SVG, CSV, iCalendar, Mermaid, Markdown.
 
     The file is written whole or not at all.
 
-    Example: [bold]cutover export plans/tuyenquang.yaml -o schedule.pdf --as-of 2025-06-26[/bold]
+    \b
+    Example:
+      cutover export plans/tuyenquang.yaml -o schedule.pdf --as-of 2025-06-26
     """
     from cutover.export import ExportOptions, export, write_export  # noqa: PLC0415
 
@@ -204,7 +232,8 @@ def export(
         )
         if output is not None:
             chosen = write_export(analysis, output, output_format, options)
-            sys.stderr.write(f"wrote {output} ({chosen})\n")
+            if str(output) != "-":
+                sys.stderr.write(f"wrote {output} ({chosen})\n")
             return
         if output_format is None:
             raise typer.BadParameter(
@@ -218,8 +247,9 @@ def export(
 def schema() -> None:
     """Print the JSON Schema of the plan format, for editors and CI validators.
 
-    Point yaml-language-server at it with a first line such as
-    [bold]# yaml-language-server: $schema=../schema/plan.schema.json[/bold]
+    \b
+    Point yaml-language-server at it with a first line such as:
+      # yaml-language-server: $schema=../schema/plan.schema.json
     """
     from cutover.planfile.schema import schema_text  # noqa: PLC0415
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from cutover.common.text import display_message, display_text
+
 #: A path into the plan document: keys and list indexes, as pydantic reports them.
 DocPath = tuple[str | int, ...]
 
@@ -20,10 +22,11 @@ class SourceLocation(NamedTuple):
     column: int = 0
 
     def __str__(self) -> str:
-        """Return ``file:line:column`` as editors and CI annotations expect."""
+        """Return ``file:line:column`` as editors and CI annotations expect (one line)."""
+        file = display_text(self.file)
         if self.line <= 0:
-            return self.file
-        return f"{self.file}:{self.line}:{self.column or 1}"
+            return file
+        return f"{file}:{self.line}:{self.column or 1}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +36,10 @@ class Diagnostic:
     code: str
     message: str
     location: SourceLocation
+
+    def __post_init__(self) -> None:
+        """A message is one visible line, whatever plan text it quotes (common.text)."""
+        object.__setattr__(self, "message", display_message(self.message))
 
     def __str__(self) -> str:
         """Render as ``file:line:col: error[code]: message``."""

@@ -22,7 +22,7 @@ from cutover.planfile.model import CalendarSpec
 from cutover.planfile.tasktree import FlatTask, flatten
 from cutover.worktime.calendars import WorkCalendar
 from cutover.worktime.holidays import country_days
-from cutover.worktime.timebase import MINUTES_PER_DAY, TimeBase
+from cutover.worktime.timebase import TimeBase
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -74,6 +74,10 @@ class TaskGraph:
     bounding: list[list[Edge]]
     order: list[int]
     start: int
+    #: Cancelled tasks, and summaries all of whose tasks are (PLAN_FORMAT: they extend nothing).
+    cancelled: list[bool]
+    #: Whether the task, or a summary around it, names its calendar (a milestone's slacks).
+    named_calendar: list[bool]
 
     def __len__(self) -> int:
         """The number of tasks, summaries included."""
@@ -103,11 +107,11 @@ class TaskGraph:
 def build_graph(loaded: LoadedPlan) -> TaskGraph:
     """Number the tasks, resolve calendars and links, and order the nodes; reject cycles."""
     plan, source = loaded
-    timebase = TimeBase(plan.timezone)
+    timebase = TimeBase(plan.timezone, plan.start)
     start = timebase.minute(plan.start)
     flat = flatten(plan)
     index = {item.task.id: number for number, item in enumerate(flat)}
-    calendars = _build_calendars(plan, start // MINUTES_PER_DAY)
+    calendars = _build_calendars(plan, timebase.day_number(start), timebase)
     nodes = _Nodes(flat, calendars, timebase)
     if nodes.problems:
         raise PlanError(
@@ -142,10 +146,22 @@ def build_graph(loaded: LoadedPlan) -> TaskGraph:
         deadline=nodes.deadline,
         preds=preds,
         succs=succs,
-        bounding=_bounding(preds, status),
+        bounding=bounding_links(preds, status),
         order=order,
         start=start,
+        cancelled=cancelled_nodes(status, nodes.children),
+        named_calendar=nodes.named,
     )
+
+
+def cancelled_nodes(statuses: list[str], children: list[list[int]]) -> list[bool]:
+    """Cancelled leaves, and summaries whose tasks are all cancelled."""
+    cancelled = [status == "cancelled" for status in statuses]
+    for node in reversed(range(len(statuses))):  # sub-tasks come after their summary
+        kids = children[node]
+        if kids:
+            cancelled[node] = all(cancelled[kid] for kid in kids)
+    return cancelled
 
 
 def bounds_predecessor(statuses: list[str], edge: Edge) -> bool:
@@ -163,7 +179,7 @@ def bounds_predecessor(statuses: list[str], edge: Edge) -> bool:
     return status == "in_progress" and edge.type not in TO_START
 
 
-def _bounding(preds: list[list[Edge]], statuses: list[str]) -> list[list[Edge]]:
+def bounding_links(preds: list[list[Edge]], statuses: list[str]) -> list[list[Edge]]:
     """Each node's links that still bound its predecessors (most: all of them)."""
     return [
         edges
@@ -173,11 +189,12 @@ def _bounding(preds: list[list[Edge]], statuses: list[str]) -> list[list[Edge]]:
     ]
 
 
-def _build_calendars(plan: Plan, origin_day: int) -> dict[str, WorkCalendar]:
+def _build_calendars(plan: Plan, origin_day: int, timebase: TimeBase) -> dict[str, WorkCalendar]:
     specs = dict(plan.calendars)
     specs.setdefault("default", CalendarSpec())
     return {
-        name: WorkCalendar(name, spec, origin_day, country_days) for name, spec in specs.items()
+        name: WorkCalendar(name, spec, origin_day, country_days, timebase)
+        for name, spec in specs.items()
     }
 
 
@@ -195,6 +212,7 @@ class _Nodes:
         self.children: list[list[int]] = [[] for _ in range(count)]
         self.not_before: list[int | None] = []
         self.deadline: list[int | None] = []
+        self.named: list[bool] = []
         self.problems: list[tuple[str, str, DocPath]] = []
         default = calendars["default"]
         # Local names for the lists: this loop runs once per task of a 100,000-task plan.
@@ -205,6 +223,7 @@ class _Nodes:
             inherited = calendar_of[parent] if parent >= 0 else default
             calendar = calendars[task.calendar] if task.calendar else inherited
             calendar_of.append(calendar)
+            self.named.append(bool(task.calendar) or (parent >= 0 and self.named[parent]))
             planned = task.duration if task.estimate is None else task.planned_duration
             minutes = (
                 planned.in_minutes(calendar.day_minutes, calendar.week_minutes)
@@ -222,9 +241,7 @@ class _Nodes:
             else:
                 not_before.append(_latest(timebase.minute(task.not_before), above))
             self.deadline.append(
-                timebase.minute(task.deadline, end_of_day=True)
-                if task.deadline is not None
-                else None
+                self._deadline(flat[number], timebase) if task.deadline is not None else None
             )
             if task.actual_start is not None and task.actual_finish is not None:
                 self._check_actuals(flat[number], timebase)
@@ -261,6 +278,21 @@ class _Nodes:
                 )
             )
 
+    def _deadline(self, item: FlatTask, timebase: TimeBase) -> int | None:
+        """The deadline's instant; the last day a date can hold has no end: a located error."""
+        assert item.task.deadline is not None
+        try:
+            return timebase.minute(item.task.deadline, end_of_day=True)
+        except OverflowError:
+            self.problems.append(
+                (
+                    "out-of-range",
+                    f"task '{item.task.id}' has a deadline past the years a schedule can count",
+                    (*item.path, "deadline"),
+                )
+            )
+            return None
+
     def _check_actuals(self, item: FlatTask, timebase: TimeBase) -> None:
         task = item.task
         assert task.actual_start is not None
@@ -293,27 +325,31 @@ def _links(
     count = len(flat)
     preds: list[list[Edge]] = [[] for _ in range(count)]
     succs: list[list[Edge]] = [[] for _ in range(count)]
+    #: Links a task inherits from its summaries, outermost first: they follow its own.
+    inherited: dict[int, list[Edge]] = {}
     is_summary, calendars = nodes.is_summary, nodes.calendar
     for number, item in enumerate(flat):
         after = item.task.after
         if not after:
             continue
-        targets = _leaves(number, nodes) if is_summary[number] else (number,)
+        summary = is_summary[number]
+        targets = _leaves(number, nodes) if summary else (number,)
         for link in after:
             if isinstance(link, str):  # a bare id: finish-to-start, no lag
-                pred = index[link]
-                for succ in targets:
-                    edge = Edge(pred, succ, "FS", 0)
-                    preds[succ].append(edge)
-                    succs[pred].append(edge)
-                continue
-            pred, lag = index[link.task], link.lag
+                pred, kind, lag = index[link], "FS", None
+            else:
+                pred, kind, lag = index[link.task], link.type, link.lag
             for succ in targets:
-                calendar = calendars[succ]
-                minutes = lag.in_minutes(calendar.day_minutes, calendar.week_minutes)
-                edge = Edge(pred, succ, link.type, minutes)
-                preds[succ].append(edge)
+                if lag is None:
+                    minutes = 0
+                else:
+                    calendar = calendars[succ]
+                    minutes = lag.in_minutes(calendar.day_minutes, calendar.week_minutes)
+                edge = Edge(pred, succ, kind, minutes)
+                (inherited.setdefault(succ, []) if summary else preds[succ]).append(edge)
                 succs[pred].append(edge)
+    for succ, edges in inherited.items():
+        preds[succ].extend(edges)
     return preds, succs
 
 

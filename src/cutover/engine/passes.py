@@ -190,10 +190,24 @@ class ForwardPass:
             best = max(best, *wanted)
             tight = [edge for want, edge in zip(wanted, preds, strict=True) if want == best]
             early.tight[node] = tight
-            if tight:  # PLAN_FORMAT: slack on the calendar of the predecessor that sets its date
-                early.slack_calendar[node] = early.slack_calendar[tight[0].pred]
+            if tight and not graph.named_calendar[node] and not graph.duration[node]:
+                # PLAN_FORMAT: slack on the calendar of the predecessor that sets its date
+                # (the first such link in its own ``after``, then inherited ones).
+                setter = self._setter(tight[0].pred, at_finish=tight[0].type in FROM_FINISH)
+                early.slack_calendar[node] = early.slack_calendar[setter]
         early.reason[node] = reason
         self._place(node, best, best)
+
+    def _setter(self, node: int, *, at_finish: bool) -> int:
+        """A summary stands for the first of its tasks (file order) that sets its date."""
+        graph, early = self.graph, self.early
+        while graph.is_summary[node]:
+            anchor = early.finish if at_finish else early.start
+            node = next(
+                (kid for kid in graph.children[node] if anchor[kid] == anchor[node]),
+                graph.children[node][0],
+            )
+        return node
 
     def _place(self, node: int, start: int, finish: int) -> None:
         early = self.early
@@ -223,13 +237,14 @@ class ForwardPass:
                 finish = finish_of_day(calendar, moment, task.actual_finish)
             if finish is None:  # PLAN_FORMAT: as scheduled, and never after the status date
                 finish = planned_finish if self.as_of is None else min(planned_finish, self.as_of)
-                finish = max(finish, start if start is not None else -INF)
+                finish = max(finish, start if start is not None else graph.start)
             if start is None:
                 duration = graph.duration[node]
                 start = min(calendar.start_at(calendar.position(finish) - duration), finish)
         else:
-            if start is None:
+            if start is None:  # PLAN_FORMAT: never before the plan's start
                 start = planned_start if self.as_of is None else min(planned_start, self.as_of)
+                start = max(start, graph.start)
             finish = self._remaining(node, start)
         early.reason[node] = BY_ACTUALS
         early.tight[node] = []
@@ -254,9 +269,11 @@ class ForwardPass:
         return calendar.end_at(position)
 
     def _summary(self, node: int) -> None:
-        """A summary spans its sub-tasks."""
-        early = self.early
+        """A summary spans its sub-tasks that are not cancelled (all, when every one is)."""
+        early, cancelled = self.early, self.graph.cancelled
         kids = self.graph.children[node]
+        working = [kid for kid in kids if not cancelled[kid]]
+        kids = working or kids
         first = min(kids, key=lambda kid: (early.start[kid], kid))
         last = max(kids, key=lambda kid: (early.finish[kid], -kid))
         early.slack_calendar[node] = early.slack_calendar[last]
@@ -278,6 +295,21 @@ def finish_of_day(calendar: WorkCalendar, minute: int, written: object) -> int:
         return minute
     last = calendar.end_at(calendar.position(minute))
     return last if last > minute - 1440 else minute
+
+
+def work_spans(graph: TaskGraph, early: Early) -> list[int]:
+    """Working minutes from each task's start to its finish, on its calendar.
+
+    The duration, except for a task in progress: from when it really started to its
+    forecast finish (PLAN_FORMAT: a task in progress started when it started), so that a
+    bound on its start (SS, SF) becomes a bound on its finish.
+    """
+    spans = list(graph.duration)
+    plain = graph.plain
+    for node, status in enumerate(graph.status):
+        if status == "in_progress" and plain[node]:
+            spans[node] = early.finish_pos[node] - early.start_pos[node]
+    return spans
 
 
 @dataclass
@@ -316,7 +348,11 @@ class BackwardPass:
         count = len(graph)
         bound = [INF] * count
         positions: dict[int, int] = {}
+        cancelled = graph.cancelled
+        self.span = work_spans(graph, early)
         for node in range(count):
+            if cancelled[node]:  # PLAN_FORMAT: bounded only through its successors
+                continue
             moment = plan_finish if plan_finish is not None else INF
             deadline = graph.deadline[node]
             if deadline is not None and not early_successors:
@@ -357,7 +393,7 @@ class BackwardPass:
             if finish >= INF:
                 return
             start = finish - graph.duration[node]
-        plain, calendars, durations = graph.plain, graph.calendar, graph.duration
+        plain, calendars, durations = graph.plain, graph.calendar, self.span
         for edge in preds:
             pred = edge.pred
             at_finish = edge.type in FROM_FINISH
@@ -387,7 +423,7 @@ class BackwardPass:
         if at_finish:
             wanted = calendar.position(moment)
         else:
-            wanted = calendar.latest_start_position(moment) + graph.duration[node]
+            wanted = calendar.latest_start_position(moment) + self.span[node]
         late.bound[node] = min(late.bound[node], wanted)
 
     def _push_to_subtasks(self, node: int) -> None:
@@ -397,6 +433,8 @@ class BackwardPass:
         # Every task starts bounded by the plan's finish: only a tighter bound is news.
         tighter = finish < INF and (self.plan_finish is None or finish < self.plan_finish)
         for kid in graph.children[node]:
+            if graph.cancelled[kid]:  # its dates are not the summary's
+                continue
             if tighter:
                 self._bound_by_moment(kid, finish, at_finish=True)
             if start < INF and early.start[kid] == early.start[node]:

@@ -7,11 +7,11 @@ never prints and never reads the clock: the status date is a parameter.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from cutover.engine.graph import FROM_FINISH
-from cutover.engine.passes import INF, BackwardPass, Early, ForwardPass, Late
+from cutover.engine.graph import FROM_FINISH, bounding_links
+from cutover.engine.passes import INF, BackwardPass, Early, ForwardPass, Late, finish_of_day
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -52,6 +52,10 @@ class Schedule:
     _chains: dict[int, tuple[int, ...]] = field(default_factory=dict, repr=False)
     _late: dict[int, tuple[int, int]] = field(default_factory=dict, repr=False)
     _free: list[int] = field(default_factory=list, repr=False)
+    #: Working minutes from each task's start to its finish (``passes.work_spans``).
+    _span: list[int] = field(default_factory=list, repr=False)
+    #: Tasks whose recorded progress lies after the status date and is not counted.
+    not_counted: tuple[int, ...] = ()
 
     def __len__(self) -> int:
         """The number of tasks, summaries included."""
@@ -64,9 +68,14 @@ class Schedule:
         if not known:
             graph, early = self.graph, self.early
             free = BackwardPass(graph, early, self.finish, early_successors=True).run()
+            _settle_cancelled(graph, early, free.bound, self.finish)
             slacks = _slacks(graph, early, free.bound, free.summary_start)
             known.extend(max(slack, 0) for slack in slacks)
         return known
+
+    def work_span(self, node: int) -> int:
+        """Working minutes from start to finish: the duration, or from the real start."""
+        return self._span[node] if self._span else self.graph.duration[node]
 
     def start(self, node: int) -> int:
         """Earliest (forecast) start."""
@@ -86,14 +95,29 @@ class Schedule:
             return known
         graph, bound = self.graph, self.late.bound
         if graph.is_summary[node]:
-            dates = [self.late_dates(kid) for kid in graph.children[node]]
-            known = min(start for start, _ in dates), max(finish for _, finish in dates)
+            known = self._summary_late_dates(node)
         elif graph.is_instant[node]:
             known = bound[node], bound[node]
         else:
             known = graph.calendar[node].span_at(bound[node] - graph.duration[node], bound[node])
         self._late[node] = known
         return known
+
+    def _summary_late_dates(self, node: int) -> tuple[int, int]:
+        """PLAN_FORMAT: a summary's late finish is its finish plus its total slack.
+
+        Its late start is the earliest late start of its tasks that are not cancelled.
+        """
+        graph = self.graph
+        kids = [kid for kid in graph.children[node] if not graph.cancelled[kid]]
+        starts = [self.late_dates(kid)[0] for kid in kids or graph.children[node]]
+        slack = self.total_slack[node]
+        finish = self.early.finish[node]
+        if slack >= INF:
+            return min(starts), finish
+        calendar = self.early.slack_calendar[node]
+        late_finish = calendar.end_at(calendar.position(finish) + slack) if slack else finish
+        return min(*starts, late_finish), late_finish
 
     def times(self, node: int) -> TaskTimes:
         """Everything known about one task's schedule."""
@@ -149,9 +173,14 @@ def build_schedule(graph: TaskGraph, as_of: int | None) -> Schedule:
 
     Free slack (a third backward pass) is computed when first asked for.
     """
+    not_counted: tuple[int, ...] = ()
+    if as_of is not None:
+        graph, not_counted = as_it_stood(graph, as_of)
     early = ForwardPass(graph, as_of).run()
-    finish = max(early.finish)
-    late = BackwardPass(graph, early, finish).run()
+    finish = plan_finish(graph, early)
+    backward = BackwardPass(graph, early, finish)
+    late = backward.run()
+    _settle_cancelled(graph, early, late.bound, finish)
     deadline_late = BackwardPass(graph, early, None).run()
     status = _statuses(graph)
     total_slack = _slacks(graph, early, late.bound)
@@ -178,6 +207,66 @@ def build_schedule(graph: TaskGraph, as_of: int | None) -> Schedule:
         critical=critical,
         status=status,
         critical_path=tuple(path),
+        _span=backward.span,
+        not_counted=not_counted,
+    )
+
+
+def plan_finish(graph: TaskGraph, early: Early) -> int:
+    """PLAN_FORMAT: the latest finish of a task that is not cancelled (they extend nothing)."""
+    cancelled = graph.cancelled
+    if not any(cancelled):
+        return max(early.finish)
+    finishes = [finish for finish, gone in zip(early.finish, cancelled, strict=True) if not gone]
+    return max(finishes) if finishes else max(early.finish)
+
+
+def _settle_cancelled(graph: TaskGraph, early: Early, bound: list[int], finish: int) -> None:
+    """A cancelled task that nothing bounds may sit where it is, or anywhere to the finish.
+
+    The backward pass leaves it unbounded so that it passes no bound back to its
+    predecessors; its own slack is then what is left to the plan's finish, never negative.
+    """
+    for node, gone in enumerate(graph.cancelled):
+        if gone and bound[node] >= INF:
+            if graph.is_instant[node] or graph.is_summary[node]:
+                bound[node] = max(finish, early.finish[node])
+            else:
+                calendar = graph.calendar[node]
+                bound[node] = max(calendar.position(finish), early.finish_pos[node])
+
+
+def as_it_stood(graph: TaskGraph, as_of: int) -> tuple[TaskGraph, tuple[int, ...]]:
+    """The plan as it stood at a status date: progress recorded after it is not counted.
+
+    PLAN_FORMAT: a status date (given on the command line) earlier than recorded progress
+    shows the plan as it stood then. A task that started after it is not started; one
+    that finished after it is in progress. Returns the graph (the same one when nothing
+    changes) and the tasks whose progress is not counted.
+    """
+    timebase = graph.timebase
+    statuses: list[str] | None = None
+    changed: list[int] = []
+    for node, status in enumerate(graph.status):
+        if status not in {"in_progress", "done"}:
+            continue
+        task = graph.task(node)
+        new = status
+        if task.actual_start is not None and timebase.minute(task.actual_start) > as_of:
+            new = "not_started"
+        elif status == "done" and task.actual_finish is not None:
+            moment = timebase.minute(task.actual_finish, end_of_day=True)
+            if finish_of_day(graph.calendar[node], moment, task.actual_finish) > as_of:
+                new = "in_progress"
+        if new != status:
+            if statuses is None:
+                statuses = list(graph.status)
+            statuses[node] = new
+            changed.append(node)
+    if statuses is None:
+        return graph, ()
+    return replace(graph, status=statuses, bounding=bounding_links(graph.preds, statuses)), tuple(
+        changed
     )
 
 
@@ -210,7 +299,8 @@ def _roll_up(
     for node in reversed(range(len(graph))):  # sub-tasks come after their summary in the file
         if not graph.is_summary[node]:
             continue
-        kids = graph.children[node]
+        kids = [kid for kid in graph.children[node] if not graph.cancelled[kid]]
+        kids = kids or graph.children[node]
         total[node] = min(total[kid] for kid in kids)
         slacks = [slack for kid in kids if (slack := deadline[kid]) is not None]
         deadline[node] = min(slacks) if slacks else None
@@ -219,7 +309,7 @@ def _roll_up(
 
 def _statuses(graph: TaskGraph) -> list[str]:
     """A leaf's own status; a summary is done when all its tasks are, started when any is."""
-    statuses: list[str] = [graph.task(node).status for node in range(len(graph))]
+    statuses: list[str] = list(graph.status)  # as it stood at the status date
     for node in reversed(range(len(graph))):
         if not graph.is_summary[node]:
             continue
@@ -255,12 +345,7 @@ def _critical_path(graph: TaskGraph, early: Early, critical: list[bool], finish:
     seen = set(path)
     while True:
         candidates = [
-            leaf
-            for edge in early.tight[path[-1]]
-            if (leaf := driving_leaf(graph, early, edge.pred, at_finish=edge.type in FROM_FINISH))
-            is not None
-            and critical[leaf]
-            and leaf not in seen
+            leaf for leaf in _feeders(graph, early, path[-1]) if critical[leaf] and leaf not in seen
         ]
         if not candidates:
             break
@@ -268,6 +353,27 @@ def _critical_path(graph: TaskGraph, early: Early, critical: list[bool], finish:
         seen.add(path[-1])
     path.reverse()
     return path
+
+
+def _feeders(graph: TaskGraph, early: Early, node: int) -> list[int]:
+    """The leaves whose links set a node's date, looking through cancelled tasks.
+
+    PLAN_FORMAT: a cancelled task is a point its successors still wait through, so the
+    chain goes on to what sets its date.
+    """
+    out: list[int] = []
+    pending, seen = [node], {node}
+    while pending:
+        for edge in early.tight[pending.pop()]:
+            leaf = driving_leaf(graph, early, edge.pred, at_finish=edge.type in FROM_FINISH)
+            if leaf is None or leaf in seen:
+                continue
+            seen.add(leaf)
+            if graph.cancelled[leaf]:
+                pending.append(leaf)
+            else:
+                out.append(leaf)
+    return out
 
 
 def driving_leaf(graph: TaskGraph, early: Early, node: int, *, at_finish: bool) -> int | None:

@@ -12,7 +12,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING, Protocol
 
 from cutover.common.errors import UsageError
-from cutover.common.files import atomic_write
+from cutover.common.files import write_output
 from cutover.export.to_csv import export_csv
 from cutover.export.to_html import export_html
 from cutover.export.to_ics import export_ics
@@ -92,7 +92,8 @@ def write_export(
     """Export to a file, the format given or taken from its extension; return the format.
 
     The whole file is made before anything is written, and then replaces the target in
-    one step: an error leaves an existing file as it was.
+    one step: an error leaves an existing file as it was. ``-`` is standard output; a
+    device or a FIFO is written through (``common.files.atomic_write``).
     """
     chosen = fmt or format_for_path(path)
     if chosen is None:
@@ -100,5 +101,5 @@ def write_export(
             f"cannot tell the format from '{PurePath(path).name}'; use --format "
             f"({', '.join(EXPORTERS)}) or one of the extensions {', '.join(EXTENSIONS)}"
         )
-    atomic_write(path, export(analysis, chosen, options))
+    write_output(path, export(analysis, chosen, options))
     return chosen

@@ -25,6 +25,7 @@ from reportlab.platypus import (
 )
 
 from cutover import __version__
+from cutover.common.text import shorten
 from cutover.export.gantt_layout import chart_layout
 from cutover.export.pdf_gantt import GanttPage, chart_pages, chart_style
 from cutover.export.pdf_support import BOLD, FONT, MARGIN, numbered_canvas, register_fonts
@@ -32,6 +33,8 @@ from cutover.export.pdf_support import BOLD, FONT, MARGIN, numbered_canvas, regi
 if TYPE_CHECKING:
     from cutover.export.view import ExportOptions, ExportView
 
+#: Characters of one text the title block shows (the plan's name, say): about 40 lines.
+CELL_LIMIT = 300
 FONT_SIZES = {"a4": 7.5, "a3": 9.0}
 TEXT_COLOR = "#222222"
 LATE_COLOR = "#7a0000"
@@ -139,8 +142,12 @@ class _Styles:
 
 
 def _paragraph(value: str, style: ParagraphStyle) -> Paragraph:
-    """Plan text as a paragraph: escaped, since reportlab reads its own markup in it."""
-    return Paragraph(escape(value, quote=False), style)
+    """Plan text as a paragraph: escaped, since reportlab reads its own markup in it.
+
+    Cut at CELL_LIMIT characters: a table row must fit on one page, and a 5,000-character
+    name wrapped in its column is taller than any (reportlab's LayoutError).
+    """
+    return Paragraph(escape(shorten(value, CELL_LIMIT), quote=False), style)
 
 
 def _title(view: ExportView, styles: _Styles, width: float) -> list[Flowable]:

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from cutover.common.text import display_message
 from cutover.engine.schedule import driving_chain
 from cutover.findings.wording import deadline_text, when, work_amount
+from cutover.worktime.calendars import CalendarRangeError
 from cutover.worktime.durations import Duration, format_minutes, parse_duration
 
 if TYPE_CHECKING:
@@ -65,7 +67,7 @@ class Finding:
         """Give ``message`` and ``location`` (and ``drivers``), or ``details`` to compute them."""
         if details is None and location is None:
             raise TypeError("a finding needs a location, or details that give one")
-        known = None if details is not None else (message, location, drivers)
+        known = None if details is not None else (display_message(message), location, drivers)
         for name, value in (
             ("code", code), ("level", level), ("task", task), ("minutes", minutes),
             ("_details", details), ("_known", known),
@@ -80,7 +82,8 @@ class Finding:
         known = self._known
         if known is None:
             assert self._details is not None
-            known = self._details()
+            message, location, drivers = self._details()
+            known = (display_message(message), location, drivers)
             object.__setattr__(self, "_known", known)
             object.__setattr__(self, "_details", None)
         return known
@@ -143,7 +146,11 @@ def run_checks(
     findings: list[Finding] = []
     for candidates, check in CHECKS:
         for node in candidates(schedule):
-            finding = check(context, node)
+            try:
+                finding = check(context, node)
+            except CalendarRangeError as error:  # a deadline past the calendar's years
+                error.node = node
+                raise
             if finding is not None:
                 findings.append(finding)
     index = graph.index
@@ -306,8 +313,39 @@ def check_late_start(context: _Context, node: int) -> Finding | None:
     )  # fmt: skip
 
 
+def _not_counted(schedule: Schedule) -> list[int]:
+    return list(schedule.not_counted)
+
+
+def check_not_counted(context: _Context, node: int) -> Finding | None:
+    """``progress-not-counted``: progress recorded after the status date is left out.
+
+    PLAN_FORMAT: a status date earlier than recorded progress shows the plan as it stood
+    then, and the output says so.
+    """
+    schedule = context.schedule
+    if schedule.as_of is None:
+        return None
+    task = schedule.graph.task(node)
+    timebase = schedule.graph.timebase
+    as_of = schedule.as_of
+    now = schedule.status[node].replace("_", " ")
+    return _finding(
+        context, node, code="progress-not-counted", level=WARNING,
+        message=lambda: (
+            f"recorded as {task.status.replace('_', ' ')}, but the status date "
+            f"{when(timebase, as_of)} is before that progress: shown as {now} as it stood then"
+        ),
+        minutes=None,
+    )  # fmt: skip
+
+
 #: Each check with the nodes it needs to look at (a cheap filter, so a plan of 100,000
 #: tasks is not asked 100,000 times a question only a few can answer).
 CHECKS: tuple[
     tuple[Callable[[Schedule], list[int]], Callable[[_Context, int], Finding | None]], ...
-] = ((_with_deadline, check_deadline), (_behind, check_late_start))
+] = (
+    (_with_deadline, check_deadline),
+    (_behind, check_late_start),
+    (_not_counted, check_not_counted),
+)

@@ -185,7 +185,8 @@ def _bound(schedule: Schedule, node: int) -> Bound | None:
     """Follow the backward pass from ``node`` to the deadline or finish that bounds it."""
     graph = schedule.graph
     if graph.is_summary[node]:  # a summary's slack is its most critical sub-task's
-        kids = graph.children[node]
+        kids = [kid for kid in graph.children[node] if not graph.cancelled[kid]]
+        kids = kids or graph.children[node]
         node = min(kids, key=lambda kid: (schedule.total_slack[kid], kid))
         return _bound(schedule, node)
     walk = _BoundWalk(schedule)
@@ -197,7 +198,11 @@ def _bound(schedule: Schedule, node: int) -> Bound | None:
             return None
         if found[0] < 0:
             deadline = graph.deadline[current]
-            if deadline is not None and deadline <= schedule.finish:
+            if (
+                deadline is not None
+                and deadline <= schedule.finish
+                and not graph.cancelled[current]
+            ):
                 return Bound("deadline", graph.task(current).id, deadline, tuple(through))
             return Bound("finish", None, schedule.finish, tuple(through))
         current, which = found
@@ -223,7 +228,7 @@ class _BoundWalk:
             if bounds_predecessor(graph.status, edge) and self._through(edge) == (which, target):
                 return edge.succ, "finish"
         parent = graph.tasks[node].parent
-        if parent < 0:
+        if parent < 0 or graph.cancelled[node]:  # a summary does not bound cancelled work
             return None
         finish = self.bound[parent]
         if finish < schedule.finish and self._by_moment(node, finish, at_finish=True) == (
@@ -247,6 +252,11 @@ class _BoundWalk:
 
     def _own(self, node: int) -> int:
         graph, finish = self.graph, self.schedule.finish
+        if graph.cancelled[node]:  # unbounded but by successors: its slack to the finish
+            early = self.schedule.early
+            if graph.is_instant[node] or graph.is_summary[node]:
+                return max(finish, early.finish[node])
+            return max(graph.calendar[node].position(finish), early.finish_pos[node])
         deadline = graph.deadline[node]
         moment = finish if deadline is None else min(finish, deadline)
         if graph.is_instant[node] or graph.is_summary[node]:
@@ -266,7 +276,7 @@ class _BoundWalk:
         start = finish - graph.duration[succ]
         position = (start if edge.type in TO_START else finish) - edge.lag
         if graph.plain[pred] and graph.calendar[pred] is calendar:
-            return "finish", position if at_finish else position + graph.duration[pred]
+            return "finish", position if at_finish else position + self.schedule.work_span(pred)
         return self._by_moment(pred, calendar.start_at(position), at_finish=at_finish)
 
     def _by_moment(self, node: int, moment: int, *, at_finish: bool) -> tuple[str, int]:
@@ -278,4 +288,4 @@ class _BoundWalk:
         calendar = graph.calendar[node]
         if at_finish:
             return "finish", calendar.position(moment)
-        return "finish", calendar.latest_start_position(moment) + graph.duration[node]
+        return "finish", calendar.latest_start_position(moment) + self.schedule.work_span(node)

@@ -6,19 +6,21 @@ plan file → load_plan → build_graph → build_schedule(as_of) → run_checks
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from cutover.common.errors import Diagnostic, PlanError
+from cutover.common.errors import Diagnostic, PlanError, UsageError
 from cutover.engine.graph import TaskGraph, build_graph
 from cutover.engine.schedule import Schedule, build_schedule
 from cutover.findings.checks import DEFAULT_RISK_THRESHOLD, Finding, run_checks
 from cutover.planfile.loader import LoadedPlan, gc_paused, load_plan
 from cutover.planfile.source import display_path
 from cutover.worktime.calendars import CalendarRangeError
+from cutover.worktime.timebase import MissingTimeError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from datetime import date, datetime
+    from datetime import date
     from pathlib import Path
 
     from cutover.worktime.durations import Duration
@@ -52,7 +54,13 @@ def status_minute(
     if chosen is None:
         if now is None:
             return None
-        return graph.timebase.minute(now.astimezone(graph.timebase.zone).replace(tzinfo=None))
+        # The instant itself (a naive clock is the machine's): exact in a repeated hour too.
+        return graph.timebase.minute(now if now.tzinfo is not None else now.astimezone())
+    if isinstance(as_of, datetime):  # the plan's own as_of is validated with the plan
+        try:
+            graph.timebase.check_exists(as_of)
+        except MissingTimeError as error:
+            raise UsageError(f"--as-of: {error}") from None
     return graph.timebase.minute(chosen)
 
 
@@ -79,12 +87,19 @@ def schedule_plan(
         where = loaded.source.locate(("start",))
         raise PlanError([Diagnostic("out-of-range", str(error), where)]) from None
     try:
-        return graph, build_schedule(graph, status_minute(graph, as_of, now))
+        schedule = build_schedule(graph, status_minute(graph, as_of, now))
     except CalendarRangeError as error:
-        node = error.node if error.node is not None else 0
-        where = graph.source.locate(graph.tasks[node].path)
-        message = f"task '{graph.task(node).id}': {error}"
-        raise PlanError([Diagnostic("out-of-range", message, where)]) from None
+        raise _out_of_range(graph, error) from None
+    # The graph as it stood at the status date (progress recorded later not counted).
+    return schedule.graph, schedule
+
+
+def _out_of_range(graph: TaskGraph, error: CalendarRangeError) -> PlanError:
+    """A date beyond the calendar's years, located at the task being placed or checked."""
+    node = error.node if error.node is not None else 0
+    where = graph.source.locate(graph.tasks[node].path)
+    message = f"task '{graph.task(node).id}': {error}"
+    return PlanError([Diagnostic("out-of-range", message, where)])
 
 
 def analyse_loaded(
@@ -97,8 +112,24 @@ def analyse_loaded(
     """Schedule and check a plan that is already loaded."""
     with gc_paused():
         graph, schedule = schedule_plan(loaded, as_of=as_of, now=now)
-        findings = run_checks(schedule, risk_threshold)
+        try:
+            findings = run_checks(schedule, risk_threshold)
+        except CalendarRangeError as error:
+            raise _out_of_range(graph, error) from None
+        if any(item.task.gate is not None for item in graph.tasks):
+            from cutover.findings.gates import gate_findings  # noqa: PLC0415 - runbooks only
+
+            findings.extend(gate_findings(schedule, risk_threshold))
+            _sort_findings(findings, graph)
     return Analysis(loaded, graph, schedule, findings)
+
+
+def _sort_findings(findings: list[Finding], graph: TaskGraph) -> None:
+    """Errors first, the worst first; then warnings in file order."""
+    order = graph.index
+    findings.sort(
+        key=lambda f: (not f.is_error, -(f.minutes or 0) if f.is_error else 0, order[f.task])
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -157,11 +188,8 @@ def add_lint(analysis: Analysis, *, everything: bool) -> None:
 
     found = lint_schedule(analysis.schedule, require, only=None if everything else require)
     if found:
-        order = analysis.graph.index
         analysis.findings.extend(found)
-        analysis.findings.sort(
-            key=lambda f: (not f.is_error, -(f.minutes or 0) if f.is_error else 0, order[f.task])
-        )
+        _sort_findings(analysis.findings, analysis.graph)
 
 
 #: ``--fail-on``: which findings fail a check (an invalid plan always does).

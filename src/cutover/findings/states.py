@@ -41,13 +41,22 @@ class State(StrEnum):
 LATE_STATES = frozenset({State.LATE, State.MISSED_DEADLINE})
 #: What ``status`` counts as delayed: late, or not started although it had to be.
 DELAYED_STATES = LATE_STATES | {State.LATE_START}
-#: The finding code behind each state that comes from ``check``.
-_FROM_FINDINGS = {
+#: The finding code behind each state that comes from ``check``. A gate's findings
+#: (findings/gates.py) are states of the gate or its rollback too: a decision overdue, a
+#: gate forecast past its point of no return and a rollback forecast to end after
+#: ``rollback_by`` are errors of ``check``, so late; a gate close to its point of no return
+#: is at risk. ``rolling-back``, ``gate-decider`` and ``progress-not-counted`` say nothing
+#: of a task's dates and stay findings only.
+FINDING_STATES = {
     "late": State.LATE,
     "missed-deadline": State.MISSED_DEADLINE,
     "finished-late": State.FINISHED_LATE,
     "late-start": State.LATE_START,
     "at-risk": State.AT_RISK,
+    "undecided-gate": State.LATE,
+    "rollback-impossible": State.LATE,
+    "rollback-late": State.LATE,
+    "rollback-at-risk": State.AT_RISK,
 }
 _FROM_STATUS = {
     "done": State.DONE,
@@ -82,7 +91,7 @@ def states_of(schedule: Schedule, findings: Iterable[Finding]) -> TaskStates:
     extra: dict[int, set[State]] = {}
     index = graph.index
     for finding in findings:
-        state = _FROM_FINDINGS.get(finding.code)
+        state = FINDING_STATES.get(finding.code)
         if state is not None:
             extra.setdefault(index[finding.task], set()).add(state)
     status, critical = schedule.status, schedule.critical

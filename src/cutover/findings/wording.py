@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from cutover.worktime.durations import format_minutes
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from cutover.worktime.timebase import TimeBase
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -18,15 +20,13 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 
 def when(timebase: TimeBase, minute: int, *, year: bool = True) -> str:
-    """``Mon 30 Jun 2025 17:00`` for a wall-clock minute."""
-    day_number, clock = divmod(minute, 1440)
-    hours, minutes = divmod(clock, 60)
-    return f"{_day_name(timebase, day_number, year=year)} {hours:02d}:{minutes:02d}"
+    """``Mon 30 Jun 2025 17:00`` for an instant, on the plan's wall clock."""
+    moment = timebase.naive(minute)
+    return f"{_day_name(moment.date(), year=year)} {moment.hour:02d}:{moment.minute:02d}"
 
 
 @lru_cache(maxsize=8192)
-def _day_name(timebase: TimeBase, day_number: int, *, year: bool) -> str:
-    moment = timebase.naive(day_number * 1440)
+def _day_name(moment: date, *, year: bool) -> str:
     day = f"{_DAYS[moment.weekday()]} {moment.day} {_MONTHS[moment.month - 1]}"
     return f"{day} {moment.year}" if year else day
 

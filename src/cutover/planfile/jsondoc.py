@@ -21,6 +21,23 @@ if TYPE_CHECKING:
     from cutover.planfile.yamldoc import Mark
 
 _ID_KEY = re.compile(r'"id"\s*:')
+#: An escape from D800 to DFFF that is not half of a pair, after an even run of backslashes
+#: (an escaped backslash then ``ud800`` is text): JSON lets it through, UTF-8 cannot encode it.
+_LONE_SURROGATE = re.compile(
+    r"(?<!\\)(?:\\\\)*(\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])"
+    r"|(?<![\\]u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+)
+#: Digits Python converts to an int at most; no plan value comes near.
+MAX_DIGITS = 4_300
+
+
+class _ValueError(ValueError):
+    """A JSON value that parses but no plan can hold; ``text`` finds where it is."""
+
+    def __init__(self, message: str, text: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.text = text
 
 
 class _DuplicateKeyError(ValueError):
@@ -45,10 +62,39 @@ def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return mapping
 
 
+def _integer(digits: str) -> int:
+    if len(digits) > MAX_DIGITS:
+        message = f"a number of {len(digits):,} digits is not a value a plan can hold"
+        raise _ValueError(message, digits)
+    return int(digits)
+
+
+def _check_surrogates(text: str, file: str) -> None:
+    """Refuse an escape of half a surrogate pair: it is no character, and no output takes it."""
+    if "\\u" not in text:
+        return
+    match = _LONE_SURROGATE.search(text)
+    if match is not None:
+        where = SourceLocation(file, *_position(text, match.start(1)))
+        message = (
+            f"{match[1]} is half of a UTF-16 surrogate pair, not a character; "
+            "write the character itself"
+        )
+        raise PlanError([Diagnostic("json-value", message, where)])
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of a character offset."""
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
 def parse_json(text: str, file: str) -> object:
     """The data of a JSON plan; PlanError with line and column when it is not valid JSON."""
     try:
-        return json.loads(text.lstrip("\ufeff"), object_pairs_hook=_unique)
+        data = json.loads(text.lstrip("\ufeff"), object_pairs_hook=_unique, parse_int=_integer)
+    except _ValueError as exc:
+        where = SourceLocation(file, *_position(text, text.find(exc.text)))
+        raise PlanError([Diagnostic("json-value", exc.message, where)]) from None
     except json.JSONDecodeError as exc:
         where = SourceLocation(file, exc.lineno, exc.colno)
         raise PlanError(
@@ -65,6 +111,8 @@ def parse_json(text: str, file: str) -> object:
     except RecursionError:
         where = SourceLocation(file, 1, 1)
         raise PlanError([Diagnostic("too-deep", "the document nests too deep", where)]) from None
+    _check_surrogates(text, file)
+    return data
 
 
 def task_marks(text: str, tasks: list[tuple[DocPath, dict[str, Any]]]) -> dict[DocPath, Mark]:

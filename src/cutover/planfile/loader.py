@@ -17,6 +17,7 @@ from cutover.planfile.jsondoc import looks_like_json, parse_json
 from cutover.planfile.jsondoc import task_marks as json_task_marks
 from cutover.planfile.model import Plan
 from cutover.planfile.model_errors import translate
+from cutover.planfile.runbook import apply_decisions, has_runbook, runbook_problems
 from cutover.planfile.source import Locator, PlanSource, display_path, read_plan_text
 from cutover.planfile.tasktree import raw_tasks
 from cutover.planfile.templates import RawPlan, merge_templates
@@ -99,6 +100,9 @@ def _load(
             raise PlanError(translate(exc, raw.source, raw.data) + problems) from None
     if problems:
         raise PlanError(problems)
+    if has_runbook(raw.tasks if raw.tasks is not None else list(raw_tasks(raw.data))):
+        runbook_problems(plan, raw.source)
+        plan = apply_decisions(plan)
     return written, LoadedPlan(plan, raw.source)
 
 
@@ -134,6 +138,9 @@ def read_template_file(path: Path) -> RawPlan:
     return parse_plan(read_plan_text(path, name), name, path)
 
 
+_KINDS = {str: "text", int: "number", float: "number", bool: "true or false"}
+
+
 def _check_top_level(data: object, file: str) -> None:
     where = SourceLocation(file, 1, 1)
     if data is None:
@@ -145,7 +152,8 @@ def _check_top_level(data: object, file: str) -> None:
             ]
         )
     if not isinstance(data, dict):
-        kind = "a list" if isinstance(data, list) else f"the single value {data!r}"
+        # The value is not quoted: the file may be anything (a key, a password file).
+        kind = "a list" if isinstance(data, list) else f"a single {_KINDS.get(type(data), 'value')}"
         raise PlanError(
             [
                 Diagnostic(

@@ -99,6 +99,12 @@ def _workdays(value: object) -> tuple[int, ...]:
 
 
 def _hours(value: object) -> tuple[tuple[int, int], ...]:
+    """Working spans in minutes after midnight; a shift over midnight ends after 1440.
+
+    PLAN_FORMAT: ``"22:00-06:00"`` is one shift of the day it starts, (1320, 1800). At most
+    one span may run into the next day, and what it takes of that day (00:00-06:00) must
+    end before the day's own first span begins.
+    """
     if not isinstance(value, list) or not value:
         raise PydanticCustomError(
             "hours", 'expected a list of ranges such as ["08:00-12:00", "13:00-17:00"]'
@@ -107,11 +113,22 @@ def _hours(value: object) -> tuple[tuple[int, int], ...]:
     for (_, end), (begin, _) in pairwise(ranges):
         if begin < end:
             raise PydanticCustomError("hours", "the ranges of working hours overlap")
+    overnight = [end - _DAY for _, end in ranges if end > _DAY]
+    if len(overnight) > 1:
+        raise PydanticCustomError("hours", "only one range of working hours may cross midnight")
+    if overnight and overnight[0] > ranges[0][0]:
+        raise PydanticCustomError(
+            "hours",
+            "the range that crosses midnight runs into the next day's first range of hours",
+        )
     return tuple(ranges)
 
 
+_DAY = 1440
+
+
 def _hour_range(item: object) -> tuple[int, int]:
-    """``"08:00-12:00"`` as minutes after midnight, (480, 720)."""
+    """``"08:00-12:00"`` as minutes after midnight, (480, 720); ``"22:00-06:00"`` (1320, 1800)."""
     parts = str(item).split("-")
     try:
         clocks = [parse_clock(part) for part in parts]
@@ -120,8 +137,12 @@ def _hour_range(item: object) -> tuple[int, int]:
     if len(clocks) != 2:
         raise PydanticCustomError("hours", f'{item!r} is not a range of hours: write "08:00-12:00"')
     begin, end = clocks
-    if end <= begin:
-        raise PydanticCustomError("hours", f"{item!r} ends before it starts")
+    if end == begin or (begin == _DAY and end == 0):
+        raise PydanticCustomError("hours", f"{item!r} is empty: it ends when it starts")
+    if end < begin:  # a shift over midnight: it belongs to the day it starts
+        if begin == _DAY:
+            raise PydanticCustomError("hours", f"{item!r} starts at the end of the day")
+        end += _DAY
     return begin, end
 
 
@@ -285,6 +306,20 @@ class Estimate(_Strict):
     pessimistic: DurationValue
 
 
+class Gate(_Strict):
+    """A go/no-go decision point: who decides, on what, and the way back if it is no-go."""
+
+    decider: Text = Field(description="who decides go or no-go (a role or a person)")
+    criteria: tuple[Text, ...] = Field((), description="what must hold for a go")
+    rollback: TaskId | None = Field(
+        None, description="the id of the standby branch that restores the old system on no-go"
+    )
+    rollback_by: Timepoint | None = Field(
+        None, description="the old system must be back by then: gives the point of no return"
+    )
+
+
+Verdict = Literal["go", "no-go"]
 Distribution = Literal["triangular", "pert"]
 #: Facts the "six clarities" lint can require of every leaf task.
 Requirement = Literal["owner", "deliverable", "approver", "deadline"]
@@ -318,6 +353,13 @@ class Task(_Strict):
     distribution: Distribution | None = Field(
         None, description="how the estimate is sampled: pert (default) or triangular"
     )
+    gate: Gate | None = Field(None, description="makes a milestone a go/no-go gate")
+    branch: Text | None = Field(
+        None, description="a standby leg (such as rollback): scheduled only after a no-go"
+    )
+    decision: Verdict | None = Field(None, description="a gate's decision: go or no-go")
+    decided_by: Text | None = Field(None, description="who took the gate's decision")
+    decided_at: Timepoint | None = Field(None, description="when the gate's decision was taken")
 
     @property
     def planned_duration(self) -> Duration | None:

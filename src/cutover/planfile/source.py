@@ -31,7 +31,11 @@ def display_path(path: Path) -> str:
 def read_plan_text(path: Path, file: str | None = None) -> str:
     """Read a plan file as text (UTF-8, a BOM allowed); raise PlanError if that fails."""
     name = file or display_path(path)
-    data = _read_bytes(path, name)
+    return decode_plan_bytes(_read_bytes(path, name), name)
+
+
+def decode_plan_bytes(data: bytes, name: str) -> str:
+    """A plan's bytes as text, as a plan file is read: UTF-8, or UTF-16 with its BOM."""
     encoding = "utf-8-sig"  # plain UTF-8, with or without a byte order mark
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding = "utf-16"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from cutover.planfile.runbook import standby_ids
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -21,7 +23,20 @@ class FlatTask(NamedTuple):
 
 
 def flatten(plan: Plan) -> list[FlatTask]:
-    """Every task of the plan, summaries before their sub-tasks, in the order of the file."""
+    """Every task of the plan, summaries before their sub-tasks, in the order of the file.
+
+    Tasks of a standby branch that no gate has sent into action are left out: they are not
+    scheduled (their paths, and so the lines of the others, stay as in the file).
+    """
+    out, branched = _flatten(plan, frozenset())
+    if branched:
+        out, _ = _flatten(plan, standby_ids(plan))
+    return out
+
+
+def _flatten(plan: Plan, standby: frozenset[str]) -> tuple[list[FlatTask], bool]:
+    """The tasks but ``standby``, and whether any task is a branch."""
+    branched = False
     out: list[FlatTask] = []
     # Depth-first in file order without recursion: children are pushed in reverse.
     pending: list[tuple[Task, DocPath, int, int]] = [
@@ -29,6 +44,12 @@ def flatten(plan: Plan) -> list[FlatTask]:
     ]
     while pending:
         task, path, parent, depth = pending.pop()
+        if task.branch is not None:
+            branched = True
+            if task.id in standby:
+                continue
+        if standby and task.id in standby:
+            continue
         me = len(out)
         out.append(FlatTask(task, path, parent, depth))
         if task.tasks:
@@ -37,7 +58,7 @@ def flatten(plan: Plan) -> list[FlatTask]:
                 (child, (*children, index), me, depth + 1)
                 for index, child in reversed(list(enumerate(task.tasks)))
             )
-    return out
+    return out, branched
 
 
 def raw_tasks(data: dict[str, Any]) -> Iterator[tuple[DocPath, dict[str, Any]]]:

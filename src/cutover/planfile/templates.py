@@ -15,26 +15,70 @@ templates) starts from the template's plan and:
 The merge works on the raw documents, before validation, and remembers where each piece
 was written: every error of the merged plan names the file and line it lives in, the
 template's or the plan's.
+
+A plan may come from a pull request, so what it can make cutover read is confined: the
+template, once its links are resolved, must lie in the plan's git repository (outside git:
+the plan's folder and below), never inside a ``.git`` folder, or in a folder the user allowed
+(``allow_extends_from``, the command line's ``--allow-extends-from``). A file read that is
+not a plan is named and said not to be one; its content is never quoted.
 """
 
 from __future__ import annotations
 
 import os
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from cutover.common.errors import Diagnostic, DocPath, PlanError
+from cutover.common.errors import Diagnostic, DocPath, PlanError, SourceLocation
 from cutover.planfile.model_errors import did_you_mean
 from cutover.planfile.source import Locator, MergedSource, Origin
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
 #: Keys of an extending plan that steer the merge and are not copied into the result.
 MERGE_KEYS = ("extends", "remove")
 #: How deep templates may extend templates.
 MAX_CHAIN = 16
 _COMPLETE = ("duration", "milestone", "estimate", "tasks")
+#: Folders besides the plan's repository that templates may be read from (resolved).
+_ALLOWED: ContextVar[tuple[Path, ...]] = ContextVar("extends_allowed_from", default=())
+#: The keys a template may have at its top level (Plan's fields; kept in step by a test).
+PLAN_KEYS = frozenset(
+    (
+        "plan", "timezone", "start", "as_of", "go_live", "calendars", "require", "extends",
+        "remove", "tasks",
+    )
+)  # fmt: skip
+
+
+def allow_extends_from(folders: Iterable[Path]) -> None:
+    """Let ``extends`` read templates from these folders too (and below), after links."""
+    _ALLOWED.set(tuple(Path(folder).resolve() for folder in folders))
+
+
+def confinement_root(plan: Path | None) -> Path:
+    """Where a plan's templates must lie: its git repository, or else its own folder."""
+    folder = (plan.parent if plan is not None else Path()).resolve()
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return folder
+
+
+def _inside(target: Path, folder: Path) -> bool:
+    try:
+        relative = target.relative_to(folder)
+    except ValueError:
+        return False
+    return ".git" not in relative.parts
+
+
+def shorten(text: str, limit: int = 40) -> str:
+    """A value quoted in a message: at most ``limit`` characters, on one line."""
+    flat = text.encode("unicode_escape").decode("ascii")
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 class RawPlan(NamedTuple):
@@ -51,9 +95,17 @@ class RawPlan(NamedTuple):
 
 
 def merge_templates(
-    raw: RawPlan, read: Callable[[Path], RawPlan], chain: tuple[Path, ...] = ()
+    raw: RawPlan,
+    read: Callable[[Path], RawPlan],
+    chain: tuple[Path, ...] = (),
+    *,
+    root: Path | None = None,
 ) -> RawPlan:
-    """The plan with every template it extends merged in; a plan without ``extends`` as is."""
+    """The plan with every template it extends merged in; a plan without ``extends`` as is.
+
+    ``root`` is the folder templates must lie in (by default ``confinement_root`` of the
+    first plan); templates of templates stay in the same one.
+    """
     reference = raw.data.get("extends")
     if reference is None:
         return raw
@@ -62,28 +114,88 @@ def merge_templates(
         raise PlanError(
             [Diagnostic("bad-extends", "extends takes the path of a template plan", where)]
         )
+    if root is None:
+        root = confinement_root(raw.path)
     base = raw.path.parent if raw.path is not None else Path()
     try:
         target = (base / reference).resolve()
-    except (OSError, ValueError) as exc:  # a NUL byte, a loop of links ...
+    except (OSError, ValueError, RuntimeError) as exc:  # a NUL byte, a loop of links ...
         message = f"extends names a path that cannot be opened: {exc}"
         raise PlanError([Diagnostic("bad-extends", message, where)]) from None
+    if not any(_inside(target, folder) for folder in (root, *_ALLOWED.get())):
+        message = (
+            f"extends names '{shorten(reference)}', which is outside {root}: a template must "
+            "be in the plan's git repository (outside git, the plan's folder), and not in .git"
+            "; to allow another folder, use cutover --allow-extends-from DIR"
+        )
+        raise PlanError([Diagnostic("extends-outside", message, where)])
     here = raw.path.resolve() if raw.path is not None else None
     seen = (*chain, *([here] if here is not None else []))
-    if target in seen or len(seen) >= MAX_CHAIN:
+    if target in seen:
         names = " → ".join(path.name for path in (*seen, target))
         raise PlanError(
             [Diagnostic("extends-cycle", f"templates extend each other in a cycle: {names}", where)]
         )
+    if len(seen) >= MAX_CHAIN:
+        message = f"too many levels of templates: a plan may extend at most {MAX_CHAIN} in a row"
+        raise PlanError([Diagnostic("extends-too-deep", message, where)])
+    template = _read_template(read, target, reference, where)
+    template = merge_templates(template, read, seen, root=root)
+    return _Merger(template, raw).merge()
+
+
+def _read_template(
+    read: Callable[[Path], RawPlan], target: Path, reference: str, where: SourceLocation
+) -> RawPlan:
+    """The template, or an error that names the file and says why it is not a plan.
+
+    A file that is not a plan may be anything (a key, a password file), so no message
+    quotes it: a syntax error points at its line only.
+    """
     try:
         template = read(target)
     except PlanError as error:
         if any(d.code == "unreadable" for d in error.diagnostics):
             message = f"cannot read the template {reference}: {error.diagnostics[0].message}"
             raise PlanError([Diagnostic("bad-extends", message, where)]) from None
-        raise
-    template = merge_templates(template, read, seen)
-    return _Merger(template, raw).merge()
+        raise PlanError(
+            [
+                Diagnostic(
+                    "not-a-plan",
+                    "this template cannot be read as a plan (YAML or JSON) here; "
+                    "run cutover check on it to see why",
+                    d.location,
+                )
+                for d in error.diagnostics
+            ]
+        ) from None
+    strange = [key for key in template.data if key not in PLAN_KEYS]
+    if strange:
+        raise PlanError(
+            [
+                Diagnostic(
+                    "not-a-plan", _strange_key(key), template.source.locate((key,), at_key=True)
+                )
+                for key in strange
+            ]
+        )
+    return template
+
+
+def _strange_key(key: object) -> str:
+    """Why a template's key is wrong; the key is named only when it is a misspelt plan key.
+
+    Any other key may be content of a file that is no plan (a password file's account, a
+    configuration's token), so it is pointed at, not quoted.
+    """
+    if isinstance(key, str) and len(key) <= 20 and key.isidentifier():
+        hint = did_you_mean(key, sorted(PLAN_KEYS))
+        if hint:
+            return f"this template has the key '{key}', which no plan has{hint}"
+    return (
+        "this template has a key that no plan has (a plan has plan, start, tasks ...): "
+        "is it a plan?"
+    )
 
 
 class _Merger:

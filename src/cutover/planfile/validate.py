@@ -10,15 +10,20 @@ unknown calendar ... is an error that names the file, line and column).
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from cutover.common.errors import Diagnostic, DocPath
 from cutover.planfile.model_errors import did_you_mean
 from cutover.planfile.tasktree import raw_tasks
+from cutover.worktime.timebase import MissingTimeError, TimeBase, zone_changes_near
+from cutover.worktime.timepoints import TimepointError, parse_timepoint
 
 if TYPE_CHECKING:
     from cutover.planfile.source import Locator
 
+#: Keys that hold a time point of a task (checked against the zone's daylight saving).
+_TIMES = ("not_before", "deadline", "actual_start", "actual_finish")
 #: Keys whose agreement with the status ``_check_tracking`` looks at.
 _TRACKING = frozenset({"actual_start", "actual_finish", "progress"})
 _LEAF_ONLY = (
@@ -51,6 +56,7 @@ def check_references(
     if tasks is None:
         tasks = list(raw_tasks(data))
     ids = _check_ids(tasks, report)
+    clock = _PlanClock.of(data, report)
     calendars = data.get("calendars")
     calendar_names = [str(name) for name in calendars] if isinstance(calendars, dict) else []
     for path, task in tasks:
@@ -61,6 +67,10 @@ def check_references(
         _check_shape(path, task, report)
         if not _TRACKING.isdisjoint(task):
             _check_tracking(path, task, report)
+            if clock is not None:
+                clock.check_progress(path, task, report)
+        if clock is not None and clock.changes:
+            clock.check_times(path, task, report)
     _check_go_live(data, tasks, ids, report)
     return report.diagnostics
 
@@ -87,6 +97,86 @@ def _check_go_live(
             (*flagged[-1], "go_live"),
             at_key=True,
         )
+
+
+class _PlanClock:
+    """The plan's time zone and status date, for checks that compare times."""
+
+    def __init__(self, timebase: TimeBase, as_of: date | datetime | None, *, changes: bool) -> None:
+        self.timebase = timebase
+        self.as_of = as_of
+        #: Whether the zone changes its offset near the plan's start (daylight saving).
+        self.changes = changes
+
+    @classmethod
+    def of(cls, data: dict[str, Any], report: _Report) -> _PlanClock | None:
+        """The plan's clock, or None when its zone or start is malformed (reported elsewhere)."""
+        try:
+            start = parse_timepoint(data.get("start"))
+            timebase = TimeBase(str(data.get("timezone", "UTC")), start)
+        except (TimepointError, ValueError, OSError, LookupError, TypeError):
+            return None  # ZoneInfoNotFoundError is a KeyError
+        changes = zone_changes_near(timebase.name, start.year)
+        clock = cls(timebase, None, changes=changes)
+        for key in ("start", "as_of"):
+            if clock.changes and isinstance(data.get(key), str):
+                clock.check_point(data[key], (key,), report)
+        try:
+            clock.as_of = parse_timepoint(data["as_of"]) if data.get("as_of") else None
+        except TimepointError:
+            clock.as_of = None
+        return clock
+
+    def check_point(self, value: object, path: DocPath, report: _Report) -> None:
+        """PLAN_FORMAT: a wall time in the hour a daylight-saving change skips is an error."""
+        try:
+            point = parse_timepoint(value)
+        except TimepointError:
+            return  # the model reports it
+        if isinstance(point, datetime):
+            try:
+                self.timebase.check_exists(point)
+            except MissingTimeError as exc:
+                report.add("missing-time", str(exc), path)
+
+    def check_times(self, path: DocPath, task: dict[str, Any], report: _Report) -> None:
+        """Every time point of a task must exist on the plan's wall clock."""
+        for key in _TIMES:
+            value = task.get(key)
+            if isinstance(value, str) and len(value) > 10:  # a date alone always exists
+                self.check_point(value, (*path, key), report)
+
+    def check_progress(self, path: DocPath, task: dict[str, Any], report: _Report) -> None:
+        """PLAN_FORMAT: recorded progress cannot lie in the plan's own future."""
+        if "tasks" in task:
+            return
+        points: dict[str, date | datetime] = {}
+        for key in ("actual_start", "actual_finish"):
+            if key in task:
+                try:
+                    points[key] = parse_timepoint(task[key])
+                except TimepointError:
+                    continue
+        if self.as_of is not None:
+            for key, point in points.items():
+                if self._after(point, self.as_of):
+                    report.add(
+                        "progress-after-as-of",
+                        f"{_label(task)} has an {key} ({task[key]}) after the plan's status "
+                        f"date as_of ({self.as_of.isoformat()}): progress cannot be recorded "
+                        "before it happens; move as_of, or correct the date",
+                        (*path, key),
+                    )
+
+    def _after(self, point: date | datetime, limit: date | datetime) -> bool:
+        """Whether ``point`` is after ``limit``; a date alone is compared as a day."""
+        if not isinstance(point, datetime) or not isinstance(limit, datetime):
+            return _day(point) > _day(limit)
+        return self.timebase.minute(point) > self.timebase.minute(limit)
+
+
+def _day(point: date | datetime) -> date:
+    return point.date() if isinstance(point, datetime) else point
 
 
 def _label(task: dict[str, Any]) -> str:
@@ -177,6 +267,13 @@ def _check_shape(path: DocPath, task: dict[str, Any], report: _Report) -> None:
         return
     milestone = task.get("milestone") is True
     duration = task.get("duration")
+    if milestone and task.get("status") == "in_progress":
+        report.add(
+            "milestone-in-progress",
+            f"{_label(task)} is a milestone: it takes no time, so it cannot be in progress "
+            "(use status: done or not_started)",
+            (*path, "status"),
+        )
     if milestone and duration not in (None, "0", "0m", "0h", "0d", "PT0M", "P0D"):
         report.add(
             "milestone-duration",

@@ -30,6 +30,13 @@ MAX_EXPANDED_NODES = 2_000_000
 _Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR_TAG = "tag:yaml.org,2002:str"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+#: The scalar types a plan may hold, besides text: explicit tags name one of these or fail.
+_SCALAR_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "timestamp")
+)
+#: Tags whose PyYAML constructor accepts any text (``!!null x`` is None): the text must
+#: also read as that type when plain.
+_SPELT_TAGS = frozenset(("tag:yaml.org,2002:null", "tag:yaml.org,2002:bool"))
 _SCALAR_NODE = yaml.ScalarNode
 
 Mark = tuple[int, int]
@@ -63,6 +70,7 @@ class _Frame:
 
 
 _NO_KEY = object()
+_NOT_BUILT = object()
 
 
 class _Builder:
@@ -78,6 +86,7 @@ class _Builder:
         self.mapping_marks: dict[int, Any] = {}
         self.anchors: dict[str, tuple[object, int]] = {}
         self.open_anchors: set[str] = set()
+        self.anchor_lines: dict[str, int] = {}
         self.stack: list[_Frame] = []
         self.root: object = None
         self.events = 0
@@ -242,8 +251,24 @@ class _Builder:
         if tag == _STR_TAG:
             return value
         if tag == _MERGE_TAG:
-            return _MERGE_KEY
+            return self.merge_key(event)
         return self.construct_scalar(tag, event)
+
+    def merge_key(self, event: events.ScalarEvent) -> object:
+        """``<<`` is the merge key where a mapping key goes; anywhere else it is refused.
+
+        Letting it through as a value would put the reader's placeholder into the data.
+        """
+        stack = self.stack
+        if stack and type(stack[-1].container) is dict and stack[-1].key is _NO_KEY:
+            return _MERGE_KEY
+        self.problem(
+            "yaml-merge",
+            "<< is YAML's merge key and only stands as a mapping key; "
+            "to mean the text, quote it: '<<'",
+            _mark(event.start_mark),
+        )
+        return "<<"
 
     def on_scalar(self, event: events.ScalarEvent) -> None:
         """Resolve a tagged or anchored scalar."""
@@ -254,13 +279,32 @@ class _Builder:
             value = event.value
         else:
             value = self.construct_scalar(tag, event)
+        if event.anchor is not None:
+            self.define_anchor(event.anchor, event.start_mark)
         self.add(value, event.start_mark, 1, event.anchor)
 
+    def define_anchor(self, anchor: str, mark: object) -> None:
+        """An anchor names one value: a second ``&name`` would silently re-point aliases."""
+        first = self.anchor_lines.get(anchor)
+        if first is None:
+            self.anchor_lines[anchor] = _mark(mark)[0]
+            return
+        self.problem(
+            "yaml-anchor",
+            f"the anchor &{_shown(anchor)} is defined twice (first on line {first}); "
+            "give each anchor its own name",
+            _mark(mark),
+        )
+
     def construct_scalar(self, tag: str, event: events.ScalarEvent) -> object:
-        """Build a non-string scalar with PyYAML's safe constructors, refusing other tags."""
+        """Build a non-string scalar of one of the plain types; refuse every other tag.
+
+        Only the types a plan can hold are built (no bytes, sets or ordered pairs), and a
+        value that does not spell its type is a located problem, whatever PyYAML's
+        constructor would have raised (KeyError, IndexError, AttributeError on bad text).
+        """
         mark = _mark(event.start_mark)
-        constructor = self.loader.yaml_constructors.get(tag)
-        if constructor is None or tag.startswith("tag:yaml.org,2002:python"):
+        if tag not in _SCALAR_TAGS:
             self.problem(
                 "yaml-tag",
                 f"the tag {event.tag or tag} is not allowed here: a plan holds plain text, "
@@ -268,14 +312,23 @@ class _Builder:
                 mark,
             )
             return None
-        node = _SCALAR_NODE(tag, event.value, None, None)
-        try:
-            return constructor(self.loader, node)
-        except (yaml.YAMLError, ValueError, TypeError, OverflowError):
+        built = self.build_scalar(tag, event.value)
+        if built is _NOT_BUILT:
             self.problem(
-                "yaml-value", f"{event.value!r} is not a valid {tag.rsplit(':', 1)[-1]}", mark
+                "yaml-value", f"{_shown(event.value)} is not a valid {tag.rsplit(':', 1)[-1]}", mark
             )
             return None
+        return built
+
+    def build_scalar(self, tag: str, value: str) -> object:
+        """PyYAML's constructor for the tag on the text, or _NOT_BUILT if it does not fit."""
+        if tag in _SPELT_TAGS and self.loader.resolve(_SCALAR_NODE, value, (True, False)) != tag:
+            return _NOT_BUILT
+        constructor = self.loader.yaml_constructors[tag]
+        try:
+            return constructor(self.loader, _SCALAR_NODE(tag, value, None, None))
+        except Exception:  # noqa: BLE001 - PyYAML's constructors raise anything on bad text
+            return _NOT_BUILT
 
     def on_mapping_start(self, event: events.MappingStartEvent) -> None:
         """Open a mapping."""
@@ -307,6 +360,7 @@ class _Builder:
         self.add(container, mark, 0, None)
         frame = _Frame(container, path)
         if event.anchor is not None:
+            self.define_anchor(event.anchor, mark)
             frame.anchor = event.anchor
             self.open_anchors.add(event.anchor)
         if type(container) is dict:
@@ -434,6 +488,14 @@ class _MergeKey:
 
 
 _MERGE_KEY = _MergeKey()
+
+
+def _shown(text: str) -> str:
+    """A scalar's text quoted for a message, shortened: a message is no place for a file."""
+    return repr(text if len(text) <= _SHOWN else text[:_SHOWN] + "…")
+
+
+_SHOWN = 60
 
 
 def _mark(mark: object) -> Mark:

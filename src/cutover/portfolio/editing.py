@@ -11,6 +11,7 @@ file must still hold what was read (another writer wins; nothing is overwritten)
 from __future__ import annotations
 
 import codecs
+import json
 import re
 import stat
 from dataclasses import dataclass
@@ -25,17 +26,18 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from cutover.common.errors import (
     CutoverError,
-    Diagnostic,
     DocPath,
     PlanError,
     SourceLocation,
     UsageError,
 )
-from cutover.common.files import atomic_write
+from cutover.common.files import atomic_write, locked
+from cutover.planfile.jsondoc import looks_like_json
 from cutover.planfile.loader import LoadedPlan, load_plan_text
 from cutover.planfile.model_errors import did_you_mean
 from cutover.planfile.source import MAX_PLAN_BYTES, display_path, read_plan_text
 from cutover.planfile.yamldoc import parse_yaml
+from cutover.worktime.durations import Duration, parse_duration
 from cutover.worktime.timepoints import TimepointError, parse_timepoint
 
 if TYPE_CHECKING:
@@ -46,6 +48,10 @@ if TYPE_CHECKING:
 STATUSES = ("not_started", "in_progress", "done", "cancelled")
 #: The keys ``update`` writes, in the order it adds them (PLAN_FORMAT's order).
 KEYS = ("status", "actual_start", "actual_finish", "progress")
+#: Keys a runbook action may also set or remove (gate decisions; undo restores any of them).
+RUNBOOK_KEYS = ("decision", "decided_by", "decided_at")
+#: Values written as typed (times, statuses, percentages); others are quoted where needed.
+_AS_TYPED = frozenset({*KEYS, "decision", "decided_at"})
 #: A line break as YAML (and ruamel's line count) knows it.
 _BREAK = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")
 _PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)%")
@@ -57,6 +63,8 @@ _BOMS = (
 #: A block scalar header that keeps trailing blank lines (``|+``, ``>2+``).
 _KEEP = re.compile(r"[|>][1-9]?\+")
 _NULLS = ("", "~", "null", "Null", "NULL")
+#: YAML 1.1's other line breaks, as ``\n`` for ruamel (which reads YAML 1.2).
+_ONE_BREAK = str.maketrans({"\x85": "\n", "\u2028": "\n", "\u2029": "\n"})
 
 
 class UpdateError(CutoverError):
@@ -83,6 +91,8 @@ class Change:
     start: str | None = None  # --start T: status in_progress, actual_start T
     progress: str | None = None  # --progress 60%: status in_progress, progress 60%
     status: str | None = None  # --status S: only the status, alone
+    extra: tuple[tuple[str, str], ...] = ()  # other keys (RUNBOOK_KEYS) and their values
+    unset: tuple[str, ...] = ()  # keys to take out of the task (an undo of their adding)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +146,30 @@ class _Current(NamedTuple):
     summary: bool
 
 
+class _Style(NamedTuple):
+    """How new text is written: as YAML, or (a JSON plan) as JSON; and the text edited."""
+
+    json: bool
+    text: str
+
+    def token(self, value: str) -> str:
+        return json.dumps(value, ensure_ascii=False) if self.json else value
+
+    def key(self, key: str) -> str:
+        return json.dumps(key) if self.json else key
+
+
+def _is_json(name: str, text: str) -> bool:
+    """True for a plan the loader reads as JSON: its edits must stay JSON."""
+    if not looks_like_json(name, text):
+        return False
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
 class _Edit(NamedTuple):
     """Replace ``text[start:end]``; ``key``/``token``: the key it writes and its value."""
 
@@ -151,37 +185,52 @@ def update_plan(path: Path | str, task_id: str, change: Change, *, today: date) 
     """Record ``change`` on the task ``task_id`` of the plan file ``path``, in place.
 
     ``today`` is the default time of the change (a datetime counts by its day in the plan's
-    time zone): the core never reads the clock. Raises UsageError for a bad request,
-    PlanError for an unknown id or an invalid plan, InvalidChangeError when the change would
+    time zone): the core never reads the clock. Raises UsageError for a bad request or an
+    unknown id, PlanError for an invalid plan, InvalidChangeError when the change would
     make the plan invalid, and UpdateError or FileChangedError; the file is then untouched.
     """
     path = Path(path)
     request = _normalise(change)
     name = display_path(path)
-    snapshot = _read(path, name)
-    loaded, problem = _load(snapshot.text, name, path)
-    root = _compose(snapshot.text, name, problem)
-    located, current = _target(root, task_id, name, loaded, problem)
-    values = _assignments(request, current, _day(today, loaded))
-    if not values:
-        return UpdateResult(name, task_id, (), (), override=located is None)
-    edits = (
-        _task_edits(snapshot.text, located.node, values)
-        if located is not None
-        else _override_edits(snapshot.text, root, task_id, values)
-    )
-    new_text, lines = _apply(snapshot.text, edits)
-    _check_data(snapshot.text, new_text, name, located, edits)
-    _check_valid(new_text, name, path, was_valid=problem is None)
-    _write(path, name, snapshot, new_text)
+    with locked(path.resolve()):  # read, check and write as one step among cutover commands
+        snapshot = _read(path, name)
+        loaded, problem = _load(snapshot.text, name, path)
+        root = _compose(snapshot.text, name, problem)
+        located, current = _target(root, task_id, name, loaded, problem)
+        values = _assignments(request, current, _day(today, loaded))
+        unset = [key for key in request.unset if key in current.values and key not in values]
+        if unset and located is None:
+            raise UpdateError(f"'{task_id}' comes from a template: take {unset[0]} out by hand")
+        if not values and not unset:
+            return UpdateResult(name, task_id, (), (), override=located is None)
+        style = _Style(json=_is_json(name, snapshot.text), text=snapshot.text)
+        edits = (
+            _task_edits(style, located.node, values)
+            if located is not None
+            else _override_edits(style, root, task_id, values)
+        )
+        if unset and located is not None:
+            if style.json:
+                raise UpdateError(f"take {unset[0]} out of the JSON plan by hand")
+            edits += _removal_edits(snapshot.text, located.node, unset)
+        status_date = _status_date_edit(style, root, values, loaded)
+        moved = [] if status_date is None else [status_date[0]]
+        new_text, lines = _apply(snapshot.text, [*edits, *moved])
+        _check_data(snapshot.text, new_text, name, located, edits, top=moved, unset=unset)
+        _check_valid(new_text, name, path, was_valid=problem is None)
+        _write(path, name, snapshot, new_text)
+    known = dict(current.values)
+    if status_date is not None:
+        values = {**values, "as_of": status_date[0].token}
+        known["as_of"] = status_date[1]
     changes = sorted(
         (
-            KeyChange(edit.key, current.values.get(edit.key), values[edit.key], line)
-            for edit, line in zip(edits, lines, strict=True)
+            KeyChange(edit.key, known.get(edit.key), values[edit.key], line)
+            for edit, line in zip([*edits, *moved], lines, strict=True)
             if edit.key in values
         ),
         key=lambda change: change.line,
-    )
+    ) + [KeyChange(key, current.values[key], "(none)", 0) for key in unset]
     return UpdateResult(name, task_id, tuple(changes), tuple(sorted(set(lines))), located is None)
 
 
@@ -227,6 +276,8 @@ def _normalise(change: Change) -> Change:
         )
         if given
     ]
+    if not asked and (change.extra or change.unset):
+        return Change(extra=change.extra, unset=change.unset)
     if not asked:
         raise UsageError(
             "say what changed: --done [--on T], --start T, --progress 60% or --status S"
@@ -243,6 +294,8 @@ def _normalise(change: Change) -> Change:
         start=_when(change.start, "--start"),
         progress=_percent(change.progress),
         status=_status(change.status),
+        extra=change.extra,
+        unset=change.unset,
     )
 
 
@@ -282,8 +335,11 @@ def _status(value: str | None) -> str | None:
 def _assignments(change: Change, current: _Current, today: str) -> dict[str, str]:
     """The keys to write and their new values (``KEYS`` order), leaving out those already so."""
     values = {"status": change.status} if change.status is not None else {}
-    if not values:
+    if not values and (change.done or change.start or change.progress):
         values = _tracking(change, current, today)
+    values.update(
+        {key: value if key in _AS_TYPED else _scalar_token(value) for key, value in change.extra}
+    )
     return {key: value for key, value in values.items() if current.values.get(key) != value}
 
 
@@ -355,9 +411,20 @@ def _load(text: str, name: str, path: Path) -> tuple[LoadedPlan | None, PlanErro
 def _compose(text: str, name: str, problem: PlanError | None) -> MappingNode:
     """The document's nodes; the loader's own error first when it could not read the plan."""
     try:
-        root = YAML(typ="rt").compose(text)
+        # The loader reads YAML 1.1, where NEL, LS and PS break lines; ruamel reads 1.2,
+        # where they do not. One character for one keeps every index the same.
+        root = YAML(typ="rt").compose(text.translate(_ONE_BREAK))
     except YAMLError as exc:
-        raise problem or UpdateError(f"{name}: cannot read the YAML to edit it: {exc}") from None
+        if problem is not None:
+            raise problem from None
+        mark = getattr(exc, "problem_mark", None)
+        where = (
+            SourceLocation(name, mark.line + 1, mark.column + 1) if mark else SourceLocation(name)
+        )
+        reason = " ".join(str(getattr(exc, "problem", None) or "unexpected text").split())
+        raise UpdateError(
+            f"{where}: cutover update cannot read this to edit it ({reason}): change it by hand"
+        ) from None
     if not isinstance(root, MappingNode):  # pragma: no cover - the loader refuses it first
         raise problem or UpdateError(f"{name} is not a plan: its top level is not a mapping")
     return root
@@ -399,10 +466,10 @@ def _model_task(tasks: tuple[Task, ...], task_id: str) -> Task | None:
     return next((task for task in _walk(tasks) if task.id == task_id), None)
 
 
-def _unknown(task_id: str, name: str, loaded: LoadedPlan | None) -> PlanError:
+def _unknown(task_id: str, name: str, loaded: LoadedPlan | None) -> UsageError:
+    """An id the plan does not have: the command's mistake, not the plan's (exit 2)."""
     ids = sorted(task.id for task in _walk(loaded.plan.tasks)) if loaded is not None else []
-    message = f"no task has the id '{task_id}'{did_you_mean(task_id, ids)}"
-    return PlanError([Diagnostic("unknown-task", message, SourceLocation(name))])
+    return UsageError(f"{name}: no task has the id '{task_id}'{did_you_mean(task_id, ids)}")
 
 
 def _current(located: _Located | None, task: Task | None) -> _Current:
@@ -411,11 +478,15 @@ def _current(located: _Located | None, task: Task | None) -> _Current:
     summary = False
     if task is not None:
         values.update(
-            {key: _text(getattr(task, key)) for key in KEYS if getattr(task, key) is not None}
+            {
+                key: _text(getattr(task, key))
+                for key in (*KEYS, *RUNBOOK_KEYS)
+                if getattr(task, key) is not None
+            }
         )
         summary = task.is_summary
     if located is not None:
-        for key in KEYS:
+        for key in (*KEYS, *RUNBOOK_KEYS):
             pair = _pair(located.node, key)
             if pair is not None and isinstance(pair[1], ScalarNode) and pair[1].value not in _NULLS:
                 values[key] = pair[1].value
@@ -438,8 +509,9 @@ def _text(value: object) -> str:
 # -- editing the text --------------------------------------------------------------------------
 
 
-def _task_edits(text: str, mapping: MappingNode, values: dict[str, str]) -> list[_Edit]:
+def _task_edits(style: _Style, mapping: MappingNode, values: dict[str, str]) -> list[_Edit]:
     """Replace the keys the task has; add the others after its last key (or before ``}``)."""
+    text = style.text
     edits: list[_Edit] = []
     missing: list[tuple[str, str]] = []
     for key, value in values.items():
@@ -447,24 +519,42 @@ def _task_edits(text: str, mapping: MappingNode, values: dict[str, str]) -> list
         if pair is None:
             missing.append((key, value))
         else:
-            edits.append(_replace(text, *pair, key, value))
+            edits.append(_replace(style, *pair, key, value))
     if not missing:
         return edits
     if mapping.flow_style:
         at = _flow_end(mapping)
-        return edits + [_Edit(at, at, f", {key}: {value}", key, value) for key, value in missing]
+        separator = ", "
+        if style.json and _BREAK.search(text, mapping.start_mark.index, at) is not None:
+            separator = "," + _eol(text) + " " * mapping.value[-1][0].start_mark.column
+        return edits + [
+            _Edit(
+                at,
+                at,
+                f"{separator}{style.key(key)}: {style.token(value)}",
+                key,
+                style.token(value),
+            )
+            for key, value in missing
+        ]
     indent = " " * mapping.value[0][0].start_mark.column
     return edits + _lines_after(
         text, _content_end(text, mapping), [(indent, key, value) for key, value in missing]
     )
 
 
-def _replace(text: str, key_node: Node, value_node: Node, key: str, value: str) -> _Edit:
+def _eol(text: str) -> str:
+    first = _BREAK.search(text)
+    return first.group() if first is not None else "\n"
+
+
+def _replace(style: _Style, key_node: Node, value_node: Node, key: str, value: str) -> _Edit:
     """The new value in place of the old, in the same quotes; a trailing comment stays."""
+    text = style.text
     if not isinstance(value_node, ScalarNode) or value_node.style not in (None, "'", '"'):
         raise UpdateError(f"the {key} of this task is not a single value: change it by hand")
     quote = value_node.style or ""
-    token = f"{quote}{value}{quote}"
+    token = style.token(value) if style.json else f"{quote}{value}{quote}"
     start, end = value_node.start_mark.index, value_node.end_mark.index
     if start == end:  # ``key:`` with no value (null): write after the colon
         colon = text.index(":", key_node.end_mark.index) + 1
@@ -473,11 +563,14 @@ def _replace(text: str, key_node: Node, value_node: Node, key: str, value: str) 
 
 
 def _override_edits(
-    text: str, root: MappingNode, task_id: str, values: dict[str, str]
+    style: _Style, root: MappingNode, task_id: str, values: dict[str, str]
 ) -> list[_Edit]:
     """An entry ``- id: TASK`` with the changed keys, at the end of the top-level tasks."""
-    ident = _scalar_token(task_id)
+    text = style.text
     pair = _pair(root, "tasks")
+    if style.json:
+        return _json_override(style, pair, task_id, values)
+    ident = _scalar_token(task_id)
     if root.flow_style:
         raise UpdateError("the plan is one {...} mapping: add the override entry by hand")
     indent = " " * root.value[0][0].start_mark.column
@@ -502,6 +595,51 @@ def _override_edits(
     rows = [(" " * dash + "-" + " " * (offset - 1), "id", ident)]
     rows += [(" " * (dash + offset), key, value) for key, value in values.items()]
     return _lines_after(text, _content_end(text, tasks), rows)
+
+
+def _json_override(
+    style: _Style, pair: tuple[Node, Node] | None, task_id: str, values: dict[str, str]
+) -> list[_Edit]:
+    """``{"id": TASK, ...}`` at the end of a JSON plan's top-level ``tasks`` list."""
+    if pair is None or not isinstance(pair[1], SequenceNode):
+        raise UpdateError("the plan's tasks is not a list: add the override entry by hand")
+    tasks = pair[1]
+    ident = style.token(task_id)
+    if tasks.value:
+        at = int(tasks.value[-1].end_mark.index)
+        last = tasks.value[-1].start_mark
+        separator = ", "
+        if _BREAK.search(style.text, tasks.start_mark.index, at) is not None:
+            separator = "," + _eol(style.text) + " " * last.column
+    else:
+        at, separator = int(tasks.end_mark.index) - 1, ""
+    edits = [_Edit(at, at, f'{separator}{{"id": {ident}', "id", ident)]
+    edits += [
+        _Edit(at, at, f", {style.key(key)}: {style.token(value)}", key, style.token(value))
+        for key, value in values.items()
+    ]
+    return [*edits, _Edit(at, at, "}")]
+
+
+def _removal_edits(text: str, mapping: MappingNode, keys: list[str]) -> list[_Edit]:
+    """Take each key's whole line out of a block mapping (a key set by an action undone)."""
+    if mapping.flow_style:
+        raise UpdateError("the task is one {...} mapping: take the key out by hand")
+    edits = []
+    for key in keys:
+        pair = _pair(mapping, key)
+        if pair is None:
+            continue
+        key_node, value_node = pair
+        if not isinstance(value_node, ScalarNode) or value_node.style in ("|", ">"):
+            raise UpdateError(f"the {key} of this task is not a single value: change it by hand")
+        begin = text.rfind("\n", 0, key_node.start_mark.index) + 1
+        if text[begin : key_node.start_mark.index].strip():
+            raise UpdateError(f"the {key} of this task shares its line: change it by hand")
+        found = _BREAK.search(text, value_node.end_mark.index)
+        end = found.end() if found is not None else len(text)
+        edits.append(_Edit(begin, end, ""))
+    return edits
 
 
 def _is_block_mapping(node: Node) -> bool:
@@ -580,11 +718,59 @@ def _parse_token(token: str) -> object:
     return data["value"]
 
 
+def _status_date_edit(
+    style: _Style, root: MappingNode, values: dict[str, str], loaded: LoadedPlan | None
+) -> tuple[_Edit, str] | None:
+    """Move the plan's ``as_of`` to progress recorded after it (and its old value).
+
+    PLAN_FORMAT: recorded progress cannot lie in the plan's own future, so recording that a
+    task finished at 11:00 on a plan whose status date is 09:00 moves the status date too.
+    """
+    pair = _pair(root, "as_of")
+    if pair is None or loaded is None or loaded.plan.as_of is None:
+        return None
+    from cutover.worktime.timebase import TimeBase  # noqa: PLC0415 - only for this case
+
+    timebase = TimeBase(loaded.plan.timezone, loaded.plan.start)
+    as_of = loaded.plan.as_of
+    latest: tuple[int, str] | None = None
+    for key in ("actual_start", "actual_finish", "decided_at"):
+        if key not in values:
+            continue
+        try:
+            point = parse_timepoint(values[key])
+        except TimepointError:
+            continue
+        if isinstance(point, datetime) and isinstance(as_of, datetime):
+            after = timebase.minute(point) > timebase.minute(as_of)
+        else:
+            after = _calendar_day(point) > _calendar_day(as_of)
+        if after and (latest is None or timebase.minute(point) > latest[0]):
+            latest = (timebase.minute(point), values[key])
+    if latest is None:
+        return None
+    old = pair[1].value if isinstance(pair[1], ScalarNode) else ""
+    return _replace(style, *pair, "as_of", latest[1]), str(old)
+
+
+def _calendar_day(point: date) -> date:
+    return point.date() if isinstance(point, datetime) else point
+
+
 def _check_data(
-    old: str, new: str, name: str, located: _Located | None, edits: list[_Edit]
+    old: str,
+    new: str,
+    name: str,
+    located: _Located | None,
+    edits: list[_Edit],
+    *,
+    top: list[_Edit] | None = None,
+    unset: list[str] | None = None,
 ) -> None:
     """The new text must hold the old data plus the change, and nothing else."""
     expected: Any = parse_yaml(old, name).data
+    for edit in top or []:
+        expected[edit.key] = _parse_token(edit.token)
     try:
         after = parse_yaml(new, name).data
     except PlanError:  # pragma: no cover - an edit that breaks the YAML is a bug of ours
@@ -595,6 +781,8 @@ def _check_data(
         for part in located.path:
             target = target[part]
         target.update(written)
+        for key in unset or ():
+            target.pop(key, None)
     else:  # an override entry at the end of the top-level tasks
         if not isinstance(expected.get("tasks"), list):
             expected["tasks"] = []
@@ -607,9 +795,91 @@ def _check_data(
 
 
 def _check_valid(text: str, name: str, path: Path, *, was_valid: bool) -> None:
+    """The new text must load and schedule, as every command will read it: else no write."""
+    from cutover.findings.pipeline import analyse_loaded  # noqa: PLC0415 - networkx
+
     try:
-        load_plan_text(text, name, path=path)
+        loaded = load_plan_text(text, name, path=path)
     except PlanError as error:
         if was_valid:
             raise InvalidChangeError(error.diagnostics) from None
         raise
+    try:
+        analyse_loaded(loaded, now=None)
+    except PlanError as error:  # loads, but does not schedule (a date beyond the calendars)
+        if was_valid:
+            raise InvalidChangeError(error.diagnostics) from None
+        raise
+    except CutoverError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any failure means the plan must not be written
+        raise UpdateError(
+            f"{name}: the change was not written: cutover could not schedule the plan with it "
+            f"({type(exc).__name__}: {' '.join(str(exc).split())[:200]})"
+        ) from None
+
+
+def set_likely(path: Path | str, task_id: str, likely: str, *, today: object) -> UpdateResult:
+    """Make ``likely`` the task's expected working time: its estimate's, else its duration.
+
+    A rehearsal's measured time written back (``compare --apply``): in a three-point
+    ``estimate`` the ``likely`` value changes, and ``optimistic`` or ``pessimistic`` too
+    where the new value falls outside them; a task without one gets ``duration``.
+    """
+    path = Path(path)
+    if not _has_estimate(path, task_id):
+        change = Change(extra=(("duration", likely),))
+        return update_plan(path, task_id, change, today=today)  # type: ignore[arg-type]
+    with locked(path.resolve()):
+        return _set_estimate(path, task_id, likely)
+
+
+def _has_estimate(path: Path, task_id: str) -> bool:
+    """True when the task in the file has an ``estimate`` mapping of its own."""
+    name = display_path(path)
+    snapshot = _read(path, name)
+    loaded, problem = _load(snapshot.text, name, path)
+    located = _find(_compose(snapshot.text, name, problem), task_id)
+    pair = _pair(located.node, "estimate") if located is not None else None
+    return pair is not None and isinstance(pair[1], MappingNode) and loaded is not None
+
+
+def _set_estimate(path: Path, task_id: str, likely: str) -> UpdateResult:
+    """``set_likely`` on a task with an estimate, under the plan's lock."""
+    name = display_path(path)
+    snapshot = _read(path, name)
+    loaded, problem = _load(snapshot.text, name, path)
+    root = _compose(snapshot.text, name, problem)
+    located = _find(root, task_id)
+    task = _model_task(loaded.plan.tasks, task_id) if loaded is not None else None
+    pair = _pair(located.node, "estimate") if located is not None else None
+    if task is None or pair is None or not isinstance(pair[1], MappingNode):
+        raise FileChangedError(f"{name} changed while cutover read it: run the command again")
+    estimate = pair[1]
+    assert task.estimate is not None
+    style = _Style(json=_is_json(name, snapshot.text), text=snapshot.text)
+
+    def minutes(value: Duration) -> int:  # compared on the default 8-hour day
+        return value.in_minutes(480, 2400)
+
+    new = minutes(parse_duration(likely))
+    values = {"likely": likely}
+    if new < minutes(task.estimate.optimistic):
+        values["optimistic"] = likely
+    if new > minutes(task.estimate.pessimistic):
+        values["pessimistic"] = likely
+    edits = []
+    for key, value in values.items():
+        found = _pair(estimate, key)
+        if found is None:
+            raise UpdateError(f"the estimate of '{task_id}' has no {key}: change it by hand")
+        edits.append(_replace(style, *found, key, value))
+    new_text, lines = _apply(snapshot.text, edits)
+    _check_valid(new_text, name, path, was_valid=problem is None)
+    _write(path, name, snapshot, new_text)
+    old = {key: getattr(task.estimate, key).text for key in values}
+    changes = tuple(
+        KeyChange(f"estimate.{edit.key}", old[str(edit.key)], edit.token, line)
+        for edit, line in zip(edits, lines, strict=True)
+    )
+    return UpdateResult(name, task_id, changes, tuple(sorted(set(lines))), override=False)

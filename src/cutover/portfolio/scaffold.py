@@ -3,16 +3,23 @@
 The new plan extends the template and lists every template task by id, with its name,
 deadline and owner as comments, so a planner fills in what is theirs (owners, calendars,
 status) and deletes nothing by accident: an entry with only an id changes nothing.
+
+Everything written from outside (the name, the template's names and owners, paths) is
+quoted for YAML where a plain scalar would be read as something else (``2025``, ``0x10``,
+``- x``, ``yes``) and made one printable line in comments, so no text can add keys.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cutover.common.errors import PlanError, UsageError
 from cutover.planfile.loader import load_plan, load_plan_text
 from cutover.planfile.tasktree import flatten
+from cutover.planfile.yamldoc import parse_yaml
 
 if TYPE_CHECKING:
     from cutover.planfile.model import Task
@@ -42,9 +49,14 @@ tasks:
 def new_plan_text(template: Path, name: str, target: Path | None) -> str:
     """The text of a new plan extending ``template``, to be written at ``target``.
 
-    The template must be a valid plan; the result is checked by loading it before it is
-    returned.
+    The template must be a valid plan and not ``target`` itself; the result is checked by
+    loading it, as the file it will be, before it is returned.
     """
+    if target is not None and _same_file(template, target):
+        raise UsageError(
+            f"{target} is the template itself: write the new plan to another file "
+            "(the template is never replaced)"
+        )
     loaded = load_plan(template)
     folder = (target.parent if target is not None else Path()).resolve()
     extends = Path(os.path.relpath(template.resolve(), folder)).as_posix()
@@ -53,21 +65,44 @@ def new_plan_text(template: Path, name: str, target: Path | None) -> str:
     text = _HEADER.format(
         modeline=_modeline(template, folder),
         name=_quoted(name),
-        title=name,
-        template_name=loaded.plan.plan,
-        template=extends,
-        file=file,
-        extends=extends,
+        title=_comment(name),
+        template_name=_comment(loaded.plan.plan),
+        template=_comment(extends),
+        file=_comment(file),
+        extends=_quoted(extends),
         example_as_of=as_of,
     )
     text += "".join(_entry(item.task, item.depth) for item in flatten(loaded.plan))
-    load_plan_text(text, file, path=folder / "plan.yaml")
+    # Checked where it will live; on stdout, under a name no template can have.
+    where = folder / (target.name if target is not None else "<new plan>")
+    load_plan_text(text, file, path=where)
     return text
+
+
+def _same_file(template: Path, target: Path) -> bool:
+    try:
+        return template.resolve() == target.resolve() or (
+            target.exists() and template.samefile(target)
+        )
+    except OSError:
+        return False
+
+
+def _comment(text: str) -> str:
+    """Text for a ``#`` comment: one line, every unprintable character escaped."""
+    return "".join(char if char.isprintable() else _escape(char) for char in str(text))
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def _entry(task: Task, depth: int) -> str:
     indent = "  " + "    " * depth
-    about = [task.display_name]
+    about = [_comment(task.display_name)]
     if task.deadline is not None:
         written = task.deadline
         about.append(
@@ -79,7 +114,7 @@ def _entry(task: Task, depth: int) -> str:
     if task.is_summary:
         lines.append(f"{indent}  tasks:\n")
     else:
-        owner = task.owner or "who does it"
+        owner = _comment(task.owner or "who does it")
         lines.append(f"{indent}  # owner: {owner}\n")
         lines.append(
             f"{indent}  # status: not_started     # or in_progress (progress: 50%) or done\n"
@@ -103,10 +138,20 @@ def _modeline(template: Path, folder: Path) -> str:
 
 
 def _quoted(text: str) -> str:
-    """A plan name as a YAML scalar: quoted when plain YAML would misread it."""
-    special = set(":#{}[],&*!|>'\"%@`") | {"\n"}
-    if text.strip() != text or any(char in special for char in text) or text.lower() in {
-        "yes", "no", "on", "off", "true", "false", "null", "~",
-    }:  # fmt: skip
-        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return text
+    """``text`` as a YAML scalar that reads back as this very text, on one line.
+
+    Plain when the reader gives back the same string; else double-quoted, with JSON's
+    escapes (valid YAML) and every unprintable character escaped.
+    """
+    if text.isprintable() and text.strip() == text and _reads_as(text) == text:
+        return text
+    quoted = json.dumps(text, ensure_ascii=False)
+    return "".join(char if char.isprintable() else _escape(char) for char in quoted)
+
+
+def _reads_as(token: str) -> object:
+    try:
+        data = parse_yaml(f"value: {token}\n", "value").data
+    except PlanError:
+        return None
+    return data.get("value") if isinstance(data, dict) and len(data) == 1 else None

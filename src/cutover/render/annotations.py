@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from cutover.common.text import display_text
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -30,7 +32,7 @@ def _escape_property(text: str) -> str:
 def _command(level: str, where: SourceLocation, title: str, message: str) -> str:
     """``::error file=…,line=…,col=…,title=…::message`` with the toolkit's escaping."""
     properties = (
-        f"file={_escape_property(where.file)},line={where.line},col={where.column},"
+        f"file={_escape_property(display_text(where.file))},line={where.line},col={where.column},"
         f"title={_escape_property(title)}"
     )
     return f"::{level} {properties}::{_escape_data(message)}"

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
+from cutover.common.text import display_text
 from cutover.findings.wording import when, work_amount
 from cutover.render.report import finding_document
 
@@ -42,7 +43,11 @@ def _moved_line(move: Moved, diff: PlanDiff) -> str:
 
 def print_diff(diff: PlanDiff, old_name: str, new_name: str, console: Console) -> None:
     """What changed, section by section; nothing printed for empty sections."""
-    console.print(Text.assemble(("--- ", "red"), old_name, "\n", ("+++ ", "green"), new_name))
+    console.print(
+        Text.assemble(
+            ("--- ", "red"), display_text(old_name), "\n", ("+++ ", "green"), display_text(new_name)
+        )
+    )
     if diff.empty:
         console.print("no difference in the plan or its schedule")
         return
@@ -55,9 +60,8 @@ def print_diff(diff: PlanDiff, old_name: str, new_name: str, console: Console) -
     for task in diff.removed:
         console.print(Text(f"- task {task}", style="red"))
     for change in diff.changed:
-        console.print(
-            f"~ {change.task}.{change.key}: {change.old or '(none)'} → {change.new or '(none)'}"
-        )
+        old, new = display_text(change.old or "(none)"), display_text(change.new or "(none)")
+        console.print(Text(f"~ {change.task}.{change.key}: {old} → {new}"))
     if diff.moved:
         console.print(Text("moved:", style="bold"))
         for move in diff.moved:

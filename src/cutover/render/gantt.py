@@ -23,6 +23,7 @@ from rich.measure import Measurement
 from rich.text import Text
 
 from cutover.common.errors import UsageError
+from cutover.common.text import display_text
 from cutover.engine.rows import ScheduleRow, schedule_rows
 from cutover.findings.states import State, is_late, task_states
 from cutover.findings.wording import status_line, when
@@ -346,8 +347,12 @@ def _milestone_cell(states: frozenset[State]) -> tuple[str, str]:
 
 
 def display_name(name: str) -> str:
-    """A name as the terminal shows it: NFC (decomposed Vietnamese composed), on one line."""
-    return " ".join(unicodedata.normalize("NFC", name).split())
+    """A name as the terminal shows it: NFC (decomposed Vietnamese composed), on one line.
+
+    ``display_text`` first writes control and bidirectional characters as visible escapes
+    (a hostile plan's name must not act on the terminal); runs of spaces then become one.
+    """
+    return " ".join(display_text(unicodedata.normalize("NFC", name)).split())
 
 
 def fit_cells(text: str, cells: int) -> str:

@@ -7,8 +7,11 @@ attribute, so the readable text is in the element body too (FIELD_NOTES, "CI gat
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
+
+from cutover.common.text import display_text
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -30,14 +33,27 @@ def junit_xml(results: Sequence[PlanCheck]) -> str:
     root.set("failures", str(failed))
     root.set("errors", "0")
     ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
+    xml = ET.tostring(root, encoding="unicode")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + _NOT_XML.sub(_visible, xml)
+
+
+#: Characters XML 1.0 forbids in a document even as references (§2.2 ``Char``): ElementTree
+#: writes them as they are, and every reader then rejects the file. Names and messages are
+#: display text already; this catches whatever else gets in.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def _suite(result: PlanCheck) -> ET.Element:
-    suite = ET.Element("testsuite", name=result.file)
+    file = display_text(result.file)
+    suite = ET.Element("testsuite", name=file)
     cases: list[ET.Element] = []
     if result.analysis is None:
-        case = ET.Element("testcase", classname=result.file, name="plan is valid", time="0")
+        case = ET.Element("testcase", classname=file, name="plan is valid", time="0")
         text = "\n".join(str(d) for d in result.diagnostics)
         failure = ET.SubElement(
             case, "failure", type="invalid-plan", message="the plan is not valid"
@@ -54,7 +70,7 @@ def _suite(result: PlanCheck) -> ET.Element:
             findings = by_task.get(task.id, [])
             if graph.deadline[node] is None and not findings:
                 continue
-            cases.append(_case(result.file, task.id, task.display_name, findings))
+            cases.append(_case(file, task.id, display_text(task.display_name), findings))
     failures = sum(1 for case in cases if case.find("failure") is not None)
     suite.set("tests", str(len(cases)))
     suite.set("failures", str(failures))

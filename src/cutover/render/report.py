@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from rich.table import Table
 from rich.text import Text
 
+from cutover.common.text import display_text
 from cutover.findings.pipeline import outcome
 from cutover.findings.wording import status_line, when
 
@@ -73,7 +74,9 @@ def _print_plan(result: PlanCheck, console: Console, limit: int) -> None:
     analysis = result.analysis
     if analysis is None:
         console.print(
-            Text.assemble((result.file, "bold"), ("  invalid plan: not scheduled", "bold red"))
+            Text.assemble(
+                (display_text(result.file), "bold"), ("  invalid plan: not scheduled", "bold red")
+            )
         )
         for diagnostic in result.diagnostics:
             _print_diagnostic(diagnostic, console)
@@ -110,7 +113,7 @@ def plan_heading(file: str, plan: str) -> Table:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(no_wrap=True)
     grid.add_column()
-    grid.add_row(Text(file, style="bold"), plan)
+    grid.add_row(Text(display_text(file), style="bold"), Text(display_text(plan)))
     return grid
 
 
@@ -120,7 +123,8 @@ def print_finding(finding: Finding, console: Console, name: str | None = None) -
     Lines too long for the console wrap under the message, never at column 0.
     """
     mark, style = _MARK[finding.level]
-    who = finding.task if name is None or name == finding.task else f"{finding.task} — {name}"
+    shown = None if name is None or name == finding.task else display_text(name)
+    who = finding.task if shown is None else f"{finding.task} — {shown}"
     head = Text.assemble(
         "  ",
         (f"{mark} {finding.level:<7}", style),

@@ -18,6 +18,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
+from cutover.common.text import display_text
 from cutover.findings.states import WORDS, State, TaskStates, ordered, task_states
 from cutover.findings.wording import deadline_text, status_line, when, work_amount
 from cutover.render.report import finding_document, print_finding
@@ -109,7 +110,7 @@ def risk_text(result: RiskResult, console: Console, states: TaskStates | None = 
     timebase = graph.timebase
     console.print(
         Text.assemble(
-            (graph.plan.plan, "bold"),
+            (display_text(graph.plan.plan), "bold"),
             f" — {status_line(timebase, result.as_of)} · {result.runs:,} runs, seed "
             f"{result.seed}, {result.sampled} task{'s' if result.sampled != 1 else ''} "
             "with estimates",

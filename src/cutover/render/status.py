@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +9,8 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from cutover.common.csvrows import csv_text
+from cutover.common.text import display_text
 from cutover.findings.wording import day_label, deadline_text, status_line, when, work_amount
 from cutover.render.summary import cell
 
@@ -86,7 +86,7 @@ def system_table(status: PlanStatus, width: int) -> Table:
     for group in status.groups:
         counts = group.counts
         table.add_row(
-            Text(group.name, style="italic" if not group.id else ""),
+            Text(display_text(group.name), style="italic" if not group.id else ""),
             str(counts.total),
             str(counts.done),
             Text(str(counts.delayed), style="bold red" if counts.delayed else ""),
@@ -109,7 +109,7 @@ def print_status(
         head = Table.grid(padding=(0, 2))
         head.add_column(no_wrap=True)
         head.add_column()
-        head.add_row(Text(status.file, style="bold"), status.plan)
+        head.add_row(Text(display_text(status.file), style="bold"), Text(display_text(status.plan)))
         console.print(head)
         console.print(_indented(status_line(timebase, status.analysis.schedule.as_of), style="dim"))
         console.print(_indented(status.counts.sentence(), style="bold"))
@@ -126,7 +126,9 @@ def print_status(
         console.print()
     for result in invalid:
         console.print(
-            Text.assemble((result.file, "bold"), ("  invalid plan: not scheduled", "bold red"))
+            Text.assemble(
+                (display_text(result.file), "bold"), ("  invalid plan: not scheduled", "bold red")
+            )
         )
         for diagnostic in result.diagnostics:
             console.print(_indented(str(diagnostic)))
@@ -287,7 +289,7 @@ def print_rollup(
     table.add_column("errors", justify="right", min_width=6, no_wrap=True)
     for result in invalid:
         table.add_row(
-            Text(f"{result.file} (invalid)", style="bold red"),
+            Text(f"{display_text(result.file)} (invalid)", style="bold red"),
             "",
             "",
             "",
@@ -300,7 +302,7 @@ def print_rollup(
         c = status.counts
         late = status.worst is not None and status.worst.slack_minutes < 0
         table.add_row(
-            Text(short(status.plan), style="bold red" if late else ""),
+            Text(display_text(short(status.plan)), style="bold red" if late else ""),
             str(c.total),
             str(c.done),
             Text(str(c.delayed), style="bold red" if c.delayed else ""),
@@ -369,13 +371,10 @@ def rollup_markdown(
 
 def rollup_csv(statuses: Sequence[PlanStatus], totals: Counts, invalid: Sequence[PlanCheck]) -> str:
     """``cutover rollup --format csv``: one row per plan (invalid ones with their errors)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(ROLLUP_COLUMNS)
-    writer.writerows(_rollup_record(status) for status in statuses)
-    for result in invalid:
-        writer.writerow(["", result.file, *[""] * 13, len(result.diagnostics), 0])
-    writer.writerow(
+    rows: list[Sequence[object]] = [ROLLUP_COLUMNS]
+    rows += [_rollup_record(status) for status in statuses]
+    rows += [["", result.file, *[""] * 13, len(result.diagnostics), 0] for result in invalid]
+    rows.append(
         [
             "all plans",
             "",
@@ -388,4 +387,4 @@ def rollup_csv(statuses: Sequence[PlanStatus], totals: Counts, invalid: Sequence
             *[""] * 9,
         ]
     )
-    return out.getvalue()
+    return csv_text(rows)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from cutover.common.text import display_message
 from cutover.findings.wording import when
 from cutover.render.report import counts, verdict
 
@@ -23,9 +24,12 @@ _ICON = {"error": "❌", "warning": "⚠️"}
 
 
 def cell(text: object) -> str:
-    """Text safe inside a Markdown table cell: no pipes, no line breaks, no raw HTML."""
+    """Text safe inside a Markdown table cell: no pipes, no line breaks, no raw HTML.
+
+    Control and bidirectional characters become visible first (common.text), as on a terminal.
+    """
     return (
-        str(text)
+        display_message(str(text))
         .replace("\\", "\\\\")
         .replace("|", "\\|")
         .replace("<", "&lt;")

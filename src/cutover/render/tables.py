@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import TYPE_CHECKING
 
 from rich import box
@@ -11,6 +9,8 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from cutover.common.csvrows import csv_text
+from cutover.common.text import display_text
 from cutover.engine.rows import (
     CSV_COLUMNS,
     STATES_COLUMN,
@@ -55,7 +55,10 @@ class ScheduleTable:
         year = len(years | {timebase.naive(schedule.finish).year}) > 1
         columns = _COLUMNS_BY_WIDTH[0 if width >= 120 else 1 if width >= 100 else 2]
         table = Table(
-            title=f"{schedule.graph.plan.plan} — {status_line(timebase, schedule.as_of)}",
+            title=(
+                f"{display_text(schedule.graph.plan.plan)} — "
+                f"{status_line(timebase, schedule.as_of)}"
+            ),
             title_justify="left",
             pad_edge=False,
             box=box.SIMPLE_HEAD,
@@ -100,7 +103,7 @@ def _cells(
     name = Text()
     name.append(row.id, style="bold" if row.summary else "")
     if row.name != row.id:
-        name.append(f" {row.name}", style="dim")
+        name.append(f" {display_text(row.name)}", style="dim")
     if row.milestone:
         name.append(" ◆")
     deadline = ""
@@ -134,11 +137,8 @@ def schedule_csv(analysis: Analysis) -> str:
     """The schedule as CSV (UTF-8, one row per task, ISO dates with offsets, its states)."""
     timebase = analysis.graph.timebase
     states = task_states(analysis)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([*CSV_COLUMNS, STATES_COLUMN])
-    writer.writerows(
+    records = (
         [*csv_record(timebase, row), " ".join(ordered(states[row.id]))]
         for row in schedule_rows(analysis.schedule)
     )
-    return out.getvalue()
+    return csv_text([[*CSV_COLUMNS, STATES_COLUMN], *records])

@@ -15,16 +15,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from cutover.engine.graph import FROM_FINISH, TO_START
+from cutover.engine.graph import FROM_FINISH, TO_START, Edge
 from cutover.engine.passes import INF, finish_of_day, start_of_day
 from cutover.worktime.timebase import MINUTES_PER_DAY
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
     from numpy.typing import NDArray
 
-    from cutover.engine.graph import Edge, TaskGraph
+    from cutover.engine.graph import TaskGraph
     from cutover.worktime.calendars import WorkCalendar
 
     IntArray = NDArray[np.int64]
@@ -70,6 +70,8 @@ class VectorCalendar:
 
     def position(self, minutes: IntArray) -> IntArray:
         """Working minutes from the plan's first day to each instant (``WorkCalendar.position``)."""
+        if not self.calendar.uniform:  # shifts over midnight, daylight saving: one by one
+            return _each(self.calendar.position, minutes)
         self.calendar.position(int(minutes.min()))
         self.calendar.position(int(minutes.max()))
         self._sync()
@@ -82,6 +84,8 @@ class VectorCalendar:
 
     def start_at(self, positions: IntArray) -> IntArray:
         """The instant each working minute begins (``WorkCalendar.start_at``)."""
+        if not self.calendar.uniform:
+            return _each(self.calendar.start_at, positions)
         self.calendar.start_at(int(positions.min()))
         self.calendar.start_at(int(positions.max()))
         self._sync()
@@ -97,6 +101,14 @@ class VectorCalendar:
         position = self.position(bounds)
         working = self.position(bounds + 1) > position
         return position - (~working).astype(np.int64)
+
+
+def _each(function: Callable[[int], int], values: IntArray) -> IntArray:
+    """A scalar calendar function over an array (calendars the tables do not describe)."""
+    out: IntArray = np.fromiter(
+        (function(int(value)) for value in values.ravel()), dtype=np.int64, count=values.size
+    )
+    return out.reshape(values.shape)
 
 
 def positions_on(
@@ -166,6 +178,7 @@ class Engine:
         forward.run()
         backward = _Backward(self, minutes, forward)
         backward.run()
+        backward.settle_cancelled()
         slack, critical = _slacks(self, forward, backward.bound)
         return Runs(forward.start, forward.finish, slack, critical, forward.plan_finish)
 
@@ -210,6 +223,7 @@ class _Forward:
 
     def run(self) -> None:
         graph = self.graph
+        cancelled = graph.cancelled
         for node in graph.order:
             status = graph.status[node]
             if graph.is_summary[node]:
@@ -223,7 +237,10 @@ class _Forward:
                 self._instant(node, track=False)
             else:
                 self._tracked(node, status)
-            np.maximum(self.plan_finish, self.finish[node], out=self.plan_finish)
+            if not cancelled[node]:  # PLAN_FORMAT: cancelled work extends nothing
+                np.maximum(self.plan_finish, self.finish[node], out=self.plan_finish)
+        if all(cancelled):
+            self.plan_finish = np.max(self.finish, axis=0)
 
     def _anchor_position(self, edge: Edge, node: int) -> IntArray:
         """The predecessor's start or finish as a position on ``node``'s calendar."""
@@ -268,14 +285,30 @@ class _Forward:
         best = _full(self.size, floor)
         for moment in wanted:
             np.maximum(best, moment, out=best)
-        # PLAN_FORMAT: slack on the calendar of the (first) predecessor that sets its date.
-        choices = [self.slack_cal[edge.pred] for edge in preds]
-        self.slack_cal[node] = _first_match(wanted, choices, best, self.engine.cal_of[node])
+        # PLAN_FORMAT: slack on the calendar of the (first) predecessor that sets its date,
+        # unless the milestone names its own.
+        graph = self.graph
+        if not graph.named_calendar[node] and not graph.duration[node]:
+            choices = [self._setter_cal(edge) for edge in preds]
+            self.slack_cal[node] = _first_match(wanted, choices, best, self.engine.cal_of[node])
         self.start[node] = self.finish[node] = best
+
+    def _setter_cal(self, edge: Edge) -> CalendarChoice:
+        """The slack calendar a predecessor stands for: a summary's first task setting it."""
+        node = edge.pred
+        if not self.graph.is_summary[node] or edge.type in FROM_FINISH:
+            return self.slack_cal[node]
+        kids = self.graph.children[node]
+        choices = [self._setter_cal(Edge(kid, node, "SS", 0)) for kid in kids]
+        return _first_match(
+            [self.start[kid] for kid in kids], choices, self.start[node], choices[0]
+        )
 
     def _summary(self, node: int) -> None:
         """A summary spans its sub-tasks; its slack calendar is its last sub-task's."""
-        kids = self.graph.children[node]
+        graph = self.graph
+        kids = [kid for kid in graph.children[node] if not graph.cancelled[kid]]
+        kids = kids or graph.children[node]
         finish = np.max([self.finish[kid] for kid in kids], axis=0)
         self.start[node] = np.min([self.start[kid] for kid in kids], axis=0)
         self.finish[node] = finish
@@ -299,14 +332,15 @@ class _Forward:
                 finish = _full(self.size, known_finish)
             else:  # PLAN_FORMAT: as scheduled, and never after the status date
                 finish = planned_finish if as_of is None else np.minimum(planned_finish, as_of)
-                finish = finish if start is None else np.maximum(finish, start)
+                finish = np.maximum(finish, graph.start if start is None else start)
             if start is None:
                 vcal = engine.vcal(node)
                 back = vcal.start_at(vcal.position(finish) - self.minutes[node])
                 start = np.minimum(back, finish)
         else:
-            if start is None:
+            if start is None:  # PLAN_FORMAT: never before the plan's start
                 start = planned_start if as_of is None else np.minimum(planned_start, as_of)
+                start = np.maximum(start, graph.start)
             finish = self._remaining(node, start)
         self.start[node], self.finish[node] = start, finish
         if graph.plain[node]:
@@ -360,7 +394,16 @@ class _Backward:
         self.bound: list[IntArray] = []
         self.summary_start: list[IntArray | None] = [None] * len(graph)
         at_finish: dict[int, IntArray] = {}
+        #: Working minutes from start to finish: from the real start once a task started.
+        self.span: list[int | IntArray] = list(minutes)
+        for node, status in enumerate(graph.status):
+            if status == "in_progress" and graph.plain[node]:
+                self.span[node] = forward.finish_pos[node] - forward.start_pos[node]
+        unbounded = _full(forward.size, INF)
         for node in range(len(graph)):
+            if graph.cancelled[node]:  # PLAN_FORMAT: bounded only through its successors
+                self.bound.append(unbounded)
+                continue
             deadline = graph.deadline[node]
             moment = plan_finish if deadline is None else np.minimum(plan_finish, deadline)
             if graph.is_instant[node] or graph.is_summary[node]:
@@ -384,6 +427,9 @@ class _Backward:
         graph, engine, bound = self.graph, self.engine, self.bound
         vcal, instant = engine.vcal(node), graph.is_instant[node]
         finish = bound[node]
+        open_runs = finish < INF
+        if not open_runs.any():
+            return
         start = finish - self.minutes[node]
         finish_pos: IntArray | None = None
         for edge in graph.bounding[node]:
@@ -391,16 +437,20 @@ class _Backward:
             if instant:
                 moment = finish
                 if edge.lag:
-                    finish_pos = vcal.position(finish) if finish_pos is None else finish_pos
-                    moment = vcal.start_at(finish_pos - edge.lag)
-                self._bound_by_moment(pred, moment, at_finish=at_finish)
+                    if finish_pos is None:
+                        finish_pos = vcal.position(
+                            np.where(open_runs, finish, self.forward.plan_finish)
+                        )
+                    moment = np.where(open_runs, vcal.start_at(finish_pos - edge.lag), INF)
+                self._bound_by_moment(pred, moment, at_finish=at_finish, mask=open_runs)
                 continue
             position = (start if edge.type in TO_START else finish) - edge.lag
             if graph.plain[pred] and engine.cal_of[pred] == engine.cal_of[node]:
-                wanted = position if at_finish else position + self.minutes[pred]
-                bound[pred] = np.minimum(bound[pred], wanted)
+                wanted = position if at_finish else position + self.span[pred]
+                bound[pred] = np.minimum(bound[pred], np.where(open_runs, wanted, INF))
             else:
-                self._bound_by_moment(pred, vcal.start_at(position), at_finish=at_finish)
+                moment = vcal.start_at(np.where(open_runs, position, self.forward.finish_pos[node]))
+                self._bound_by_moment(pred, moment, at_finish=at_finish, mask=open_runs)
 
     def _bound_by_moment(
         self, node: int, moment: IntArray, *, at_finish: bool, mask: BoolArray | None = None
@@ -422,10 +472,24 @@ class _Backward:
         if at_finish:
             wanted = vcal.position(moment)
         else:
-            wanted = vcal.latest_start_position(moment) + self.minutes[node]
+            wanted = vcal.latest_start_position(moment) + self.span[node]
         if mask is not None:
             wanted = np.where(mask, wanted, INF)
         self.bound[node] = np.minimum(self.bound[node], wanted)
+
+    def settle_cancelled(self) -> None:
+        """As ``schedule``: an unbounded cancelled task keeps its slack to the plan's finish."""
+        graph, forward = self.graph, self.forward
+        for node, gone in enumerate(graph.cancelled):
+            if not gone:
+                continue
+            bound = self.bound[node]
+            if graph.is_instant[node] or graph.is_summary[node]:
+                settled = np.maximum(forward.plan_finish, forward.finish[node])
+            else:
+                at_finish = self.engine.vcal(node).position(forward.plan_finish)
+                settled = np.maximum(at_finish, forward.finish_pos[node])
+            self.bound[node] = np.where(bound >= INF, settled, bound)
 
     def _push_to_subtasks(self, node: int) -> None:
         """A summary finishes with its last sub-task and starts with its first."""
@@ -435,6 +499,8 @@ class _Backward:
         tighter = bool((finish < self.forward.plan_finish).any())
         starts = self.forward.start
         for kid in self.graph.children[node]:
+            if self.graph.cancelled[kid]:  # its dates are not the summary's
+                continue
             if tighter:
                 self._bound_by_moment(kid, finish, at_finish=True)
             if start is not None:
@@ -453,7 +519,8 @@ def _slacks(
     critical: list[BoolArray] = [np.zeros(forward.size, dtype=bool)] * count
     for node in reversed(range(count)):  # sub-tasks come after their summary in the file
         if graph.is_summary[node]:
-            kids = graph.children[node]
+            kids = [kid for kid in graph.children[node] if not graph.cancelled[kid]]
+            kids = kids or graph.children[node]
             slack[node] = np.min([slack[kid] for kid in kids], axis=0)
             critical[node] = np.any([critical[kid] for kid in kids], axis=0)
             continue

@@ -6,11 +6,18 @@ does, so they are kept in one JSON file per installed package version, in
 ``$CUTOVER_CACHE_DIR`` (empty: no cache), else ``$XDG_CACHE_HOME/cutover``, else
 ``~/.cache/cutover``. A cache that cannot be read or written is ignored and the package
 is asked instead; the file is replaced atomically, so a reader never sees half of one.
+
+A cache is trusted only when it is whole and current: the file names the holidays version
+that wrote it and carries a SHA-256 of its entries. A file of another version, of another
+shape, or whose entries do not match their checksum (edited, truncated, poisoned to move
+a holiday and with it every finish date) is ignored and rewritten from the package.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
 import importlib.util
 import json
 import os
@@ -22,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-_FORMAT = 1
+_FORMAT = 2
 
 
 def country_days(code: str, years: Iterable[int]) -> tuple[set[date], set[date]]:
@@ -70,39 +77,33 @@ class _Store:
 
     _opened: _Store | None = None
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, package: str = "") -> None:
         self.path = path
+        self.package = package
         self.entries: dict[str, Any] = {}
         self.changed = False
         if path is not None:
-            with contextlib.suppress(OSError, ValueError):
-                data = json.loads(path.read_text(encoding="utf-8"))
-                if isinstance(data, dict) and data.get("format") == _FORMAT:
-                    self.entries = data.get("entries") or {}
+            self.entries = _trusted_entries(path, package)
 
     @classmethod
     def open(cls) -> _Store:
         """The store for this process (a new one when the cache folder setting changed)."""
-        path = _cache_file()
+        path, package = _cache_file()
         if cls._opened is None or cls._opened.path != path:
-            cls._opened = cls(path)
+            cls._opened = cls(path, package)
         return cls._opened
 
     def days(self, key: str) -> list[list[str]] | None:
         """A year's holidays and make-up days as ISO dates, or None (also when malformed)."""
         value = self.entries.get(key)
-        if (
-            isinstance(value, list)
-            and len(value) == 2
-            and all(isinstance(part, list) for part in value)
-        ):
+        if isinstance(value, list) and len(value) == 2 and all(_texts(part) for part in value):
             return value
         return None
 
     def codes(self) -> list[str] | None:
         """The country codes, or None."""
         value = self.entries.get("codes")
-        return value if isinstance(value, list) else None
+        return value if _texts(value) else None
 
     def put(self, key: str, value: list[str] | list[list[str]]) -> None:
         """Remember a value until ``save``."""
@@ -119,25 +120,78 @@ class _Store:
 
         with contextlib.suppress(OSError, OutputError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(self.path, json.dumps({"format": _FORMAT, "entries": self.entries}))
+            document = {
+                "format": _FORMAT,
+                "package": self.package,
+                "checksum": _checksum(self.entries),
+                "entries": self.entries,
+            }
+            atomic_write(self.path, json.dumps(document))
 
 
-def _cache_file() -> Path | None:
-    """The cache file for the installed holidays package, or None without a cache."""
+def _texts(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _checksum(entries: dict[str, Any]) -> str:
+    """SHA-256 of the entries in one canonical spelling."""
+    text = json.dumps(entries, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+def _trusted_entries(path: Path, package: str) -> dict[str, Any]:
+    """The entries of a cache file written by this holidays version and unchanged since.
+
+    Anything else (unreadable, not JSON, another format or version, entries that are not
+    a mapping or do not match their checksum) is no cache: {} and the package is asked.
+    """
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return {}
+    if not isinstance(data, dict) or data.get("format") != _FORMAT:
+        return {}
+    entries = data.get("entries")
+    if (
+        data.get("package") != package
+        or not isinstance(entries, dict)
+        or data.get("checksum") != _checksum(entries)
+    ):
+        return {}
+    return entries
+
+
+def _cache_file() -> tuple[Path | None, str]:
+    """The cache file for the installed holidays package and its version (None: no cache)."""
     folder = _cache_folder()
     if folder is None:
-        return None
+        return None, ""
     spec = importlib.util.find_spec("holidays")
     origin = spec.origin if spec is not None else None
     if origin is None:
-        return None
+        return None, ""
     try:
         stat = Path(origin).stat()
     except OSError:
-        return None
-    # pip rewrites the package when it changes version: its path, size and time name it.
-    stamp = f"{origin}|{stat.st_size}|{stat.st_mtime_ns}".encode()
-    return folder / f"holidays-{zlib.crc32(stamp):08x}.json"
+        return None, ""
+    package = _package_version(Path(origin))
+    # pip rewrites the package when it changes version: its version, path, size and time
+    # name it (importing it, or importlib.metadata, would cost what the cache saves).
+    stamp = f"{package}|{origin}|{stat.st_size}|{stat.st_mtime_ns}".encode()
+    return folder / f"holidays-{zlib.crc32(stamp):08x}.json", package
+
+
+@functools.lru_cache(maxsize=4)
+def _package_version(origin: Path) -> str:
+    """The installed holidays version, from the name of its ``dist-info`` folder."""
+    with contextlib.suppress(OSError):
+        names = sorted(
+            entry.name.removeprefix("holidays-").removesuffix(".dist-info")
+            for entry in origin.parent.parent.glob("holidays-*.dist-info")
+        )
+        if names:
+            return ",".join(names)
+    return "unknown"
 
 
 def _cache_folder() -> Path | None:

@@ -7,7 +7,7 @@ than ``YYYY-MM-DD`` (with an optional ISO time and offset) is an error.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_DATETIME = re.compile(
@@ -22,7 +22,9 @@ class TimepointError(ValueError):
 
 def parse_timepoint(value: object) -> date | datetime:
     """Return a ``date`` (a whole day) or a ``datetime`` (naive means the plan's zone)."""
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime):
+        return _movable(value)
+    if isinstance(value, date):
         return value
     if not isinstance(value, str):
         raise TimepointError(
@@ -32,14 +34,41 @@ def parse_timepoint(value: object) -> date | datetime:
     try:
         if _ISO_DATE.match(text):
             return date.fromisoformat(text)
-        if _ISO_DATETIME.match(text):
-            return datetime.fromisoformat(text.upper())
+        moment = datetime.fromisoformat(text.upper()) if _ISO_DATETIME.match(text) else None
     except ValueError as exc:
         raise TimepointError(f"{value!r} is not a real date or time: {exc}") from None
+    if moment is not None:
+        return _movable(moment)
     raise TimepointError(
         f"{value!r} is not an ISO date: write YYYY-MM-DD (2025-06-30) or "
         "YYYY-MM-DDTHH:MM (2025-06-30T07:00); other spellings are ambiguous"
     )
+
+
+#: Any time zone is less than a day from UTC: an instant this far from the calendar's ends
+#: can be moved into any zone.
+_EARLIEST = datetime.min.replace(tzinfo=UTC) + timedelta(days=1)
+_LATEST = datetime.max.replace(tzinfo=UTC) - timedelta(days=1)
+
+
+def _movable(moment: datetime) -> datetime:
+    """A datetime with an offset that every time zone can show; else TimepointError.
+
+    ``9999-12-31T23:59-01:00`` is in the year 10000 in UTC: no datetime holds it, and
+    moving it into the plan's zone would overflow.
+    """
+    if moment.tzinfo is None:
+        return moment
+    try:
+        movable = _EARLIEST <= moment.astimezone(UTC) <= _LATEST
+    except OverflowError:
+        movable = False
+    if not movable:
+        raise TimepointError(
+            f"{moment.isoformat()!r} is too close to the year 1 or 9999 to be moved into "
+            "another time zone; write a time between 0001-01-02 and 9999-12-30"
+        )
+    return moment
 
 
 def parse_clock(value: object) -> int:
