@@ -13,6 +13,7 @@ from cutover.cli.base import (
     ExitCode,
     LevelOption,
     PlanPath,
+    RiskThreshold,
     Runs,
     Seed,
     analyse_file,
@@ -20,6 +21,7 @@ from cutover.cli.base import (
     boundary,
     console,
     parse_as_of,
+    parse_duration,
 )
 
 #: The heading these commands are listed under in ``cutover --help``.
@@ -43,6 +45,7 @@ def risk(
     runs: Runs = 10_000,
     seed: Seed = None,
     output_format: ReportFormatOption = ReportFormat.text,
+    risk_threshold: RiskThreshold = "1d",
 ) -> None:
     """Monte Carlo: the chance of meeting each deadline, P50/P80/P95 dates and what drives them.
 
@@ -50,10 +53,11 @@ def risk(
     Example:
       cutover risk plans/tuyenquang.yaml --runs 10000 --seed 7
     """
+    from cutover.findings.states import task_states  # noqa: PLC0415
     from cutover.render import risk_report  # noqa: PLC0415
     from cutover.risk.montecarlo import simulate  # noqa: PLC0415
 
-    analysis = analyse_file(plan, as_of, level=False)
+    analysis = analyse_file(plan, as_of, risk_threshold, level=False)
     if analysis.graph.plan.level and analysis.graph.plan.resources:
         sys.stderr.write(
             "note: risk does not level resources in each run: it samples the unlevelled "
@@ -62,10 +66,11 @@ def risk(
         )
     with boundary():
         result = simulate(analysis, runs, seed)
+    states = task_states(analysis)
     if output_format is ReportFormat.json:
-        typer.echo(risk_report.risk_json(result))
+        typer.echo(risk_report.risk_json(result, states))
     else:
-        risk_report.risk_text(result, console())
+        risk_report.risk_text(result, console(), states)
 
 
 @app.command(rich_help_panel=PANEL)
@@ -92,6 +97,7 @@ def whatif(
     ] = None,
     as_of: AsOf = None,
     output_format: ReportFormatOption = ReportFormat.text,
+    risk_threshold: RiskThreshold = "1d",
 ) -> None:
     """What if tasks slip or finish now: the new schedule, what moved, which deadlines break.
 
@@ -105,9 +111,16 @@ def whatif(
     from cutover.render import risk_report  # noqa: PLC0415
     from cutover.risk.whatif import apply, parse_delay  # noqa: PLC0415
 
+    threshold = parse_duration(risk_threshold, "--risk-threshold")
     with boundary():
         delays = [parse_delay(item) for item in delay or []]
-        what = apply(load_plan(plan), delays=delays, done=done or [], as_of=parse_as_of(as_of))
+        what = apply(
+            load_plan(plan),
+            delays=delays,
+            done=done or [],
+            as_of=parse_as_of(as_of),
+            risk_threshold=threshold,
+        )
     if output_format is ReportFormat.json:
         typer.echo(risk_report.whatif_json(what))
     else:
@@ -133,7 +146,7 @@ def drivers_command(
     from cutover.findings.explain import drivers  # noqa: PLC0415
     from cutover.render import risk_report  # noqa: PLC0415
 
-    analysis = analyse_file(plan, as_of, level)
+    analysis = analyse_file(plan, as_of, level=level)
     with boundary():
         explanation = drivers(analysis.schedule, task)
     if output_format is ReportFormat.json:

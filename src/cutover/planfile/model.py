@@ -402,6 +402,9 @@ class Task(_Strict):
     tasks: tuple[Task, ...] | None = Field(None, description="sub-tasks: makes a summary task")
     duration: DurationValue | None = None
     milestone: Annotated[bool, Strict()] = False
+    go_live: Annotated[bool, Strict()] = Field(
+        default=False, description="this milestone is the go-live: status and reports show its date"
+    )
     after: tuple[AfterItem, ...] = ()
     not_before: Timepoint | None = None
     deadline: Timepoint | None = None
@@ -479,5 +482,8 @@ class Plan(_Strict):
     )
     level: Annotated[bool, Strict()] = Field(
         default=False, description="every command uses the resource-levelled schedule"
+    )
+    go_live: TaskId | None = Field(
+        None, description="the id of the go-live task: status and reports show its date"
     )
     tasks: tuple[Task, ...] = Field(min_length=1)

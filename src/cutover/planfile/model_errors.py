@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from cutover.planfile.source import Locator
 
 _PLAN_KEYS = (
-    "plan", "timezone", "start", "as_of", "calendars", "require", "extends", "remove", "tasks",
+    "plan", "timezone", "start", "as_of", "go_live", "calendars", "require", "extends", "remove",
+    "tasks",
 )  # fmt: skip
 _TASK_KEYS = (
     "id", "name", "tasks", "duration", "milestone", "after", "not_before", "deadline",
