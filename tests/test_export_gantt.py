@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -94,18 +95,21 @@ def test_a_long_plan_is_split_to_one_scale(tmp_path: Path) -> None:
         "plan": "Long",
         "start": date(2025, 1, 1),
         "tasks": [
-            {"id": f"t{n}", "duration": "40d", **({"after": [f"t{n - 1}"]} if n else {})}
-            for n in range(5)
+            {"id": f"t{n}", "duration": "5d", **({"after": [f"t{n - 1}"]} if n else {})}
+            for n in range(45)  # more rows than FEW_ROWS: pages across keep the scale
         ],
     }
     path = tmp_path / "long.yaml"
     path.write_text(yaml.safe_dump(plan), encoding="utf-8")
     layout = chart_layout(_view(path, None))
     points_per_day, pages = chart_pages(layout, *A4_FRAME)
-    assert [page.part for page in pages] == [1, 2]
+    pages = [page for page in pages if page.rows == pages[0].rows]  # the first rows, across
+    parts = [page.part for page in pages]
+    assert parts == list(range(1, len(parts) + 1))
+    assert 2 <= len(parts) <= MAX_PAGES_ACROSS
     assert pages[0].first == layout.first
-    assert pages[0].last == pages[1].first
-    assert pages[1].last == layout.last
+    assert all(a.last == b.first for a, b in itertools.pairwise(pages))
+    assert pages[-1].last == layout.last
     assert points_per_day >= MIN_POINTS_PER_DAY
 
 
@@ -115,3 +119,14 @@ def test_years_are_drawn_finer_rather_than_on_many_pages(tmp_path: Path) -> None
     path.write_text(yaml.safe_dump(plan), encoding="utf-8")
     _, pages = chart_pages(chart_layout(_view(path, None)), *A4_FRAME)
     assert len(pages) == MAX_PAGES_ACROSS
+
+
+def test_a_month_that_begins_inside_the_chart_keeps_its_label() -> None:
+    """A chart from 28 July: "Aug 2025" wins over the partial July's label it would overlap."""
+    from cutover.export.gantt_layout import Tick, spaced  # noqa: PLC0415
+
+    ticks = [Tick(0, "Jul 2025"), Tick(4 * DAY, "Aug 2025"), Tick(35 * DAY, "Sep 2025")]
+    kept = spaced(ticks, lambda minute: minute / DAY * 5, lambda label: 7.0 * len(label))
+    assert [tick.label for tick in kept] == ["Aug 2025", "Sep 2025"]
+    roomy = spaced(ticks, lambda minute: minute / DAY * 20, lambda label: 7.0 * len(label))
+    assert [tick.label for tick in roomy] == ["Jul 2025", "Aug 2025", "Sep 2025"]

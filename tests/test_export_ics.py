@@ -51,7 +51,7 @@ def test_one_event_per_milestone_and_per_deadline(analysis: Analysis) -> None:
 
 
 def test_a_milestone_is_an_instant_in_the_plans_time_zone(analysis: Analysis) -> None:
-    event = _events(_ics(analysis))["Milestone: Go-live of the five systems"]
+    event = _events(_ics(analysis))["Milestone: Go-live of the five systems (forecast)"]
     assert event.decoded("dtstart") == datetime(2025, 6, 29, 18, 0, tzinfo=HO_CHI_MINH)
     assert "dtend" not in event
 
@@ -112,3 +112,29 @@ def test_the_file_follows_rfc_5545_line_rules(analysis: Analysis) -> None:
 def test_a_naive_generated_at_is_in_the_plans_time_zone(analysis: Analysis) -> None:
     event = next(iter(_events(_ics(analysis, datetime(2025, 6, 26, 17, 0))).values()))
     assert event.decoded("dtstamp") == GENERATED_AT
+
+
+def test_a_later_export_has_a_higher_sequence_and_says_when_it_changed(analysis: Analysis) -> None:
+    first = _events(_ics(analysis))
+    later = _events(_ics(analysis, datetime(2025, 6, 27, 10, 0, tzinfo=UTC)))
+    for name, event in first.items():
+        assert int(str(later[name]["sequence"])) > int(str(event["sequence"])) >= 0
+        assert event.decoded("last-modified") == GENERATED_AT
+
+
+def test_forecast_milestones_say_so_and_done_ones_do_not(analysis: Analysis) -> None:
+    events = _events(_ics(analysis))
+    assert "Milestone: Localities issue their detailed plans" in events  # done
+    assert "Milestone: Two-tier local government in operation (forecast)" in events
+    description = str(events["Milestone: Go-live of the five systems (forecast)"]["description"])
+    assert "(a forecast: exported again, this event moves with the plan)" in description
+
+
+def test_no_reminder_fires_at_night(analysis: Analysis) -> None:
+    for event in Calendar.from_ical(_ics(analysis)).walk("VEVENT"):
+        start = event.decoded("dtstart")
+        if not isinstance(start, datetime):
+            start = datetime.combine(start, datetime.min.time(), tzinfo=HO_CHI_MINH)
+        [alarm] = event.walk("VALARM")
+        fires = start.astimezone(HO_CHI_MINH) + alarm.decoded("trigger")
+        assert 8 <= fires.hour < 20, (str(event["summary"]), fires)

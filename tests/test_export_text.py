@@ -20,6 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cutover.common.csvrows import csv_text
+from cutover.common.errors import UsageError
 from cutover.export import ExportOptions, export
 from cutover.export.to_markdown import md_text
 from cutover.export.to_mermaid import mermaid_text
@@ -67,7 +68,7 @@ def test_golden(plan: str, fmt: str, update_goldens: bool) -> None:
 
 
 def test_csv_is_the_same_as_schedule_format_csv(flagship: Analysis) -> None:
-    assert export(flagship, "csv", OPTIONS).decode() == schedule_csv(flagship.schedule)
+    assert export(flagship, "csv", OPTIONS).decode() == schedule_csv(flagship)
 
 
 def test_csv_has_no_bom_unless_asked_for_excel(flagship: Analysis) -> None:
@@ -76,9 +77,33 @@ def test_csv_has_no_bom_unless_asked_for_excel(flagship: Analysis) -> None:
         flagship, "csv", ExportOptions(generated_at=OPTIONS.generated_at, excel_bom=True)
     )
     assert plain.startswith(b"id,name,")
-    assert excel == b"\xef\xbb\xbf" + plain
+    assert excel.startswith(b"\xef\xbb\xbfid,name,")
     rows = list(csv.DictReader(io.StringIO(excel.decode("utf-8-sig"))))
     assert rows[1]["name"] == "Ủy ban nhân dân tỉnh issues the provincial cutover plan"
+    # Dates Excel reads as dates: local time without the offset it would keep as text.
+    assert rows[1]["start"] == "2025-06-17 07:00:00"
+    assert rows[1]["deadline"] == "2025-06-19 23:59:59"
+    plain_rows = list(csv.DictReader(io.StringIO(plain.decode())))
+    assert plain_rows[1]["start"] == "2025-06-17T07:00:00+07:00"
+
+
+def test_csv_takes_the_delimiter_of_the_region(flagship: Analysis) -> None:
+    options = ExportOptions(generated_at=OPTIONS.generated_at, delimiter=";")
+    text = export(flagship, "csv", options).decode()
+    assert text.startswith("id;name;parent;")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    assert rows[4]["id"] == "accounts"
+    assert rows[4]["states"] == "in-progress late critical"
+    with pytest.raises(UsageError, match="delimiter"):
+        ExportOptions(generated_at=OPTIONS.generated_at, delimiter=":")
+
+
+def test_mermaid_marks_deadlines_and_the_status_date(flagship: Analysis) -> None:
+    text = export(flagship, "mermaid", OPTIONS).decode()
+    assert "    Status date :vert, v_status_date, 2025-06-26 09:00, 0d\n" in text
+    assert "    Deadline go-live :vert, " in text
+    assert "    Deadline accounts :vert, v_deadline_4, 2025-06-26 23:59, 0d\n" in text
+    assert "    section System coordination finished\n" in text  # one top-level task, by name
 
 
 def test_csv_quotes_commas_and_quotes(edge: Analysis) -> None:
@@ -129,10 +154,28 @@ def test_plain_csv_keeps_the_text_as_written(formulas: Analysis) -> None:
 
 def test_a_carriage_return_in_a_name_does_not_split_a_row(formulas: Analysis) -> None:
     """Was: written unquoted, so every CSV reader ended the row at it."""
-    for text in (export(formulas, "csv", OPTIONS).decode(), schedule_csv(formulas.schedule)):
+    for text in (export(formulas, "csv", OPTIONS).decode(), schedule_csv(formulas)):
         lines = text.split("\n")
         assert '"\r=1+1"' in text
         assert len([line for line in lines if line]) == len(FORMULAS) + 1
+
+
+def test_csv_for_excel_with_a_delimiter_keeps_every_guard(formulas: Analysis) -> None:
+    """Both sides of a merge at once: ';', Excel dates, states, formulas quoted, \r quoted."""
+    options = ExportOptions(generated_at=OPTIONS.generated_at, excel_bom=True, delimiter=";")
+    text = export(formulas, "csv", options).decode("utf-8-sig")
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=";")
+    rows = {row["id"]: row for row in reader}
+    assert reader.fieldnames is not None
+    assert reader.fieldnames[-1] == "states"
+    for key, formula in FORMULAS.items():
+        assert rows[key]["name"] == "'" + formula
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", rows[key]["start"])
+    assert len([line for line in text.split("\n") if line]) == len(FORMULAS) + 1
+
+
+def test_csv_text_takes_a_delimiter() -> None:
+    assert csv_text([["a;b", "c\rd", 1]], ";") == '"a;b";"c\rd";1\n'
 
 
 def test_csv_rows_quote_a_carriage_return_and_nothing_else_changes() -> None:
@@ -179,7 +222,7 @@ def test_mermaid_ids_and_names_survive_mermaids_syntax(edge: Analysis) -> None:
     assert "    Design#58; phase #35;1#59; draft :done, design, " in text
     assert ":active, crit, t_done, 2025-06-17 08:00, " in text  # 'done' is a tag, not an id
     assert ":t_2nd_review, " in text  # Mermaid ids cannot start with a digit or hold a dot
-    assert "A cancelled task" not in text
+    assert "    A cancelled task (cancelled) :done, dropped, " in text  # shown, not dropped
     assert "    section Phase / Nested\n" in text
     assert "    #37;#37; not a comment :" in text  # a line starting with % is a comment
     assert "    #83;ection review#58; go/no-go :milestone, " in text  # not a new section
@@ -233,3 +276,14 @@ def test_svg_of_the_flagship_holds_vietnamese(flagship: Analysis) -> None:
     data = export(flagship, "svg", OPTIONS).decode()
     assert "Ủy ban nhân dân tỉnh issues the provincial cutover plan" in data
     assert 'stroke-dasharray="4 3"' in data  # the status date
+
+
+def test_svg_marks_differ_by_shape_as_well_as_colour(flagship: Analysis) -> None:
+    svg = export(flagship, "svg", OPTIONS).decode()
+    assert '<pattern id="hatch"' in svg
+    accounts = svg[svg.index('data-task="accounts"') :]
+    accounts = accounts[: accounts.index("</g>")]
+    assert 'fill="url(#hatch)"' in accounts  # critical work is hatched, not only red
+    assert 'fill="#ffffff" stroke="#1f77b4"' in svg  # other work is outlined
+    # Nights are not shaded at this scale: whole days off only, no barcode.
+    assert svg.count('fill="#ececec"') < 60

@@ -19,7 +19,7 @@ import io
 import json
 import os
 import re
-import resource
+import signal
 import stat
 import subprocess
 import sys
@@ -51,6 +51,7 @@ from generate import write_plan as write_generated
 pytestmark = pytest.mark.slow  # fuzzing, and children bounded in memory and time
 
 if TYPE_CHECKING:
+    import resource
     from collections.abc import Callable
 
     from typer.testing import Result
@@ -753,42 +754,58 @@ class Bounded(NamedTuple):
     peak_mib: float
 
 
-def _limit_memory(limit: int = MEMORY_LIMIT) -> Callable[[], None]:
-    def limit_memory() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-    return limit_memory
+#: Runs the command in a grandchild forked from this small, fresh interpreter and writes
+#: its exit status and peak resident memory to a file. Linux starts a forked child's peak
+#: at its parent's resident set and keeps it over exec, so a child forked from pytest
+#: late in a full run "peaked" at pytest's size (450-850 MiB), not at its own.
+_SPAWN = """
+import os, resource, sys
+report, limit, *command = sys.argv[1:]
+pid = os.fork()
+if pid == 0:
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (int(limit), int(limit)))
+        os.execv(command[0], command)
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+with open(report, "w") as out:
+    out.write(f"{status} {usage.ru_maxrss}")
+"""
 
 
 def _run_bounded(
     path: Path, *command: str, limit: int = MEMORY_LIMIT, timeout: float = TIMEOUT
 ) -> Bounded:
-    """Run cutover in a child with an address-space limit; kill it after TIMEOUT seconds."""
+    """Run cutover with an address-space limit; kill it after TIMEOUT seconds."""
     started = time.perf_counter()
-    with tempfile.TemporaryFile() as out:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "usage"
         child = subprocess.Popen(
-            [sys.executable, "-m", "cutover", *command, str(path), "--as-of", AS_OF],
+            [sys.executable, "-c", _SPAWN, str(report), str(limit),
+             sys.executable, "-m", "cutover", *command, str(path), "--as-of", AS_OF],
             stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, cwd=path.parent,
-            env={**os.environ, **ENV},
-            preexec_fn=_limit_memory(limit),  # noqa: PLW1509 - the test starts no threads
+            env={**os.environ, **ENV}, start_new_session=True,
         )  # fmt: skip
         status, usage = _reap(child, started + timeout)
         out.seek(0)
         output = out.read().decode(errors="replace")
+        peak_kib = usage.ru_maxrss  # killed at the deadline: the spawner's own, an upper bound
+        if report.exists():
+            status, peak_kib = (int(word) for word in report.read_text().split())
     return Bounded(
-        os.waitstatus_to_exitcode(status), output, time.perf_counter() - started,
-        usage.ru_maxrss / 1024,
-    )  # fmt: skip
+        os.waitstatus_to_exitcode(status), output, time.perf_counter() - started, peak_kib / 1024
+    )
 
 
 def _reap(child: subprocess.Popen[bytes], deadline: float) -> tuple[int, resource.struct_rusage]:
-    """Wait for the child (killing it at the deadline) and return its status and rusage."""
+    """Wait for the child (killing its session at the deadline): its status and rusage."""
     while True:
         pid, status, usage = os.wait4(child.pid, os.WNOHANG)
         if pid:
             break
         if time.perf_counter() > deadline:
-            child.kill()
+            os.killpg(child.pid, signal.SIGKILL)
             _, status, usage = os.wait4(child.pid, 0)
             break
         time.sleep(0.01)

@@ -54,7 +54,9 @@ def test_the_flagship_chart_marks_what_matters(cli: Cli) -> None:
     for glyph in ("done", "work", "milestone", "deadline", "status", "summary", "slack", "off"):
         assert GLYPH[glyph] in output, glyph
     accounts = next(line for line in output.splitlines() if "Accounts and digital" in line)
-    assert accounts.startswith("!")  # late: forecast after its deadline
+    # In progress, late (forecast after its deadline) and critical: every state shows.
+    assert accounts.startswith("▶!*")
+    assert GLYPH["deadline"] in accounts  # the deadline is drawn over its own bar
     assert next(
         line for line in output.splitlines() if "Standardise the catalogue" in line
     ).startswith("✓")
@@ -69,7 +71,7 @@ def test_three_hundred_tasks_fit_every_width(tmp_path: Path) -> None:
     analysis = analyse(path, now=None)
     for width in (80, 200):
         console = Console(file=io.StringIO(), width=width, no_color=True, legacy_windows=False)
-        console.print(GanttChart(analysis.schedule))
+        console.print(GanttChart(analysis))
         lines = console.file.getvalue().splitlines()  # type: ignore[attr-defined]
         assert len(lines) >= 300 + 4
         assert all(len(line) <= width for line in lines)
@@ -79,7 +81,7 @@ def test_three_hundred_tasks_fit_every_width(tmp_path: Path) -> None:
 def test_critical_work_is_red_in_colour() -> None:
     analysis = analyse(ROOT / "examples" / "datacentre-easter.yaml", now=None)
     console = Console(file=io.StringIO(), width=100, force_terminal=True, color_system="standard")
-    console.print(GanttChart(analysis.schedule, GanttOptions(scale="day")))
+    console.print(GanttChart(analysis, GanttOptions(scale="day")))
     output = console.file.getvalue()  # type: ignore[attr-defined]
     assert "\x1b[31m" + GLYPH["critical"] in output
 

@@ -84,6 +84,7 @@ def test_status_command_formats(cli: Cli, tmp_path: Path) -> None:
         "within_deadline": 2,
         "in_progress": 1,
         "not_yet_due": 1,
+        "at_risk": 0,
     }
     assert [s["id"] for s in plan["systems"]] == ["one", "two"]
     assert plan["least_deadline_slack"]["task"] == "c"

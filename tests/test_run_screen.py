@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -259,3 +260,29 @@ def _wait_for(session: str, text: str, tries: int = 150) -> str:
             return screen
         time.sleep(0.2)
     pytest.fail(f"{text!r} never appeared on the screen:\n{screen}")
+
+
+def test_the_board_counts_down_to_the_plans_named_go_live(tmp_path: Path) -> None:
+    """Was: the board guessed go-live from names (the gate here), not the plan's go_live."""
+    from cutover.findings.pipeline import analyse  # noqa: PLC0415
+    from cutover.live.board import build_board  # noqa: PLC0415
+
+    plan = tmp_path / "named.yaml"
+    plan.write_text(OUTAGE.read_text().replace("tasks:\n", "go_live: open\ntasks:\n", 1))
+    board = build_board(analyse(plan, now=None, as_of=datetime(2025, 8, 23, 18, 5)))
+    assert board.go_live is not None
+    assert board.go_live.id == "open"
+
+
+def test_the_wall_screen_draws_the_gantt(plan: Path) -> None:
+    """Was: the wall screen's Gantt was given a schedule, and the chart wants the analysis."""
+    options = RunOptions(plan, Clock(ZONE, datetime(2025, 8, 23, 18, 5), 0.0), "wall")
+    app = RunScreen(replace(options, read_only=True, view="gantt"))
+
+    async def main() -> None:
+        async with app.run_test(size=(140, 40)) as pilot:
+            await pilot.pause()
+            screen = app.export_screenshot().replace("&#160;", " ")
+            assert "Migrate the ledger" in screen  # the chart's row, painted
+
+    asyncio.run(main())

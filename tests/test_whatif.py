@@ -62,24 +62,28 @@ status date Mon 16 Jun 2025 08:00
 forecast finish Wed 18 Jun 2025 17:00 → Fri 20 Jun 2025 17:00 (+2d)
 
 What moved
-┏━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━┓
-┃task  ┃ start                               ┃ finish                              ┃ moved┃
-┡━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━┩
-│build │ Tue 17 Jun 08:00                    │ Wed 18 Jun 17:00 → Fri 20 Jun 17:00 │   +2d│
-│ship  │ Wed 18 Jun 17:00 → Fri 20 Jun 17:00 │ Wed 18 Jun 17:00 → Fri 20 Jun 17:00 │   +2d│
-└──────┴─────────────────────────────────────┴─────────────────────────────────────┴──────┘
+task       start                finish               moved
+──────────────────────────────────────────────────────────
+build      Tue 17 Jun 08:00     Wed 18 Jun 17:00       +2d
+                                → Fri 20 Jun 17:00
+ship       Wed 18 Jun 17:00     Wed 18 Jun 17:00       +2d
+           → Fri 20 Jun 17:00   → Fri 20 Jun 17:00
 
 deadlines that break
-  ship: deadline end of Thu 19 Jun 2025, forecast Wed 18 Jun 2025 17:00 → Fri 20 Jun 2025 17:00
+  ship: deadline end of Thu 19 Jun 2025
+      forecast Wed 18 Jun 2025 17:00 → Fri 20 Jun 2025 17:00
 
 new findings
-  ✗ error   late            ship  plan.yaml:8:5
-      forecast to finish Fri 20 Jun 2025 17:00, 1d of working time after its deadline (end of Thu 19 Jun 2025)
-  ! warning late-start      design  plan.yaml:5:5
-      not started, but it had to start by Fri 13 Jun 2025 08:00 to keep its deadlines; forecast start Mon 16 Jun 2025 08:00
+  ✗ error   late                ship  plan.yaml:8:5
+      forecast to finish Fri 20 Jun 2025 17:00, 1d of working time after its deadline (end of Thu 19
+      Jun 2025)
+      driven by design → build → ship
+  ! warning late-start          design  plan.yaml:5:5
+      not started, but it had to start by Fri 13 Jun 2025 08:00 to keep its deadlines; forecast
+      start Mon 16 Jun 2025 08:00
 
 FAIL: error findings with these changes
-"""  # noqa: E501 - the output is wider than the source
+"""
     )
 
 

@@ -257,6 +257,7 @@ RiskThreshold = Annotated[
     str,
     typer.Option(
         "--risk-threshold",
+        metavar="DURATION",
         help="Warn (at-risk) when a deadline is met by less working time than this.",
     ),
 ]
@@ -369,17 +370,30 @@ def boundary() -> Iterator[None]:
 
 
 def analyse_file(
-    plan: Path, as_of: str | None, level: bool | None = None, time_limit: float | None = None
+    plan: Path,
+    as_of: str | None,
+    risk_threshold: str = "1d",
+    *,
+    level: bool | None = None,
+    time_limit: float | None = None,
 ) -> Analysis:
     """Load, schedule and check one plan, as planned unless a status date is given.
 
-    ``level``: level resources (None: as the plan says), searching ``time_limit`` seconds.
+    Views pass the ``--risk-threshold`` they were given, so they mark at risk exactly the
+    tasks ``check`` would warn about with it. ``level``: level resources (None: as the plan
+    says), searching ``time_limit`` seconds.
     """
     from cutover.findings.pipeline import analyse  # noqa: PLC0415
 
+    threshold = parse_duration(risk_threshold, "--risk-threshold")
     with boundary():
         analysis = analyse(
-            plan, now=None, as_of=parse_as_of(as_of), level=level, time_limit=time_limit
+            plan,
+            now=None,
+            as_of=parse_as_of(as_of),
+            risk_threshold=threshold,
+            level=level,
+            time_limit=time_limit,
         )
     speak_for(analysis.loaded.plan.language)
     note_not_counted(analysis)

@@ -16,6 +16,7 @@ from cutover.cli.base import (
     FailPolicy,
     Lang,
     PlanPaths,
+    RiskThreshold,
     TranslatedCommand,
     app,
     boundary,
@@ -23,6 +24,7 @@ from cutover.cli.base import (
     clock_unless_plan,
     console,
     parse_as_of,
+    parse_duration,
     speak_for,
 )
 from cutover.cli.gate import plan_files
@@ -93,6 +95,7 @@ def status(
     output_format: Annotated[
         StatusFormat, typer.Option("--format", "-f", help="Output format.")
     ] = StatusFormat.text,
+    risk_threshold: RiskThreshold = "1d",
     lang: Lang = None,
 ) -> None:
     """The committee's summary: tasks done, delayed, within their deadline, per system.
@@ -107,7 +110,7 @@ def status(
     from cutover.portfolio.rollup import plan_status  # noqa: PLC0415
     from cutover.render import status as views  # noqa: PLC0415
 
-    results = check_all(plans, as_of)
+    results = check_all(plans, as_of, risk_threshold)
     statuses = [plan_status(result) for result in results if not result.invalid]
     invalid = [result for result in results if result.invalid]
     if output_format is StatusFormat.json:
@@ -128,6 +131,7 @@ def rollup(
         RollupFormat, typer.Option("--format", "-f", help="Output format.")
     ] = RollupFormat.text,
     fail_on: FailOn = FailPolicy.error,
+    risk_threshold: RiskThreshold = "1d",
     lang: Lang = None,
 ) -> None:
     """One row per plan, riskiest first, with the totals across all of them.
@@ -142,7 +146,7 @@ def rollup(
     from cutover.portfolio.rollup import rollup as roll  # noqa: PLC0415
     from cutover.render import status as views  # noqa: PLC0415
 
-    results = check_all(plans, as_of)
+    results = check_all(plans, as_of, risk_threshold)
     statuses, totals = roll(results)
     invalid = [result for result in results if result.invalid]
     if output_format is RollupFormat.json:
@@ -158,15 +162,18 @@ def rollup(
         raise typer.Exit(ExitCode.INVALID if verdict == "invalid" else ExitCode.FINDINGS)
 
 
-def check_all(plans: list[Path], as_of: str | None) -> list[PlanCheck]:
+def check_all(plans: list[Path], as_of: str | None, risk_threshold: str = "1d") -> list[PlanCheck]:
     """Check every plan for ``status`` and ``rollup`` (an invalid one is a result too)."""
     from cutover.findings.pipeline import check_plan  # noqa: PLC0415
 
+    threshold = parse_duration(risk_threshold, "--risk-threshold")
     with boundary():
         files = plan_files(plans, skip_non_plans=False)
         status_date = parse_as_of(as_of)
         now = clock_unless_plan(as_of)
-        results = [check_plan(path, now=now, as_of=status_date) for path in files]
+        results = [
+            check_plan(path, now=now, as_of=status_date, risk_threshold=threshold) for path in files
+        ]
     speak_for(*(r.analysis.loaded.plan.language for r in results if r.analysis is not None))
     return results
 

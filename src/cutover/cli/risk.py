@@ -14,6 +14,7 @@ from cutover.cli.base import (
     Lang,
     LevelOption,
     PlanPath,
+    RiskThreshold,
     Runs,
     Seed,
     TranslatedCommand,
@@ -22,6 +23,7 @@ from cutover.cli.base import (
     boundary,
     console,
     parse_as_of,
+    parse_duration,
     speak_for,
 )
 from cutover.common.i18n import n_
@@ -47,6 +49,7 @@ def risk(
     runs: Runs = 10_000,
     seed: Seed = None,
     output_format: ReportFormatOption = ReportFormat.text,
+    risk_threshold: RiskThreshold = "1d",
     lang: Lang = None,
 ) -> None:
     """Monte Carlo: the chance of meeting each deadline, P50/P80/P95 dates and what drives them.
@@ -55,10 +58,11 @@ def risk(
     Example:
       cutover risk plans/tuyenquang.yaml --runs 10000 --seed 7
     """
+    from cutover.findings.states import task_states  # noqa: PLC0415
     from cutover.render import risk_report  # noqa: PLC0415
     from cutover.risk.montecarlo import simulate  # noqa: PLC0415
 
-    analysis = analyse_file(plan, as_of, level=False)
+    analysis = analyse_file(plan, as_of, risk_threshold, level=False)
     if analysis.graph.plan.level and analysis.graph.plan.resources:
         sys.stderr.write(
             "note: risk does not level resources in each run: it samples the unlevelled "
@@ -67,10 +71,11 @@ def risk(
         )
     with boundary():
         result = simulate(analysis, runs, seed)
+    states = task_states(analysis)
     if output_format is ReportFormat.json:
-        typer.echo(risk_report.risk_json(result))
+        typer.echo(risk_report.risk_json(result, states))
     else:
-        risk_report.risk_text(result, console())
+        risk_report.risk_text(result, console(), states)
 
 
 @app.command(cls=TranslatedCommand, rich_help_panel=PANEL)
@@ -97,6 +102,7 @@ def whatif(
     ] = None,
     as_of: AsOf = None,
     output_format: ReportFormatOption = ReportFormat.text,
+    risk_threshold: RiskThreshold = "1d",
     lang: Lang = None,
 ) -> None:
     """What if tasks slip or finish now: the new schedule, what moved, which deadlines break.
@@ -111,11 +117,18 @@ def whatif(
     from cutover.render import risk_report  # noqa: PLC0415
     from cutover.risk.whatif import apply, parse_delay  # noqa: PLC0415
 
+    threshold = parse_duration(risk_threshold, "--risk-threshold")
     with boundary():
         delays = [parse_delay(item) for item in delay or []]
         loaded = load_plan(plan)
         speak_for(loaded.plan.language)  # before apply: it words the changes
-        what = apply(loaded, delays=delays, done=done or [], as_of=parse_as_of(as_of))
+        what = apply(
+            loaded,
+            delays=delays,
+            done=done or [],
+            as_of=parse_as_of(as_of),
+            risk_threshold=threshold,
+        )
     if output_format is ReportFormat.json:
         typer.echo(risk_report.whatif_json(what))
     else:
@@ -142,7 +155,7 @@ def drivers_command(
     from cutover.findings.explain import drivers  # noqa: PLC0415
     from cutover.render import risk_report  # noqa: PLC0415
 
-    analysis = analyse_file(plan, as_of, level)
+    analysis = analyse_file(plan, as_of, level=level)
     with boundary():
         explanation = drivers(analysis.schedule, task)
     if output_format is ReportFormat.json:

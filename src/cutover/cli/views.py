@@ -15,6 +15,7 @@ from cutover.cli.base import (
     Lang,
     LevelOption,
     PlanPath,
+    RiskThreshold,
     TranslatedCommand,
     analyse_file,
     app,
@@ -61,6 +62,7 @@ def schedule(
         ScheduleFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ScheduleFormat.table,
     level: LevelOption = None,
+    risk_threshold: RiskThreshold = "1d",
     lang: Lang = None,
 ) -> None:
     """Print the computed schedule: dates, slack, critical tasks.
@@ -69,20 +71,25 @@ def schedule(
     Example:
       cutover schedule plans/tuyenquang.yaml --format json --as-of 2025-06-26
     """
-    analysis = analyse_file(plan, as_of, level)
+    analysis = analyse_file(plan, as_of, risk_threshold, level=level)
     if output_format is ScheduleFormat.json:
         from cutover.engine.rows import schedule_document  # noqa: PLC0415
+        from cutover.findings.states import ordered, task_states  # noqa: PLC0415
         from cutover.render.report import dump_json  # noqa: PLC0415
 
-        typer.echo(dump_json(schedule_document(analysis.schedule), len(analysis.graph)))
+        states = {
+            task: [s.value for s in ordered(held)] for task, held in task_states(analysis).items()
+        }
+        document = schedule_document(analysis.schedule, states=states)
+        typer.echo(dump_json(document, len(analysis.graph)))
     elif output_format is ScheduleFormat.csv:
         from cutover.render.tables import schedule_csv  # noqa: PLC0415
 
-        sys.stdout.write(schedule_csv(analysis.schedule))
+        sys.stdout.write(schedule_csv(analysis))
     else:
         from cutover.render.tables import schedule_table  # noqa: PLC0415
 
-        console().print(schedule_table(analysis.schedule))
+        console().print(schedule_table(analysis))
 
 
 @app.command(cls=TranslatedCommand, rich_help_panel=PANEL)
@@ -105,6 +112,34 @@ def gantt(
         typer.Option("--width", min=40, help="Chart width in columns (default: the terminal's)."),
     ] = None,
     level: LevelOption = None,
+    depth: Annotated[
+        int | None,
+        typer.Option(
+            "--depth",
+            metavar="N",
+            min=1,
+            help="Show summary levels down to N (1: top level only).",
+            show_default=False,
+        ),
+    ] = None,
+    critical: Annotated[
+        bool,
+        typer.Option(
+            "--critical/--all",
+            help="Only the critical path and what is late or at risk, or every task.",
+            show_default=False,
+        ),
+    ] = False,
+    filters: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--filter",
+            metavar="GLOB",
+            help="Only tasks whose id or owner matches this glob (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    risk_threshold: RiskThreshold = "1d",
     lang: Lang = None,
 ) -> None:
     """Draw the plan as a Gantt chart in the terminal.
@@ -113,15 +148,31 @@ def gantt(
     Example:
       cutover gantt plans/tuyenquang.yaml --as-of 2025-06-26T09:00
     """
-    from cutover.render.gantt import GanttChart, GanttOptions  # noqa: PLC0415
+    from cutover.render.gantt import GanttChart, GanttOptions, check_window  # noqa: PLC0415
 
-    analysis = analyse_file(plan, as_of, level)
+    analysis = analyse_file(plan, as_of, risk_threshold, level=level)
     options = GanttOptions(
         start=parse_as_of(start, "--from"),
         end=parse_as_of(end, "--to"),
         scale=scale.value,
+        depth=depth,
+        critical=critical,
+        filters=tuple(filters or ()),
     )
-    console(width=width).print(GanttChart(analysis.schedule, options))
+    with boundary():
+        check_window(analysis, options)
+    out = console(width=width)
+    chart = GanttChart(analysis, options)
+    screen = out.size.height
+    if out.is_terminal and sys.stdout.isatty() and len(chart.rows) + 8 > screen:
+        # Taller than the terminal: page it, with the axis again on every screenful.
+        from dataclasses import replace  # noqa: PLC0415
+
+        chart = GanttChart(analysis, replace(options, repeat_axis=max(screen - 4, 5)))
+        with out.pager(styles=True):
+            out.print(chart)
+        return
+    out.print(chart)
 
 
 @app.command(cls=TranslatedCommand, rich_help_panel=PANEL)
@@ -147,6 +198,7 @@ def export(
         ),
     ] = None,
     as_of: AsOf = None,
+    risk_threshold: RiskThreshold = "1d",
     paper: Annotated[Paper, typer.Option("--paper", help="PDF paper size.")] = Paper.a4,
     portrait: Annotated[
         bool,
@@ -159,10 +211,16 @@ def export(
     excel: Annotated[
         bool,
         typer.Option(
-            "--excel/--no-excel", help="CSV with the BOM Excel wants.", show_default=False
+            "--excel/--no-excel",
+            help="CSV for Excel: a BOM, dates Excel reads as dates, formulas quoted.",
+            show_default=False,
         ),
     ] = False,
     level: LevelOption = None,
+    delimiter: Annotated[
+        str,
+        typer.Option("--delimiter", metavar="SEP", help="CSV separator: ',' ';' '|' or 'tab'."),
+    ] = ",",
     lang: Lang = None,
 ) -> None:
     """Export the schedule to print or share: PDF, HTML, SVG, CSV, iCalendar, Mermaid, Markdown.
@@ -178,10 +236,14 @@ def export(
     from cutover.common.i18n import _  # noqa: PLC0415
     from cutover.export import ExportOptions, export, write_export  # noqa: PLC0415
 
-    analysis = analyse_file(plan, as_of, level)
+    analysis = analyse_file(plan, as_of, risk_threshold, level=level)
     with boundary():
         options = ExportOptions(
-            generated_at=clock_now(), paper=paper.value, landscape=not portrait, excel_bom=excel
+            generated_at=clock_now(),
+            paper=paper.value,
+            landscape=not portrait,
+            excel_bom=excel,
+            delimiter="\t" if delimiter.lower() == "tab" else delimiter,
         )
         if output is not None:
             chosen = write_export(analysis, output, output_format, options)
@@ -290,7 +352,7 @@ def resources_command(
     from cutover.common.i18n import _  # noqa: PLC0415
     from cutover.render.resources import print_resources  # noqa: PLC0415
 
-    analysis = analyse_file(plan, as_of, level)
+    analysis = analyse_file(plan, as_of, level=level)
     graph = analysis.graph
     if not graph.plan.resources:
         sys.stderr.write(_("the plan has no resources: add resources: and allocate: first") + "\n")

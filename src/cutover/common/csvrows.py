@@ -17,11 +17,14 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
 
-def csv_text(rows: Iterable[Sequence[object]]) -> str:
-    r"""The rows as CSV, each ending in ``\n``; cells holding ``\r`` are quoted."""
+def csv_text(rows: Iterable[Sequence[object]], delimiter: str = ",") -> str:
+    r"""The rows as CSV, each ending in ``\n``; cells holding ``\r`` are quoted.
+
+    ``delimiter`` is the separator (``,`` unless the reader wants ``;``, a tab or ``|``).
+    """
     out = io.StringIO()
-    plain = csv.writer(out, lineterminator="\n")
-    quoting = csv.writer(out, lineterminator="\r\n")
+    plain = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    quoting = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     for row in rows:
         if any(isinstance(cell, str) and "\r" in cell for cell in row):
             quoting.writerow(row)

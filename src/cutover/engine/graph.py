@@ -272,9 +272,7 @@ class _Nodes:
             else:
                 not_before.append(_latest(timebase.minute(task.not_before), above))
             self.deadline.append(
-                timebase.minute(task.deadline, end_of_day=True)
-                if task.deadline is not None
-                else None
+                self._deadline(flat[number], timebase) if task.deadline is not None else None
             )
             if task.actual_start is not None and task.actual_finish is not None:
                 self._check_actuals(flat[number], timebase)
@@ -359,6 +357,21 @@ class _Nodes:
                     (*item.path, "duration"),
                 )
             )
+
+    def _deadline(self, item: FlatTask, timebase: TimeBase) -> int | None:
+        """The deadline's instant; the last day a date can hold has no end: a located error."""
+        assert item.task.deadline is not None
+        try:
+            return timebase.minute(item.task.deadline, end_of_day=True)
+        except OverflowError:
+            self.problems.append(
+                (
+                    "out-of-range",
+                    f"task '{item.task.id}' has a deadline past the years a schedule can count",
+                    (*item.path, "deadline"),
+                )
+            )
+            return None
 
     def _check_actuals(self, item: FlatTask, timebase: TimeBase) -> None:
         task = item.task

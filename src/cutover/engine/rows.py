@@ -10,6 +10,8 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
     from cutover.engine.schedule import Schedule
     from cutover.worktime.timebase import TimeBase
 
@@ -129,18 +131,30 @@ def row_document(timebase: TimeBase, row: ScheduleRow) -> dict[str, Any]:
     }
 
 
-def schedule_document(schedule: Schedule, rows: list[ScheduleRow] | None = None) -> dict[str, Any]:
-    """PLAN_FORMAT's ``schedule --format json`` object."""
+def schedule_document(
+    schedule: Schedule,
+    rows: list[ScheduleRow] | None = None,
+    states: Mapping[str, Sequence[str]] | None = None,
+) -> dict[str, Any]:
+    """PLAN_FORMAT's ``schedule --format json`` object.
+
+    ``states`` (from ``findings.states``, by task id) adds each task's ``states`` list: the
+    same late, at-risk and critical marks as every other view.
+    """
     graph = schedule.graph
     timebase = graph.timebase
     rows = schedule_rows(schedule) if rows is None else rows
+    tasks = [row_document(timebase, row) for row in rows]
+    if states is not None:
+        for task in tasks:
+            task["states"] = list(states[task["id"]])
     return {
         "plan": graph.plan.plan,
         "timezone": timebase.name,
         "as_of": None if schedule.as_of is None else timebase.iso(schedule.as_of),
         "finish": timebase.iso(schedule.finish),
         "critical_path": [graph.task(node).id for node in schedule.critical_path],
-        "tasks": [row_document(timebase, row) for row in rows],
+        "tasks": tasks,
     }
 
 
@@ -150,6 +164,8 @@ CSV_COLUMNS = (
     "critical", "deadline", "status", "progress", "owner", "deliverable", "approver",
     "calendar", "duration_minutes", "line",
 )  # fmt: skip
+#: The last CSV column: every state of the task, space-separated, as ``findings.states`` says.
+STATES_COLUMN = "states"
 
 
 def csv_record(timebase: TimeBase, row: ScheduleRow) -> list[str | int]:

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
 from cutover.common.i18n import current_language
+from cutover.findings.states import is_late
 from cutover.findings.wording import day_label, month_label
 from cutover.worktime.timebase import MINUTES_PER_DAY
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 
     from cutover.engine.rows import ScheduleRow
     from cutover.export.view import ExportView
+    from cutover.findings.states import State
     from cutover.worktime.calendars import WorkCalendar
     from cutover.worktime.timebase import TimeBase
 
@@ -70,6 +72,7 @@ class ChartRow:
     slack: Span | None
     deadline: int | None
     late: bool
+    states: frozenset[State]
 
 
 @dataclass(frozen=True)
@@ -92,17 +95,21 @@ def chart_layout(view: ExportView) -> ChartLayout:
     """Lay out every task of the view; the window spans the plan, its deadlines and status date."""
     schedule = view.schedule
     first, last = _window(view.rows, schedule.as_of)
-    rows = tuple(_chart_row(row, schedule.as_of, late=row.id in view.late) for row in view.rows)
+    rows = tuple(_chart_row(row, schedule.as_of, view.states[row.id]) for row in view.rows)
     calendars = tuple(view.graph.calendar[row.node] for row in view.rows)
     return ChartLayout(first, last, rows, schedule.as_of, calendars)
 
 
 def _window(rows: list[ScheduleRow], as_of: int | None) -> tuple[int, int]:
-    """Whole days from the first start to the last finish, nearby deadlines and status date."""
+    """Whole days from the first start to the last finish, near deadlines and the status date."""
     first = min(row.start for row in rows)
-    last = max(max(row.finish, row.late_finish) for row in rows)
+    last = max(row.finish for row in rows)
+    # Deadlines and late finishes a little past the work; far ones would stretch the axis
+    # over empty weeks (the PDF marks them at its edge instead).
+    reach = last + max((last - first) // 4, 2 * DAY)
+    last = max([last, *(row.late_finish for row in rows if row.late_finish <= reach)])
     for row in rows:  # deadlines near the plan, missed ones before its first start too
-        if row.deadline is not None and first - 31 * DAY <= row.deadline <= last + 62 * DAY:
+        if row.deadline is not None and first - 31 * DAY <= row.deadline <= reach:
             first, last = min(first, row.deadline), max(last, row.deadline)
     if as_of is not None and first - 31 * DAY <= as_of <= last + 31 * DAY:
         first, last = min(first, as_of), max(last, as_of)
@@ -111,10 +118,11 @@ def _window(rows: list[ScheduleRow], as_of: int | None) -> tuple[int, int]:
     return first, last
 
 
-def _chart_row(row: ScheduleRow, as_of: int | None, *, late: bool) -> ChartRow:
+def _chart_row(row: ScheduleRow, as_of: int | None, states: frozenset[State]) -> ChartRow:
+    late = is_late(states)
     label = "    " * row.depth + row.name
     if row.status == "cancelled":
-        return ChartRow(row, label, (), None, None, row.deadline, late=late)
+        return ChartRow(row, label, (), None, None, row.deadline, late, states)
     slack = None
     if row.status != "done" and row.late_finish > row.finish:
         slack = Span(row.finish, row.late_finish, "slack")
@@ -125,16 +133,14 @@ def _chart_row(row: ScheduleRow, as_of: int | None, *, late: bool) -> ChartRow:
             else ("critical" if row.critical or late else "milestone")
         )
         return ChartRow(
-            row, label, (), Span(row.start, row.start, kind), slack, row.deadline, late=late
+            row, label, (), Span(row.start, row.start, kind), slack, row.deadline, late, states
         )
     if row.summary:
         kind = "critical" if row.critical or late else "summary"
-        return ChartRow(
-            row, label, (Span(row.start, row.finish, kind),), None, slack, row.deadline, late=late
-        )
-    return ChartRow(
-        row, label, _work_bars(row, as_of, late=late), None, slack, row.deadline, late=late
-    )
+        bar = (Span(row.start, row.finish, kind),)
+        return ChartRow(row, label, bar, None, slack, row.deadline, late, states)
+    bars = _work_bars(row, as_of, late=late)
+    return ChartRow(row, label, bars, None, slack, row.deadline, late, states)
 
 
 def _work_bars(row: ScheduleRow, as_of: int | None, *, late: bool) -> tuple[Span, ...]:
@@ -206,11 +212,18 @@ def axis_ticks(
 def spaced(
     ticks: list[Tick], x_of: Callable[[int], float], width_of: Callable[[str], float]
 ) -> list[Tick]:
-    """The ticks whose labels fit without overlapping the one before (positions in any unit)."""
+    """The ticks whose labels fit without overlapping the one before (positions in any unit).
+
+    The first tick is often the chart's start in the middle of a month: when its label
+    would hide the next one (a month that begins inside the chart), the next one wins.
+    """
     kept: list[Tick] = []
     free_from = float("-inf")
-    for tick in ticks:
+    for index, tick in enumerate(ticks):
         x = x_of(tick.minute)
+        if x < free_from and index == 1 and len(kept) == 1:
+            kept.clear()
+            free_from = float("-inf")
         if x >= free_from:
             kept.append(tick)
             free_from = x + width_of(tick.label) + 4

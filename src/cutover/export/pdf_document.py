@@ -1,4 +1,4 @@
-"""The PDF document: title block, task table and chart pages, built with reportlab.
+"""The PDF document: the title block, then the Gantt with its table columns, with reportlab.
 
 Imported only when a PDF is made (``to_pdf``), so reportlab costs nothing elsewhere.
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A3, A4, landscape, portrait
@@ -17,7 +17,6 @@ from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
     Frame,
-    LongTable,
     PageBreak,
     PageTemplate,
     Paragraph,
@@ -30,17 +29,14 @@ from cutover import __version__
 from cutover.common.i18n import _
 from cutover.common.text import shorten
 from cutover.export.gantt_layout import chart_layout
-from cutover.export.pdf_gantt import GanttPage, chart_pages
+from cutover.export.pdf_gantt import GanttPage, chart_pages, chart_style
 from cutover.export.pdf_support import BOLD, FONT, MARGIN, numbered_canvas, register_fonts
-from cutover.export.view import TABLE_HEADERS
 
 if TYPE_CHECKING:
-    from cutover.export.view import ExportOptions, ExportView, TableRow
+    from cutover.export.view import ExportOptions, ExportView
 
-#: Share of the table's width per column, in TABLE_HEADERS order.
-#: Characters of one text a cell shows: in the narrowest text column at A4, about 40 lines.
+#: Characters of one text the title block shows (the plan's name, say): about 40 lines.
 CELL_LIMIT = 300
-COLUMN_SHARES = (0.10, 0.26, 0.18, 0.095, 0.095, 0.105, 0.055, 0.11)
 FONT_SIZES = {"a4": 7.5, "a3": 9.0}
 TEXT_COLOR = "#222222"
 LATE_COLOR = "#7a0000"
@@ -88,16 +84,29 @@ def page_size(options: ExportOptions) -> tuple[float, float]:
 
 
 def _story(view: ExportView, options: ExportOptions, width: float, height: float) -> list[Flowable]:
-    """Title block and table, then one page per piece of the chart."""
+    """The title block, then the chart with its table columns, from the first page on.
+
+    The chart starts under the title block when a good part of it fits there, so a short
+    plan is one page; each later page repeats the columns' headers and the axis.
+    """
     styles = _Styles(FONT_SIZES[options.paper])
-    story: list[Flowable] = [
-        *_title(view, styles, width),
-        Spacer(1, 8),
-        _table(view, styles, width),
-    ]
+    title = _title(view, styles, width)
+    used = sum(flowable.wrap(width, height)[1] for flowable in title) + 8
+    story: list[Flowable] = [*title, Spacer(1, 8)]
     layout = chart_layout(view)
     chart_height = height - 2  # a flowable exactly as tall as the frame may not fit it
-    points_per_day, pages = chart_pages(layout, width, chart_height)
+    # Rows a little closer when that saves a page (no page for the last two rows).
+    plans = []
+    for spacing in (1.75, 1.6, 1.45):
+        style = chart_style(options.paper, width, spacing, view)
+        plans.append(
+            (
+                style,
+                chart_pages(layout, width, chart_height, style, first_height=chart_height - used),
+            )
+        )
+    fewest = min(len(pages) for _, (_, pages) in plans)
+    style, (points_per_day, pages) = next(plan for plan in plans if len(plan[1][1]) == fewest)
     for page in pages:
         chart = GanttPage(
             view,
@@ -105,9 +114,10 @@ def _story(view: ExportView, options: ExportOptions, width: float, height: float
             page=page,
             points_per_day=points_per_day,
             width=width,
-            height=chart_height,
+            height=chart_height - used if page.under_title else chart_height,
+            style=style,
         )
-        story += [PageBreak(), chart]
+        story += [chart] if page.under_title else [PageBreak(), chart]
     return story
 
 
@@ -174,49 +184,8 @@ def _title(view: ExportView, styles: _Styles, width: float) -> list[Flowable]:
 
 
 def _title_style(styles: _Styles, label: str, view: ExportView) -> ParagraphStyle:
-    if label == _("Late tasks") and view.title.late:
+    if label == _("Delayed tasks") and view.title.delayed:
         return styles.get(bold=True, color=LATE_COLOR)
     if label == _("At-risk tasks") and view.title.at_risk:
         return styles.get(bold=True, color=RISK_COLOR)
     return styles.get()
-
-
-def _table(view: ExportView, styles: _Styles, width: float) -> LongTable:
-    """The task table: header repeated on every page, summaries as shaded group rows."""
-    header = [_paragraph(_(name), styles.get(bold=True)) for name in TABLE_HEADERS]
-    commands: list[tuple[Any, ...]] = [
-        ("FONTNAME", (0, 0), (-1, -1), FONT),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-        ("BACKGROUND", (0, 0), (-1, 0), HexColor("#dddddd")),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.8, HexColor("#888888")),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.25, HexColor("#dddddd")),
-    ]
-    commands += [
-        ("BACKGROUND", (0, number), (-1, number), HexColor("#f0f0f0"))
-        for number, item in enumerate(view.table, start=1)
-        if item.row.summary
-    ]
-    data = [header, *(_cells(item, styles) for item in view.table)]
-    widths = [share * width for share in COLUMN_SHARES]
-    return LongTable(data, colWidths=widths, repeatRows=1, style=TableStyle(commands))
-
-
-def _cells(item: TableRow, styles: _Styles) -> list[Paragraph]:
-    """One row: late in dark red, done and cancelled greyed, the task indented under its summary."""
-    row = item.row
-    color = TEXT_COLOR
-    if item.late:
-        color = LATE_COLOR
-    elif row.status in {"done", "cancelled"}:
-        color = MUTED_COLOR
-    status_color = RISK_COLOR if item.at_risk else color
-    task = item.task + (" ◆" if row.milestone else "")
-    cells = [_paragraph(value, styles.get(bold=row.summary, color=color)) for value in item.cells()]
-    cells[1] = _paragraph(task, styles.get(bold=row.summary, color=color, indent=row.depth))
-    emphasis = row.summary or item.late or item.at_risk
-    cells[7] = _paragraph(item.status, styles.get(bold=emphasis, color=status_color))
-    return cells

@@ -1,9 +1,13 @@
-"""The Gantt chart on PDF pages: to scale, split across pages when it is long or wide.
+"""The Gantt chart on PDF pages, as planners print it: its columns beside the bars.
 
-One scale for the whole chart: the plan's span across the page when that leaves at least
-MIN_POINTS_PER_DAY, else as few pages across as keep that (MAX_PAGES_ACROSS at most), each
-with the same number of days. Rows go down the pages in the table's order; each page
-repeats the axis, the task names and the legend, so pages can be laid side by side.
+Each row has the task's outline number, id, name, owner, start, finish, total and deadline
+slack on the left and its bar on the right, on one row. One scale for the whole chart:
+the plan's span across the page when that leaves at least MIN_POINTS_PER_DAY, else as few
+pages across as keep that (MAX_PAGES_ACROSS at most), each with the same number of days.
+Rows go down the pages; each page repeats the column headers, the axis and the legend,
+so pages can be laid side by side. Marks differ by shape as well as colour (critical work
+hatched, done solid, other work outlined), so a black-and-white copy keeps them apart;
+the link that drives each task's date is drawn as a thin line from its predecessor.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
-from cutover.common.i18n import _
+from cutover.common.i18n import _, n_
 from cutover.export.gantt_layout import (
     DAY,
     PALETTE,
@@ -29,8 +33,8 @@ from cutover.export.gantt_layout import (
     spaced,
 )
 from cutover.export.pdf_support import BOLD, FONT, fit_text
-from cutover.findings.wording import day_label
-from cutover.render.marks import LEGEND
+from cutover.export.view import outline_numbers
+from cutover.findings.wording import day_label, when, work_amount
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -45,9 +49,133 @@ ROW_HEIGHT = 12.0
 HEADER_HEIGHT = 42.0
 LEGEND_HEIGHT = 16.0
 MIN_POINTS_PER_DAY = 3.5
+#: Up to this many rows, the chart is drawn as fine as this rather than on pages across.
+FEW_ROWS = 40
+FEW_ROWS_POINTS_PER_DAY = 0.9
 #: A plan of years is drawn finer than MIN_POINTS_PER_DAY rather than on more pages across.
 MAX_PAGES_ACROSS = 4
-FONT_SIZE = 6.5
+#: Labels are at least 7 pt on A4, larger on A3 (the chart grows with the paper).
+FONT_SIZE = 7.0
+FONT_SIZES = {"a4": 7.0, "a3": 8.5}
+#: The table's columns: key, header, width in characters of the font, right-aligned.
+COLUMNS = (
+    ("outline", "#", 5.5, False),
+    ("id", "id", 13.0, False),
+    ("name", "task", 31.0, False),
+    ("owner", "owner", 12.0, False),
+    ("start", "start", 18.0, False),
+    ("finish", "finish", 18.0, False),
+    ("slack", "slack", 9.0, True),
+    ("dslack", "deadline", 9.0, True),
+)
+#: Points per character of DejaVu Sans, per point of font size (about; digits are 0.64).
+CHAR = 0.6
+#: Columns dropped first when the chart would get less than half the width.
+DROP_ORDER = ("owner", "id", "start", "slack")
+#: The most of the width the table's columns may take.
+TABLE_SHARE = 0.58
+#: Hours shaded only from this scale up: below, nights would print as a barcode.
+HOURS_POINTS_PER_DAY = 120.0
+
+
+@dataclass(frozen=True)
+class ChartStyle:
+    """Sizes that grow with the paper: font, row height, and the table's columns."""
+
+    font_size: float = FONT_SIZE
+    columns: tuple[tuple[str, str, float, bool], ...] = COLUMNS
+    #: Row height in font sizes: 1.75 reads best; a little less can save a page.
+    spacing: float = 1.75
+
+    @property
+    def row_height(self) -> float:
+        """Room for one line of text and a bar."""
+        return round(self.font_size * self.spacing, 2)
+
+    def column_width(self, chars: float) -> float:
+        """A column of ``chars`` characters, in points."""
+        return chars * self.font_size * CHAR
+
+    @property
+    def table_width(self) -> float:
+        """The columns' total width in points."""
+        return sum(self.column_width(width) for _, _, width, _ in self.columns)
+
+    def fitted(self, width: float) -> ChartStyle:
+        """The columns that leave the bars at least 42% of ``width``."""
+        style = self
+        for key in DROP_ORDER:
+            if style.table_width <= width * TABLE_SHARE:
+                break
+            style = ChartStyle(
+                self.font_size,
+                tuple(column for column in style.columns if column[0] != key),
+                self.spacing,
+            )
+        # Room left over goes to the names, up to twice their width.
+        spare = (width * TABLE_SHARE - style.table_width) / (self.font_size * CHAR)
+        if spare > 1:
+            style = ChartStyle(
+                self.font_size,
+                tuple(
+                    (key, header, min(chars + spare, 2 * chars) if key == "name" else chars, right)
+                    for key, header, chars, right in style.columns
+                ),
+                self.spacing,
+            )
+        return style
+
+
+def chart_style(
+    paper: str, width: float, spacing: float = 1.75, view: ExportView | None = None
+) -> ChartStyle:
+    """The style for a paper size and a frame width; with ``view``, columns fit their cells.
+
+    The columns of ids, dates and slacks take the width of their longest cell (ids up to
+    a limit), so a slack such as "1d 6h 30m" or an id is never cut in the middle.
+    """
+    size = FONT_SIZES.get(paper, FONT_SIZE)
+    columns: tuple[tuple[str, str, float, bool], ...] = COLUMNS
+    if view is not None:
+        widest = _widest_cells(view, size)
+        columns = tuple(
+            (key, header, max(widest[key], _chars(header, BOLD, size)), right)
+            if key in widest
+            else (key, header, chars, right)
+            for key, header, chars, right in COLUMNS
+        )
+    return ChartStyle(size, columns, spacing).fitted(width)
+
+
+#: The most characters an id column takes; longer ids are cut there.
+MAX_ID_CHARS = 18.0
+
+
+def _chars(text: str, font: str, size: float) -> float:
+    """How many of CHAR-wide characters ``text`` takes, with room for the cell's padding."""
+    return float(stringWidth(text, font, size)) / (size * CHAR) + 1.2
+
+
+def _widest_cells(view: ExportView, size: float) -> dict[str, float]:
+    """The width, in characters, of the longest cell of each measured column (bold for all)."""
+    outlines = outline_numbers(view)
+    widest: dict[str, float] = {}
+    for item in view.table:
+        row = item.row
+        cells = {
+            "outline": outlines[row.id],
+            "id": row.id,
+            "start": when(view.timebase, row.start, year=False),
+            "finish": when(view.timebase, row.finish, year=False),
+            "slack": item.slack,
+            "dslack": ""
+            if row.deadline_slack is None
+            else work_amount(row.deadline_slack, row.day_minutes),
+        }
+        for key, value in cells.items():
+            widest[key] = max(widest.get(key, 0.0), _chars(value, BOLD, size))
+    widest["id"] = min(widest.get("id", 0.0), MAX_ID_CHARS)
+    return widest
 
 
 @dataclass(frozen=True)
@@ -59,29 +187,62 @@ class ChartPage:
     last: int
     part: int
     parts: int
+    #: Drawn on the first page, under the title block.
+    under_title: bool = False
 
 
-def chart_pages(layout: ChartLayout, width: float, height: float) -> tuple[float, list[ChartPage]]:
-    """The points per day, and the pages: rows down, then time across, in reading order."""
-    chart_width = width - LABEL_WIDTH
-    days = layout.minutes // DAY
-    parts = min(math.ceil(days * MIN_POINTS_PER_DAY / chart_width), MAX_PAGES_ACROSS)
+def chart_pages(
+    layout: ChartLayout,
+    width: float,
+    height: float,
+    style: ChartStyle | None = None,
+    first_height: float | None = None,
+) -> tuple[float, list[ChartPage]]:
+    """The points per day, and the pages: rows down, then time across, in reading order.
+
+    ``first_height`` is the room on the first page (under the title block), when the
+    chart starts there; the others are ``height`` tall.
+    """
+    style = style or ChartStyle().fitted(width)
+    chart_width = width - style.table_width
+    days = max(layout.minutes // DAY, 1)
+    # A few rows over a long time: one page across at a finer scale, not pages of empty rows.
+    finest = MIN_POINTS_PER_DAY if len(layout.rows) > FEW_ROWS else FEW_ROWS_POINTS_PER_DAY
+    parts = min(math.ceil(days * finest / chart_width), MAX_PAGES_ACROSS)
     step = math.ceil(days / parts) * DAY  # whole days, the same on every page
     points_per_day = chart_width / (step / DAY)
     spans = [
         (begin, min(begin + step, layout.last)) for begin in range(layout.first, layout.last, step)
     ]
-    per_page = max(int((height - HEADER_HEIGHT - LEGEND_HEIGHT) // ROW_HEIGHT), 1)
+
+    def capacity(room: float) -> int:
+        return max(int((room - HEADER_HEIGHT - LEGEND_HEIGHT) // style.row_height), 0)
+
+    # Under the title block when a good part of the chart fits there, and it is one page
+    # wide (else the pages across would share the short first page's rows).
+    under = (
+        first_height is not None
+        and len(spans) == 1
+        and capacity(first_height) >= min(8, len(layout.rows))
+    )
+    ranges: list[tuple[range, bool]] = []
+    top, room = 0, capacity(first_height) if under and first_height is not None else 0
+    if not under:
+        room = capacity(height)
+    while top < len(layout.rows):
+        take = max(room, 1)
+        ranges.append((range(top, min(top + take, len(layout.rows))), under and not ranges))
+        top, room = top + take, capacity(height)
     pages = [
-        ChartPage(range(top, min(top + per_page, len(layout.rows))), begin, end, part, len(spans))
-        for top in range(0, len(layout.rows), per_page)
+        ChartPage(rows, begin, end, part, len(spans), first and part == 1)
+        for rows, first in ranges
         for part, (begin, end) in enumerate(spans, start=1)
     ]
     return points_per_day, pages
 
 
 class GanttPage(Flowable):
-    """One page of the chart as a flowable that fills the frame."""
+    """One page of the chart as a flowable that fills the frame (or what the title leaves)."""
 
     def __init__(
         self,
@@ -92,26 +253,49 @@ class GanttPage(Flowable):
         points_per_day: float,
         width: float,
         height: float,
+        style: ChartStyle | None = None,
     ) -> None:
         """Keep what ``draw`` needs; nothing is computed until the page is drawn."""
         super().__init__()
         self.view, self.layout, self.page = view, layout, page
         self.points_per_day = points_per_day
         self.width, self.height = width, height
+        self.style = style or ChartStyle().fitted(width)
+        self.outlines = outline_numbers(view)
+
+    def cells(self, index: int) -> dict[str, str]:
+        """The table's cells of one row, by column key."""
+        item = self.view.table[index]
+        row, timebase = item.row, self.view.timebase
+        return {
+            "outline": self.outlines[row.id],
+            "id": row.id,
+            "name": item.task,
+            "owner": item.owner,
+            "start": when(timebase, row.start, year=False),
+            "finish": when(timebase, row.finish, year=False),
+            "slack": item.slack,
+            "dslack": ""
+            if row.deadline_slack is None
+            else work_amount(row.deadline_slack, row.day_minutes),
+        }
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:  # noqa: ARG002 - reportlab's signature
         """The page's own size, fixed when the pages were planned."""
         return self.width, self.height
 
     def draw(self) -> None:
-        """Shading, axis, rows, status line, legend and caption."""
+        """Shading, headers and axis, rows with their columns, links, bars, legend."""
         painter = _Painter(self.canv, self)
         painter.caption()
         painter.clipped(painter.shading)
         painter.axis()
+        painter.headers()
         for index in self.page.rows:
             painter.label(index)
+        painter.clipped(painter.links)
         painter.clipped(painter.shapes)
+        painter.far_deadlines()
         painter.legend()
 
 
@@ -121,18 +305,19 @@ class _Painter:
     def __init__(self, canvas: Canvas, flowable: GanttPage) -> None:
         self.canvas, self.flow = canvas, flowable
         self.page, self.layout = flowable.page, flowable.layout
-        self.left = LABEL_WIDTH
-        self.right = (
-            LABEL_WIDTH + (self.page.last - self.page.first) * flowable.points_per_day / DAY
-        )
+        self.style = flowable.style
+        self.size = self.style.font_size
+        self.row_height = self.style.row_height
+        self.left = self.style.table_width
+        self.right = self.left + (self.page.last - self.page.first) * flowable.points_per_day / DAY
         self.top = flowable.height - HEADER_HEIGHT
-        self.bottom = self.top - len(self.page.rows) * ROW_HEIGHT
+        self.bottom = self.top - len(self.page.rows) * self.row_height
 
     def x(self, minute: int) -> float:
         return self.left + (minute - self.page.first) * self.flow.points_per_day / DAY
 
     def row_top(self, index: int) -> float:
-        return self.top - (index - self.page.rows.start) * ROW_HEIGHT
+        return self.top - (index - self.page.rows.start) * self.row_height
 
     def clipped(self, draw: Callable[[], None]) -> None:
         """Draw inside the chart area only (bars may start before or end after this page)."""
@@ -155,12 +340,14 @@ class _Painter:
         )
         if page.parts > 1:
             text += _(" · part {part} of {parts} across").format(part=page.part, parts=page.parts)
-        self.canvas.setFont(BOLD, 8)
+        self.canvas.setFont(BOLD, self.size + 1)
         self.canvas.setFillColor(HexColor(PALETTE["text"]))
-        self.canvas.drawString(0, self.flow.height - 9, fit_text(text, self.flow.width, BOLD, 8))
+        self.canvas.drawString(
+            0, self.flow.height - 9, fit_text(text, self.flow.width, BOLD, self.size + 1)
+        )
 
     def shading(self) -> None:
-        hours = self.flow.points_per_day >= 30
+        hours = self.flow.points_per_day >= HOURS_POINTS_PER_DAY
         self.canvas.setFillColor(HexColor(PALETTE["off"]))
         for calendar, begin, end in calendar_runs(self.layout, self.page.rows):
             y = self.row_top(end)
@@ -171,7 +358,7 @@ class _Painter:
                     self.x(off_begin),
                     y,
                     self.x(off_end) - self.x(off_begin),
-                    (end - begin) * ROW_HEIGHT,
+                    (end - begin) * self.row_height,
                     stroke=0,
                     fill=1,
                 )
@@ -182,45 +369,122 @@ class _Painter:
         upper, lower = axis_ticks(timebase, self.page.first, self.page.last, scale)
         self.ticks(upper, self.top + 17, BOLD, self.top + 26)
         self.ticks(lower, self.top + 4, FONT, self.top)
-        self.canvas.line(self.left, self.top, self.right, self.top)
+        self.canvas.setStrokeColor(HexColor("#888888"))
+        self.canvas.setLineWidth(0.8)
+        self.canvas.line(0, self.top, self.right, self.top)
 
     def ticks(self, ticks: list[Tick], y: float, font: str, line_top: float) -> None:
         canvas = self.canvas
         canvas.setStrokeColor(HexColor(PALETTE["grid"]))
         canvas.setLineWidth(0.4)
         canvas.setFillColor(HexColor(PALETTE["text"]))
-        canvas.setFont(font, FONT_SIZE)
-        for tick in spaced(ticks, self.x, partial(_label_width, font=font)):
+        canvas.setFont(font, self.size)
+        width = partial(_label_width, font=font, size=self.size)
+        for tick in spaced(ticks, self.x, width):
             x = self.x(tick.minute)
             canvas.line(x, self.bottom, x, line_top)
-            if x + _label_width(tick.label, font=font) <= self.right + 1:
+            if x + width(tick.label) <= self.right + 1:
                 canvas.drawString(x + 1.5, y, tick.label)
 
+    def headers(self) -> None:
+        """The table's column headers, on every page, level with the axis's lower labels."""
+        canvas, x = self.canvas, 0.0
+        canvas.setFont(BOLD, self.size)
+        canvas.setFillColor(HexColor(PALETTE["text"]))
+        for _key, header, chars, right in self.style.columns:
+            width = self.style.column_width(chars)
+            label = _(header) if header != "#" else header
+            if right:
+                canvas.drawRightString(x + width - 2, self.top + 4, label)
+            else:
+                canvas.drawString(x + 1, self.top + 4, fit_text(label, width - 2, BOLD, self.size))
+            x += width
+        canvas.setStrokeColor(HexColor("#bbbbbb"))
+        canvas.setLineWidth(0.5)
+        canvas.line(self.left, self.bottom, self.left, self.top + 26)
+
     def label(self, index: int) -> None:
+        """One row's columns: late in dark red, at risk in amber, done greyed."""
         chart_row = self.layout.rows[index]
         row = chart_row.row
+        item = self.flow.view.table[index]
         bold = row.summary or chart_row.late
         font = BOLD if bold else FONT
         color = (
             PALETTE["critical"]
             if chart_row.late
-            else ("#b36b00" if row.id in self.flow.view.at_risk else PALETTE["text"])
+            else ("#8a5200" if item.at_risk else PALETTE["text"])
         )
         if row.status in {"done", "cancelled"}:
-            color = PALETTE["slack"]
-        y = self.row_top(index) - ROW_HEIGHT + 3.5
-        self.canvas.setFont(font, FONT_SIZE)
+            color = "#666666"
+        top = self.row_top(index)
+        if row.summary:
+            self.canvas.setFillColor(HexColor("#f0f0f0"))
+            self.canvas.rect(0, top - self.row_height, self.left, self.row_height, stroke=0, fill=1)
+        y = top - self.row_height + (self.row_height - self.size) / 2 + 1
+        self.canvas.setFont(font, self.size)
         self.canvas.setFillColor(HexColor(color))
-        self.canvas.drawString(2, y, fit_text(chart_row.label, LABEL_WIDTH - 6, font, FONT_SIZE))
-        self.canvas.setStrokeColor(HexColor("#f0f0f0"))
+        x = 0.0
+        values = self.flow.cells(index)
+        for key, _header, chars, right in self.style.columns:
+            width = self.style.column_width(chars)
+            value = values[key]
+            indent = 0.0
+            if key == "name":
+                mark = "! " if chart_row.late else ("~ " if item.at_risk else "")
+                value = mark + value + (" ◆" if row.milestone else "")
+                indent = min(row.depth, 6) * self.size * 0.8
+            text = fit_text(value, width - 3 - indent, font, self.size)
+            if right:
+                self.canvas.drawRightString(x + width - 2, y, text)
+            else:
+                self.canvas.drawString(x + 1 + indent, y, text)
+            x += width
+        self.canvas.setStrokeColor(HexColor("#e4e4e4"))
         self.canvas.setLineWidth(0.3)
-        self.canvas.line(
-            0, self.row_top(index) - ROW_HEIGHT, self.right, self.row_top(index) - ROW_HEIGHT
-        )
+        self.canvas.line(0, top - self.row_height, self.right, top - self.row_height)
+
+    def links(self) -> None:
+        """The link that sets each task's date, from its predecessor's bar: thin, grey, elbowed.
+
+        One line a task at most (the driving one), so a 300-task page stays readable.
+        """
+        view, canvas = self.flow.view, self.canvas
+        on_page = {self.layout.rows[index].row.node: index for index in self.page.rows}
+        canvas.setStrokeColor(HexColor("#555555"))
+        canvas.setFillColor(HexColor("#555555"))
+        canvas.setLineWidth(0.45)
+        for node, index in on_page.items():
+            row = self.layout.rows[index].row
+            if row.summary or row.status in {"done", "cancelled"}:
+                continue
+            pred = view.schedule.driving_step(node)
+            if pred is None or pred not in on_page or view.graph.is_summary[pred]:
+                continue
+            before = self.layout.rows[on_page[pred]].row
+            x1, x2 = self.x(before.finish), self.x(row.start)
+            y1 = self.row_top(on_page[pred]) - self.row_height / 2
+            y2 = self.row_top(index) - self.row_height / 2
+            elbow = max(x1, x2 - 3)
+            path = canvas.beginPath()
+            path.moveTo(x1, y1)
+            path.lineTo(elbow, y1)
+            path.lineTo(elbow, y2 + (2.5 if y2 < y1 else -2.5))
+            canvas.drawPath(path, stroke=1, fill=0)
+            self.arrow(elbow, y2 + (2.5 if y2 < y1 else -2.5), down=y2 < y1)
+
+    def arrow(self, x: float, y: float, *, down: bool) -> None:
+        head = self.canvas.beginPath()
+        tip = -2.2 if down else 2.2
+        head.moveTo(x - 1.4, y)
+        head.lineTo(x + 1.4, y)
+        head.lineTo(x, y + tip)
+        head.close()
+        self.canvas.drawPath(head, stroke=0, fill=1)
 
     def shapes(self) -> None:
         for index in self.page.rows:
-            self.row_shapes(self.layout.rows[index], self.row_top(index) - ROW_HEIGHT / 2)
+            self.row_shapes(self.layout.rows[index], self.row_top(index) - self.row_height / 2)
         as_of = self.layout.as_of
         if as_of is not None and self.page.first <= as_of <= self.page.last:
             self.canvas.setStrokeColor(HexColor(PALETTE["status"]))
@@ -232,60 +496,127 @@ class _Painter:
     def row_shapes(self, chart_row: ChartRow, middle: float) -> None:
         canvas = self.canvas
         if chart_row.slack is not None:
-            canvas.setStrokeColor(HexColor(PALETTE["slack"]))
-            canvas.setLineWidth(0.8)
+            canvas.setStrokeColor(HexColor("#444444"))
+            canvas.setLineWidth(0.6)
+            canvas.setDash(2, 1.5)
             canvas.line(self.x(chart_row.slack.begin), middle, self.x(chart_row.slack.end), middle)
-        half = 1.8 if chart_row.row.summary else 3.6
+            canvas.setDash()
+        half = self.row_height * (0.14 if chart_row.row.summary else 0.3)
         for span in chart_row.bars:
-            self.bar(
-                self.x(span.begin), self.x(span.end), middle, half, span.kind, late=chart_row.late
-            )
+            self.bar(self.x(span.begin), self.x(span.end), middle, half, span.kind,
+                     summary=chart_row.row.summary)  # fmt: skip
         if chart_row.milestone is not None:
-            self.diamond(
-                self.x(chart_row.milestone.begin),
-                middle,
-                chart_row.milestone.kind,
-                late=chart_row.late,
-            )
+            self.diamond(self.x(chart_row.milestone.begin), middle, chart_row.milestone.kind)
         if chart_row.deadline is not None:
             canvas.setStrokeColor(HexColor(PALETTE["deadline"]))
             canvas.setLineWidth(1.6)
             x = self.x(chart_row.deadline)
-            canvas.line(x, middle - ROW_HEIGHT / 2 + 1, x, middle + ROW_HEIGHT / 2 - 1)
+            top, low = middle + self.row_height / 2 - 1, middle - self.row_height / 2 + 1
+            canvas.line(x, low, x, top)
+            canvas.line(x - 2.5, top, x, top - 3)  # a barb: a deadline, not a grid line
+            canvas.line(x + 2.5, top, x, top - 3)
 
     def bar(
-        self, begin: float, end: float, middle: float, half: float, kind: str, *, late: bool
+        self, begin: float, end: float, middle: float, half: float, kind: str, *, summary: bool
     ) -> None:
-        self.canvas.setFillColor(HexColor(PALETTE[kind]))
-        self.canvas.setStrokeColor(HexColor(PALETTE["late"]))
-        self.canvas.setLineWidth(0.8)
-        self.canvas.rect(
-            begin, middle - half, max(end - begin, 0.8), 2 * half, stroke=1 if late else 0, fill=1
-        )
+        """Critical work hatched, done solid, other work outlined, summaries a dark band."""
+        canvas = self.canvas
+        width = max(end - begin, 0.8)
+        if summary:
+            canvas.setFillColor(HexColor("#000000" if kind == "critical" else "#555555"))
+            canvas.rect(begin, middle - half, width, 2 * half, stroke=0, fill=1)
+            return
+        fill = {"critical": PALETTE["critical"], "done": PALETTE["done"]}.get(kind, "#ffffff")
+        canvas.setFillColor(HexColor(fill))
+        canvas.setStrokeColor(HexColor(PALETTE["work"] if kind == "work" else "#000000"))
+        canvas.setLineWidth(1.0 if kind == "work" else 0.5)
+        canvas.rect(begin, middle - half, width, 2 * half, stroke=1, fill=1)
+        if kind == "critical":
+            self.hatch(begin, middle - half, width, 2 * half)
 
-    def diamond(self, x: float, middle: float, kind: str, *, late: bool) -> None:
-        self.canvas.setFillColor(HexColor(PALETTE[kind]))
-        self.canvas.setStrokeColor(HexColor(PALETTE["late"]))
+    def hatch(self, x: float, y: float, width: float, height: float) -> None:
+        canvas = self.canvas
+        canvas.saveState()
+        path = canvas.beginPath()
+        path.rect(x, y, width, height)
+        canvas.clipPath(path, stroke=0, fill=0)
+        canvas.setStrokeColor(HexColor("#000000"))
+        canvas.setLineWidth(0.7)
+        step = 3.0
+        offset = -height
+        while offset < width:
+            canvas.line(x + offset, y, x + offset + height, y + height)
+            offset += step
+        canvas.restoreState()
+
+    def diamond(self, x: float, middle: float, kind: str) -> None:
+        """Critical black, done green, others white: each outlined."""
+        fill = {"critical": "#000000", "done": PALETTE["done"]}.get(kind, "#ffffff")
+        self.canvas.setFillColor(HexColor(fill))
+        self.canvas.setStrokeColor(HexColor("#000000"))
+        self.canvas.setLineWidth(0.6)
+        size = self.row_height * 0.36
         path = self.canvas.beginPath()
-        path.moveTo(x, middle + 4.5)
-        path.lineTo(x + 4.5, middle)
-        path.lineTo(x, middle - 4.5)
-        path.lineTo(x - 4.5, middle)
+        path.moveTo(x, middle + size)
+        path.lineTo(x + size, middle)
+        path.lineTo(x, middle - size)
+        path.lineTo(x - size, middle)
         path.close()
-        self.canvas.drawPath(path, stroke=1 if late else 0, fill=1)
+        self.canvas.drawPath(path, stroke=1, fill=1)
+
+    def far_deadlines(self) -> None:
+        """A deadline past the chart's end: a mark at the edge with its date, not a wider axis."""
+        if self.page.part != self.page.parts:
+            return
+        view = self.flow.view
+        self.canvas.setFont(FONT, self.size - 1)
+        self.canvas.setFillColor(HexColor(PALETTE["deadline"]))
+        for index in self.page.rows:
+            row = self.layout.rows[index].row
+            if row.deadline is not None and row.deadline > self.page.last:
+                y = self.row_top(index) - self.row_height + (self.row_height - self.size) / 2 + 1
+                label = "▸ " + day_label(view.timebase, row.deadline - 1)
+                self.canvas.drawRightString(self.right - 1, y, label)
 
     def legend(self) -> None:
+        """Each mark drawn as on the chart, with its name."""
         canvas = self.canvas
         x, y = 0.0, self.bottom - LEGEND_HEIGHT + 4
-        canvas.setFont(FONT, FONT_SIZE)
-        for kind, name in LEGEND:
+        marks = (
+            ("critical", n_("critical")), ("work", n_("other work")), ("done", n_("done")),
+            ("slack", n_("slack")), ("milestone", n_("milestone")),
+            ("critical_milestone", n_("critical milestone")), ("summary", n_("summary")),
+            ("deadline", n_("deadline")), ("status", n_("status date")),
+            ("off", n_("non-working time")),
+        )  # fmt: skip
+        canvas.setFont(FONT, self.size)
+        for kind, name in marks:
             text = _(name)
-            canvas.setFillColor(HexColor(PALETTE[kind]))
-            canvas.rect(x, y, 9, 6, stroke=0, fill=1)
+            if x + 25 + stringWidth(text, FONT, self.size) > self.flow.width:
+                x, y = 0.0, y - self.size - 3  # a narrow page: the legend takes two lines
+            middle = y + 3
+            if kind in {"critical", "work", "done"}:
+                self.bar(x, x + 12, middle, 3, kind, summary=False)
+            elif kind == "summary":
+                self.bar(x, x + 12, middle, 1.5, "summary", summary=True)
+            elif kind in {"milestone", "critical_milestone"}:
+                self.diamond(x + 6, middle, "critical" if kind != "milestone" else "milestone")
+            elif kind == "slack":
+                canvas.setStrokeColor(HexColor("#444444"))
+                canvas.setDash(2, 1.5)
+                canvas.line(x, middle, x + 12, middle)
+                canvas.setDash()
+            elif kind in {"deadline", "status"}:
+                canvas.setStrokeColor(HexColor(PALETTE[kind]))
+                canvas.setLineWidth(1.4)
+                canvas.line(x + 6, y - 1, x + 6, y + 7)
+            else:
+                canvas.setFillColor(HexColor(PALETTE["off"]))
+                canvas.rect(x, y - 1, 12, 8, stroke=0, fill=1)
             canvas.setFillColor(HexColor(PALETTE["text"]))
-            canvas.drawString(x + 12, y + 0.5, text)
-            x += 12 + stringWidth(text, FONT, FONT_SIZE) + 12
+            canvas.drawString(x + 15, y + 0.5, text)
+            x += 15 + stringWidth(text, FONT, self.size) + 10
 
 
-def _label_width(label: str, *, font: str) -> float:
-    return float(stringWidth(label, font, FONT_SIZE))
+def _label_width(label: str, *, font: str, size: float = FONT_SIZE) -> float:
+    return float(stringWidth(label, font, size))

@@ -20,12 +20,18 @@ from cutover.findings.wording import deadline_text, when
 if TYPE_CHECKING:
     from icalendar import Event
 
+    from cutover.engine.rows import ScheduleRow
     from cutover.export.view import ExportOptions, ExportView, TableRow
 
 PRODID = f"-//cutover//cutover {__version__}//EN"
-#: Reminders the day before: at the same time, or at 09:00 for an all-day deadline.
+#: Reminders the day before: at the same time, or at 09:00 for an all-day deadline, and at
+#: 09:00 too when the same time the day before is at night (no alarm at midnight).
 REMINDER = timedelta(days=-1)
 ALL_DAY_REMINDER = timedelta(hours=-15)
+REMINDER_HOURS = range(8, 20)
+#: SEQUENCE counts minutes since this instant: each export's is higher than the last one's,
+#: so a calendar replaces an invitation whose forecast moved (RFC 5545 §3.8.7.4).
+SEQUENCE_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 #: Namespace of the events' UIDs; never change it, or every calendar gets duplicates.
 UID_NAMESPACE = uuid.UUID("6f1d3a52-6a0b-5b8e-9d0e-2c6b5b0c7e11")
 
@@ -66,8 +72,12 @@ def _utc(view: ExportView, moment: datetime) -> datetime:
 
 
 def _milestone(view: ExportView, item: TableRow, stamp: datetime) -> Event:
+    """A milestone at its date: done, or a forecast that each export recalculates."""
     row = item.row
-    event = _event(view, item, "milestone", stamp, _("Milestone: {name}").format(name=row.name))
+    summary = _("Milestone: {name}").format(name=row.name)
+    if row.status not in {"done", "cancelled"}:
+        summary += " " + _("(forecast)")
+    event = _event(view, item, "milestone", stamp, summary)
     event.add("dtstart", view.timebase.aware(row.start))  # no DTEND: an instant (RFC 5545 §3.6.1)
     return event
 
@@ -92,6 +102,8 @@ def _event(view: ExportView, item: TableRow, kind: str, stamp: datetime, summary
     event = Event()
     event.add("uid", event_uid(view.title.plan, row.id, kind))
     event.add("dtstamp", stamp)
+    event.add("last-modified", stamp)
+    event.add("sequence", max(int((stamp - SEQUENCE_EPOCH).total_seconds()) // 60, 0))
     event.add("summary", summary)
     event.add("description", _description(view, item))
     event.add("transp", "TRANSPARENT")
@@ -100,11 +112,21 @@ def _event(view: ExportView, item: TableRow, kind: str, stamp: datetime, summary
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
     alarm.add("description", _("Tomorrow: {summary}").format(summary=summary))
-    alarm.add(
-        "trigger", ALL_DAY_REMINDER if row.deadline_is_date and kind == "deadline" else REMINDER
-    )
+    alarm.add("trigger", _reminder(view, row, kind))
     event.add_component(alarm)
     return event
+
+
+def _reminder(view: ExportView, row: ScheduleRow, kind: str) -> timedelta:
+    """The day before at the same time, unless that is at night: then 09:00 the day before."""
+    if row.deadline_is_date and kind == "deadline":
+        return ALL_DAY_REMINDER
+    at = row.deadline if kind == "deadline" and row.deadline is not None else row.start
+    moment = view.timebase.naive(at)
+    if (moment - REMINDER).hour in REMINDER_HOURS:
+        return REMINDER
+    nine = (moment + REMINDER).replace(hour=9, minute=0, second=0, microsecond=0)
+    return nine - moment
 
 
 def _description(view: ExportView, item: TableRow) -> str:
@@ -116,7 +138,15 @@ def _description(view: ExportView, item: TableRow) -> str:
         lines.append(_("Approver: {name}").format(name=row.approver))
     if row.deliverable:
         lines.append(_("Deliverable: {name}").format(name=row.deliverable))
-    lines.append(_("Forecast finish: {when}").format(when=when(timebase, row.finish)))
+    if row.status == "done":
+        lines.append(_("Finished: {when}").format(when=when(timebase, row.finish)))
+    else:
+        lines.append(
+            _(
+                "Forecast finish: {when} (a forecast: exported again, this event moves with "
+                "the plan)"
+            ).format(when=when(timebase, row.finish))
+        )
     if row.deadline is not None:
         deadline = deadline_text(timebase, row.deadline, end_of_day=row.deadline_is_date)
         lines.append(_("Deadline: {name}").format(name=deadline))

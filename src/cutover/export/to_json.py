@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING
 
 from cutover.engine.rows import schedule_document
+from cutover.findings.states import ordered
 
 if TYPE_CHECKING:
     from cutover.export.view import ExportOptions, ExportView
@@ -13,5 +14,6 @@ if TYPE_CHECKING:
 
 def export_json(view: ExportView, options: ExportOptions, /) -> bytes:  # noqa: ARG001 - the Exporter signature
     """``schedule_document`` as indented UTF-8 JSON, with non-ASCII text left readable."""
-    document = schedule_document(view.schedule, view.rows)
+    states = {task: [state.value for state in ordered(held)] for task, held in view.states.items()}
+    document = schedule_document(view.schedule, view.rows, states)
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()

@@ -7,7 +7,8 @@ finish-to-start link explains it. Mermaid's own scheduling (``after x, 3d`` with
 only when those predecessors end exactly when it starts, where Mermaid places it as
 cutover does: the links show and the picture still matches the CPM result. Otherwise it
 gets an explicit start. Summaries become sections; done tasks are ``done``, started ones
-``active``, zero-slack ones ``crit``; cancelled tasks are left out.
+``active``, critical ones ``crit`` (the states of ``findings.states``); what Mermaid has no
+tag for (late, deadline missed, at risk, cancelled) is said after the task's name.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from cutover.common.i18n import _, current_language, n_
+from cutover.findings.states import WORDS, State
 
 if TYPE_CHECKING:
     from cutover.engine.rows import ScheduleRow
@@ -24,7 +26,7 @@ if TYPE_CHECKING:
     from cutover.worktime.timebase import TimeBase
 
 DATE_FORMAT = "YYYY-MM-DD HH:mm"
-TOP_SECTION = n_("Tasks")
+TOP_SECTION = n_("Other tasks")
 #: (longest span in minutes, tick interval, label format), the first that fits.
 _AXES = (
     (3 * 1440, "6hour", "%a %d %H:%M"),
@@ -54,7 +56,7 @@ def export_mermaid(view: ExportView, options: ExportOptions, /) -> bytes:  # noq
 def mermaid_gantt(view: ExportView) -> str:
     """``gantt`` text: title, date format, one section per summary, one line per task."""
     timebase = view.timebase
-    drawn = [row for row in view.rows if not row.summary and row.status != "cancelled"]
+    drawn = [row for row in view.rows if not row.summary]
     ids = mermaid_ids(drawn)
     interval, label = _axis(drawn)
     if current_language() != "en":
@@ -68,18 +70,68 @@ def mermaid_gantt(view: ExportView) -> str:
         f"    tickInterval {interval}",
         f"    axisFormat {label}",
         "    todayMarker off",
+        *_markers(view, set(ids.values())),
     ]
-    section, seen = None, Counter[str]()
-    for row in drawn:
-        wanted = _section(view, row)
-        if wanted != section:
-            section = wanted
-            seen[wanted] += 1
-            # Mermaid merges sections of the same name, moving tasks away from their place.
-            suffix = f" ({seen[wanted]})" if seen[wanted] > 1 else ""
-            lines.append(f"    section {mermaid_text(section)}{suffix}")
-        lines.append(f"    {_task_line(view, row, ids, by_node, timebase)}")
+    seen = Counter[str]()
+    for wanted, run in _runs(view, drawn):
+        seen[wanted] += 1
+        # Mermaid merges sections of the same name, moving tasks away from their place.
+        suffix = f" ({seen[wanted]})" if seen[wanted] > 1 else ""
+        lines.append(f"    section {mermaid_text(wanted)}{suffix}")
+        lines += [f"    {_task_line(view, row, ids, by_node, timebase)}" for row in run]
     return "\n".join(lines) + "\n"
+
+
+def _runs(view: ExportView, rows: list[ScheduleRow]) -> list[tuple[str, list[ScheduleRow]]]:
+    """Consecutive tasks under the same summaries, each run with its section's name.
+
+    Tasks at the top level, outside every summary, are named for what they are: the one
+    task's own name, or "Milestones" when all of them are, or "Other tasks".
+    """
+    runs: list[tuple[str | None, list[ScheduleRow]]] = []
+    for row in rows:
+        key = _section(view, row)
+        if runs and runs[-1][0] == key:
+            runs[-1][1].append(row)
+        else:
+            runs.append((key, [row]))
+    named = []
+    for key, run in runs:
+        if key is not None:
+            named.append((key, run))
+        elif len(run) == 1:
+            named.append((run[0].name, run))
+        elif all(row.milestone for row in run):
+            named.append((_("Milestones"), run))
+        else:
+            named.append((_(TOP_SECTION), run))
+    return named
+
+
+def _markers(view: ExportView, used: set[str]) -> list[str]:
+    """Mermaid 11 ``vert`` lines: the status date and each deadline (one line a moment)."""
+    timebase = view.timebase
+    moments: dict[int, list[str]] = {}
+    for row in view.rows:
+        if row.deadline is not None and row.status != "cancelled":
+            moments.setdefault(row.deadline, []).append(row.id)
+    lines = []
+    if view.schedule.as_of is not None:
+        lines.append(_vert("Status date", "status_date", timebase, view.schedule.as_of, used))
+    for number, (minute, tasks) in enumerate(sorted(moments.items()), start=1):
+        label = "Deadline " + ", ".join(tasks[:3]) + (f" (+{len(tasks) - 3})" if tasks[3:] else "")
+        # A date alone is the end of that day: the line sits at 23:59 of it, not the next day.
+        at = minute - 1 if minute % 1440 == 0 else minute
+        lines.append(_vert(label, f"deadline_{number}", timebase, at, used))
+    return lines
+
+
+def _vert(label: str, base: str, timebase: TimeBase, minute: int, used: set[str]) -> str:
+    mark, number = f"v_{base}", 2
+    while mark in used:
+        mark, number = f"v_{base}_{number}", number + 1
+    used.add(mark)
+    return f"    {task_name(label)} :vert, {mark}, {_stamp(timebase, minute)}, 0d"
 
 
 def _task_line(
@@ -90,18 +142,30 @@ def _task_line(
     timebase: TimeBase,
 ) -> str:
     tags = []
-    if row.milestone or row.finish == row.start:
+    states = view.states[row.id]
+    if row.milestone or (row.finish == row.start and State.CANCELLED not in states):
         tags.append("milestone")
-    if row.status == "done":
-        tags.append("done")
-    elif row.status == "in_progress":
+    if State.DONE in states or State.CANCELLED in states:
+        tags.append("done")  # Mermaid has no cancelled tag: greyed as done, and named so
+    elif State.IN_PROGRESS in states:
         tags.append("active")
-    if row.critical:
+    if State.CRITICAL in states:
         tags.append("crit")
     after = _after(view, row, ids, by_node)
     start = f"after {' '.join(after)}" if after else _stamp(timebase, row.start)
     end = "0d" if "milestone" in tags else _stamp(timebase, row.finish)
-    return f"{task_name(row.name)} :{', '.join([*tags, ids[row.node], start, end])}"
+    name = row.name + _state_suffix(states)
+    return f"{task_name(name)} :{', '.join([*tags, ids[row.node], start, end])}"
+
+
+#: States Mermaid has no tag for, said after the task's name.
+_SAID = (State.CANCELLED, State.MISSED_DEADLINE, State.LATE, State.FINISHED_LATE, State.AT_RISK)
+
+
+def _state_suffix(states: frozenset[State]) -> str:
+    """`` (late)``, `` (cancelled)``: what the tags cannot show, in words after the name."""
+    words = [_(WORDS[state]) for state in _SAID if state in states]
+    return f" ({', '.join(words)})" if words else ""
 
 
 def _after(
@@ -121,15 +185,15 @@ def _after(
     return list(dict.fromkeys(ids[pred.node] for pred in preds))
 
 
-def _section(view: ExportView, row: ScheduleRow) -> str:
-    """The names of the summaries above a task, outermost first."""
+def _section(view: ExportView, row: ScheduleRow) -> str | None:
+    """The names of the summaries above a task, outermost first (None at the top level)."""
     names = []
     parent = row.parent
     while parent is not None:
         above = view.rows[view.graph.index[parent]]
         names.append(above.name)
         parent = above.parent
-    return " / ".join(reversed(names)) or _(TOP_SECTION)
+    return " / ".join(reversed(names)) or None
 
 
 def _stamp(timebase: TimeBase, minute: int) -> str:

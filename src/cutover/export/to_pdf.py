@@ -1,7 +1,8 @@
-"""The printable schedule as PDF: title block, task table, Gantt chart, "page N of M" footers.
+"""The printable schedule as PDF: title block, the Gantt with its columns, "page N of M".
 
-reportlab is pure Python (pip alone, no system library; FIELD_NOTES §4) and splits a
-``LongTable`` over pages, repeating its header. The bundled DejaVu Sans is embedded so that
+reportlab is pure Python (pip alone, no system library; FIELD_NOTES §4); ``pdf_gantt``
+draws each page of the chart with its table columns and repeats their headers. The
+bundled DejaVu Sans is embedded so that
 Vietnamese prints. The output is reproducible: no clock, no random document id. The work
 is in ``pdf_document``, imported here only when a PDF is made.
 """

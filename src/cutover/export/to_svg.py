@@ -24,6 +24,7 @@ from cutover.export.gantt_layout import (
     off_time,
     spaced,
 )
+from cutover.findings.states import ordered
 from cutover.render.marks import LEGEND
 
 if TYPE_CHECKING:
@@ -91,6 +92,7 @@ def gantt_svg(view: ExportView) -> str:
     parts = [
         opening,
         element("title", title),
+        f"<defs>{HATCH}</defs>",
         element("rect", width=width, height=height, fill="#ffffff"),
         element("text", title, x=6, y=19, font_size=14, font_weight="bold", fill=PALETTE["text"]),
         *_shading(layout, scale, top),
@@ -106,7 +108,7 @@ def gantt_svg(view: ExportView) -> str:
 
 def _shading(layout: ChartLayout, scale: _Scale, top: int) -> list[str]:
     """Grey non-working time behind each run of rows on the same calendar."""
-    hours = scale.px_per_day >= 30
+    hours = scale.px_per_day >= 120  # below, nights would stripe the chart like a barcode
     out = []
     for calendar, begin, end in calendar_runs(layout, range(len(layout.rows))):
         y, height = top + begin * ROW_HEIGHT, (end - begin) * ROW_HEIGHT
@@ -153,7 +155,12 @@ def _tick(tick: Tick, scale: _Scale, line_top: int, bottom: int, *, major: bool)
 def _row(chart_row: ChartRow, scale: _Scale, y: int, at_risk: frozenset[str]) -> list[str]:
     """One task, its full name as tooltip: label, slack, bars, milestone and deadline."""
     row, middle = chart_row.row, y + ROW_HEIGHT / 2
-    out = ["<g>", element("title", text(f"{row.id}: {row.name}")), _label(chart_row, y, at_risk)]
+    states = " ".join(ordered(chart_row.states))
+    out = [
+        f'<g class="task" data-task="{text(row.id)}" data-states="{states}">',
+        element("title", text(f"{row.id}: {row.name}" + (f" ({states})" if states else ""))),
+        _label(chart_row, y, at_risk),
+    ]
     if chart_row.slack is not None:
         begin, end = scale.x(chart_row.slack.begin), scale.x(chart_row.slack.end)
         out.append(
@@ -201,19 +208,38 @@ def _label(chart_row: ChartRow, y: int, at_risk: frozenset[str]) -> str:
     return element("text", text(label), **attributes)
 
 
+#: Fill and outline of each kind of bar: a pattern or a shape as well as a colour, so the
+#: chart reads in black and white and for people who do not tell red from green.
+BAR_LOOK = {
+    "critical": ("url(#hatch)", "#000000"),
+    "done": (PALETTE["done"], "#000000"),
+    "work": ("#ffffff", PALETTE["work"]),
+}
+DIAMOND_FILL = {"critical": "#000000", "done": PALETTE["done"]}
+HATCH = (
+    '<pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
+    f'patternTransform="rotate(45)"><rect width="6" height="6" fill="{PALETTE["critical"]}"/>'
+    '<line x1="0" y1="0" x2="0" y2="6" stroke="#000" stroke-width="2.2"/></pattern>'
+)
+
+
 def _bar(span: Span, scale: _Scale, y: int, *, summary: bool, late: bool) -> str:
     x = scale.x(span.begin)
     width = max(round(scale.x(span.end) - x, 2), 1.0)
-    shape = {"y": y + 7, "height": 6} if summary else {"y": y + 4, "height": 12, "rx": 2}
-    return element(
-        "rect", x=x, width=width, fill=PALETTE[span.kind], **shape, **_late_stroke(late=late)
-    )
+    if summary:
+        fill = "#000000" if span.kind == "critical" else PALETTE["summary"]
+        return element("rect", x=x, width=width, y=y + 7, height=6, fill=fill)
+    fill, stroke = BAR_LOOK.get(span.kind, (PALETTE[span.kind], "#000000"))
+    outline = _late_stroke(late=late) or {"stroke": stroke, "stroke_width": 1}
+    return element("rect", x=x, width=width, y=y + 4, height=12, rx=2, fill=fill, **outline)
 
 
 def _diamond(span: Span, scale: _Scale, middle: float, *, late: bool) -> str:
     x = scale.x(span.begin)
     points = f"{x},{middle - 7} {x + 7},{middle} {x},{middle + 7} {x - 7},{middle}"
-    return element("polygon", points=points, fill=PALETTE[span.kind], **_late_stroke(late=late))
+    fill = DIAMOND_FILL.get(span.kind, "#ffffff")
+    outline = _late_stroke(late=late) or {"stroke": "#000000", "stroke_width": 1}
+    return element("polygon", points=points, fill=fill, **outline)
 
 
 def _late_stroke(*, late: bool) -> dict[str, object]:
@@ -229,11 +255,26 @@ def _status_line(layout: ChartLayout, scale: _Scale, top: int, bottom: int) -> l
 
 
 def _legend(y: int) -> list[str]:
+    """Each mark drawn as the chart draws it, with its name."""
     out = []
     x = 6
     for kind, name in LEGEND:
         label = _(name)
-        out.append(element("rect", x=x, y=y - 9, width=12, height=10, fill=PALETTE[kind]))
+        if kind in BAR_LOOK:
+            fill, stroke = BAR_LOOK[kind]
+            out.append(element("rect", x=x, y=y - 9, width=12, height=10, fill=fill, stroke=stroke))
+        elif kind == "milestone":
+            points = f"{x + 6},{y - 10} {x + 12},{y - 4} {x + 6},{y + 2} {x},{y - 4}"
+            out.append(element("polygon", points=points, fill="#ffffff", stroke="#000000"))
+        elif kind in {"deadline", "status"}:
+            out.append(
+                element(
+                    "line", x1=x + 6, y1=y - 10, x2=x + 6, y2=y + 1,
+                    stroke=PALETTE[kind], stroke_width=2.5,
+                )
+            )  # fmt: skip
+        else:
+            out.append(element("rect", x=x, y=y - 9, width=12, height=10, fill=PALETTE[kind]))
         out.append(element("text", text(label), x=x + 16, y=y, fill=PALETTE["text"]))
         x += 16 + 7 * len(label) + 18
     return out

@@ -13,6 +13,18 @@ from typing import TYPE_CHECKING, Literal
 from cutover.common.errors import UsageError
 from cutover.common.i18n import _, n_
 from cutover.engine.rows import ScheduleRow, schedule_rows
+from cutover.findings.states import (
+    LATE_STATES,
+    State,
+    TaskStates,
+    counts,
+    go_live_node,
+    is_late,
+    marked,
+    ordered,
+    state_words,
+    task_states,
+)
 from cutover.findings.wording import deadline_text, status_line, when, work_amount
 
 if TYPE_CHECKING:
@@ -25,21 +37,14 @@ if TYPE_CHECKING:
 
 Paper = Literal["a4", "a3"]
 PAPERS: tuple[Paper, ...] = ("a4", "a3")
-#: Finding codes counted as late, and as at risk, in the title block and the status column.
-LATE_CODES = frozenset({"late", "missed-deadline"})
-AT_RISK_CODES = frozenset({"at-risk"})
+#: The separators ``--delimiter`` accepts (``\t``: tab).
+DELIMITERS = (",", ";", "\t", "|")
 #: The eight columns of the printable table (issue: id, task, owner, ... status).
 #: Translate each with ``_()`` where it is shown.
 TABLE_HEADERS = (
     n_("id"), n_("task"), n_("owner"), n_("start"), n_("finish"), n_("deadline"), n_("slack"),
     n_("status"),
 )  # fmt: skip
-_STATUS_WORDS = {
-    "not_started": n_("not started"),
-    "in_progress": n_("in progress"),
-    "done": n_("done"),
-    "cancelled": n_("cancelled"),
-}
 
 
 @dataclass(frozen=True)
@@ -53,14 +58,24 @@ class ExportOptions:
     generated_at: datetime
     paper: Paper = "a4"
     landscape: bool = True
+    #: CSV for Excel: a byte order mark, and dates Excel reads as dates (plan's local time).
     excel_bom: bool = False
+    #: The CSV's separator: ``;`` where the list separator is (Vietnamese, German Excel).
+    delimiter: str = ","
 
     def __post_init__(self) -> None:
-        """Reject a paper size the PDF cannot print on."""
+        """Reject a paper size the PDF cannot print on, and a separator CSV cannot use."""
         if self.paper not in PAPERS:
             raise UsageError(
                 _("unknown paper '{paper}'; choose one of {papers}").format(
                     paper=self.paper, papers=", ".join(PAPERS)
+                )
+            )
+        if self.delimiter not in DELIMITERS:
+            shown = ", ".join(repr(d) for d in DELIMITERS)
+            raise UsageError(
+                _("unknown CSV delimiter {delimiter}; choose one of {shown}").format(
+                    delimiter=repr(self.delimiter), shown=shown
                 )
             )
 
@@ -77,8 +92,22 @@ class TableRow:
     deadline: str
     slack: str
     status: str
-    late: bool
-    at_risk: bool
+    states: frozenset[State]
+
+    @property
+    def late(self) -> bool:
+        """Late or past its deadline, as ``check`` says."""
+        return is_late(self.states)
+
+    @property
+    def states_text(self) -> str:
+        """The states as their names, space-separated (``in-progress at-risk critical``)."""
+        return " ".join(ordered(self.states))
+
+    @property
+    def at_risk(self) -> bool:
+        """At risk, as ``check`` says with its ``--risk-threshold``."""
+        return State.AT_RISK in self.states
 
     def cells(self) -> tuple[str, ...]:
         """The cells in TABLE_HEADERS order."""
@@ -103,18 +132,21 @@ class TitleBlock:
     generated: str
     finish: str
     verdict: str
-    late: int
+    go_live: str | None
+    delayed: int
     at_risk: int
     tasks: int
     critical_path: tuple[str, ...]
 
     def lines(self) -> list[tuple[str, str]]:
         """Label and value pairs, in the order every format prints them."""
+        lines = [(_("Status"), self.status), (_("Generated"), self.generated)]
+        if self.go_live is not None:
+            lines.append((_("Forecast go-live"), self.go_live))
         return [
-            (_("Status"), self.status),
-            (_("Generated"), self.generated),
+            *lines,
             (_("Forecast finish"), f"{self.finish} — {self.verdict}"),
-            (_("Late tasks"), str(self.late)),
+            (_("Delayed tasks"), str(self.delayed)),
             (_("At-risk tasks"), str(self.at_risk)),
             (_("Tasks"), str(self.tasks)),
             (_("Critical path"), " → ".join(self.critical_path) or _("none")),
@@ -127,6 +159,7 @@ class ExportView:
 
     analysis: Analysis
     rows: list[ScheduleRow]
+    states: TaskStates
     late: frozenset[str]
     at_risk: frozenset[str]
     title: TitleBlock
@@ -149,33 +182,23 @@ class ExportView:
 
 
 def build_view(analysis: Analysis, options: ExportOptions) -> ExportView:
-    """Compute the rows, the late and at-risk tasks, the title block and the table once."""
+    """Compute the rows, every task's states, the title block and the table once."""
     rows = schedule_rows(analysis.schedule)
-    late = frozenset(f.task for f in analysis.findings if f.code in LATE_CODES)
-    at_risk = frozenset(f.task for f in analysis.findings if f.code in AT_RISK_CODES) - late
+    states = task_states(analysis)
+    late = frozenset(marked(states, *LATE_STATES))
+    at_risk = frozenset(marked(states, State.AT_RISK))
     timebase = analysis.graph.timebase
-    table = [
-        _table_row(timebase, row, late=row.id in late, at_risk=row.id in at_risk) for row in rows
-    ]
-    title = _title_block(analysis, rows, late, at_risk, options)
-    return ExportView(analysis, rows, late, at_risk, title, table)
+    table = [_table_row(timebase, row, states[row.id]) for row in rows]
+    title = _title_block(analysis, rows, states, options)
+    return ExportView(analysis, rows, states, late, at_risk, title, table)
 
 
-def status_text(row: ScheduleRow, *, late: bool, at_risk: bool) -> str:
-    """``in progress 60% · late · critical``: the status with what a planner must act on."""
-    words = [_(_STATUS_WORDS[row.status]) if row.status in _STATUS_WORDS else row.status]
-    if row.status == "in_progress" and row.progress is not None:
-        words[0] += f" {round(row.progress * 100)}%"
-    if late:
-        words.append(_("late"))
-    elif at_risk:
-        words.append(_("at risk"))
-    if row.critical:
-        words.append(_("critical"))
-    return " · ".join(words)
+def status_text(row: ScheduleRow, states: frozenset[State]) -> str:
+    """``in progress 60% · late · critical``: every state that holds, or ``not started``."""
+    return state_words(states, row.progress) or _("not started")
 
 
-def _table_row(timebase: TimeBase, row: ScheduleRow, *, late: bool, at_risk: bool) -> TableRow:
+def _table_row(timebase: TimeBase, row: ScheduleRow, states: frozenset[State]) -> TableRow:
     deadline = ""
     if row.deadline is not None:
         deadline = deadline_text(timebase, row.deadline, end_of_day=row.deadline_is_date)
@@ -187,32 +210,34 @@ def _table_row(timebase: TimeBase, row: ScheduleRow, *, late: bool, at_risk: boo
         finish=when(timebase, row.finish),
         deadline=deadline,
         slack=work_amount(row.total_slack, row.day_minutes),
-        status=status_text(row, late=late, at_risk=at_risk),
-        late=late,
-        at_risk=at_risk,
+        status=status_text(row, states),
+        states=states,
     )
 
 
 def _title_block(
-    analysis: Analysis,
-    rows: list[ScheduleRow],
-    late: frozenset[str],
-    at_risk: frozenset[str],
-    options: ExportOptions,
+    analysis: Analysis, rows: list[ScheduleRow], states: TaskStates, options: ExportOptions
 ) -> TitleBlock:
+    """The head of the page; tasks are counted as ``status`` counts them (no summaries)."""
     schedule, timebase = analysis.schedule, analysis.graph.timebase
     generated = options.generated_at
     if generated.tzinfo is not None:
         generated = generated.astimezone(timebase.zone).replace(tzinfo=None)
+    total = counts(analysis, states)
+    live = go_live_node(analysis)
+    go_live = None
+    if live is not None:
+        go_live = f"{when(timebase, schedule.early.finish[live])} ({analysis.graph.task(live).id})"
     return TitleBlock(
         plan=analysis.graph.plan.plan,
         status=status_line(timebase, schedule.as_of),
         generated=f"{when(timebase, timebase.minute(generated))} ({timebase.name})",
         finish=when(timebase, schedule.finish),
         verdict=finish_verdict(timebase, rows, schedule.finish),
-        late=len(late),
-        at_risk=len(at_risk),
-        tasks=len(rows),
+        go_live=go_live,
+        delayed=total.delayed,
+        at_risk=total.at_risk,
+        tasks=total.total,
         critical_path=tuple(analysis.graph.task(node).id for node in schedule.critical_path),
     )
 
@@ -230,3 +255,15 @@ def finish_verdict(timebase: TimeBase, rows: list[ScheduleRow], finish: int) -> 
             deadline=written, task=last.id
         )
     return _("after the deadline {deadline} ({task})").format(deadline=written, task=last.id)
+
+
+def outline_numbers(view: ExportView) -> dict[str, str]:
+    """``1``, ``1.2``, ``1.2.3``: each task's place under its summaries, as MS Project numbers."""
+    numbers: dict[str, str] = {}
+    children: dict[str | None, int] = {}
+    for row in view.rows:
+        count = children.get(row.parent, 0) + 1
+        children[row.parent] = count
+        prefix = numbers[row.parent] + "." if row.parent is not None else ""
+        numbers[row.id] = f"{prefix}{count}"
+    return numbers

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from cutover.engine.rows import ScheduleRow, schedule_rows
 from cutover.findings.gates import GateState, gate_states
+from cutover.findings.states import go_live_node
 
 if TYPE_CHECKING:
     from cutover.findings.pipeline import Analysis
@@ -114,7 +115,7 @@ def build_board(analysis: Analysis, owner: str | None = None) -> Board:
         critical=critical,
         gates=states,
         next_deadline=min(deadlines, key=lambda item: item[1]) if deadlines else None,
-        go_live=_go_live(rows),
+        go_live=_go_live(rows, go_live_node(analysis)),
         owners=owners,
         rolling_back=any(state.rolling_back for state in states),
     )
@@ -134,8 +135,13 @@ def _ready(analysis: Analysis, row: ScheduleRow, now: int, statuses: dict[str, s
     return all(statuses.get(link) in ("done", "cancelled") for link in waits)
 
 
-def _go_live(rows: list[ScheduleRow]) -> ScheduleRow | None:
-    """The go-live milestone: one whose id or name says go-live, else the last milestone."""
+def _go_live(rows: list[ScheduleRow], named: int | None) -> ScheduleRow | None:
+    """The go-live: the task the plan names (``go_live``), as ``status`` reports it.
+
+    A plan that names none: a milestone whose id or name says go-live, else the last one.
+    """
+    if named is not None:
+        return next((row for row in rows if row.node == named), None)
     milestones = [row for row in rows if row.milestone]
     for row in milestones:
         text = f"{row.id} {row.name}".lower()

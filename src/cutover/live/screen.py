@@ -304,7 +304,7 @@ class RunScreen(App[None]):
         if self.options.view == "gantt":
             from cutover.render.gantt import GanttChart, GanttOptions  # noqa: PLC0415
 
-            view.update(GanttChart(analysis.schedule, GanttOptions()))
+            view.update(GanttChart(analysis, GanttOptions()))
         else:
             lines = [f"{finding.code}: {finding.task}: {finding.message}"
                      for finding in analysis.findings]  # fmt: skip

@@ -429,6 +429,9 @@ class Task(_Strict):
     tasks: tuple[Task, ...] | None = Field(None, description="sub-tasks: makes a summary task")
     duration: DurationValue | None = None
     milestone: Annotated[bool, Strict()] = False
+    go_live: Annotated[bool, Strict()] = Field(
+        default=False, description="this milestone is the go-live: status and reports show its date"
+    )
     after: tuple[AfterItem, ...] = ()
     not_before: Timepoint | None = None
     deadline: Timepoint | None = None
@@ -506,6 +509,9 @@ class Plan(_Strict):
     )
     level: Annotated[bool, Strict()] = Field(
         default=False, description="every command uses the resource-levelled schedule"
+    )
+    go_live: TaskId | None = Field(
+        None, description="the id of the go-live task: status and reports show its date"
     )
     language: Language | None = Field(
         None, description="language of cutover's output for this plan; --lang overrides it"

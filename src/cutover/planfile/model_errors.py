@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from cutover.planfile.source import Locator
 
 _PLAN_KEYS = (
-    "plan", "timezone", "start", "as_of", "calendars", "require", "extends", "remove",
+    "plan", "timezone", "start", "as_of", "go_live", "calendars", "require", "extends", "remove",
     "language", "tasks",
 )  # fmt: skip
 _TASK_KEYS = (

@@ -48,8 +48,8 @@ _ALLOWED: ContextVar[tuple[Path, ...]] = ContextVar("extends_allowed_from", defa
 #: The keys a template may have at its top level (Plan's fields; kept in step by a test).
 PLAN_KEYS = frozenset(
     (
-        "plan", "timezone", "start", "as_of", "calendars", "require", "extends", "remove",
-        "tasks", "resources", "level", "language",
+        "plan", "timezone", "start", "as_of", "go_live", "calendars", "require", "extends",
+        "remove", "tasks", "resources", "level", "language",
     )
 )  # fmt: skip
 

@@ -75,7 +75,32 @@ def check_references(
                 clock.check_progress(path, task, report)
         if clock is not None and clock.changes:
             clock.check_times(path, task, report)
+    _check_go_live(data, tasks, ids, report)
     return report.diagnostics
+
+
+def _check_go_live(
+    data: dict[str, Any],
+    tasks: list[tuple[DocPath, dict[str, Any]]],
+    ids: set[str],
+    report: _Report,
+) -> None:
+    """``go_live: TASK`` names a task, and a plan has one go-live at most."""
+    named = data.get("go_live")
+    if isinstance(named, str) and named not in ids:
+        hint = did_you_mean(named, sorted(ids))
+        report.add(
+            "unknown-task", f"go_live names '{named}', but no task has that id{hint}", ("go_live",)
+        )
+    flagged = [path for path, task in tasks if task.get("go_live") is True]
+    if len(flagged) + (named is not None) > 1:
+        first = "the plan's go_live" if named is not None else "another task"
+        report.add(
+            "go-live",
+            f"more than one go-live: {first} already names one; keep a single go_live",
+            (*flagged[-1], "go_live"),
+            at_key=True,
+        )
 
 
 class _PlanClock:

@@ -4,14 +4,17 @@ Every task that is not a summary and not cancelled is in exactly one of four sta
 the status date:
 
 - ``done``;
-- ``delayed``: not done, and a deadline is missed or forecast to be (the task's deadline
-  slack is negative, or its own deadline has passed);
+- ``delayed``: not done, and ``check`` reports it ``late``, ``missed-deadline`` (its own
+  deadline is forecast to be missed, or has passed) or ``late-start`` (not started,
+  though a deadline needed it to be);
 - ``in_progress``: started, and on time;
 - ``not_yet_due``: not started, and on time.
 
 "Within their deadline" is the last two together. The same counts are kept per summary
 (a system), with the forecast finish against the final deadline and the task with the
 least deadline slack, for one plan (``cutover status``) or many (``cutover rollup``).
+The states come from ``findings.states``, the one place every view reads them from; the
+go-live is the task the plan names (``go_live``), not its last finish.
 """
 
 from __future__ import annotations
@@ -19,54 +22,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from cutover.common.i18n import _
 from cutover.engine.schedule import driving_chain
+from cutover.findings.states import Counts, TaskStates, counts, go_live_node, task_states
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from cutover.findings.pipeline import Analysis, PlanCheck
 
+__all__ = ["STATES", "Counts", "GroupStatus", "PlanStatus", "Worst", "plan_status", "rollup"]
+
 STATES = ("done", "delayed", "in_progress", "not_yet_due")
-
-
-@dataclass
-class Counts:
-    """Tasks by state; ``within`` is in progress plus not yet due."""
-
-    done: int = 0
-    delayed: int = 0
-    in_progress: int = 0
-    not_yet_due: int = 0
-
-    @property
-    def total(self) -> int:
-        """All tasks counted (summaries and cancelled tasks are not)."""
-        return self.done + self.delayed + self.in_progress + self.not_yet_due
-
-    @property
-    def within(self) -> int:
-        """Not done, and on time: within their deadline."""
-        return self.in_progress + self.not_yet_due
-
-    def add(self, other: Counts) -> None:
-        """Add another set of counts to this one."""
-        for state in STATES:
-            setattr(self, state, getattr(self, state) + getattr(other, state))
-
-    def sentence(self) -> str:
-        """``86 tasks: 59 done, 5 delayed, 22 within their deadline``."""
-        return _(
-            "{total} tasks: {done} done, {delayed} delayed, {within} within their deadline "
-            "({in_progress} in progress, {not_yet_due} not yet due)"
-        ).format(
-            total=self.total,
-            done=self.done,
-            delayed=self.delayed,
-            within=self.within,
-            in_progress=self.in_progress,
-            not_yet_due=self.not_yet_due,
-        )
 
 
 @dataclass(frozen=True)
@@ -101,6 +67,8 @@ class PlanStatus:
     counts: Counts
     groups: list[GroupStatus]
     finish: int
+    go_live: int | None
+    go_live_task: str | None
     final_deadline: int | None
     finish_margin: int | None
     worst: Worst | None
@@ -109,74 +77,81 @@ class PlanStatus:
     states: dict[str, str] = field(repr=False)
 
 
-def task_state(analysis: Analysis, node: int, late: set[int]) -> str | None:
-    """The state of one task, or None for summaries and cancelled tasks."""
-    graph, schedule = analysis.graph, analysis.schedule
-    status = schedule.status[node]
-    if graph.is_summary[node] or status == "cancelled":
-        return None
-    if status == "done":
-        return "done"
-    slack = schedule.deadline_slack[node]
-    if node in late or (slack is not None and slack < 0):
-        return "delayed"
-    return "in_progress" if status == "in_progress" else "not_yet_due"
-
-
 def plan_status(result: PlanCheck) -> PlanStatus:
-    """The committee's view of one valid plan."""
+    """The committee's view of one valid plan, its states taken from ``check``'s findings."""
     analysis = result.analysis
     assert analysis is not None
     graph, schedule = analysis.graph, analysis.schedule
-    late = {graph.index[f.task] for f in analysis.findings if f.code in {"late", "missed-deadline"}}
-    states: dict[str, str] = {}
-    counts = Counts()
+    states = task_states(analysis)
+    by_task: dict[str, str] = {}
+    total = Counts()
     for node in range(len(graph)):
-        state = task_state(analysis, node, late)
-        if state is not None:
-            states[graph.task(node).id] = state
-            setattr(counts, state, getattr(counts, state) + 1)
+        if not graph.is_summary[node]:
+            task = graph.task(node).id
+            state = total.count(states[task])
+            if state != "cancelled":
+                by_task[task] = state
     deadlines = [minute for minute in graph.deadline if minute is not None]
     final = max(deadlines) if deadlines else None
     default = graph.calendars["default"]
     margin = None if final is None else default.position(final) - default.position(schedule.finish)
     errors = sum(finding.is_error for finding in analysis.findings)
+    live = go_live_node(analysis)
     return PlanStatus(
         file=result.file,
         plan=graph.plan.plan,
         analysis=analysis,
-        counts=counts,
+        counts=total,
         groups=_groups(analysis, states),
         finish=schedule.finish,
+        go_live=None if live is None else schedule.early.finish[live],
+        go_live_task=None if live is None else graph.task(live).id,
         final_deadline=final,
         finish_margin=margin,
         worst=_worst(analysis, range(len(graph))),
         errors=errors,
         warnings=len(analysis.findings) - errors,
-        states=states,
+        states=by_task,
     )
 
 
-def _groups(analysis: Analysis, states: dict[str, str]) -> list[GroupStatus]:
-    """The top-level summaries (the systems), each with its own counts."""
+#: The name of the group of tasks that sit at the top level, outside every summary.
+TOP_LEVEL = "top level"
+
+
+def _groups(analysis: Analysis, states: TaskStates) -> list[GroupStatus]:
+    """The top-level summaries (the systems), each with its own counts.
+
+    Tasks outside every summary (top-level milestones such as the go-live) make a last
+    group of their own, so that the groups add up to the plan's count.
+    """
     graph = analysis.graph
     groups: list[GroupStatus] = []
+    loose: list[int] = []
     for node, item in enumerate(graph.tasks):
-        if item.parent >= 0 or not graph.is_summary[node]:
+        if item.parent >= 0:
             continue
-        counts = Counts()
+        if not graph.is_summary[node]:
+            loose.append(node)
+            continue
         leaves = graph.leaves(node)
-        for leaf in leaves:
-            state = states.get(graph.task(leaf).id)
-            if state is not None:
-                setattr(counts, state, getattr(counts, state) + 1)
         groups.append(
             GroupStatus(
                 id=item.task.id,
                 name=item.task.display_name,
-                counts=counts,
+                counts=counts(analysis, states, leaves),
                 finish=analysis.schedule.early.finish[node],
                 worst=_worst(analysis, leaves),
+            )
+        )
+    if loose and groups:
+        groups.append(
+            GroupStatus(
+                id="",
+                name=TOP_LEVEL,
+                counts=counts(analysis, states, loose),
+                finish=max(analysis.schedule.early.finish[node] for node in loose),
+                worst=_worst(analysis, loose),
             )
         )
     return groups

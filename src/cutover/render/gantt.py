@@ -2,21 +2,31 @@
 
 Each row is a task under its summary; each column a slice of time (15 minutes to several
 weeks, the finest that fits). Glyphs differ as well as colours, so the chart reads the
-same with ``NO_COLOR`` and in a CI log.
+same with ``NO_COLOR`` and in a CI log: critical work, critical summaries and critical
+milestones each have a glyph of their own.
+
+A task's marks (done, in progress, late, at risk, critical ...) come from
+``findings.states``: the chart shows what ``check`` reports, every state that holds.
+Widths are terminal cells (CJK and emoji take two), of text normalised to NFC.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len, set_cell_size
 from rich.measure import Measurement
 from rich.text import Text
 
-from cutover.common.i18n import _, current_language, ngettext
+from cutover.common.errors import UsageError
+from cutover.common.i18n import _, current_language, n_, ngettext
 from cutover.common.text import display_text
 from cutover.engine.rows import ScheduleRow, schedule_rows
+from cutover.findings.states import State, is_late, task_states
 from cutover.findings.wording import day_label, month_label, status_line, when
 from cutover.render.marks import LEGEND
 from cutover.worktime.timebase import MINUTES_PER_DAY
@@ -27,6 +37,8 @@ if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
 
     from cutover.engine.schedule import Schedule
+    from cutover.findings.pipeline import Analysis
+    from cutover.findings.states import TaskStates
     from cutover.worktime.calendars import WorkCalendar
     from cutover.worktime.timebase import TimeBase
 
@@ -36,8 +48,11 @@ WEEK = 7 * DAY
 SCALES: dict[str, tuple[int, ...]] = {
     "hour": (15, 30, 60, 120),
     "day": (180, 240, 360, 480, 720, DAY),
-    "week": (DAY, 2 * DAY, 3 * DAY, WEEK, 2 * WEEK, 4 * WEEK, 8 * WEEK, 16 * WEEK, 32 * WEEK),
-}
+    "week": (
+        DAY, 2 * DAY, 3 * DAY, 4 * DAY, 5 * DAY, WEEK, 10 * DAY, 2 * WEEK, 3 * WEEK, 4 * WEEK,
+        6 * WEEK, 8 * WEEK, 12 * WEEK, 16 * WEEK, 24 * WEEK, 32 * WEEK,
+    ),
+}  # fmt: skip
 _AUTO = tuple(sorted({minutes for ladder in SCALES.values() for minutes in ladder}))
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -47,7 +62,9 @@ GLYPH = {
     "done": "▓",
     "slack": "─",
     "milestone": "◆",
+    "critical_milestone": "◈",
     "summary": "━",
+    "critical_summary": "═",
     "deadline": "┃",
     "status": "┊",
     "off": "·",
@@ -58,20 +75,60 @@ STYLE = {
     "done": "green",
     "slack": "bright_black",
     "milestone": "cyan",
-    "summary": "white",
-    "deadline": "magenta",
+    "critical_milestone": "bold red",
+    "summary": "default",
+    "critical_summary": "red",
+    "deadline": "bold magenta",
     "status": "yellow",
     "off": "bright_black",
 }
 
 
+#: The marks before a task's name: its progress, then how it stands against its deadline.
+PROGRESS_MARKS = {
+    State.DONE: ("✓", "green"),
+    State.IN_PROGRESS: ("▶", "yellow"),
+    State.CANCELLED: ("✗", "dim"),
+}
+DEADLINE_MARKS = {
+    State.MISSED_DEADLINE: ("!", "bold red"),
+    State.LATE: ("!", "bold red"),
+    State.LATE_START: ("»", "yellow"),
+    State.FINISHED_LATE: ("¡", "red"),
+    State.AT_RISK: ("~", "bold yellow"),
+}
+#: The third mark: on the critical path (the bars say it too, but a deadline may cover them).
+CRITICAL_MARK = ("*", "bold red")
+#: The legend of those marks, in order.
+MARK_LEGEND = (
+    ("✓", n_("done"), "green"),
+    ("▶", n_("in progress"), "yellow"),
+    ("✗", n_("cancelled"), "dim"),
+    ("!", n_("late or deadline missed"), "bold red"),
+    ("»", n_("start overdue"), "yellow"),
+    ("¡", n_("finished late"), "red"),
+    ("~", n_("at risk"), "bold yellow"),
+    ("*", n_("critical"), "bold red"),
+)
+
+
 @dataclass(frozen=True)
 class GanttOptions:
-    """What to draw: a window of days (``None``: the whole plan) and a time scale."""
+    """What to draw: a window of days (``None``: the whole plan), a time scale, which rows.
+
+    ``depth`` keeps rows down to that level (1: the top level only); ``critical`` keeps
+    the critical, late and at-risk tasks; ``filters`` keeps the tasks whose id or owner
+    matches one of the globs. Summaries above a kept task are kept, to show where it is.
+    """
 
     start: date | datetime | None = None
     end: date | datetime | None = None
     scale: str = "auto"
+    depth: int | None = None
+    critical: bool = False
+    filters: tuple[str, ...] = ()
+    #: Repeat the axis every this many rows (a pager's screenful), or never.
+    repeat_axis: int | None = None
 
 
 @dataclass(frozen=True)
@@ -94,21 +151,18 @@ class _Axis:
 
 
 class GanttChart:
-    """A rich renderable Gantt chart of a schedule."""
+    """A rich renderable Gantt chart of an analysed plan."""
 
-    def __init__(self, schedule: Schedule, options: GanttOptions | None = None) -> None:
-        """Prepare the rows once; the layout is computed for the width given at render time."""
-        self.schedule = schedule
+    def __init__(self, analysis: Analysis, options: GanttOptions | None = None) -> None:
+        """Prepare the rows and their states once; the layout is computed at render time."""
+        self.schedule: Schedule = analysis.schedule
         self.options = options or GanttOptions()
-        self.rows = schedule_rows(schedule)
-        self.timebase = schedule.graph.timebase
-        self._late = {row.node for row in self.rows if _is_late(row, schedule.as_of)}
-        self._as_of = schedule.as_of
-        self._at_risk = {
-            row.node
-            for row in self.rows
-            if row.deadline_slack is not None and row.deadline_slack < 480
-        }
+        self.states: TaskStates = task_states(analysis)
+        self.all_rows = schedule_rows(self.schedule)
+        self.rows = select_rows(self.all_rows, self.states, self.options)
+        self.timebase = self.schedule.graph.timebase
+        self._as_of = self.schedule.as_of
+        self._names = {row.node: display_name(row.name) for row in self.rows}
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         """The chart takes the whole width it is given, and needs at least 40 columns."""
@@ -122,7 +176,10 @@ class GanttChart:
         yield from self._title(axis)
         yield from self._header(axis, label_width)
         shading: dict[str, list[bool]] = {}
-        for row in self.rows:
+        every = self.options.repeat_axis
+        for number, row in enumerate(self.rows):
+            if every and number and number % every == 0:
+                yield from self._header(axis, label_width)
             calendar = self.schedule.graph.calendar[row.node]
             if calendar.name not in shading:
                 shading[calendar.name] = _working_columns(calendar, axis)
@@ -130,31 +187,26 @@ class GanttChart:
             line.append(" ")
             line.append_text(self._bar(row, axis, shading[calendar.name]))
             yield line
+        if not self.rows:
+            yield Text("No task matches the filter.", style="yellow")
         yield from self._legend(axis, width)
 
     # -- layout ---------------------------------------------------------------------------
 
     def _label_width(self, width: int) -> int:
+        """Room for the marks and the longest name, up to 40% of the width."""
         longest = max(
-            (2 * row.depth + len(display_text(row.name)) + 2 for row in self.rows), default=10
+            (2 * row.depth + cell_len(self._names[row.node]) + 4 for row in self.rows), default=10
         )
-        return max(12, min(longest, 40, int(width * 0.35)))
+        return max(12, min(longest, int(width * 0.4)))
 
     def _window(self) -> tuple[int, int]:
         """First and last minute to show: the plan's span, deadlines and status date."""
-        timebase, schedule = self.timebase, self.schedule
-        first = min(row.start for row in self.rows)
-        last = max(row.finish for row in self.rows)
-        if schedule.as_of is not None and first <= schedule.as_of <= last + DAY:
-            last = max(last, schedule.as_of + 1)
-        # Show deadlines a little after the finish; far ones would squash the chart.
-        reach = last + max((last - first) // 4, DAY)
-        deadlines = [row.deadline for row in self.rows if row.deadline is not None]
-        last = max([last, *(deadline for deadline in deadlines if deadline <= reach)])
+        first, last = plan_window(self.schedule, self.all_rows)
         if self.options.start is not None:
-            first = timebase.minute(self.options.start)
+            first = self.timebase.minute(self.options.start)
         if self.options.end is not None:
-            last = timebase.minute(self.options.end, end_of_day=True)
+            last = self.timebase.minute(self.options.end, end_of_day=True)
         return first, max(last, first + 1)
 
     def _axis(self, columns: int) -> _Axis:
@@ -171,7 +223,7 @@ class GanttChart:
 
     def _title(self, axis: _Axis) -> Iterator[Text]:
         schedule, timebase = self.schedule, self.timebase
-        yield Text(display_text(schedule.graph.plan.plan), style="bold")
+        yield Text(display_name(schedule.graph.plan.plan), style="bold")
         yield Text(
             _("{status} · forecast finish {when} · 1 column = {step}").format(
                 status=status_line(timebase, schedule.as_of),
@@ -188,26 +240,19 @@ class GanttChart:
         yield Text(pad + lower, style="dim")
 
     def _label(self, row: ScheduleRow, width: int) -> Text:
-        mark, style = " ", ""
-        if row.status == "done":
-            mark, style = "✓", "green"
-        elif row.node in self._late:
-            mark, style = "!", "bold red"
-        elif row.status == "in_progress":
-            mark, style = "▶", "yellow"
-        elif row.node in self._at_risk:
-            mark, style = "~", "yellow"
-        name = "  " * row.depth + display_text(row.name)
-        room = width - 2
-        if len(name) > room:
-            name = name[: max(room - 1, 0)] + "…"
-        text = Text(mark + " ", style=style)
-        name_style = (
-            "bold" if row.summary else ("dim" if row.status in {"done", "cancelled"} else "")
-        )
-        if row.status == "cancelled":
+        """Three marks (progress, deadline, critical) and the name under its summary, cut to fit."""
+        states = self.states[row.id]
+        progress = next((PROGRESS_MARKS[s] for s in PROGRESS_MARKS if s in states), (" ", ""))
+        deadline = next((DEADLINE_MARKS[s] for s in DEADLINE_MARKS if s in states), (" ", ""))
+        critical = CRITICAL_MARK if State.CRITICAL in states else (" ", "")
+        text = Text.assemble(progress, deadline, critical, " ")
+        name = "  " * row.depth + self._names[row.node]
+        name_style = "bold" if row.summary else ("dim" if states & _FINISHED else "")
+        if State.CANCELLED in states:
             name_style += " strike"
-        text.append(name.ljust(room), style=name_style.strip())
+        if is_late(states):
+            name_style += " red"
+        text.append(fit_cells(name, width - 4), style=name_style.strip())
         return text
 
     def _bar(self, row: ScheduleRow, axis: _Axis, working: list[bool]) -> Text:
@@ -219,41 +264,39 @@ class GanttChart:
         if row.status not in {"done", "cancelled"} and row.late_finish > row.finish:
             for column in axis.span(row.finish, row.late_finish):
                 cells[column] = (GLYPH["slack"], STYLE["slack"])
+        self._draw_task(row, axis, cells)
+        # The deadline goes on top: the one mark a late task's chart exists to show.
         if row.deadline is not None:
             column = axis.column(row.deadline - 1)
             if 0 <= column < axis.columns:
                 cells[column] = (GLYPH["deadline"], STYLE["deadline"])
-        self._draw_task(row, axis, cells)
         text = Text()
         for glyph, style in cells:
             text.append(glyph, style=style)
         return text
 
     def _draw_task(self, row: ScheduleRow, axis: _Axis, cells: list[tuple[str, str]]) -> None:
-        if row.status == "cancelled" or row.finish < axis.origin:
+        states = self.states[row.id]
+        if State.CANCELLED in states or row.finish < axis.origin:
             return
-        late = row.node in self._late
+        late, critical = is_late(states), State.CRITICAL in states
         if row.milestone or (not row.summary and row.finish == row.start):
             column = axis.column(row.start)
             if 0 <= column < axis.columns:
-                style = (
-                    "green"
-                    if row.status == "done"
-                    else ("bold red" if row.critical or late else STYLE["milestone"])
-                )
-                cells[column] = (GLYPH["milestone"], style)
+                cells[column] = _milestone_cell(states)
             return
         if row.summary:
-            style = "bold red" if late else ("red" if row.critical else STYLE["summary"])
+            kind = "critical_summary" if critical else "summary"
+            style = "bold red" if late else STYLE[kind]
             for column in axis.span(row.start, row.finish):
-                cells[column] = (GLYPH["summary"], style)
+                cells[column] = (GLYPH[kind], style)
             return
         done_until = None  # work before this instant is done
-        if row.status == "done":
+        if State.DONE in states:
             done_until = row.finish + axis.step
-        elif row.status == "in_progress" and self._as_of is not None:
+        elif State.IN_PROGRESS in states and self._as_of is not None:
             done_until = self._as_of
-        kind = "critical" if row.critical else "work"
+        kind = "critical" if critical else "work"
         for column in axis.span(row.start, row.finish):
             middle = axis.origin + column * axis.step + axis.step // 2
             if done_until is not None and middle < done_until:
@@ -262,22 +305,15 @@ class GanttChart:
                 cells[column] = (GLYPH[kind], "bold red" if late else STYLE[kind])
 
     def _legend(self, axis: _Axis, width: int) -> Iterator[Text]:
-        marks = [
-            ("✓", _("done"), "green"),
-            ("▶", _("in progress"), "yellow"),
-            ("!", _("late"), "bold red"),
-            ("~", _("at risk"), "yellow"),
+        pieces = [
+            Text.assemble((GLYPH[key], STYLE[key]), f" {_(label)}  ") for key, label in _LEGEND
+        ]
+        pieces += [
+            Text.assemble((mark, style), f" {_(label)}  ") for mark, label, style in MARK_LEGEND
         ]
         line = Text()
         lines = []
-        for key, label in LEGEND:
-            piece = Text.assemble((GLYPH[key], STYLE[key]), f" {_(label)}  ")
-            if line.cell_len + piece.cell_len > width and line.cell_len:
-                lines.append(line)
-                line = Text()
-            line.append_text(piece)
-        for mark, label, style in marks:
-            piece = Text.assemble((mark, style), f" {label}  ")
+        for piece in pieces:
             if line.cell_len + piece.cell_len > width and line.cell_len:
                 lines.append(line)
                 line = Text()
@@ -297,10 +333,136 @@ class GanttChart:
             )
 
 
-def _is_late(row: ScheduleRow, as_of: int | None) -> bool:
-    if row.deadline is None or row.status in {"done", "cancelled"}:
-        return row.status == "done" and row.deadline is not None and row.finish > row.deadline
-    return row.finish > row.deadline or (as_of is not None and row.deadline < as_of)
+_FINISHED = frozenset({State.DONE, State.CANCELLED})
+#: The shared legend, with the terminal's own glyphs for critical summaries and milestones.
+_EXTRA = {
+    "milestone": ("critical_milestone", n_("critical milestone")),
+    "summary": ("critical_summary", n_("critical summary")),
+}
+_LEGEND = tuple(
+    item
+    for key, label in LEGEND
+    for item in ((key, label), *((_EXTRA[key],) if key in _EXTRA else ()))
+)
+
+
+def _milestone_cell(states: frozenset[State]) -> tuple[str, str]:
+    """A milestone's glyph: done (green), critical (its own glyph), late (red) or plain."""
+    if State.DONE in states:
+        return GLYPH["milestone"], "green"
+    if State.CRITICAL in states:
+        return GLYPH["critical_milestone"], STYLE["critical_milestone"]
+    return GLYPH["milestone"], "bold red" if is_late(states) else STYLE["milestone"]
+
+
+def display_name(name: str) -> str:
+    """A name as the terminal shows it: NFC (decomposed Vietnamese composed), on one line.
+
+    ``display_text`` first writes control and bidirectional characters as visible escapes
+    (a hostile plan's name must not act on the terminal); runs of spaces then become one.
+    """
+    return " ".join(display_text(unicodedata.normalize("NFC", name)).split())
+
+
+def fit_cells(text: str, cells: int) -> str:
+    """``text`` cut with an ellipsis to at most ``cells`` terminal cells, padded to exactly that."""
+    if cells <= 0:
+        return ""
+    if cell_len(text) > cells:
+        text = set_cell_size(text, cells - 1) + "…"
+    return set_cell_size(text, cells)
+
+
+def plan_window(schedule: Schedule, rows: list[ScheduleRow]) -> tuple[int, int]:
+    """The plan's span, with the status date and the deadlines near it."""
+    first = min(row.start for row in rows)
+    last = max(row.finish for row in rows)
+    if schedule.as_of is not None and first <= schedule.as_of <= last + DAY:
+        last = max(last, schedule.as_of + 1)
+    # Show deadlines a little after the finish; far ones would squash the chart.
+    reach = last + max((last - first) // 4, DAY)
+    deadlines = [row.deadline for row in rows if row.deadline is not None]
+    return first, max([last, *(deadline for deadline in deadlines if deadline <= reach)])
+
+
+def check_window(analysis: Analysis, options: GanttOptions) -> None:
+    """A usage error for a window that shows nothing: --to before --from, or off the plan."""
+    timebase = analysis.graph.timebase
+    first = None if options.start is None else timebase.minute(options.start)
+    last = None if options.end is None else timebase.minute(options.end, end_of_day=True)
+    if first is not None and last is not None and last <= first:
+        raise UsageError(
+            _("--to {to} is before --from {start}: the window is empty").format(
+                to=timebase.day_of(last - 1), start=timebase.day_of(first)
+            )
+        )
+    begin, end = plan_window(analysis.schedule, schedule_rows(analysis.schedule))
+    span = _("the plan runs from {begin} to {end}").format(
+        begin=when(timebase, begin), end=when(timebase, end)
+    )
+    if first is not None and first >= end:
+        raise UsageError(
+            _("--from {start} is after the plan's end: {span}").format(
+                start=timebase.day_of(first), span=span
+            )
+        )
+    if last is not None and last <= begin:
+        raise UsageError(
+            _("--to {to} is before the plan's start: {span}").format(
+                to=timebase.day_of(last - 1), span=span
+            )
+        )
+    if options.depth is not None and options.depth < 1:
+        raise UsageError(_("--depth counts levels from 1 (the top level)"))
+
+
+def select_rows(
+    rows: list[ScheduleRow], states: TaskStates, options: GanttOptions
+) -> list[ScheduleRow]:
+    """The rows ``--depth``, ``--critical`` and ``--filter`` keep, with their summaries."""
+    if options.depth is None and not options.critical and not options.filters:
+        return rows
+    by_id = {row.id: row for row in rows}
+    wanted: set[str] = set()
+    for row in rows:
+        if options.depth is not None and row.depth >= options.depth:
+            continue
+        if options.critical and not _urgent(states[row.id]):
+            continue
+        if options.filters and not _matches(row, options.filters):
+            continue
+        wanted.add(row.id)
+        parent = row.parent
+        while parent is not None and parent not in wanted:
+            wanted.add(parent)
+            parent = by_id[parent].parent
+    return [row for row in rows if row.id in wanted]
+
+
+_URGENT = frozenset({State.CRITICAL, State.LATE, State.MISSED_DEADLINE, State.AT_RISK})
+
+
+def _urgent(states: frozenset[State]) -> bool:
+    return not _URGENT.isdisjoint(states)
+
+
+def _matches(row: ScheduleRow, globs: tuple[str, ...]) -> bool:
+    """The id, or the owner (case ignored), matches one of the globs."""
+    owner = (row.owner or "").casefold()
+    return any(fnmatchcase(row.id, glob) or _owner_matches(owner, glob) for glob in globs)
+
+
+def _owner_matches(owner: str, glob: str) -> bool:
+    """A glob matches the whole owner; plain words match a part of it (``--filter VNPT``)."""
+    if not owner:
+        return False
+    pattern = glob.casefold()
+    if _WILDCARDS.isdisjoint(pattern):
+        return pattern in owner
+    return fnmatchcase(owner, pattern)
+
+
+_WILDCARDS = frozenset("*?[")
 
 
 def _align(minute: int, step: int) -> int:
@@ -328,11 +490,20 @@ def _step_name(step: int) -> str:
 
 
 def _working_columns(calendar: WorkCalendar, axis: _Axis) -> list[bool]:
-    """True for columns that hold some working time on the calendar."""
+    """True for columns that hold some working time on the calendar.
+
+    Below three hours a column, nights and breaks are shaded; from there up only whole
+    days off (weekends, holidays), so that shading reads as background, the same on every
+    calendar, and office hours do not stripe the chart like a barcode.
+    """
     out = []
+    whole_days = axis.step >= 180
     for column in range(axis.columns):
         begin = axis.origin + column * axis.step
-        out.append(calendar.position(begin + axis.step) > calendar.position(begin))
+        end = begin + axis.step
+        if whole_days:
+            begin, end = begin // DAY * DAY, -(-end // DAY) * DAY
+        out.append(calendar.position(end) > calendar.position(begin))
     return out
 
 
@@ -411,22 +582,30 @@ def _month_starts(timebase: TimeBase, axis: _Axis) -> Iterator[int]:
         moment = (moment + timedelta(days=32)).replace(day=1)
 
 
-def _month_labels(timebase: TimeBase, axis: _Axis) -> str:
+def _month_line(timebase: TimeBase, axis: _Axis, *, years: bool) -> str:
+    """Month names where months begin; a month that begins inside the chart always has one.
+
+    Each name must end before the next month begins, so the month the chart starts in
+    never hides the next one's name; a name is shortened (``Aug 2025`` → ``Aug``) before it
+    is left out, and the last month may run to the chart's edge.
+    """
     line = [" "] * axis.columns
-    for minute in _month_starts(timebase, axis):
-        moment = timebase.naive(minute)
-        label = f"{month_label(moment.month)} {moment.year}"
-        column = max(axis.column(minute), 0)
-        if not _place(line, column, label):
-            _place(line, column, month_label(moment.month))
+    starts = [(max(axis.column(m), 0), timebase.naive(m)) for m in _month_starts(timebase, axis)]
+    for index, (column, moment) in enumerate(starts):
+        room = (starts[index + 1][0] - column) if index + 1 < len(starts) else axis.columns
+        short = month_label(moment.month)
+        for label in ([f"{short} {moment.year}"] if years else []) + [short]:
+            if len(label) < room and _place(line, column, label):
+                break
     return "".join(line).rstrip()
+
+
+def _month_labels(timebase: TimeBase, axis: _Axis) -> str:
+    return _month_line(timebase, axis, years=True)
 
 
 def _month_ticks(timebase: TimeBase, axis: _Axis) -> str:
-    line = [" "] * axis.columns
-    for minute in _month_starts(timebase, axis):
-        _place(line, max(axis.column(minute), 0), month_label(timebase.naive(minute).month))
-    return "".join(line).rstrip()
+    return _month_line(timebase, axis, years=False)
 
 
 def _year_labels(timebase: TimeBase, axis: _Axis) -> str:

@@ -6,6 +6,7 @@ import json
 import textwrap
 from typing import TYPE_CHECKING, Any
 
+from rich.table import Table
 from rich.text import Text
 
 from cutover.common.i18n import _, n_, ngettext
@@ -92,9 +93,7 @@ def _print_plan(result: PlanCheck, console: Console, limit: int) -> None:
         return
     schedule, graph = analysis.schedule, analysis.graph
     timebase = graph.timebase
-    console.print(
-        Text.assemble((display_text(result.file), "bold"), "  ", display_text(graph.plan.plan))
-    )
+    console.print(plan_heading(result.file, graph.plan.plan))
     _indented(
         console,
         _("{status} · forecast finish {when} · {zone}").format(
@@ -109,7 +108,8 @@ def _print_plan(result: PlanCheck, console: Console, limit: int) -> None:
         console.print(Text("  " + _("no findings"), style="green"))
     shown = analysis.findings if limit <= 0 else analysis.findings[:limit]
     for finding in shown:
-        _print_finding(finding, console)
+        name = graph.task(graph.index[finding.task]).display_name
+        print_finding(finding, console, name)
     hidden = len(analysis.findings) - len(shown)
     if hidden:
         console.print(
@@ -124,20 +124,48 @@ def _print_plan(result: PlanCheck, console: Console, limit: int) -> None:
         )
 
 
-def _print_finding(finding: Finding, console: Console) -> None:
+def plan_heading(file: str, plan: str) -> Table:
+    """``file  plan name``: a long plan name wraps beside the file name, not under it."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    grid.add_row(Text(display_text(file), style="bold"), Text(display_text(plan)))
+    return grid
+
+
+def print_finding(finding: Finding, console: Console, name: str | None = None) -> None:
+    """Level, code, the task's id and name, where it is written, the sentence, the chain.
+
+    Lines too long for the console wrap under the message, never at column 0.
+    """
     mark, style = _MARK[finding.level]
-    console.print(
-        Text.assemble(
-            "  ",
-            (f"{mark} {level_label(finding.level)}", style),
-            " ",
-            (f"{finding.code:<19}", style),
-            " ",
-            (finding.task, "bold"),
-            "  ",
-            (str(finding.location), "dim"),
-        )
+    shown = None if name is None or name == finding.task else display_text(name)
+    who = finding.task if shown is None else f"{finding.task} — {shown}"
+    head = Text.assemble(
+        "  ",
+        (f"{mark} {level_label(finding.level)}", style),
+        " ",
+        (f"{finding.code:<19}", style),
+        " ",
+        (who, "bold"),
     )
+    where = str(finding.location)
+    if head.cell_len + 2 + len(where) <= console.width:
+        head.append("  ")
+        head.append(where, style="dim")
+        console.print(head, crop=False, soft_wrap=True)
+    else:
+        prefix = head.plain[: len(head.plain) - len(who)]
+        lines = textwrap.wrap(
+            who, max(console.width - len(prefix), 20), break_on_hyphens=False
+        ) or [""]
+        first = Text(prefix)
+        first.stylize(style, 2, len(prefix))
+        first.append(lines[0], style="bold")
+        console.print(first, crop=False, soft_wrap=True)
+        for line in lines[1:]:
+            console.print(Text(" " * 6 + line, style="bold"), crop=False, soft_wrap=True)
+        _indented(console, where, 6, style="dim")
     _indented(console, finding.message, 6)
     if len(finding.drivers) > 1:
         chain = " → ".join(finding.drivers[-6:])

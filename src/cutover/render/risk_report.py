@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import json
 import math
+import textwrap
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from rich import box
 from rich.table import Table
 from rich.text import Text
 
 from cutover.common.i18n import _, current_language, ngettext
 from cutover.common.text import display_text
+from cutover.findings.states import WORDS, State, TaskStates, ordered, task_states
 from cutover.findings.wording import (
     day_label,
     deadline_text,
@@ -26,7 +29,7 @@ from cutover.findings.wording import (
     when,
     work_amount,
 )
-from cutover.render.report import finding_document, level_label
+from cutover.render.report import finding_document, print_finding
 from cutover.risk.montecarlo import percent
 
 if TYPE_CHECKING:
@@ -34,7 +37,6 @@ if TYPE_CHECKING:
 
     from cutover.engine.graph import TaskGraph
     from cutover.engine.schedule import Schedule
-    from cutover.findings.checks import Finding
     from cutover.findings.explain import Explanation, LinkStep
     from cutover.risk.montecarlo import Outcome, RiskResult
     from cutover.risk.whatif import WhatIf
@@ -48,10 +50,15 @@ _TOP_TASKS = 10
 # -- risk ----------------------------------------------------------------------------------
 
 
-def risk_document(result: RiskResult) -> dict[str, Any]:
-    """The ``risk --format json`` object."""
+def _state_names(states: TaskStates) -> dict[str, list[str]]:
+    return {task: [state.value for state in ordered(held)] for task, held in states.items()}
+
+
+def risk_document(result: RiskResult, states: TaskStates | None = None) -> dict[str, Any]:
+    """The ``risk --format json`` object; ``states`` adds each deadline's states as check says."""
     graph = result.graph
     timebase = graph.timebase
+    names = _state_names(states) if states is not None else {}
     return {
         "plan": graph.plan.plan,
         "as_of": None if result.as_of is None else timebase.iso(result.as_of),
@@ -64,6 +71,7 @@ def risk_document(result: RiskResult) -> dict[str, Any]:
                 "deadline": _deadline_iso(graph, outcome.node),
                 "probability": round(outcome.probability or 0.0, 4),
                 **_percentiles(outcome, timebase),
+                **({"states": names[outcome.task]} if outcome.task in names else {}),
             }
             for outcome in result.deadlines
         ],
@@ -99,12 +107,12 @@ def _percentiles(outcome: Outcome, timebase: TimeBase) -> dict[str, Any]:
     }
 
 
-def risk_json(result: RiskResult) -> str:
+def risk_json(result: RiskResult, states: TaskStates | None = None) -> str:
     """``risk --format json``: one JSON object."""
-    return json.dumps(risk_document(result), ensure_ascii=False, indent=2)
+    return json.dumps(risk_document(result, states), ensure_ascii=False, indent=2)
 
 
-def risk_text(result: RiskResult, console: Console) -> None:
+def risk_text(result: RiskResult, console: Console, states: TaskStates | None = None) -> None:
     """Deadlines with their chances, the finish and its histogram, the most critical tasks."""
     graph = result.graph
     timebase = graph.timebase
@@ -127,11 +135,11 @@ def risk_text(result: RiskResult, console: Console) -> None:
     console.print()
     lines = [
         Text(_("Chance of meeting each deadline"), style="bold"),
-        *_deadline_table(result),
+        *_deadline_table(result, states or {}, console.width),
         Text(),
-        *_driver_lines(result),
+        *_driver_lines(result, console.width),
         Text(),
-        *histogram(result),
+        *histogram(result, console.width),
         Text(),
         Text(_("Most critical tasks"), style="bold"),
         *_task_table(result),
@@ -140,10 +148,16 @@ def risk_text(result: RiskResult, console: Console) -> None:
         console.print(line, crop=False, soft_wrap=True)
 
 
-def _deadline_table(result: RiskResult) -> list[Text]:
+def _deadline_table(result: RiskResult, states: TaskStates, width: int = 200) -> list[Text]:
+    """Per deadline: the chance, the percentiles and the forecast as ``check`` judges it.
+
+    When the table is wider than the console, each deadline becomes a block of two lines:
+    the task, its deadline, forecast and chance, then its P50, P80 and P95 indented.
+    """
     graph = result.graph
     timebase = graph.timebase
-    rows = [[_("task"), _("deadline"), _("chance"), "P50", "P80", "P95"]]
+    rows = [[_("task"), _("deadline"), _("forecast"), _("chance"), "P50", "P80", "P95"]]
+    shown = [0, 1, 2, 3, 4, 5, 6] if states else [0, 1, 3, 4, 5, 6]
     styles = ["bold"]
     for outcome in [*result.deadlines, result.finish]:
         share = outcome.probability
@@ -154,14 +168,40 @@ def _deadline_table(result: RiskResult) -> list[Text]:
             [
                 outcome.task or _("(plan finish)"),
                 "" if outcome.node is None else _deadline(graph, outcome.node, year=False),
+                _forecast_word(states.get(outcome.task or "")),
                 "" if share is None else percent(share),
                 *(when(timebase, value, year=False) for value in outcome.percentiles),
             ]
         )
+    rows = [[row[column] for column in shown] for row in rows]
+    if len(_aligned(rows, right=set())[1 if len(rows) > 1 else 0]) > width:
+        return _deadline_blocks(rows, styles)
     return [
         Text(line, style=style)
-        for line, style in zip(_aligned(rows, right={2}), styles, strict=True)
+        for line, style in zip(_aligned(rows, right={shown.index(3)}), styles, strict=True)
     ]
+
+
+def _forecast_word(held: frozenset[State] | None) -> str:
+    """How the deterministic forecast stands against the deadline: check's own word."""
+    if not held:
+        return ""
+    for state in (State.MISSED_DEADLINE, State.LATE, State.FINISHED_LATE, State.AT_RISK):
+        if state in held:
+            return _(WORDS[state])
+    return _("done") if State.DONE in held else _("on time")
+
+
+def _deadline_blocks(rows: list[list[str]], styles: list[str]) -> list[Text]:
+    """The deadline table for a narrow console: two lines per deadline."""
+    head = [row[:-3] for row in rows]
+    lines = _aligned(head, right={len(head[0]) - 1})
+    out = [Text(lines[0], style="bold")]
+    for line, row, style in zip(lines[1:], rows[1:], styles[1:], strict=True):
+        out.append(Text(line, style=style))
+        p50, p80, p95 = row[-3:]
+        out.append(Text(f"    P50 {p50} · P80 {p80} · P95 {p95}", style="dim"))
+    return out
 
 
 def _aligned(rows: list[list[str]], right: set[int]) -> list[str]:
@@ -189,7 +229,7 @@ def _deadline(graph: TaskGraph, node: int, *, year: bool = True) -> str:
     return text if year else text.rsplit(" ", 1)[0]
 
 
-def _driver_lines(result: RiskResult) -> list[Text]:
+def _driver_lines(result: RiskResult, width: int = 200) -> list[Text]:
     """Per open deadline (and the finish), the tasks whose durations move it most."""
     lines = [
         Text(_("What drives each date (correlation of a task's duration with it)"), style="bold")
@@ -202,7 +242,8 @@ def _driver_lines(result: RiskResult) -> list[Text]:
         if share is not None:
             name += f" ({percent(share)})"
         drivers = ", ".join(f"{d.task} {d.correlation:.2f}" for d in outcome.drivers)
-        lines.append(Text(f"  {name}: {drivers}"))
+        wrapped = textwrap.wrap(f"{name}: {drivers}", max(width - 2, 30), subsequent_indent="    ")
+        lines += [Text(f"  {line}") for line in wrapped]
     if len(lines) == 1:
         lines.append(
             Text("  " + _("nothing: no task with an estimate moves a deadline or the finish"))
@@ -230,7 +271,7 @@ def _task_table(result: RiskResult) -> list[Text]:
     return [Text(lines[0], style="bold"), *(Text(line) for line in lines[1:])]
 
 
-def histogram(result: RiskResult) -> list[Text]:
+def histogram(result: RiskResult, columns: int = 200) -> list[Text]:
     """The plan's finish over the runs: one bar per day (or group of days), with shares."""
     timebase = result.graph.timebase
     days = (result.finish.finishes - 1) // 1440  # a finish at midnight ends the day before
@@ -246,6 +287,8 @@ def histogram(result: RiskResult) -> list[Text]:
             label += f" – {_day(timebase, day + (width - 1) * 1440)}"
         labels.append(label)
     label_width = max(len(label) for label in labels)
+    # The bar shrinks to fit the console: label, bar, count, shares and "← forecast".
+    bar_width = max(min(_BAR_WIDTH, columns - label_width - 4 - 24 - 12), 10)
     lines = [
         Text(
             _("Finish of the plan over {runs} runs").format(runs=number(result.runs, decimals=0)),
@@ -255,9 +298,9 @@ def histogram(result: RiskResult) -> list[Text]:
     total, running, top = int(counts.sum()), 0, max(int(counts.max()), 1)
     for index, (label, count) in enumerate(zip(labels, counts.tolist(), strict=True)):
         running += count
-        bar = "█" * round(_BAR_WIDTH * count / top)
+        bar = "█" * round(bar_width * count / top)
         line = Text(f"  {label:<{label_width}}  ")
-        line.append(f"{bar:<{_BAR_WIDTH}}", style="red" if index > forecast_bin else "")
+        line.append(f"{bar:<{bar_width}}", style="red" if index > forecast_bin else "")
         line.append(
             f" {number(count, decimals=0):>7} {percent(count / total):>6} "
             f"{percent(running / total):>7}"
@@ -316,7 +359,7 @@ def whatif_document(what: WhatIf) -> dict[str, Any]:
         "resolved": [finding_document(f) for f in what.resolved],
         "ok": what.after.ok,
         "findings": [finding_document(f) for f in what.after.findings],
-        "schedule": schedule_document(after),
+        "schedule": schedule_document(after, states=_state_names(task_states(what.after))),
     }
 
 
@@ -344,7 +387,7 @@ def whatif_text(what: WhatIf, console: Console) -> None:
     if what.moved:
         console.print()
         console.print(Text(_("What moved"), style="bold"))
-        console.print(_moves_table(what))
+        _print_trimmed(console, _moves_table(what))
     for title, changes in (
         (_("deadlines that break"), [c for c in what.deadlines if c.breaks]),
         (
@@ -357,13 +400,15 @@ def whatif_text(what: WhatIf, console: Console) -> None:
             console.print(Text(title, style="bold"))
             for change in changes:
                 before_at, after_at = change.finish_before, change.finish_after
-                line = _("{task}: deadline {deadline}, forecast {before} → {after}").format(
-                    task=change.task,
-                    deadline=_deadline(graph, graph.index[change.task]),
-                    before=when(timebase, before_at),
-                    after=when(timebase, after_at),
+                # Two short lines, so that no date is split at 80 columns.
+                deadline = _("{task}: deadline {deadline}").format(
+                    task=change.task, deadline=_deadline(graph, graph.index[change.task])
                 )
-                console.print(f"  {line}")
+                console.print(f"  {deadline}", crop=False, soft_wrap=True)
+                forecast = _("forecast {before} → {after}").format(
+                    before=when(timebase, before_at), after=when(timebase, after_at)
+                )
+                console.print(f"      {forecast}", crop=False, soft_wrap=True)
     for title, findings in (
         (_("new findings"), what.appeared),
         (_("findings gone"), what.resolved),
@@ -372,7 +417,8 @@ def whatif_text(what: WhatIf, console: Console) -> None:
             console.print()
             console.print(Text(title, style="bold"))
             for finding in findings:
-                _finding_line(finding, console)
+                name = graph.task(graph.index[finding.task]).display_name
+                print_finding(finding, console, name)
     console.print()
     verdict = (
         _("OK: no error finding") if what.after.ok else _("FAIL: error findings with these changes")
@@ -380,16 +426,21 @@ def whatif_text(what: WhatIf, console: Console) -> None:
     console.print(Text(verdict, style="bold green" if what.after.ok else "bold red"))
 
 
+def _print_trimmed(console: Console, table: Table) -> None:
+    """Print a table without the spaces rich pads its lines with (clean in a CI log)."""
+    with console.capture() as capture:
+        console.print(table)
+    for line in capture.get().splitlines():
+        console.print(Text.from_ansi(line.rstrip()), crop=False, soft_wrap=True)
+
+
 def _moves_table(what: WhatIf) -> Table:
     timebase = what.before.graph.timebase
-    table = Table(pad_edge=False)
-    for header, label in (
-        ("task", _("task")),
-        ("start", _("start")),
-        ("finish", _("finish")),
-        ("moved", _("moved")),
-    ):
-        table.add_column(label, justify="right" if header == "moved" else "left", no_wrap=True)
+    table = Table(pad_edge=False, box=box.SIMPLE_HEAD, show_edge=False)
+    table.add_column(_("task"), overflow="fold", min_width=8)
+    for header in (_("start"), _("finish")):
+        table.add_column(header, no_wrap=True)
+    table.add_column(_("moved"), justify="right", no_wrap=True)
     for move in what.moved:
         table.add_row(
             move.task,
@@ -401,27 +452,15 @@ def _moves_table(what: WhatIf) -> Table:
 
 
 def _from_to(timebase: TimeBase, before: int, after: int) -> str:
+    """The date, or the old date above ``→ new date``: each cell stays narrow."""
     if before == after:
         return when(timebase, after, year=False)
-    return f"{when(timebase, before, year=False)} → {when(timebase, after, year=False)}"
+    return f"{when(timebase, before, year=False)}\n→ {when(timebase, after, year=False)}"
 
 
 def _moved(minutes: int, day_minutes: int) -> str:
     text = work_amount(minutes, day_minutes)
     return "+" + text if minutes > 0 else text
-
-
-def _finding_line(finding: Finding, console: Console) -> None:
-    mark = "✗" if finding.is_error else "!"
-    console.print(
-        Text.assemble(
-            f"  {mark} {level_label(finding.level)} ",
-            (f"{finding.code:<15} ", "bold"),
-            finding.task,
-            (f"  {finding.location}", "dim"),
-        )
-    )
-    console.print(Text(f"      {finding.message}"), crop=False, soft_wrap=True)
 
 
 # -- drivers ---------------------------------------------------------------------------------

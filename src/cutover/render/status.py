@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
 from cutover.common.csvrows import csv_text
-from cutover.common.i18n import _, n_
+from cutover.common.i18n import ENGLISH, _, current_language, n_
 from cutover.common.text import display_text
 from cutover.findings.wording import day_label, deadline_text, status_line, when, work_amount
 from cutover.render.summary import cell
@@ -70,51 +71,94 @@ def _margin_text(status: PlanStatus) -> str:
 # -- one plan ----------------------------------------------------------------------------------
 
 
+def go_live_text(status: PlanStatus) -> str:
+    """``go-live Sun 29 Jun 2025 18:00 (go-live)``, or the finish when no go-live is named."""
+    timebase = status.analysis.graph.timebase
+    if status.go_live is None:
+        return _("no go-live named; forecast finish {when}").format(
+            when=when(timebase, status.finish)
+        )
+    return _("forecast go-live {when} ({task})").format(
+        when=when(timebase, status.go_live), task=status.go_live_task
+    )
+
+
+def _sentence_case(text: str) -> str:
+    """``Forecast go-live …``: English as it always was; other languages keep their dates."""
+    return text.capitalize() if current_language() == ENGLISH else text[:1].upper() + text[1:]
+
+
+def _indented(text: str | Text, indent: int = 2, style: str = "") -> Padding:
+    """A line that wraps under its own first word, not at column 0."""
+    body = Text(text, style=style) if isinstance(text, str) else text
+    return Padding(body, (0, 0, 0, indent), expand=False)
+
+
+def system_table(status: PlanStatus, width: int) -> Table:
+    """The counts per system; the names wrap inside their cell when the width is short."""
+    table = Table(show_edge=False, pad_edge=False, box=None, padding=(0, 1), expand=False)
+    system, *numbers, finish, least = headings(_STATUS_HEADINGS)
+    table.add_column(system, min_width=10, max_width=max(18, width - 62), overflow="fold")
+    narrow = width < 90
+    for header in numbers:
+        table.add_column(
+            header if not narrow else header.replace(" ", "\n"),
+            justify="right",
+            min_width=min(len(header), 5),
+            no_wrap=True,
+        )
+    table.add_column(finish, no_wrap=True)
+    table.add_column(
+        least.replace(" ", "\n", 1) if narrow else least, no_wrap=True, justify="right"
+    )
+    for group in status.groups:
+        counts = group.counts
+        table.add_row(
+            Text(display_text(group.name), style="italic" if not group.id else ""),
+            str(counts.total),
+            str(counts.done),
+            Text(str(counts.delayed), style="bold red" if counts.delayed else ""),
+            str(counts.in_progress),
+            str(counts.not_yet_due),
+            _when(status, group.finish),
+            ""
+            if group.worst is None
+            else work_amount(group.worst.slack_minutes, group.worst.day_minutes),
+        )
+    return table
+
+
 def print_status(
     statuses: Sequence[PlanStatus], invalid: Sequence[PlanCheck], console: Console
 ) -> None:
-    """Per plan: the headline counts, a table per system, the finish and the worst slack."""
+    """Per plan: the headline counts, a table per system, the go-live, finish, worst slack."""
     for status in statuses:
         timebase = status.analysis.graph.timebase
+        head = Table.grid(padding=(0, 2))
+        head.add_column(no_wrap=True)
+        head.add_column()
+        head.add_row(Text(display_text(status.file), style="bold"), Text(display_text(status.plan)))
+        console.print(head)
+        console.print(_indented(status_line(timebase, status.analysis.schedule.as_of), style="dim"))
+        console.print(_indented(status.counts.sentence(), style="bold"))
+        console.print(system_table(status, console.width))
+        console.print(_indented(go_live_text(status)))
         console.print(
-            Text.assemble((display_text(status.file), "bold"), "  ", display_text(status.plan))
-        )
-        console.print(
-            Text(f"  {status_line(timebase, status.analysis.schedule.as_of)}", style="dim")
-        )
-        console.print(Text(f"  {status.counts.sentence()}", style="bold"))
-        table = Table(show_edge=False, pad_edge=False, box=None, padding=(0, 1), expand=False)
-        system, *numbers, finish, least = headings(_STATUS_HEADINGS)
-        table.add_column(system, max_width=18, no_wrap=True, overflow="ellipsis")
-        for header in numbers:
-            table.add_column(header, justify="right", min_width=len(header), no_wrap=True)
-        table.add_column(finish, no_wrap=True)
-        table.add_column(least, min_width=8, no_wrap=True)
-        for group in status.groups:
-            counts = group.counts
-            table.add_row(
-                display_text(group.name),
-                str(counts.total),
-                str(counts.done),
-                Text(str(counts.delayed), style="bold red" if counts.delayed else ""),
-                str(counts.in_progress),
-                str(counts.not_yet_due),
-                _when(status, group.finish),
-                ""
-                if group.worst is None
-                else work_amount(group.worst.slack_minutes, group.worst.day_minutes),
+            _indented(
+                _("forecast finish {when}: {margin}").format(
+                    when=when(timebase, status.finish), margin=_margin_text(status)
+                )
             )
-        console.print(table)
-        finish = _("forecast finish {when}: {margin}").format(
-            when=when(timebase, status.finish), margin=_margin_text(status)
         )
-        console.print(f"  {finish}")
         if status.worst is not None:
             chain = " → ".join(status.worst.drivers[-6:])
-            least = _("least deadline slack: {slack} (driven by {chain})").format(
-                slack=_worst_text(status.worst), chain=chain
+            console.print(
+                _indented(
+                    _("least deadline slack: {slack} (driven by {chain})").format(
+                        slack=_worst_text(status.worst), chain=chain
+                    )
+                )
             )
-            console.print(f"  {least}")
         console.print()
     for result in invalid:
         console.print(
@@ -124,7 +168,7 @@ def print_status(
             )
         )
         for diagnostic in result.diagnostics:
-            console.print(Text(f"  {diagnostic}"))
+            console.print(_indented(str(diagnostic)))
 
 
 def _counts(counts: Counts) -> dict[str, int]:
@@ -135,6 +179,7 @@ def _counts(counts: Counts) -> dict[str, int]:
         "within_deadline": counts.within,
         "in_progress": counts.in_progress,
         "not_yet_due": counts.not_yet_due,
+        "at_risk": counts.at_risk,
     }
 
 
@@ -159,6 +204,9 @@ def status_document(status: PlanStatus) -> dict[str, Any]:
         "as_of": None if as_of is None else timebase.iso(as_of),
         "counts": _counts(status.counts),
         "finish": timebase.iso(status.finish),
+        "go_live": None
+        if status.go_live is None
+        else {"task": status.go_live_task, "forecast": timebase.iso(status.go_live)},
         "final_deadline": None
         if status.final_deadline is None
         else timebase.iso(status.final_deadline),
@@ -221,6 +269,8 @@ def status_markdown(statuses: Sequence[PlanStatus], invalid: Sequence[PlanCheck]
             )
         lines += [
             "",
+            f"{_sentence_case(cell(go_live_text(status)))}.",
+            "",
             _("Forecast finish {when}: {margin}.").format(
                 when=when(timebase, status.finish), margin=cell(_margin_text(status))
             ),
@@ -240,8 +290,8 @@ def status_markdown(statuses: Sequence[PlanStatus], invalid: Sequence[PlanCheck]
 
 ROLLUP_COLUMNS = (
     "plan", "file", "tasks", "done", "delayed", "within_deadline", "in_progress",
-    "not_yet_due", "forecast_finish", "final_deadline", "finish_margin_minutes",
-    "least_slack_minutes", "least_slack_task", "errors", "warnings",
+    "not_yet_due", "forecast_finish", "go_live", "go_live_task", "final_deadline",
+    "finish_margin_minutes", "least_slack_minutes", "least_slack_task", "errors", "warnings",
 )  # fmt: skip
 
 
@@ -251,6 +301,7 @@ def _rollup_record(status: PlanStatus) -> list[object]:
     return [
         status.plan, status.file, c.total, c.done, c.delayed, c.within, c.in_progress,
         c.not_yet_due, timebase.iso(status.finish),
+        "" if status.go_live is None else timebase.iso(status.go_live), status.go_live_task or "",
         "" if status.final_deadline is None else timebase.iso(status.final_deadline),
         "" if status.finish_margin is None else status.finish_margin,
         "" if status.worst is None else status.worst.slack_minutes,
@@ -259,17 +310,25 @@ def _rollup_record(status: PlanStatus) -> list[object]:
     ]  # fmt: skip
 
 
+def _go_live_cell(status: PlanStatus, *, long: bool = False) -> str:
+    """The go-live the plan names, or its forecast finish marked as such."""
+    timebase = status.analysis.graph.timebase
+    minute = status.finish if status.go_live is None else status.go_live
+    text = when(timebase, minute) if long else _when(status, minute)
+    return _("{when} (finish)").format(when=text) if status.go_live is None else text
+
+
 def print_rollup(
     statuses: Sequence[PlanStatus], totals: Counts, invalid: Sequence[PlanCheck], console: Console
 ) -> None:
     """One row per plan, riskiest first, and the totals."""
     table = Table(title=_("Roll-up, riskiest first"), title_justify="left", pad_edge=False)
     plan, *numbers, go_live, least, errors = headings(_ROLLUP_HEADINGS)
-    table.add_column(plan, max_width=18, no_wrap=True, overflow="ellipsis")
+    table.add_column(plan, min_width=10, overflow="fold")
     for header in numbers:
         table.add_column(header, justify="right", min_width=len(header), no_wrap=True)
-    table.add_column(go_live, no_wrap=True)
-    table.add_column(least, max_width=24)
+    table.add_column(go_live, min_width=10)
+    table.add_column(least, min_width=8, overflow="fold")
     table.add_column(errors, justify="right", min_width=6, no_wrap=True)
     for result in invalid:
         table.add_row(
@@ -291,7 +350,7 @@ def print_rollup(
             str(c.done),
             Text(str(c.delayed), style="bold red" if c.delayed else ""),
             str(c.within),
-            _when(status, status.finish),
+            _go_live_cell(status),
             _worst_text(status.worst),
             str(status.errors),
         )
@@ -353,7 +412,7 @@ def rollup_markdown(
         c = s.counts
         lines.append(
             f"| {cell(short(s.plan))} | {c.total} | {c.done} | {c.delayed} | {c.within} | "
-            f"{when(s.analysis.graph.timebase, s.finish)} | {cell(_worst_text(s.worst))} | "
+            f"{cell(_go_live_cell(s, long=True))} | {cell(_worst_text(s.worst))} | "
             f"{s.errors} |"
         )
     lines.append(
@@ -367,7 +426,7 @@ def rollup_csv(statuses: Sequence[PlanStatus], totals: Counts, invalid: Sequence
     """``cutover rollup --format csv``: one row per plan (invalid ones with their errors)."""
     rows: list[Sequence[object]] = [ROLLUP_COLUMNS]
     rows += [_rollup_record(status) for status in statuses]
-    rows += [["", result.file, *[""] * 11, len(result.diagnostics), 0] for result in invalid]
+    rows += [["", result.file, *[""] * 13, len(result.diagnostics), 0] for result in invalid]
     rows.append(
         [
             "all plans",
@@ -378,7 +437,7 @@ def rollup_csv(statuses: Sequence[PlanStatus], totals: Counts, invalid: Sequence
             totals.within,
             totals.in_progress,
             totals.not_yet_due,
-            *[""] * 7,
+            *[""] * 9,
         ]
     )
     return csv_text(rows)

@@ -5,36 +5,44 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich import box
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
 from cutover.common.csvrows import csv_text
 from cutover.common.i18n import _, current_language, n_
 from cutover.common.text import display_text
-from cutover.engine.rows import CSV_COLUMNS, ScheduleRow, csv_record, schedule_rows
+from cutover.engine.rows import (
+    CSV_COLUMNS,
+    STATES_COLUMN,
+    ScheduleRow,
+    csv_record,
+    schedule_rows,
+)
+from cutover.findings.states import State, is_late, ordered, state_words, task_states
 from cutover.findings.wording import day_label, status_line, when, work_amount
 
 if TYPE_CHECKING:
-    from rich.console import Console, ConsoleOptions, JustifyMethod, RenderResult
+    from rich.console import (
+        Console,
+        ConsoleOptions,
+        JustifyMethod,
+        RenderableType,
+        RenderResult,
+    )
 
-    from cutover.engine.schedule import Schedule
+    from cutover.findings.pipeline import Analysis
     from cutover.worktime.timebase import TimeBase
-
-_STATUS_MARK = {
-    "done": n_("✓ done"),
-    "in_progress": "▶",
-    "not_started": "",
-    "cancelled": n_("✗ cancelled"),
-}
 
 
 class ScheduleTable:
     """The schedule as a table that drops less important columns when the terminal is narrow."""
 
-    def __init__(self, schedule: Schedule) -> None:
-        """Compute the rows once; the columns are chosen for the width at render time."""
-        self.schedule = schedule
-        self.rows = schedule_rows(schedule)
+    def __init__(self, analysis: Analysis) -> None:
+        """Compute the rows and states once; the columns are chosen for the width at render time."""
+        self.schedule = analysis.schedule
+        self.rows = schedule_rows(analysis.schedule)
+        self.states = task_states(analysis)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         """Yield the table for the width given."""
@@ -47,11 +55,9 @@ class ScheduleTable:
         years = {timebase.naive(row.start).year for row in rows}
         year = len(years | {timebase.naive(schedule.finish).year}) > 1
         columns = _COLUMNS_BY_WIDTH[0 if width >= 120 else 1 if width >= 100 else 2]
-        widths = _WIDTHS
-        if current_language() != "en":
-            # Longer words ("3 giờ 36 phút"): wider cells, and one column fewer when narrow.
-            widths = {**_WIDTHS, **_WIDER}
-            columns = columns if width >= 100 else _COLUMNS_BY_WIDTH[3]
+        if current_language() != "en" and width < 100:
+            # Longer words ("3 giờ 36 phút"): one column fewer when narrow.
+            columns = _COLUMNS_BY_WIDTH[3]
         table = Table(
             title=(
                 f"{display_text(schedule.graph.plan.plan)} — "
@@ -70,23 +76,18 @@ class ScheduleTable:
             ),
             caption_justify="left",
         )
-        room = width - sum(widths[header] + 3 for header in columns) - 3
-        table.add_column(
-            _HEADERS["task"](),
-            min_width=12,
-            max_width=max(room, 12),
-            no_wrap=True,
-            overflow="ellipsis",
-        )
+        table.add_column(_HEADERS["task"](), min_width=12, ratio=1, overflow="fold")
         for header in columns:
             justify: JustifyMethod = "right" if header in _RIGHT else "left"
-            table.add_column(
-                _HEADERS[header](), no_wrap=True, justify=justify, min_width=widths[header]
-            )
+            if header == "status":
+                table.add_column(_HEADERS[header](), min_width=15, overflow="fold")
+            else:
+                table.add_column(_HEADERS[header](), no_wrap=True, justify=justify)
         for row in rows:
-            cells = _cells(row, timebase, year=year)
+            states = self.states[row.id]
+            cells = _cells(row, states, timebase, year=year)
             table.add_row(
-                cells["task"], *(cells[header] for header in columns), style=_row_style(row)
+                cells["task"], *(cells[header] for header in columns), style=_row_style(states)
             )
         return table
 
@@ -105,19 +106,17 @@ _KEYS = ("task", "start", "finish", "slack", "deadline", "to deadline", "status"
 _HEADERS = {
     key: (lambda index=index: _(_HEADINGS).split(" · ")[index]) for index, key in enumerate(_KEYS)
 }
-#: About how wide each column's cells are (dates without a year, "in progress 60%").
-_WIDTHS = {"start": 16, "finish": 16, "slack": 7, "deadline": 10, "to deadline": 11, "status": 15}
-#: Wider cells for languages with longer words than English's "3h 36m".
-_WIDER = {"start": 14, "finish": 14, "slack": 14, "to deadline": 14, "status": 16}
 
 
-def schedule_table(schedule: Schedule) -> ScheduleTable:
+def schedule_table(analysis: Analysis) -> ScheduleTable:
     """The schedule table (a rich renderable)."""
-    return ScheduleTable(schedule)
+    return ScheduleTable(analysis)
 
 
-def _cells(row: ScheduleRow, timebase: TimeBase, *, year: bool) -> dict[str, Text | str]:
-    name = Text("  " * row.depth)
+def _cells(
+    row: ScheduleRow, states: frozenset[State], timebase: TimeBase, *, year: bool
+) -> dict[str, RenderableType]:
+    name = Text()
     name.append(row.id, style="bold" if row.summary else "")
     if row.name != row.id:
         name.append(f" {display_text(row.name)}", style="dim")
@@ -132,36 +131,30 @@ def _cells(row: ScheduleRow, timebase: TimeBase, *, year: bool) -> dict[str, Tex
         )
     to_deadline = row.deadline_slack
     return {
-        "task": name,
+        "task": Padding(name, (0, 0, 0, 2 * row.depth)),  # wrapped lines keep the indent
         "start": when(timebase, row.start, year=year),
         "finish": when(timebase, row.finish, year=year),
         "slack": work_amount(row.total_slack, row.day_minutes),
         "deadline": deadline,
         "to deadline": "" if to_deadline is None else work_amount(to_deadline, row.day_minutes),
-        "status": _status(row),
+        "status": state_words(states, row.progress),
     }
 
 
-def _status(row: ScheduleRow) -> str:
-    mark = _(_STATUS_MARK[row.status]) if _STATUS_MARK[row.status] else ""
-    if row.status == "in_progress" and row.progress is not None:
-        mark += f" {round(row.progress * 100)}%"
-    if row.critical:
-        mark = (_("critical") + " " + mark).strip()
-    elif row.deadline_slack is not None and row.deadline_slack < 0:
-        mark = (_("late") + " " + mark).strip()
-    return mark
-
-
-def _row_style(row: ScheduleRow) -> str:
-    if row.status == "done":
+def _row_style(states: frozenset[State]) -> str:
+    if State.DONE in states or State.CANCELLED in states:
         return "dim"
-    if row.deadline_slack is not None and row.deadline_slack < 0:
+    if is_late(states):
         return "bold red"
-    return "red" if row.critical else ""
+    return "red" if State.CRITICAL in states else ""
 
 
-def schedule_csv(schedule: Schedule) -> str:
-    """The schedule as CSV (UTF-8, one row per task, ISO dates with offsets)."""
-    timebase = schedule.graph.timebase
-    return csv_text([CSV_COLUMNS, *(csv_record(timebase, row) for row in schedule_rows(schedule))])
+def schedule_csv(analysis: Analysis) -> str:
+    """The schedule as CSV (UTF-8, one row per task, ISO dates with offsets, its states)."""
+    timebase = analysis.graph.timebase
+    states = task_states(analysis)
+    records = (
+        [*csv_record(timebase, row), " ".join(ordered(states[row.id]))]
+        for row in schedule_rows(analysis.schedule)
+    )
+    return csv_text([[*CSV_COLUMNS, STATES_COLUMN], *records])

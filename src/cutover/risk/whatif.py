@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from cutover.common.errors import UsageError
 from cutover.common.i18n import _
+from cutover.findings.checks import DEFAULT_RISK_THRESHOLD
 from cutover.findings.pipeline import Analysis, analyse_loaded
 from cutover.planfile.model_errors import did_you_mean
 from cutover.worktime.durations import Duration, DurationError, format_minutes, parse_duration
@@ -105,14 +106,17 @@ def apply(
     done: Sequence[str] = (),
     as_of: date | datetime | None = None,
     now: datetime | None = None,
+    risk_threshold: Duration = DEFAULT_RISK_THRESHOLD,
 ) -> WhatIf:
     """Schedule the plan as it stands and with the changes; compare the two."""
     if not delays and not done:
         raise UsageError(_("nothing to change: give --delay TASK=DURATION or --done TASK"))
-    before = analyse_loaded(loaded, now=now, as_of=as_of)
+    before = analyse_loaded(loaded, now=now, as_of=as_of, risk_threshold=risk_threshold)
     updates, changes = _Updates(before).build(delays, done)
     plan = loaded.plan.model_copy(update={"tasks": _rewrite(loaded.plan.tasks, updates)})
-    after = analyse_loaded(loaded._replace(plan=plan), now=now, as_of=as_of)
+    after = analyse_loaded(
+        loaded._replace(plan=plan), now=now, as_of=as_of, risk_threshold=risk_threshold
+    )
     return _compare(before, after, tuple(changes))
 
 
