@@ -381,3 +381,18 @@ def test_status_says_the_plan_is_rolling_back_and_summarises_the_journal(
     text = " ".join(result.output.split())
     assert "ROLLING BACK: 'Go/no-go (point of no return)' decided no-go" in text
     assert "journal: 2 records by 2 people; latest: Chief Information Officer decide" in text
+
+
+def test_every_view_says_the_plan_is_rolling_back(outage: Path, cli: Cli) -> None:
+    record(
+        outage, "decide", "gonogo", who="Chief Information Officer", now=EVENING,
+        timezone=ZONE, at="2025-08-24T02:50", verdict="no-go",
+    )  # fmt: skip
+    as_of = ("--as-of", "2025-08-24T03:00")
+    banner = "ROLLING BACK (gonogo decided no-go)"
+    assert banner in cli("gantt", str(outage), *as_of).output
+    for fmt in ("md", "html", "svg"):
+        result = cli("export", str(outage), *as_of, "-f", fmt, "-o", "-")
+        assert result.exit_code == 0, result.output
+        assert banner in result.output, fmt
+    assert "rolling-back" in cli("check", str(outage), *as_of).output
