@@ -364,3 +364,35 @@ def test_compare_apply_writes_the_rehearsed_times_as_estimates(outage: Path, cli
     assert "    duration: 1h30m\n    calendar: night\n    after: [migrate]" in text
     assert "open" not in result.output.split("estimate")[0] or True
     load_plan(outage)
+
+
+def test_status_says_the_plan_is_rolling_back_and_summarises_the_journal(
+    outage: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(outage.parent)
+    assert cli("status", outage.name, "--as-of", "2025-08-23T18:00").output.count("journal") == 0
+    record(outage, "note", "freeze", who="Lan", now=EVENING, timezone=ZONE, note="queues empty")
+    record(
+        outage, "decide", "gonogo", who="Chief Information Officer", now=EVENING,
+        timezone=ZONE, at="2025-08-24T02:50", verdict="no-go",
+    )  # fmt: skip
+    result = cli("status", outage.name, "--as-of", "2025-08-24T03:00")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "ROLLING BACK: 'Go/no-go (point of no return)' decided no-go" in text
+    assert "journal: 2 records by 2 people; latest: Chief Information Officer decide" in text
+
+
+def test_every_view_says_the_plan_is_rolling_back(outage: Path, cli: Cli) -> None:
+    record(
+        outage, "decide", "gonogo", who="Chief Information Officer", now=EVENING,
+        timezone=ZONE, at="2025-08-24T02:50", verdict="no-go",
+    )  # fmt: skip
+    as_of = ("--as-of", "2025-08-24T03:00")
+    banner = "ROLLING BACK (gonogo decided no-go)"
+    assert banner in cli("gantt", str(outage), *as_of).output
+    for fmt in ("md", "html", "svg"):
+        result = cli("export", str(outage), *as_of, "-f", fmt, "-o", "-")
+        assert result.exit_code == 0, result.output
+        assert banner in result.output, fmt
+    assert "rolling-back" in cli("check", str(outage), *as_of).output

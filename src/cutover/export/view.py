@@ -215,6 +215,14 @@ def _table_row(timebase: TimeBase, row: ScheduleRow, states: frozenset[State]) -
     )
 
 
+def _with_rollback(verdict: str, analysis: Analysis) -> str:
+    """The finish's verdict, led by ``ROLLING BACK`` when a gate decided no-go."""
+    from cutover.findings.gates import rolling_back  # noqa: PLC0415 - runbooks only
+
+    back = rolling_back(analysis.findings)
+    return verdict if back is None else f"{back} — {verdict}"
+
+
 def _title_block(
     analysis: Analysis, rows: list[ScheduleRow], states: TaskStates, options: ExportOptions
 ) -> TitleBlock:
@@ -233,7 +241,7 @@ def _title_block(
         status=status_line(timebase, schedule.as_of),
         generated=f"{when(timebase, timebase.minute(generated))} ({timebase.name})",
         finish=when(timebase, schedule.finish),
-        verdict=finish_verdict(timebase, rows, schedule.finish),
+        verdict=_with_rollback(finish_verdict(timebase, rows, schedule.finish), analysis),
         go_live=go_live,
         delayed=total.delayed,
         at_risk=total.at_risk,

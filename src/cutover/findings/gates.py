@@ -312,3 +312,12 @@ def _rollback_findings(
             )
         ]  # fmt: skip
     return []
+
+
+def rolling_back(findings: list[Finding]) -> str | None:
+    """``ROLLING BACK (GATE decided no-go)`` when a gate sent the plan back, else None.
+
+    Every view puts it in its title, so no one reads a rolled-back plan as going ahead.
+    """
+    gates = [finding.task for finding in findings if finding.code == "rolling-back"]
+    return f"ROLLING BACK ({', '.join(gates)} decided no-go)" if gates else None

@@ -79,3 +79,18 @@ def last_undoable(entries: list[Entry]) -> Entry | None:
         if entry.action != "undo" and entry.changes and entry.id not in undone:
             return entry
     return None
+
+
+def journal_summary(plan: Path) -> str | None:
+    """One line for ``status``: how much was recorded, by how many, and the latest record."""
+    entries = read_journal(plan)
+    if not entries:
+        return None
+    people = len({entry.who for entry in entries})
+    last = entries[-1]
+    claimed = f" (at {last.claimed})" if last.claimed else ""
+    return (
+        f"journal: {len(entries)} record{'s' if len(entries) != 1 else ''} by {people} "
+        f"{'people' if people != 1 else 'person'}; latest: {last.who} {last.action} "
+        f"{last.task}{claimed}, recorded {last.recorded_at}"
+    )

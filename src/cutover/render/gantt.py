@@ -26,6 +26,7 @@ from cutover.common.errors import UsageError
 from cutover.common.i18n import _, current_language, n_, ngettext
 from cutover.common.text import display_text
 from cutover.engine.rows import ScheduleRow, schedule_rows
+from cutover.findings.gates import rolling_back
 from cutover.findings.states import State, is_late, task_states
 from cutover.findings.wording import day_label, month_label, status_line, when
 from cutover.render.marks import LEGEND
@@ -158,6 +159,7 @@ class GanttChart:
         self.schedule: Schedule = analysis.schedule
         self.options = options or GanttOptions()
         self.states: TaskStates = task_states(analysis)
+        self._rolling_back = rolling_back(analysis.findings)
         self.all_rows = schedule_rows(self.schedule)
         self.rows = select_rows(self.all_rows, self.states, self.options)
         self.timebase = self.schedule.graph.timebase
@@ -223,7 +225,10 @@ class GanttChart:
 
     def _title(self, axis: _Axis) -> Iterator[Text]:
         schedule, timebase = self.schedule, self.timebase
-        yield Text(display_name(schedule.graph.plan.plan), style="bold")
+        title = Text(display_name(schedule.graph.plan.plan), style="bold")
+        if self._rolling_back is not None:
+            title.append(f"  {self._rolling_back}", style="bold reverse red")
+        yield title
         yield Text(
             _("{status} · forecast finish {when} · 1 column = {step}").format(
                 status=status_line(timebase, schedule.as_of),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.padding import Padding
@@ -143,6 +144,8 @@ def print_status(
         console.print(_indented(status.counts.sentence(), style="bold"))
         console.print(system_table(status, console.width))
         console.print(_indented(go_live_text(status)))
+        for line in _runbook_lines(status):
+            console.print(_indented(display_text(line, limit=300)))
         console.print(
             _indented(
                 _("forecast finish {when}: {margin}").format(
@@ -169,6 +172,21 @@ def print_status(
         )
         for diagnostic in result.diagnostics:
             console.print(_indented(str(diagnostic)))
+
+
+def _runbook_lines(status: PlanStatus) -> list[str]:
+    """A rollback under way (every view says so), and what the run journal recorded."""
+    from cutover.portfolio.journal import journal_summary  # noqa: PLC0415 - small
+
+    lines = [
+        f"ROLLING BACK: {finding.message}"
+        for finding in status.analysis.findings
+        if finding.code == "rolling-back"
+    ]
+    summary = journal_summary(Path(status.file))
+    if summary is not None:
+        lines.append(summary)
+    return lines
 
 
 def _counts(counts: Counts) -> dict[str, int]:
