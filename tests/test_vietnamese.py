@@ -140,10 +140,31 @@ def _runs(tmp_path: Path) -> dict[str, tuple[str, ...]]:
         "done": ("done", window, "accounts", "--at", "2025-06-26T11:00", "--by", "Trần Minh"),
         "note": ("note", window, "accounts", "xong sớm", "--by", "Tổ công tác"),
         "undo": ("undo", window, "--by", "Trần Minh"),
-        "decide": ("decide", window, "readiness-count", "go", "--at", "2025-06-28T06:00"),
+        "decide": (
+            "decide",
+            window,
+            "readiness-count",
+            "go",
+            "--at",
+            "2025-06-28T06:00",
+            "--by",
+            "Ban",
+        ),
         "journal": ("journal", window),
         "compare": ("compare", FLAGSHIP, window),
         "import": ("import", str(ROOT / "tests" / "interchange" / "features.tjp")),
+        "no-go": (
+            "decide",
+            window,
+            "go-live",
+            "no-go",
+            "--at",
+            "2025-06-29T18:00",
+            "--by",
+            "Chủ tịch",
+        ),
+        "status-rolling-back": ("status", window),
+        "gantt-rolling-back": ("gantt", window),
     }
 
 
@@ -176,6 +197,14 @@ def test_every_command_speaks_vietnamese(outputs: dict[str, tuple[int, str]], na
     _, text = outputs[name]
     assert text.strip(), name
     assert english_left(text) == [], text[:3000]
+
+
+def test_a_rollback_and_the_journal_in_vietnamese(outputs: dict[str, tuple[int, str]]) -> None:
+    text = " ".join(outputs["status-rolling-back"][1].split())
+    assert "ĐANG QUAY LUI: 'Go-live of the five systems' đã quyết định dừng" in text
+    assert re.search(r"nhật ký: \d+ bản ghi của \d+ người; gần nhất: Chủ tịch decide go-live", text)
+    gantt = " ".join(outputs["gantt-rolling-back"][1].split())
+    assert "ĐANG QUAY LUI (go-live đã quyết định dừng)" in gantt
 
 
 def test_the_committee_headline(outputs: dict[str, tuple[int, str]]) -> None:

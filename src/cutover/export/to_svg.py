@@ -84,9 +84,10 @@ def gantt_svg(view: ExportView) -> str:
     top = TITLE_HEIGHT + AXIS_HEIGHT
     bottom = top + ROW_HEIGHT * len(layout.rows)
     width, height = LABEL_WIDTH + scale.width + 10, bottom + LEGEND_HEIGHT
-    back = "ROLLING BACK" in view.title.verdict
-    lead = view.title.verdict.split(" — ")[0] if back else ""
-    title = text(f"{view.title.plan} — {view.title.status}" + (f" — {lead}" if back else ""))
+    from cutover.findings.gates import rolling_back  # noqa: PLC0415 - runbooks only
+
+    back = rolling_back(view.analysis.findings)
+    title = text(f"{view.title.plan} — {view.title.status}" + (f" — {back}" if back else ""))
     opening = (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" font-family="{text(FONT)}" font-size="11" role="img">'

@@ -320,4 +320,6 @@ def rolling_back(findings: list[Finding]) -> str | None:
     Every view puts it in its title, so no one reads a rolled-back plan as going ahead.
     """
     gates = [finding.task for finding in findings if finding.code == "rolling-back"]
-    return f"ROLLING BACK ({', '.join(gates)} decided no-go)" if gates else None
+    if not gates:
+        return None
+    return _("ROLLING BACK ({gates} decided no-go)").format(gates=", ".join(gates))

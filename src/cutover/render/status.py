@@ -179,7 +179,7 @@ def _runbook_lines(status: PlanStatus) -> list[str]:
     from cutover.portfolio.journal import journal_summary  # noqa: PLC0415 - small
 
     lines = [
-        f"ROLLING BACK: {finding.message}"
+        _("ROLLING BACK: {message}").format(message=finding.message)
         for finding in status.analysis.findings
         if finding.code == "rolling-back"
     ]
