@@ -53,7 +53,7 @@ def _claimed(at: str | None, now: datetime, timezone: str) -> str:
     try:
         parse_timepoint(text)
     except TimepointError as error:
-        raise UsageError(f"--at: {error}") from None
+        raise UsageError(_("--at: {error}").format(error=error)) from None
     return text
 
 
@@ -91,7 +91,7 @@ def record(
             raise UsageError(_("a note needs some text"))
         return _journal(plan, action, task, who, now, claimed=claimed, note=note, result=None)
     else:
-        raise UsageError(f"unknown action {action!r}")
+        raise UsageError(_("unknown action {action!r}").format(action=action))
     result = update_plan(plan, task, change, today=now)
     return _journal(plan, action, task, who, now, claimed=claimed, note=note, result=result)
 

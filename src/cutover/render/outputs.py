@@ -146,7 +146,11 @@ def append_step_summary(results: Sequence[PlanCheck], environ: Mapping[str, str]
                 os.lseek(descriptor, status.st_size - 1, os.SEEK_SET)  # appends go to the end
                 separator = b"" if os.read(descriptor, 1) == b"\n" else b"\n"
         elif stat.S_ISDIR(status.st_mode):  # pragma: no cover - open refuses a folder first
-            raise OutputError(f"cannot write $GITHUB_STEP_SUMMARY ({target}): it is a folder")
+            raise OutputError(
+                _("cannot write $GITHUB_STEP_SUMMARY ({target}): it is a folder").format(
+                    target=target
+                )
+            )
         summary = separator + markdown_summary(results, limit=room).encode()
         view = memoryview(summary)
         while view:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 from cutover.common.errors import UsageError
-from cutover.common.i18n import _, current_language
+from cutover.common.i18n import _, current_language, ngettext
 from cutover.engine.schedule import driving_chain
 from cutover.findings.checks import ERROR, Details, Finding
 from cutover.findings.pipeline import Analysis, PlanCheck
@@ -151,9 +151,9 @@ class _Estimates:
 def simulate(analysis: Analysis, runs: int = DEFAULT_RUNS, seed: int | None = None) -> RiskResult:
     """Schedule ``runs`` samples of the plan at its status date; the same seed, the same answer."""
     if runs < 1:
-        raise UsageError(f"--runs must be at least 1, got {runs}")
+        raise UsageError(_("--runs must be at least 1, got {runs}").format(runs=runs))
     if seed is not None and seed < 0:
-        raise UsageError(f"--seed must be 0 or more, got {seed}")
+        raise UsageError(_("--seed must be 0 or more, got {seed}").format(seed=seed))
     seed = DEFAULT_SEED if seed is None else seed
     graph, schedule = analysis.graph, analysis.schedule
     targets = [
@@ -183,9 +183,13 @@ def _check_runs(runs: int, finishes: int) -> None:
     if runs > largest:
         need = runs * 16 * finishes / 1e9
         raise UsageError(
-            f"--runs {runs:,} is more than this plan can run: it keeps {finishes:,} "
-            f"finish{'es' if finishes != 1 else ''} per run (about {need:,.1f} GB in all); "
-            f"the most is --runs {largest:,}"
+            ngettext(
+                "--runs {runs:,} is more than this plan can run: it keeps {finishes:,} finish "
+                "per run (about {need:,.1f} GB in all); the most is --runs {largest:,}",
+                "--runs {runs:,} is more than this plan can run: it keeps {finishes:,} finishes "
+                "per run (about {need:,.1f} GB in all); the most is --runs {largest:,}",
+                finishes,
+            ).format(runs=runs, finishes=finishes, need=need, largest=largest)
         )
 
 

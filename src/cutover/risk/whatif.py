@@ -96,7 +96,7 @@ def parse_delay(text: str) -> tuple[str, Duration]:
     try:
         return task.strip(), parse_duration(amount.strip())
     except DurationError as exc:
-        raise UsageError(f"--delay {text}: {exc}") from None
+        raise UsageError(_("--delay {text}: {exc}").format(text=text, exc=exc)) from None
 
 
 def apply(
@@ -152,7 +152,9 @@ class _Updates:
         node = self.graph.index.get(task_id)
         if node is None:
             raise UsageError(
-                f"unknown task '{task_id}'{did_you_mean(task_id, list(self.graph.index))}"
+                _("unknown task '{task_id}'{did_you_mean}").format(
+                    task_id=task_id, did_you_mean=did_you_mean(task_id, list(self.graph.index))
+                )
             )
         return node
 
@@ -166,7 +168,7 @@ class _Updates:
         elif graph.is_instant[node]:
             problem = "is a milestone and takes no time: delay a task before it"
         if problem is not None:
-            raise UsageError(f"task '{task.id}' {problem}")
+            raise UsageError(_("task '{id}' {problem}").format(id=task.id, problem=problem))
 
     def _delay(self, node: int, minutes: int) -> None:
         """Add working time to the duration, or to the remaining work of a task in progress."""
@@ -178,10 +180,14 @@ class _Updates:
             remaining = round(duration * (1.0 - (task.progress or 0.0)))
             worked = duration - remaining  # what is done stays done: only the rest grows
             if remaining + minutes <= 0:
-                raise UsageError(f"task '{task.id}' has only {remaining} minutes left to shorten")
+                raise UsageError(
+                    _("task '{id}' has only {remaining} minutes left to shorten").format(
+                        id=task.id, remaining=remaining
+                    )
+                )
             update["progress"] = worked / total
         elif total <= 0:
-            raise UsageError(f"task '{task.id}' would take no time at all")
+            raise UsageError(_("task '{id}' would take no time at all").format(id=task.id))
         day = graph.calendar[node].day_minutes
         update["duration"] = Duration(minutes=float(total), text=format_minutes(total, day))
         self.updates[task.id] = update
