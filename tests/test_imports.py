@@ -35,7 +35,8 @@ def test_help_does_not_load_heavy_modules() -> None:
         "try:\n    app()\nexcept SystemExit:\n    pass"
     )
     for heavy in (
-        "networkx", "holidays", "pydantic", "yaml", "numpy", "ruamel", "reportlab", "textual",
+        "networkx", "holidays", "pydantic", "yaml", "numpy", "ruamel", "reportlab", "babel",
+        "textual",
         "cutover.planfile.loader", "cutover.engine.graph",
         # typer's rich help formatter and what it imports: most of --help's time once
         "typer.rich_utils", "rich", "rich.markdown", "markdown_it", "pygments",

@@ -39,10 +39,13 @@ def _on_interrupt(_signum: int, _frame: object) -> NoReturn:
 
 def internal_error_line(error: BaseException) -> str:
     """The one line an internal error prints: what broke, and that it is ours to fix."""
+    from cutover.common.i18n import _  # noqa: PLC0415 - tiny module
     from cutover.common.text import display_message  # noqa: PLC0415 - tiny module
 
     what = display_message(f"{type(error).__name__}: {error}")
-    return f"internal error (a bug in cutover; please report it with the plan): {what}"
+    return _("internal error (a bug in cutover; please report it with the plan): {what}").format(
+        what=what
+    )
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
@@ -60,7 +63,9 @@ def main(argv: list[str] | None = None) -> NoReturn:
     except CutoverError as error:
         sys.exit(report_error(error))
     except _Interrupted:
-        sys.stderr.write("interrupted\n")
+        from cutover.common.i18n import _  # noqa: PLC0415
+
+        sys.stderr.write(_("interrupted") + "\n")
         sys.exit(ExitCode.INTERRUPTED)
     except BrokenPipeError:
         # The reader went away (``cutover schedule ... | head``): not an error of ours.

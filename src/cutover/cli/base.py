@@ -11,17 +11,23 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from enum import IntEnum, StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperCommand
 
 from cutover import __version__
 from cutover.cli.helptext import ThemedGroup
+
+# Marks help texts for the catalog; they are translated when help is shown (help_language).
+from cutover.common.i18n import n_
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from rich.console import Console
+    from typer._click.core import Command, Context
+    from typer._click.formatting import HelpFormatter
 
     from cutover.common.errors import CutoverError
     from cutover.findings.pipeline import Analysis
@@ -46,15 +52,114 @@ class FailPolicy(StrEnum):
     invalid = "invalid"
 
 
+def _translate_help(command: Command, ctx: Context) -> None:
+    """Put ``command``'s help, its options' and typer's headings in the reader's language.
+
+    Help texts stay English in the code (typer reads them at import, before any option is
+    parsed) and are looked up only when help is shown, in the language ``--lang`` chose if
+    it came first, else the one the environment and locale give. English costs nothing.
+    """
+    import typer.core  # noqa: PLC0415 - loaded already: it is what runs the command line
+
+    from cutover.common.i18n import (  # noqa: PLC0415 - light: click loads gettext already
+        ENGLISH,
+        _,
+        current_language,
+        help_language,
+        set_language,
+    )
+
+    set_language(help_language())
+    # typer's plain help words its headings and an option's "[default: …]", "[env var: …]"
+    # and "[required]" through the gettext function it imported as ``_``; ours speaks the
+    # reader's language and gives English back unchanged.
+    typer.core._ = _  # type: ignore[attr-defined]
+    if current_language() == ENGLISH:
+        return
+    commands = getattr(command, "commands", {})
+    for item in (command, *commands.values()):
+        item.help = _(item.help) if item.help else item.help
+        item.short_help = _(item.short_help) if item.short_help else item.short_help
+        panel = getattr(item, "rich_help_panel", None)
+        if panel:
+            item.rich_help_panel = _(panel)
+    for param in command.get_params(ctx):
+        text = getattr(param, "help", None)
+        if text:
+            param.help = _(text)  # type: ignore[attr-defined]
+
+
+#: click's and typer's own words in every help, for the catalog.
+_CLICK_WORDS = (
+    n_("Show this message and exit."),
+    n_("Arguments"),
+    n_("Options"),
+    n_("Commands"),
+    n_("default: {default}"),
+    n_("env var: {var}"),
+    n_("required"),
+)
+
+
+def _usage(command: Command, ctx: Context, formatter: HelpFormatter) -> None:
+    """``Usage: cutover status [OPTIONS] {plans}...``, its first word in the reader's language."""
+    from cutover.common.i18n import _  # noqa: PLC0415
+
+    pieces = command.collect_usage_pieces(ctx)
+    formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=_("Usage: "))
+
+
+class TranslatedCommand(TyperCommand):
+    """A command whose ``--help`` speaks the reader's language (see ``_translate_help``)."""
+
+    def format_usage(self, ctx: Context, formatter: HelpFormatter) -> None:
+        """The usage line, as click writes it but for its first word."""
+        _usage(self, ctx, formatter)
+
+    def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
+        """Translate, then draw as typer does."""
+        _translate_help(self, ctx)
+        super().format_help(ctx, formatter)
+
+
+class TranslatedGroup(ThemedGroup):
+    """``cutover --help`` in the reader's language, its commands grouped by theme."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: Context | None = None,
+        **extra: Any,  # noqa: ANN401 - click's own signature
+    ) -> Context:
+        """Start each run in English with nothing asked, whatever ran before in this process."""
+        from cutover.common.i18n import forget  # noqa: PLC0415
+
+        forget()
+        return super().make_context(info_name, args, parent, **extra)
+
+    def format_usage(self, ctx: Context, formatter: HelpFormatter) -> None:
+        """The usage line, as click writes it but for its first word."""
+        _usage(self, ctx, formatter)
+
+    def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
+        """Translate, then draw as typer does."""
+        _translate_help(self, ctx)
+        super().format_help(ctx, formatter)
+
+
 app = typer.Typer(
     name="cutover",
-    help="Deadline and cutover planner: critical path, slack and Gantt charts for go-live plans.",
+    # Plain help grouped by theme (see helptext), in the reader's language.
+    cls=TranslatedGroup,
+    help=n_(
+        "Deadline and cutover planner: critical path, slack and Gantt charts for go-live plans."
+    ),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     # Plain help (see helptext): docstrings print as written, and --help stays fast.
     rich_markup_mode=None,
-    cls=ThemedGroup,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -196,6 +301,40 @@ LevelOption = Annotated[
 ]
 
 
+def _speak(value: str | None) -> str | None:
+    """``--lang``: choose the language before the command prints anything (exit 2 if unknown)."""
+    from cutover.common.i18n import LanguageError, speak  # noqa: PLC0415 - only when run
+
+    try:
+        speak(value)
+    except LanguageError as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--lang' or CUTOVER_LANG") from None
+    return value
+
+
+Lang = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        callback=_speak,
+        is_eager=True,
+        help="Language of the output: en or vi. Default: CUTOVER_LANG, else the plan's "
+        "language, else the locale (LC_ALL, LC_MESSAGES, LANG), else English.",
+        show_default=False,
+    ),
+]
+
+
+def speak_for(*languages: str | None) -> None:
+    """Speak the language of the plans read, unless --lang or CUTOVER_LANG chose one.
+
+    Several plans: the first that names a language decides, so one report has one language.
+    """
+    from cutover.common.i18n import speak_for_plan  # noqa: PLC0415
+
+    speak_for_plan(next((language for language in languages if language), None))
+
+
 def clock_now() -> datetime:
     """The one place that reads the clock: the default status date."""
     return datetime.now(UTC)
@@ -256,26 +395,33 @@ def analyse_file(
             level=level,
             time_limit=time_limit,
         )
+    speak_for(analysis.loaded.plan.language)
     note_not_counted(analysis)
     return analysis
 
 
 def note_not_counted(analysis: Analysis) -> None:
     """Say on stderr when recorded progress after the status date is not counted."""
+    from cutover.common.i18n import _  # noqa: PLC0415
+
     schedule = analysis.schedule
     if not schedule.not_counted or schedule.as_of is None:
         return
     ids = ", ".join(schedule.graph.task(node).id for node in schedule.not_counted)
     when = schedule.graph.timebase.naive(schedule.as_of).isoformat(sep=" ", timespec="minutes")
     sys.stderr.write(
-        f"note: progress recorded after the status date {when} is not counted "
-        f"(shown as it stood then): {ids}\n"
+        _(
+            "note: progress recorded after the status date {when} is not counted "
+            "(shown as it stood then): {ids}"
+        ).format(when=when, ids=ids)
+        + "\n"
     )
 
 
 def report_error(error: CutoverError) -> ExitCode:
     """Print an error of cutover's own (every diagnostic of a plan) and return exit 2."""
     from cutover.common.errors import PlanError  # noqa: PLC0415
+    from cutover.common.i18n import _, ngettext  # noqa: PLC0415
     from cutover.common.text import display_message  # noqa: PLC0415
 
     if isinstance(error, PlanError):
@@ -284,7 +430,12 @@ def report_error(error: CutoverError) -> ExitCode:
         # A file or git revision that could not be read holds no plan to call invalid.
         if any(diagnostic.code != "unreadable" for diagnostic in error.diagnostics):
             count = len(error.diagnostics)
-            sys.stderr.write(f"{count} error{'s' if count != 1 else ''}: the plan is not valid\n")
+            summary = ngettext(
+                "{count} error: the plan is not valid",
+                "{count} errors: the plan is not valid",
+                count,
+            )
+            sys.stderr.write(summary.format(count=count) + "\n")
     else:
-        sys.stderr.write(f"error: {display_message(str(error))}\n")
+        sys.stderr.write(_("error: {message}").format(message=display_message(str(error))) + "\n")
     return ExitCode.INVALID

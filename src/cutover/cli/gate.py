@@ -12,25 +12,29 @@ from cutover.cli.base import (
     ExitCode,
     FailOn,
     FailPolicy,
+    Lang,
     LevelOption,
     PlanPaths,
     RiskThreshold,
     Runs,
     Seed,
+    TranslatedCommand,
     app,
     boundary,
     clock_unless_plan,
     console,
     parse_as_of,
     parse_duration,
+    speak_for,
 )
+from cutover.common.i18n import n_
 
 if TYPE_CHECKING:
     from cutover.findings.pipeline import PlanCheck
     from cutover.render.outputs import Output
 
 #: The heading these commands are listed under in ``cutover --help``.
-PANEL = "Gate deadlines in CI"
+PANEL = n_("Gate deadlines in CI")
 
 Formats = Annotated[
     list[str] | None,
@@ -64,7 +68,7 @@ SkipNonPlans = Annotated[
 ]
 
 
-@app.command(rich_help_panel=PANEL)
+@app.command(cls=TranslatedCommand, rich_help_panel=PANEL)
 def check(
     plans: PlanPaths,
     as_of: AsOf = None,
@@ -93,6 +97,7 @@ def check(
     runs: Runs = 10_000,
     seed: Seed = None,
     level: LevelOption = None,
+    lang: Lang = None,
 ) -> None:
     """Schedule each plan and report late, at-risk and missed deadlines.
 
@@ -124,13 +129,14 @@ def check(
     finish(results, outputs, fail_on, max_findings)
 
 
-@app.command(name="lint", rich_help_panel=PANEL)
+@app.command(cls=TranslatedCommand, name="lint", rich_help_panel=PANEL)
 def lint_command(
     plans: PlanPaths,
     output_format: Formats = None,
     fail_on: FailOn = FailPolicy.error,
     max_findings: MaxFindings = 50,
     skip_non_plans: SkipNonPlans = False,
+    lang: Lang = None,
 ) -> None:
     """Six clarities: warn about every task without an owner, deliverable, approver or deadline.
 
@@ -186,6 +192,7 @@ def finish(
     from cutover.findings.pipeline import outcome  # noqa: PLC0415
     from cutover.render.outputs import write_outputs  # noqa: PLC0415
 
+    speak_for(*(r.analysis.loaded.plan.language for r in results if r.analysis is not None))
     with boundary():
         write_outputs(outputs, results, console(), limit=max_findings, fail_on=fail_on.value)
     verdict = outcome(results, fail_on.value)

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from typer.core import TyperGroup
 
+from cutover.common.i18n import _
+
 if TYPE_CHECKING:
     from typer._click import Context, HelpFormatter
 
@@ -30,7 +32,7 @@ class ThemedGroup(TyperGroup):
             command = self.get_command(ctx, name)
             if command is None or command.hidden:
                 continue
-            heading = getattr(command, "rich_help_panel", None) or OTHER
+            heading = getattr(command, "rich_help_panel", None) or _(OTHER)
             # No truncation: the dl wraps a long sentence instead of cutting it with "...".
             sections.setdefault(heading, []).append((name, command.get_short_help_str(10_000)))
         for heading, rows in sections.items():

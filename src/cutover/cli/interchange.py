@@ -8,11 +8,11 @@ from typing import Annotated
 
 import typer
 
-from cutover.cli.base import app, boundary
+from cutover.cli.base import Lang, TranslatedCommand, app, boundary
 from cutover.cli.portfolio import PANEL, Force, NewFile, refuse_to_replace
 
 
-@app.command("import", rich_help_panel=PANEL)
+@app.command("import", cls=TranslatedCommand, rich_help_panel=PANEL)
 def import_(
     source: Annotated[
         Path,
@@ -24,6 +24,7 @@ def import_(
     ],
     output: NewFile = None,
     force: Force = False,
+    lang: Lang = None,
 ) -> None:
     """Read a plan from MS Project XML, Primavera XER or TaskJuggler and write it as a plan.
 
@@ -36,6 +37,7 @@ def import_(
       cutover import ministry.xml -o plans/ministry.yaml
     """
     from cutover.common.files import atomic_write  # noqa: PLC0415
+    from cutover.common.i18n import _, ngettext  # noqa: PLC0415
     from cutover.interchange.importing import import_file  # noqa: PLC0415
 
     with boundary():
@@ -47,5 +49,14 @@ def import_(
             sys.stdout.write(result.text)
             return
         atomic_write(output, result.text)
-    left = f", {len(result.notes)} notes above" if result.notes else ""
-    sys.stderr.write(f"wrote {output}: {result.tasks} tasks{left}\n")
+    left = (
+        ngettext(", {count} note above", ", {count} notes above", len(result.notes)).format(
+            count=len(result.notes)
+        )
+        if result.notes
+        else ""
+    )
+    tasks = ngettext("{count} task", "{count} tasks", result.tasks).format(count=result.tasks)
+    sys.stderr.write(
+        _("wrote {file}: {tasks}{left}").format(file=output, tasks=tasks, left=left) + "\n"
+    )

@@ -14,8 +14,10 @@ from cutover.cli.base import (
     ExitCode,
     FailOn,
     FailPolicy,
+    Lang,
     PlanPaths,
     RiskThreshold,
+    TranslatedCommand,
     app,
     boundary,
     clock_now,
@@ -23,15 +25,17 @@ from cutover.cli.base import (
     console,
     parse_as_of,
     parse_duration,
+    speak_for,
 )
 from cutover.cli.gate import plan_files
+from cutover.common.i18n import n_
 
 if TYPE_CHECKING:
     from cutover.findings.pipeline import PlanCheck
 
 
 #: The heading these commands are listed under in ``cutover --help``.
-PANEL = "Many plans and their changes"
+PANEL = n_("Many plans and their changes")
 #: A file a command writes, which it never replaces without ``--force``.
 NewFile = Annotated[
     Path | None,
@@ -52,8 +56,11 @@ def refuse_to_replace(output: Path | None, *, force: bool) -> None:
     ``-`` is standard output: neither needs ``--force``.
     """
     if output is not None and str(output) != "-" and output.is_file() and not force:
+        from cutover.common.i18n import _  # noqa: PLC0415
+
         raise typer.BadParameter(
-            f"{output} exists: choose another file, or --force", param_hint="'--output'"
+            _("{file} exists: choose another file, or --force").format(file=output),
+            param_hint="'--output'",
         )
 
 
@@ -81,7 +88,7 @@ class DiffFormat(StrEnum):
     json = "json"
 
 
-@app.command(rich_help_panel=PANEL)
+@app.command(cls=TranslatedCommand, rich_help_panel=PANEL)
 def status(
     plans: PlanPaths,
     as_of: AsOf = None,
@@ -89,6 +96,7 @@ def status(
         StatusFormat, typer.Option("--format", "-f", help="Output format.")
     ] = StatusFormat.text,
     risk_threshold: RiskThreshold = "1d",
+    lang: Lang = None,
 ) -> None:
     """The committee's summary: tasks done, delayed, within their deadline, per system.
 
@@ -115,7 +123,7 @@ def status(
         raise typer.Exit(ExitCode.INVALID)
 
 
-@app.command(rich_help_panel=PANEL)
+@app.command(cls=TranslatedCommand, rich_help_panel=PANEL)
 def rollup(
     plans: PlanPaths,
     as_of: AsOf = None,
@@ -124,6 +132,7 @@ def rollup(
     ] = RollupFormat.text,
     fail_on: FailOn = FailPolicy.error,
     risk_threshold: RiskThreshold = "1d",
+    lang: Lang = None,
 ) -> None:
     """One row per plan, riskiest first, with the totals across all of them.
 
@@ -162,12 +171,14 @@ def check_all(plans: list[Path], as_of: str | None, risk_threshold: str = "1d") 
         files = plan_files(plans, skip_non_plans=False)
         status_date = parse_as_of(as_of)
         now = clock_unless_plan(as_of)
-        return [
+        results = [
             check_plan(path, now=now, as_of=status_date, risk_threshold=threshold) for path in files
         ]
+    speak_for(*(r.analysis.loaded.plan.language for r in results if r.analysis is not None))
+    return results
 
 
-@app.command(rich_help_panel=PANEL)
+@app.command(cls=TranslatedCommand, rich_help_panel=PANEL)
 def diff(
     old: Annotated[
         str, typer.Argument(help="The old plan: a file or REV:PATH (git).", show_default=False)
@@ -179,6 +190,7 @@ def diff(
     output_format: Annotated[
         DiffFormat, typer.Option("--format", "-f", help="Output format.")
     ] = DiffFormat.text,
+    lang: Lang = None,
 ) -> None:
     """Compare two versions of a plan after scheduling them: tasks, dates, slack, findings.
 
@@ -195,8 +207,10 @@ def diff(
 
     with boundary():
         status_date = parse_as_of(as_of)
-        before = analyse_loaded(load_spec(old), now=None, as_of=status_date)
-        after = analyse_loaded(load_spec(new), now=None, as_of=status_date)
+        old_plan, new_plan = load_spec(old), load_spec(new)
+        speak_for(new_plan.plan.language, old_plan.plan.language)
+        before = analyse_loaded(old_plan, now=None, as_of=status_date)
+        after = analyse_loaded(new_plan, now=None, as_of=status_date)
         result = diff_plans(before, after)
     if output_format is DiffFormat.json:
         typer.echo(diff_json(result, old, new))
@@ -204,7 +218,7 @@ def diff(
         print_diff(result, old, new, console())
 
 
-@app.command(rich_help_panel=PANEL)
+@app.command(cls=TranslatedCommand, rich_help_panel=PANEL)
 def new(
     template: Annotated[
         Path,
@@ -215,6 +229,7 @@ def new(
     ],
     output: NewFile = None,
     force: Force = False,
+    lang: Lang = None,
 ) -> None:
     """Start a plan from a template: it extends the template and lists its tasks to adapt.
 
@@ -231,12 +246,13 @@ def new(
             write_output("-", new_plan_text(template, name, None))
             return
         write_output(output, new_plan_text(template, name, output))
-    sys.stderr.write(
-        f"wrote {output}: fill in the owners and the status, then cutover check {output}\n"
-    )
+    from cutover.common.i18n import _  # noqa: PLC0415
+
+    message = _("wrote {file}: fill in the owners and the status, then cutover check {file}")
+    sys.stderr.write(message.format(file=output) + "\n")
 
 
-@app.command(rich_help_panel=PANEL)
+@app.command(cls=TranslatedCommand, rich_help_panel=PANEL)
 def update(
     plan: Annotated[Path, typer.Argument(help="The plan file to change.", show_default=False)],
     task: Annotated[str, typer.Argument(help="The id of the task.", show_default=False)],
@@ -267,6 +283,7 @@ def update(
             "--status", help="not_started, in_progress, done or cancelled.", show_default=False
         ),
     ] = None,
+    lang: Lang = None,
 ) -> None:
     """Record progress in the plan file itself, changing only that task's lines.
 
@@ -277,6 +294,7 @@ def update(
     Example:
       cutover update plans/tuyenquang.yaml accounts --done --on 2025-06-26T11:00
     """
+    from cutover.common.i18n import _  # noqa: PLC0415
     from cutover.common.text import display_message  # noqa: PLC0415
     from cutover.portfolio.editing import Change, InvalidChangeError, update_plan  # noqa: PLC0415
 
@@ -285,21 +303,27 @@ def update(
         try:
             result = update_plan(plan, task, change, today=clock_now())
         except InvalidChangeError:
-            sys.stderr.write("the change was not written: it would make the plan invalid\n")
+            message = _("the change was not written: it would make the plan invalid")
+            sys.stderr.write(message + "\n")
             raise
     if not result.changes:
-        typer.echo(display_message(f"{result.file}: {result.task_id}: nothing to change"))
+        typer.echo(
+            display_message(
+                _("{file}: {task}: nothing to change").format(file=result.file, task=result.task_id)
+            )
+        )
         return
     for key_change in result.changes:
         line = f"{result.file}:{key_change.line}: {result.task_id}: {key_change}"
         typer.echo(display_message(line))
 
 
-@app.command(rich_help_panel=PANEL)
+@app.command(cls=TranslatedCommand, rich_help_panel=PANEL)
 def convert(
     plan: Annotated[Path, typer.Argument(help="The plan file (YAML or JSON).", show_default=False)],
     output: NewFile = None,
     force: Force = False,
+    lang: Lang = None,
 ) -> None:
     """Write a plan as JSON, which cutover reads several times faster than YAML.
 
@@ -312,16 +336,17 @@ def convert(
       cutover convert plans/national.yaml -o plans/national.json
     """
     from cutover.common.files import write_output  # noqa: PLC0415
+    from cutover.common.i18n import _  # noqa: PLC0415
     from cutover.planfile.jsondoc import plan_json  # noqa: PLC0415
     from cutover.planfile.loader import load_plan_document  # noqa: PLC0415
     from cutover.planfile.templates import rebase_extends  # noqa: PLC0415
 
     with boundary():
         refuse_to_replace(output, force=force)
-        document, _ = load_plan_document(plan)
+        document, _source = load_plan_document(plan)
         if output is None or str(output) == "-":
             write_output("-", plan_json(document))
             return
         document = rebase_extends(document, plan.parent, output.parent)
         write_output(output, plan_json(document))
-    sys.stderr.write(f"wrote {output}\n")
+    sys.stderr.write(_("wrote {file}").format(file=output) + "\n")

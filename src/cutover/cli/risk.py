@@ -11,21 +11,25 @@ import typer
 from cutover.cli.base import (
     AsOf,
     ExitCode,
+    Lang,
     LevelOption,
     PlanPath,
     RiskThreshold,
     Runs,
     Seed,
+    TranslatedCommand,
     analyse_file,
     app,
     boundary,
     console,
     parse_as_of,
     parse_duration,
+    speak_for,
 )
+from cutover.common.i18n import n_
 
 #: The heading these commands are listed under in ``cutover --help``.
-PANEL = "Risk and explanations"
+PANEL = n_("Risk and explanations")
 
 
 class ReportFormat(StrEnum):
@@ -38,7 +42,7 @@ class ReportFormat(StrEnum):
 ReportFormatOption = Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")]
 
 
-@app.command(rich_help_panel=PANEL)
+@app.command(cls=TranslatedCommand, rich_help_panel=PANEL)
 def risk(
     plan: PlanPath,
     as_of: AsOf = None,
@@ -46,6 +50,7 @@ def risk(
     seed: Seed = None,
     output_format: ReportFormatOption = ReportFormat.text,
     risk_threshold: RiskThreshold = "1d",
+    lang: Lang = None,
 ) -> None:
     """Monte Carlo: the chance of meeting each deadline, P50/P80/P95 dates and what drives them.
 
@@ -73,7 +78,7 @@ def risk(
         risk_report.risk_text(result, console(), states)
 
 
-@app.command(rich_help_panel=PANEL)
+@app.command(cls=TranslatedCommand, rich_help_panel=PANEL)
 def whatif(
     plan: PlanPath,
     delay: Annotated[
@@ -98,6 +103,7 @@ def whatif(
     as_of: AsOf = None,
     output_format: ReportFormatOption = ReportFormat.text,
     risk_threshold: RiskThreshold = "1d",
+    lang: Lang = None,
 ) -> None:
     """What if tasks slip or finish now: the new schedule, what moved, which deadlines break.
 
@@ -114,8 +120,10 @@ def whatif(
     threshold = parse_duration(risk_threshold, "--risk-threshold")
     with boundary():
         delays = [parse_delay(item) for item in delay or []]
+        loaded = load_plan(plan)
+        speak_for(loaded.plan.language)  # before apply: it words the changes
         what = apply(
-            load_plan(plan),
+            loaded,
             delays=delays,
             done=done or [],
             as_of=parse_as_of(as_of),
@@ -129,13 +137,14 @@ def whatif(
         raise typer.Exit(ExitCode.FINDINGS)
 
 
-@app.command(name="drivers", rich_help_panel=PANEL)
+@app.command(cls=TranslatedCommand, name="drivers", rich_help_panel=PANEL)
 def drivers_command(
     plan: PlanPath,
     task: Annotated[str, typer.Argument(help="The id of the task to explain.", show_default=False)],
     as_of: AsOf = None,
     output_format: ReportFormatOption = ReportFormat.text,
     level: LevelOption = None,
+    lang: Lang = None,
 ) -> None:
     """What sets a task's date: the chain of links (each with its slack), and why it is critical.
 

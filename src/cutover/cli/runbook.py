@@ -17,13 +17,17 @@ import typer
 
 from cutover.cli.base import (
     AsOf,
+    Lang,
     PlanPath,
+    TranslatedCommand,
     analyse_file,
     app,
     boundary,
     clock_now,
     console,
+    speak_for,
 )
+from cutover.common.i18n import _, n_
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -31,7 +35,7 @@ if TYPE_CHECKING:
     from cutover.live.clock import Clock as RunClock
     from cutover.portfolio.actions import Recorded
 
-PANEL = "The cutover window"
+PANEL = n_("The cutover window")
 
 At = Annotated[
     str | None,
@@ -83,7 +87,9 @@ def plan_zone(plan: Path) -> str:
     from cutover.planfile.loader import load_plan  # noqa: PLC0415
 
     with boundary():
-        return load_plan(plan).plan.timezone
+        loaded = load_plan(plan).plan
+    speak_for(loaded.language)
+    return loaded.timezone
 
 
 def do_action(
@@ -117,13 +123,21 @@ def print_recorded(done: Recorded) -> None:
             where = f"{done.result.file}:{change.line}" if change.line else done.result.file
             typer.echo(f"{where}: {done.result.task_id}: {change}")
         if not done.result.changes:
-            typer.echo(f"{done.result.file}: {done.result.task_id}: nothing to change")
-    typer.echo(f"journal #{entry.id}: {entry.who} {entry.action} {entry.task}")
+            typer.echo(
+                _("{file}: {task}: nothing to change").format(
+                    file=done.result.file, task=done.result.task_id
+                )
+            )
+    typer.echo(
+        _("journal #{id}: {who} {action} {task}").format(
+            id=entry.id, who=entry.who, action=entry.action, task=entry.task
+        )
+    )
 
 
-@app.command(rich_help_panel=PANEL)
+@app.command(cls=TranslatedCommand, rich_help_panel=PANEL)
 def start(plan: PlanPath, task: Annotated[str, typer.Argument(help="The task.")],
-          at: At = None, by: By = None) -> None:  # fmt: skip
+          at: At = None, by: By = None, lang: Lang = None) -> None:  # fmt: skip
     """Record that a task has started (now, or --at), in the plan and the journal.
 
     \b
@@ -133,9 +147,9 @@ def start(plan: PlanPath, task: Annotated[str, typer.Argument(help="The task.")]
     do_action(plan, "start", task, by=by, at=at)
 
 
-@app.command(rich_help_panel=PANEL)
+@app.command(cls=TranslatedCommand, rich_help_panel=PANEL)
 def done(plan: PlanPath, task: Annotated[str, typer.Argument(help="The task.")],
-         at: At = None, by: By = None) -> None:  # fmt: skip
+         at: At = None, by: By = None, lang: Lang = None) -> None:  # fmt: skip
     """Record that a task is done (now, or --at), in the plan and the journal.
 
     \b
@@ -145,7 +159,7 @@ def done(plan: PlanPath, task: Annotated[str, typer.Argument(help="The task.")],
     do_action(plan, "done", task, by=by, at=at)
 
 
-@app.command(rich_help_panel=PANEL)
+@app.command(cls=TranslatedCommand, rich_help_panel=PANEL)
 def decide(
     plan: PlanPath,
     gate: Annotated[str, typer.Argument(help="The gate (a milestone with gate:).")],
@@ -155,6 +169,7 @@ def decide(
     note: Annotated[
         str | None, typer.Option("--note", help="Why, for the journal.", show_default=False)
     ] = None,
+    lang: Lang = None,
 ) -> None:
     """Record a go/no-go decision on a gate: no-go starts its rollback branch.
 
@@ -168,12 +183,13 @@ def decide(
     do_action(plan, "decide", gate, by=by, at=at, verdict=verdict.value, note=note)
 
 
-@app.command(rich_help_panel=PANEL)
+@app.command(cls=TranslatedCommand, rich_help_panel=PANEL)
 def note(
     plan: PlanPath,
     task: Annotated[str, typer.Argument(help="The task.")],
     text: Annotated[str, typer.Argument(help="The note.")],
     by: By = None,
+    lang: Lang = None,
 ) -> None:
     """Add a note on a task to the journal (the plan file is not changed).
 
@@ -184,8 +200,8 @@ def note(
     do_action(plan, "note", task, by=by, note=text)
 
 
-@app.command(rich_help_panel=PANEL)
-def undo(plan: PlanPath, by: By = None) -> None:
+@app.command(cls=TranslatedCommand, rich_help_panel=PANEL)
+def undo(plan: PlanPath, by: By = None, lang: Lang = None) -> None:
     """Undo the latest recorded change to the plan that is not undone yet.
 
     \b
@@ -194,17 +210,19 @@ def undo(plan: PlanPath, by: By = None) -> None:
     """
     from cutover.portfolio.actions import undo as undo_last  # noqa: PLC0415
 
+    plan_zone(plan)  # the plan's own language, and a plan that does not load stops here
     with boundary():
         done_ = undo_last(plan, who=who_records(by), now=clock_now())
     print_recorded(done_)
 
 
-@app.command(rich_help_panel=PANEL)
+@app.command(cls=TranslatedCommand, rich_help_panel=PANEL)
 def journal(
     plan: PlanPath,
     output_format: Annotated[
         JournalFormat, typer.Option("--format", help="text or json.")
     ] = JournalFormat.text,
+    lang: Lang = None,
 ) -> None:
     """Print the audit journal: who reported what, when, and the time they claimed.
 
@@ -221,19 +239,20 @@ def journal(
         typer.echo(json.dumps([asdict(entry) for entry in entries], ensure_ascii=False, indent=2))
         return
     if not entries:
-        typer.echo(f"{plan}: nothing recorded yet")
+        typer.echo(_("{file}: nothing recorded yet").format(file=plan))
         return
+    none = _("(none)")
     for entry in entries:
-        what = ", ".join(f"{key} {old or '(none)'} → {new}" for key, old, new in entry.changes)
-        claimed = f" (at {entry.claimed})" if entry.claimed else ""
+        what = ", ".join(f"{key} {old or none} → {new}" for key, old, new in entry.changes)
+        claimed = _(" (at {when})").format(when=entry.claimed) if entry.claimed else ""
         line = f"#{entry.id} {entry.recorded_at} {entry.who}: {entry.action} {entry.task}{claimed}"
         typer.echo(
             line + (f": {what}" if what else "") + (f" — {entry.note}" if entry.note else "")
         )
 
 
-@app.command(rich_help_panel=PANEL)
-def gates(plan: PlanPath, as_of: AsOf = None) -> None:
+@app.command(cls=TranslatedCommand, rich_help_panel=PANEL)
+def gates(plan: PlanPath, as_of: AsOf = None, lang: Lang = None) -> None:
     """The go/no-go gates: forecast time, decision, and the point of no return of each.
 
     The point of no return is the latest time a gate can still say no-go and have its
@@ -251,24 +270,34 @@ def gates(plan: PlanPath, as_of: AsOf = None) -> None:
     out = console()
     states = gate_states(analysis.schedule)
     if not states:
-        out.print(f"{plan}: no gates")
+        out.print(_("{file}: no gates").format(file=plan), markup=False)
         return
     for state in states:
-        decided = f"{state.decision} by {state.decided_by}" if state.decision else "not decided yet"
+        decided = (
+            _("{decision} by {who}").format(decision=state.decision, who=state.decided_by)
+            if state.decision
+            else _("not decided yet")
+        )
         out.print(f"{state.task} {state.name}", markup=False)
-        out.print(f"  decider {state.decider}; {decided}", markup=False)
-        out.print(f"  forecast {when(base, state.forecast)}", markup=False)
+        out.print(
+            "  " + _("decider {who}; {decided}").format(who=state.decider, decided=decided),
+            markup=False,
+        )
+        out.print("  " + _("forecast {when}").format(when=when(base, state.forecast)), markup=False)
         if state.rollback_by is not None:
             out.print(
-                f"  rollback '{state.rollback}' must be done by {when(base, state.rollback_by)}",
+                "  "
+                + _("rollback '{rollback}' must be done by {when}").format(
+                    rollback=state.rollback, when=when(base, state.rollback_by)
+                ),
                 markup=False,
             )
             no_return = (
                 when(base, state.point_of_no_return)
                 if state.point_of_no_return is not None
-                else "none: the rollback cannot make it"
+                else _("none: the rollback cannot make it")
             )
-            out.print(f"  point of no return {no_return}", markup=False)
+            out.print("  " + _("point of no return {when}").format(when=no_return), markup=False)
         for criterion in state.criteria:
             out.print(f"  · {criterion}", markup=False)
 
@@ -308,7 +337,7 @@ class View(StrEnum):
     gantt = "gantt"
 
 
-@app.command(rich_help_panel=PANEL)
+@app.command(cls=TranslatedCommand, rich_help_panel=PANEL)
 def run(
     plan: PlanPath,
     clock: Clock = None,
@@ -325,6 +354,7 @@ def run(
             show_default=False,
         ),
     ] = None,
+    lang: Lang = None,
 ) -> None:
     """Run the cutover window live, full screen: start, finish, note, decide, undo.
 
@@ -353,16 +383,20 @@ def _rehearsal_copy(plan: Path, rehearsal: Path) -> Path:
         with boundary():
             plan_zone(plan)  # a plan that does not load is not copied
             atomic_write(rehearsal, plan.read_bytes())
-        typer.echo(f"{rehearsal}: a new rehearsal of {plan}", err=True)
+        typer.echo(
+            _("{rehearsal}: a new rehearsal of {plan}").format(rehearsal=rehearsal, plan=plan),
+            err=True,
+        )
     return rehearsal
 
 
-@app.command(rich_help_panel=PANEL)
+@app.command(cls=TranslatedCommand, rich_help_panel=PANEL)
 def watch(
     plan: PlanPath,
     view: Annotated[View, typer.Option("--view", help="run, status or gantt.")] = View.run,
     clock: Clock = None,
     speed: Speed = 1.0,
+    lang: Lang = None,
 ) -> None:
     """The wall screen: a read-only view that redraws when the plan changes (or each minute).
 
@@ -382,7 +416,7 @@ def watch(
     RunScreen(options).run()
 
 
-@app.command(rich_help_panel=PANEL)
+@app.command(cls=TranslatedCommand, rich_help_panel=PANEL)
 def compare(
     plan: PlanPath,
     rehearsal: Annotated[Path, typer.Argument(help="The rehearsal's copy of the plan.")],
@@ -396,6 +430,7 @@ def compare(
     output_format: Annotated[
         JournalFormat, typer.Option("--format", help="text or json.")
     ] = JournalFormat.text,
+    lang: Lang = None,
 ) -> None:
     """Compare a rehearsal with its plan: task times, deadlines at stake, recovery time.
 
@@ -420,7 +455,11 @@ def compare(
         typer.echo(json.dumps(asdict(result), ensure_ascii=False, indent=2))
     else:
         out = console()
-        out.print(f"{plan} against the rehearsal {rehearsal}", markup=False, highlight=False)
+        out.print(
+            _("{plan} against the rehearsal {rehearsal}").format(plan=plan, rehearsal=rehearsal),
+            markup=False,
+            highlight=False,
+        )
         for timing in result.timings:
             if timing.rehearsed is None:
                 continue
@@ -428,35 +467,51 @@ def compare(
             sign = "+" if timing.overrun > 0 else ""
             delta = format_minutes(timing.overrun, day)
             out.print(
-                f"  {timing.task:<24} planned {format_minutes(timing.planned, day):>8}  "
-                f"rehearsed {format_minutes(timing.rehearsed, day):>8}  ({sign}{delta})",
+                f"  {timing.task:<24} "
+                + _("planned {planned}  rehearsed {rehearsed}  ({delta})").format(
+                    planned=f"{format_minutes(timing.planned, day):>8}",
+                    rehearsed=f"{format_minutes(timing.rehearsed, day):>8}",
+                    delta=f"{sign}{delta}",
+                ),
                 markup=False,
             )
         if not any(t.rehearsed is not None for t in result.timings):
-            out.print("  no task of the rehearsal has both an actual start and finish")
+            out.print("  " + _("no task of the rehearsal has both an actual start and finish"))
         for broken in result.broken:
-            because = ", ".join(broken.because) or "the rehearsed times together"
+            because = ", ".join(broken.because) or _("the rehearsed times together")
             late = format_minutes(-broken.deadline_slack, broken.day_minutes)
             out.print(
-                f"  would miss: {broken.task} by {late} if it went as rehearsed ({because})",
+                "  "
+                + _("would miss: {task} by {late} if it went as rehearsed ({because})").format(
+                    task=broken.task, late=late, because=because
+                ),
                 markup=False,
             )
         for recovery in result.recoveries:
             rehearsed_text = (
                 format_minutes(recovery.rehearsed, 1440)
                 if recovery.rehearsed is not None
-                else "not rehearsed"
+                else _("not rehearsed")
             )
             verdict = (
                 ""
                 if recovery.rehearsed is None
-                else " OK"
+                else " " + _("OK")
                 if recovery.rehearsed <= recovery.objective
-                else " TOO SLOW"
+                else " " + _("TOO SLOW")
             )
             out.print(
-                f"  recovery: {recovery.gate} → {recovery.rollback}: objective "
-                f"{format_minutes(recovery.objective, 1440)}, rehearsed {rehearsed_text}{verdict}",
+                "  "
+                + _(
+                    "recovery: {gate} → {rollback}: objective {objective}, rehearsed "
+                    "{rehearsed}{verdict}"
+                ).format(
+                    gate=recovery.gate,
+                    rollback=recovery.rollback,
+                    objective=format_minutes(recovery.objective, 1440),
+                    rehearsed=rehearsed_text,
+                    verdict=verdict,
+                ),
                 markup=False,
             )
     if apply:

@@ -12,9 +12,11 @@ import typer
 
 from cutover.cli.base import (
     AsOf,
+    Lang,
     LevelOption,
     PlanPath,
     RiskThreshold,
+    TranslatedCommand,
     analyse_file,
     app,
     boundary,
@@ -22,9 +24,10 @@ from cutover.cli.base import (
     console,
     parse_as_of,
 )
+from cutover.common.i18n import n_
 
 #: The heading these commands are listed under in ``cutover --help``.
-PANEL = "See and share a plan"
+PANEL = n_("See and share a plan")
 
 
 class ScheduleFormat(StrEnum):
@@ -51,7 +54,7 @@ class Paper(StrEnum):
     a3 = "a3"
 
 
-@app.command(rich_help_panel=PANEL)
+@app.command(cls=TranslatedCommand, rich_help_panel=PANEL)
 def schedule(
     plan: PlanPath,
     as_of: AsOf = None,
@@ -60,6 +63,7 @@ def schedule(
     ] = ScheduleFormat.table,
     level: LevelOption = None,
     risk_threshold: RiskThreshold = "1d",
+    lang: Lang = None,
 ) -> None:
     """Print the computed schedule: dates, slack, critical tasks.
 
@@ -88,7 +92,7 @@ def schedule(
         console().print(schedule_table(analysis))
 
 
-@app.command(rich_help_panel=PANEL)
+@app.command(cls=TranslatedCommand, rich_help_panel=PANEL)
 def gantt(
     plan: PlanPath,
     as_of: AsOf = None,
@@ -136,6 +140,7 @@ def gantt(
         ),
     ] = None,
     risk_threshold: RiskThreshold = "1d",
+    lang: Lang = None,
 ) -> None:
     """Draw the plan as a Gantt chart in the terminal.
 
@@ -170,7 +175,7 @@ def gantt(
     out.print(chart)
 
 
-@app.command(rich_help_panel=PANEL)
+@app.command(cls=TranslatedCommand, rich_help_panel=PANEL)
 def export(
     plan: PlanPath,
     output_format: Annotated[
@@ -216,6 +221,7 @@ def export(
         str,
         typer.Option("--delimiter", metavar="SEP", help="CSV separator: ',' ';' '|' or 'tab'."),
     ] = ",",
+    lang: Lang = None,
 ) -> None:
     """Export the schedule to print or share: PDF, HTML, SVG, CSV, iCalendar, Mermaid, Markdown.
 
@@ -227,6 +233,7 @@ def export(
     Example:
       cutover export plans/tuyenquang.yaml -o schedule.pdf --as-of 2025-06-26
     """
+    from cutover.common.i18n import _  # noqa: PLC0415
     from cutover.export import ExportOptions, export, write_export  # noqa: PLC0415
 
     analysis = analyse_file(plan, as_of, risk_threshold, level=level)
@@ -241,11 +248,13 @@ def export(
         if output is not None:
             chosen = write_export(analysis, output, output_format, options)
             if str(output) != "-":
-                sys.stderr.write(f"wrote {output} ({chosen})\n")
+                sys.stderr.write(
+                    _("wrote {file} ({format})").format(file=output, format=chosen) + "\n"
+                )
             return
         if output_format is None:
             raise typer.BadParameter(
-                "give --format, or -o FILE with an extension", param_hint="'--format'"
+                _("give --format, or -o FILE with an extension"), param_hint="'--format'"
             )
         sys.stdout.flush()
         sys.stdout.buffer.write(export(analysis, output_format, options))
@@ -259,7 +268,7 @@ class LevelFormat(StrEnum):
     csv = "csv"
 
 
-@app.command(name="level", rich_help_panel=PANEL)
+@app.command(name="level", cls=TranslatedCommand, rich_help_panel=PANEL)
 def level_command(
     plan: PlanPath,
     as_of: AsOf = None,
@@ -283,6 +292,7 @@ def level_command(
             "(pip install ortools; tasks on round-the-clock calendars only).",
         ),
     ] = False,
+    lang: Lang = None,
 ) -> None:
     """Level resources: no team booked beyond its units; what moved, the new finish, what breaks.
 
@@ -293,12 +303,15 @@ def level_command(
     Example:
       cutover level plans/tuyenquang.yaml --as-of 2025-06-26 --time-limit 10s
     """
+    from cutover.common.i18n import _  # noqa: PLC0415
     from cutover.findings.pipeline import level_schedule  # noqa: PLC0415
 
     seconds = None if time_limit is None else parse_seconds(time_limit)
     analysis = analyse_file(plan, as_of, level=False)
     if not analysis.graph.plan.resources:
-        sys.stderr.write("the plan has no resources: add resources: and allocate: to level\n")
+        sys.stderr.write(
+            _("the plan has no resources: add resources: and allocate: to level") + "\n"
+        )
         raise typer.Exit(2)
     with boundary():
         levelled = level_schedule(analysis.schedule, seconds, optimal=optimal)
@@ -317,7 +330,7 @@ def level_command(
         print_levelled(levelled, console())
 
 
-@app.command(name="resources", rich_help_panel=PANEL)
+@app.command(name="resources", cls=TranslatedCommand, rich_help_panel=PANEL)
 def resources_command(
     plan: PlanPath,
     as_of: AsOf = None,
@@ -328,6 +341,7 @@ def resources_command(
         str | None, typer.Option("--to", help="Window end (YYYY-MM-DD[THH:MM]).")
     ] = None,
     level: LevelOption = None,
+    lang: Lang = None,
 ) -> None:
     """Each team's load against its units over time, and who is on what in a window.
 
@@ -335,23 +349,24 @@ def resources_command(
     Example:
       cutover resources plans/tuyenquang.yaml --from 2025-06-28 --to 2025-06-30
     """
+    from cutover.common.i18n import _  # noqa: PLC0415
     from cutover.render.resources import print_resources  # noqa: PLC0415
 
     analysis = analyse_file(plan, as_of, level=level)
     graph = analysis.graph
     if not graph.plan.resources:
-        sys.stderr.write("the plan has no resources: add resources: and allocate: first\n")
+        sys.stderr.write(_("the plan has no resources: add resources: and allocate: first") + "\n")
         raise typer.Exit(2)
     timebase = graph.timebase
     first, last = parse_as_of(start, "--from"), parse_as_of(end, "--to")
     begin = graph.start if first is None else timebase.minute(first)
     finish = analysis.schedule.finish if last is None else timebase.minute(last, end_of_day=True)
     if finish <= begin:
-        raise typer.BadParameter("--to must be after --from", param_hint="'--to'")
+        raise typer.BadParameter(_("--to must be after --from"), param_hint="'--to'")
     print_resources(analysis.schedule, (begin, finish), console())
 
 
-@app.command(name="calendar", rich_help_panel=PANEL)
+@app.command(name="calendar", cls=TranslatedCommand, rich_help_panel=PANEL)
 def calendar_command(
     plan: PlanPath,
     resource: Annotated[
@@ -359,6 +374,7 @@ def calendar_command(
     ] = None,
     start: Annotated[str | None, typer.Option("--from", help="First day (YYYY-MM-DD).")] = None,
     end: Annotated[str | None, typer.Option("--to", help="Last day (YYYY-MM-DD).")] = None,
+    lang: Lang = None,
 ) -> None:
     """The working time of each day and every holiday applied, for the plan or a resource.
 
@@ -368,6 +384,7 @@ def calendar_command(
     """
     from datetime import timedelta  # noqa: PLC0415
 
+    from cutover.common.i18n import _  # noqa: PLC0415
     from cutover.render.resources import print_calendar  # noqa: PLC0415
 
     analysis = analyse_file(plan, None, level=False)
@@ -379,12 +396,19 @@ def calendar_command(
             from cutover.planfile.model_errors import did_you_mean  # noqa: PLC0415
 
             hint = did_you_mean(resource, sorted(known))
-            raise typer.BadParameter(f"no resource {resource!r}{hint}", param_hint="'--resource'")
+            raise typer.BadParameter(
+                _("no resource {resource}{hint}").format(resource=repr(resource), hint=hint),
+                param_hint="'--resource'",
+            )
         name = known[resource].calendar or "default"
     first, last = parse_as_of(start, "--from"), parse_as_of(end, "--to")
     day = graph.timebase.day_of(graph.start) if first is None else _day(first)
     until = day + timedelta(days=13) if last is None else _day(last)
-    title = f"Calendar '{name}'" + (f" of {resource}" if resource else "")
+    title = (
+        _("Calendar '{name}' of {resource}").format(name=name, resource=resource)
+        if resource
+        else _("Calendar '{name}'").format(name=name)
+    )
     print_calendar(graph.calendars[name], (day, until), console(), title)
 
 
@@ -395,6 +419,8 @@ def _day(value: date) -> date:
 
 def parse_seconds(value: str) -> float:
     """``10s``, ``2m``, ``1.5`` (seconds) as seconds; anything else is a usage error."""
+    from cutover.common.i18n import _  # noqa: PLC0415
+
     text = value.strip().lower()
     scale = 60.0 if text.endswith("m") else 1.0
     try:
@@ -403,13 +429,16 @@ def parse_seconds(value: str) -> float:
         seconds = -1.0
     if seconds <= 0:
         raise typer.BadParameter(
-            f"{value!r} is not a time limit: write 10s, 2m or 1.5", param_hint="'--time-limit'"
+            _("{value} is not a time limit: write 10s, 2m or 1.5").format(value=repr(value)),
+            param_hint="'--time-limit'",
         )
     return seconds
 
 
-@app.command(rich_help_panel=PANEL)
-def schema() -> None:
+@app.command(cls=TranslatedCommand, rich_help_panel=PANEL)
+def schema(
+    lang: Lang = None,
+) -> None:
     """Print the JSON Schema of the plan format, for editors and CI validators.
 
     \b

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cutover.common.errors import CutoverError
+from cutover.common.i18n import _
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -61,7 +62,7 @@ class OutputError(CutoverError):
 def output_error(target: Path | str, exc: OSError) -> OutputError:
     """An OutputError naming the target and saying why, in words, without a traceback."""
     why = _WHY.get(exc.errno or 0) or exc.strerror or str(exc)
-    return OutputError(f"cannot write {target}: {why}")
+    return OutputError(_("cannot write {target}: {why}").format(target=target, why=why))
 
 
 def write_output(path: Path | str, data: bytes | str, *, encoding: str = "utf-8") -> None:
@@ -90,7 +91,7 @@ def atomic_write(path: Path | str, data: bytes | str, *, encoding: str = "utf-8"
         raise _error(target, exc) from None
     if status is not None and not stat.S_ISREG(status.st_mode):
         if stat.S_ISDIR(status.st_mode):
-            raise OutputError(f"cannot write {target}: it is a folder")
+            raise OutputError(_("cannot write {target}: it is a folder").format(target=target))
         _write_through(target, payload, fifo=stat.S_ISFIFO(status.st_mode))
         return
     real = Path(os.path.realpath(target)) if target.is_symlink() else target
@@ -108,13 +109,17 @@ def _encode(target: Path | str, data: bytes | str, encoding: str) -> bytes:
     try:
         return data.encode(encoding) if isinstance(data, str) else data
     except UnicodeEncodeError as exc:
-        raise OutputError(f"cannot write {target}: {exc.reason} in the text") from None
+        raise OutputError(
+            _("cannot write {target}: {reason} in the text").format(
+                target=target, reason=exc.reason
+            )
+        ) from None
 
 
 def _error(target: Path, exc: Exception) -> OutputError:
     if isinstance(exc, OSError):
         return output_error(target, exc)
-    return OutputError(f"cannot write {target}: {exc}")
+    return OutputError(_("cannot write {target}: {exc}").format(target=target, exc=exc))
 
 
 def _write_all(descriptor: int, payload: bytes) -> None:
@@ -290,7 +295,9 @@ def locked(path: Path, *, wait: float | None = None) -> Iterator[None]:
     try:
         descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     except OSError as exc:
-        raise OutputError(f"cannot lock {path}: {exc.strerror}") from None
+        raise OutputError(
+            _("cannot lock {path}: {strerror}").format(path=path, strerror=exc.strerror)
+        ) from None
     try:
         deadline = time.monotonic() + (LOCK_WAIT if wait is None else wait)
         while True:
@@ -300,8 +307,10 @@ def locked(path: Path, *, wait: float | None = None) -> Iterator[None]:
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     raise LockedError(
-                        f"{path} is being changed by another cutover command (it holds the "
-                        "lock of its folder); nothing was written: run the command again"
+                        _(
+                            "{path} is being changed by another cutover command (it holds the lock "
+                            "of its folder); nothing was written: run the command again"
+                        ).format(path=path)
                     ) from None
                 time.sleep(0.02)
         yield

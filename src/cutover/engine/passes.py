@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from cutover.common.i18n import n_
 from cutover.engine.graph import FROM_FINISH, TO_START, Edge
 from cutover.worktime.calendars import CalendarRangeError
 
@@ -26,12 +27,12 @@ if TYPE_CHECKING:
 INF = 1 << 62
 
 # What sets a node's early date when no link does.
-BY_START = "the plan's start"
-BY_NOT_BEFORE = "its not_before"
-BY_STATUS_DATE = "the status date"
-BY_ACTUALS = "its actual dates"
-BY_SUBTASKS = "its sub-tasks"
-BY_LEVELLING = "resource levelling"
+BY_START = n_("the plan's start")
+BY_NOT_BEFORE = n_("its not_before")
+BY_STATUS_DATE = n_("the status date")
+BY_ACTUALS = n_("its actual dates")
+BY_SUBTASKS = n_("its sub-tasks")
+BY_LEVELLING = n_("resource levelling")
 
 
 @dataclass

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from cutover.common.errors import UsageError
 from cutover.common.files import write_output
+from cutover.common.i18n import _
 from cutover.export.to_csv import export_csv
 from cutover.export.to_html import export_html
 from cutover.export.to_ics import export_ics
@@ -93,7 +94,11 @@ def export(analysis: Analysis, fmt: str, options: ExportOptions) -> bytes:
     """The schedule of ``analysis`` as a complete file in format ``fmt``."""
     exporter = EXPORTERS.get(fmt)
     if exporter is None:
-        raise UsageError(f"unknown export format '{fmt}'; choose one of {', '.join(EXPORTERS)}")
+        raise UsageError(
+            _("unknown export format '{format}'; choose one of {formats}").format(
+                format=fmt, formats=", ".join(EXPORTERS)
+            )
+        )
     return exporter(build_view(analysis, options), options)
 
 

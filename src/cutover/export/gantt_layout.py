@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
+from cutover.common.i18n import current_language
 from cutover.findings.states import is_late
+from cutover.findings.wording import day_label, month_label
 from cutover.worktime.timebase import MINUTES_PER_DAY
 
 if TYPE_CHECKING:
@@ -236,11 +238,12 @@ def _days(timebase: TimeBase, first: int, last: int, *, long: bool) -> list[Tick
     ticks = []
     for minute in _day_numbers(first, last):
         moment = timebase.naive(minute)
-        label = (
-            f"{_DAYS[moment.weekday()]} {moment.day} {_MONTHS[moment.month - 1]}"
-            if long
-            else str(moment.day)
-        )
+        if long and current_language() != "en":
+            label = day_label(timebase, minute)
+        elif long:
+            label = f"{_DAYS[moment.weekday()]} {moment.day} {_MONTHS[moment.month - 1]}"
+        else:
+            label = str(moment.day)
         ticks.append(Tick(minute, label))
     return ticks
 
@@ -281,7 +284,7 @@ def _months(timebase: TimeBase, first: int, last: int, *, short: bool = False) -
         day = timebase.day_of(minute)
         ticks.append(
             Tick(
-                minute, _MONTHS[day.month - 1] if short else f"{_MONTHS[day.month - 1]} {day.year}"
+                minute, month_label(day.month) if short else f"{month_label(day.month)} {day.year}"
             )
         )
     return ticks

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from cutover.common.i18n import _
 from cutover.engine.schedule import driving_chain
 from cutover.export.gantt_layout import (
     DAY,
@@ -135,15 +136,15 @@ def _details(view: ExportView, item: TableRow) -> str:
     lines = [
         f"{row.id}: {row.name}",
         f"{item.start} → {item.finish}",
-        f"total slack {item.slack}",
+        _("total slack {slack}").format(slack=item.slack),
     ]
     if item.deadline:
-        lines.append(f"deadline {item.deadline}")
+        lines.append(_("deadline {when}").format(when=item.deadline))
     if item.owner:
-        lines.append(f"owner {item.owner}")
-    lines.append(f"status {item.status}")
+        lines.append(_("owner {owner}").format(owner=item.owner))
+    lines.append(_("status {status}").format(status=item.status))
     if len(chain) > 1:
-        lines.append("driven by " + " → ".join(chain[-6:]))
+        lines.append(_("driven by {chain}").format(chain=" → ".join(chain[-6:])))
     return "\n".join(lines)
 
 

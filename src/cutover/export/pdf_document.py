@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A3, A4, landscape, portrait
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
@@ -25,6 +26,7 @@ from reportlab.platypus import (
 )
 
 from cutover import __version__
+from cutover.common.i18n import _
 from cutover.common.text import shorten
 from cutover.export.gantt_layout import chart_layout
 from cutover.export.pdf_gantt import GanttPage, chart_pages, chart_style
@@ -54,7 +56,7 @@ def render_pdf(view: ExportView, options: ExportOptions) -> bytes:
         topMargin=MARGIN,
         bottomMargin=MARGIN,
         title=view.title.plan,
-        subject=f"Schedule, {view.title.status}",
+        subject=_("Schedule, {status}").format(status=view.title.status),
         author="cutover",
         creator=f"cutover {__version__}",
         invariant=True,  # no creation date or random id: the same plan gives the same bytes
@@ -65,7 +67,9 @@ def render_pdf(view: ExportView, options: ExportOptions) -> bytes:
         MARGIN, MARGIN, width, height, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0
     )
     document.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    footer = f"{view.title.plan} · {view.title.status} · generated {view.title.generated}"
+    footer = _("{plan} · {status} · generated {when}").format(
+        plan=view.title.plan, status=view.title.status, when=view.title.generated
+    )
     document.build(
         _story(view, options, width, height),
         canvasmaker=numbered_canvas(footer, document.pagesize[0]),
@@ -162,7 +166,10 @@ def _title(view: ExportView, styles: _Styles, width: float) -> list[Flowable]:
         ]
         for label, value in view.title.lines()
     ]
-    table = Table(data, colWidths=[width * 0.16, width * 0.84], hAlign="LEFT")
+    # As wide as the longest label needs (Vietnamese labels are longer), within reason.
+    needed = max(stringWidth(label, BOLD, styles.size) for label, _value in view.title.lines())
+    share = min(max(0.16, (needed + 6) / width), 0.3)
+    table = Table(data, colWidths=[width * share, width * (1 - share)], hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
@@ -177,8 +184,8 @@ def _title(view: ExportView, styles: _Styles, width: float) -> list[Flowable]:
 
 
 def _title_style(styles: _Styles, label: str, view: ExportView) -> ParagraphStyle:
-    if label == "Delayed tasks" and view.title.delayed:
+    if label == _("Delayed tasks") and view.title.delayed:
         return styles.get(bold=True, color=LATE_COLOR)
-    if label == "At-risk tasks" and view.title.at_risk:
+    if label == _("At-risk tasks") and view.title.at_risk:
         return styles.get(bold=True, color=RISK_COLOR)
     return styles.get()

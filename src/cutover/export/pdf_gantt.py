@@ -21,6 +21,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
+from cutover.common.i18n import _, n_
 from cutover.export.gantt_layout import (
     DAY,
     PALETTE,
@@ -330,12 +331,15 @@ class _Painter:
     def caption(self) -> None:
         page, view = self.page, self.flow.view
         rows = len(self.layout.rows)
-        text = (
-            f"Gantt chart · rows {page.rows.start + 1}–{page.rows.stop} of {rows} · "
-            f"{day_label(view.timebase, page.first)} – {day_label(view.timebase, page.last - 1)}"
+        text = _("Gantt chart · rows {first}–{last} of {rows} · {start} – {end}").format(
+            first=page.rows.start + 1,
+            last=page.rows.stop,
+            rows=rows,
+            start=day_label(view.timebase, page.first),
+            end=day_label(view.timebase, page.last - 1),
         )
         if page.parts > 1:
-            text += f" · part {page.part} of {page.parts} across"
+            text += _(" · part {part} of {parts} across").format(part=page.part, parts=page.parts)
         self.canvas.setFont(BOLD, self.size + 1)
         self.canvas.setFillColor(HexColor(PALETTE["text"]))
         self.canvas.drawString(
@@ -387,12 +391,13 @@ class _Painter:
         canvas, x = self.canvas, 0.0
         canvas.setFont(BOLD, self.size)
         canvas.setFillColor(HexColor(PALETTE["text"]))
-        for _, header, chars, right in self.style.columns:
+        for _key, header, chars, right in self.style.columns:
             width = self.style.column_width(chars)
+            label = _(header) if header != "#" else header
             if right:
-                canvas.drawRightString(x + width - 2, self.top + 4, header)
+                canvas.drawRightString(x + width - 2, self.top + 4, label)
             else:
-                canvas.drawString(x + 1, self.top + 4, fit_text(header, width - 2, BOLD, self.size))
+                canvas.drawString(x + 1, self.top + 4, fit_text(label, width - 2, BOLD, self.size))
             x += width
         canvas.setStrokeColor(HexColor("#bbbbbb"))
         canvas.setLineWidth(0.5)
@@ -421,7 +426,7 @@ class _Painter:
         self.canvas.setFillColor(HexColor(color))
         x = 0.0
         values = self.flow.cells(index)
-        for key, _, chars, right in self.style.columns:
+        for key, _header, chars, right in self.style.columns:
             width = self.style.column_width(chars)
             value = values[key]
             indent = 0.0
@@ -578,13 +583,15 @@ class _Painter:
         canvas = self.canvas
         x, y = 0.0, self.bottom - LEGEND_HEIGHT + 4
         marks = (
-            ("critical", "critical"), ("work", "other work"), ("done", "done"),
-            ("slack", "slack"), ("milestone", "milestone"),
-            ("critical_milestone", "critical milestone"), ("summary", "summary"),
-            ("deadline", "deadline"), ("status", "status date"), ("off", "non-working time"),
+            ("critical", n_("critical")), ("work", n_("other work")), ("done", n_("done")),
+            ("slack", n_("slack")), ("milestone", n_("milestone")),
+            ("critical_milestone", n_("critical milestone")), ("summary", n_("summary")),
+            ("deadline", n_("deadline")), ("status", n_("status date")),
+            ("off", n_("non-working time")),
         )  # fmt: skip
         canvas.setFont(FONT, self.size)
-        for kind, text in marks:
+        for kind, name in marks:
+            text = _(name)
             if x + 25 + stringWidth(text, FONT, self.size) > self.flow.width:
                 x, y = 0.0, y - self.size - 3  # a narrow page: the legend takes two lines
             middle = y + 3

@@ -15,6 +15,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from cutover.common.i18n import _
+
 FONT = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
 _FILES = {FONT: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf"}
@@ -80,7 +82,8 @@ def numbered_canvas(footer: str, page_width: float) -> type[Canvas]:
             self.setFont(FONT, FOOTER_SIZE)
             self.setFillColor(HexColor("#555555"))
             self.drawString(MARGIN, MARGIN / 2, fit_text(footer, width - 150, FONT, FOOTER_SIZE))
-            self.drawRightString(width - MARGIN, MARGIN / 2, f"page {number} of {total}")
+            page = _("page {number} of {total}").format(number=number, total=total)
+            self.drawRightString(width - MARGIN, MARGIN / 2, page)
             self.restoreState()
 
     return NumberedCanvas

@@ -16,6 +16,7 @@ from importlib.resources import files
 from typing import TYPE_CHECKING
 
 from cutover import __version__
+from cutover.common.i18n import _, current_language
 from cutover.export.gantt_layout import PALETTE
 from cutover.export.html_chart import ROW_HEIGHT, html_chart
 from cutover.export.to_svg import element, text
@@ -48,6 +49,8 @@ def export_html(view: ExportView, options: ExportOptions, /) -> bytes:
         version=__version__,
         title=view.title,
         chart=html_chart(view),
+        _=_,
+        lang=current_language(),
         row_classes=row_classes,
         row_height=ROW_HEIGHT,
         max_depth=min(max((row.depth for row in view.rows), default=0), MAX_INDENT),
@@ -88,7 +91,7 @@ def legend() -> str:
 
     def swatch(body: str, label: str) -> str:
         icon = f'<svg width="26" height="14" viewBox="0 0 26 14" aria-hidden="true">{body}</svg>'
-        return f"<span>{icon} {text(label)}</span>"
+        return f"<span>{icon} {text(_(label))}</span>"
 
     return "".join(
         [

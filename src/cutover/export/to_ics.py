@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from cutover import __version__
+from cutover.common.i18n import _
 from cutover.findings.wording import deadline_text, when
 
 if TYPE_CHECKING:
@@ -73,9 +74,9 @@ def _utc(view: ExportView, moment: datetime) -> datetime:
 def _milestone(view: ExportView, item: TableRow, stamp: datetime) -> Event:
     """A milestone at its date: done, or a forecast that each export recalculates."""
     row = item.row
-    summary = f"Milestone: {row.name}"
+    summary = _("Milestone: {name}").format(name=row.name)
     if row.status not in {"done", "cancelled"}:
-        summary += " (forecast)"
+        summary += " " + _("(forecast)")
     event = _event(view, item, "milestone", stamp, summary)
     event.add("dtstart", view.timebase.aware(row.start))  # no DTEND: an instant (RFC 5545 §3.6.1)
     return event
@@ -84,7 +85,7 @@ def _milestone(view: ExportView, item: TableRow, stamp: datetime) -> Event:
 def _deadline(view: ExportView, item: TableRow, stamp: datetime) -> Event:
     row = item.row
     assert row.deadline is not None
-    event = _event(view, item, "deadline", stamp, f"Deadline: {row.name}")
+    event = _event(view, item, "deadline", stamp, _("Deadline: {name}").format(name=row.name))
     if row.deadline_is_date:
         day = view.timebase.day_of(row.deadline - 1)
         event.add("dtstart", day)
@@ -110,7 +111,7 @@ def _event(view: ExportView, item: TableRow, kind: str, stamp: datetime, summary
         event.add("status", "CANCELLED")
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
-    alarm.add("description", f"Tomorrow: {summary}")
+    alarm.add("description", _("Tomorrow: {summary}").format(summary=summary))
     alarm.add("trigger", _reminder(view, row, kind))
     event.add_component(alarm)
     return event
@@ -130,24 +131,29 @@ def _reminder(view: ExportView, row: ScheduleRow, kind: str) -> timedelta:
 
 def _description(view: ExportView, item: TableRow) -> str:
     row, timebase = item.row, view.timebase
-    lines = [f"{view.title.plan}", f"Task {row.id}: {row.name}"]
+    lines = [f"{view.title.plan}", _("Task {id}: {name}").format(id=row.id, name=row.name)]
     if row.owner:
-        lines.append(f"Owner: {row.owner}")
+        lines.append(_("Owner: {name}").format(name=row.owner))
     if row.approver:
-        lines.append(f"Approver: {row.approver}")
+        lines.append(_("Approver: {name}").format(name=row.approver))
     if row.deliverable:
-        lines.append(f"Deliverable: {row.deliverable}")
+        lines.append(_("Deliverable: {name}").format(name=row.deliverable))
     if row.status == "done":
-        lines.append(f"Finished: {when(timebase, row.finish)}")
+        lines.append(_("Finished: {when}").format(when=when(timebase, row.finish)))
     else:
         lines.append(
-            f"Forecast finish: {when(timebase, row.finish)} (a forecast: exported again, "
-            "this event moves with the plan)"
+            _(
+                "Forecast finish: {when} (a forecast: exported again, this event moves with "
+                "the plan)"
+            ).format(when=when(timebase, row.finish))
         )
     if row.deadline is not None:
-        lines.append(
-            f"Deadline: {deadline_text(timebase, row.deadline, end_of_day=row.deadline_is_date)}"
+        deadline = deadline_text(timebase, row.deadline, end_of_day=row.deadline_is_date)
+        lines.append(_("Deadline: {name}").format(name=deadline))
+    lines.append(_("Status: {status}").format(status=item.status))
+    lines.append(
+        _("Schedule: {status}, exported {when}").format(
+            status=view.title.status, when=view.title.generated
         )
-    lines.append(f"Status: {item.status}")
-    lines.append(f"Schedule: {view.title.status}, exported {view.title.generated}")
+    )
     return "\n".join(lines)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from cutover.common.i18n import _
 from cutover.export.to_mermaid import mermaid_gantt
 from cutover.export.view import TABLE_HEADERS
 
@@ -24,14 +25,16 @@ def export_markdown(view: ExportView, options: ExportOptions, /) -> bytes:  # no
     """A Markdown document: heading, title block, the chart as Mermaid, the task table."""
     lines = [f"# {md_text(view.title.plan)}", ""]
     lines += [f"- **{label}:** {md_text(value)}" for label, value in view.title.lines()]
-    lines += ["", "## Gantt chart", "", "```mermaid", mermaid_gantt(view).rstrip("\n"), "```", ""]
+    lines += ["", "## " + _("Gantt chart"), "", "```mermaid", mermaid_gantt(view).rstrip("\n")]
+    lines += ["```", ""]
     lines += ["## Tasks", "", *markdown_table(view.table), ""]
     return "\n".join(lines).encode()
 
 
 def markdown_table(table: list[TableRow]) -> list[str]:
     """The task table as GitHub-flavoured Markdown lines; summaries in bold."""
-    lines = ["| " + " | ".join(TABLE_HEADERS) + " |", "|" + "---|" * len(TABLE_HEADERS)]
+    headers = [_(header) for header in TABLE_HEADERS]
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(TABLE_HEADERS)]
     lines += ["| " + " | ".join(_cells(item)) + " |" for item in table]
     return lines
 

@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from cutover.common.i18n import _, current_language, n_
 from cutover.findings.states import WORDS, State
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from cutover.worktime.timebase import TimeBase
 
 DATE_FORMAT = "YYYY-MM-DD HH:mm"
-TOP_SECTION = "Other tasks"
+TOP_SECTION = n_("Other tasks")
 #: (longest span in minutes, tick interval, label format), the first that fits.
 _AXES = (
     (3 * 1440, "6hour", "%a %d %H:%M"),
@@ -58,6 +59,9 @@ def mermaid_gantt(view: ExportView) -> str:
     drawn = [row for row in view.rows if not row.summary]
     ids = mermaid_ids(drawn)
     interval, label = _axis(drawn)
+    if current_language() != "en":
+        # Mermaid names days and months in English: numbers read the same in any language.
+        label = label.replace("%a ", "").replace("%d %b", "%d/%m").replace("%b %Y", "%m/%Y")
     by_node = {row.node: row for row in drawn}
     lines = [
         "gantt",
@@ -98,9 +102,9 @@ def _runs(view: ExportView, rows: list[ScheduleRow]) -> list[tuple[str, list[Sch
         elif len(run) == 1:
             named.append((run[0].name, run))
         elif all(row.milestone for row in run):
-            named.append(("Milestones", run))
+            named.append((_("Milestones"), run))
         else:
-            named.append((TOP_SECTION, run))
+            named.append((_(TOP_SECTION), run))
     return named
 
 
@@ -160,7 +164,7 @@ _SAID = (State.CANCELLED, State.MISSED_DEADLINE, State.LATE, State.FINISHED_LATE
 
 def _state_suffix(states: frozenset[State]) -> str:
     """`` (late)``, `` (cancelled)``: what the tags cannot show, in words after the name."""
-    words = [WORDS[state] for state in _SAID if state in states]
+    words = [_(WORDS[state]) for state in _SAID if state in states]
     return f" ({', '.join(words)})" if words else ""
 
 

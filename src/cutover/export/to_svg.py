@@ -11,6 +11,7 @@ import re
 from html import escape
 from typing import TYPE_CHECKING
 
+from cutover.common.i18n import _
 from cutover.export.gantt_layout import (
     DAY,
     PALETTE,
@@ -83,9 +84,10 @@ def gantt_svg(view: ExportView) -> str:
     top = TITLE_HEIGHT + AXIS_HEIGHT
     bottom = top + ROW_HEIGHT * len(layout.rows)
     width, height = LABEL_WIDTH + scale.width + 10, bottom + LEGEND_HEIGHT
-    back = "ROLLING BACK" in view.title.verdict
-    lead = view.title.verdict.split(" — ")[0] if back else ""
-    title = text(f"{view.title.plan} — {view.title.status}" + (f" — {lead}" if back else ""))
+    from cutover.findings.gates import rolling_back  # noqa: PLC0415 - runbooks only
+
+    back = rolling_back(view.analysis.findings)
+    title = text(f"{view.title.plan} — {view.title.status}" + (f" — {back}" if back else ""))
     opening = (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" font-family="{text(FONT)}" font-size="11" role="img">'
@@ -259,7 +261,8 @@ def _legend(y: int) -> list[str]:
     """Each mark drawn as the chart draws it, with its name."""
     out = []
     x = 6
-    for kind, label in LEGEND:
+    for kind, name in LEGEND:
+        label = _(name)
         if kind in BAR_LOOK:
             fill, stroke = BAR_LOOK[kind]
             out.append(element("rect", x=x, y=y - 9, width=12, height=10, fill=fill, stroke=stroke))

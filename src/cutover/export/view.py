@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from cutover.common.errors import UsageError
+from cutover.common.i18n import _, n_
 from cutover.engine.rows import ScheduleRow, schedule_rows
 from cutover.findings.states import (
     LATE_STATES,
@@ -39,7 +40,11 @@ PAPERS: tuple[Paper, ...] = ("a4", "a3")
 #: The separators ``--delimiter`` accepts (``\t``: tab).
 DELIMITERS = (",", ";", "\t", "|")
 #: The eight columns of the printable table (issue: id, task, owner, ... status).
-TABLE_HEADERS = ("id", "task", "owner", "start", "finish", "deadline", "slack", "status")
+#: Translate each with ``_()`` where it is shown.
+TABLE_HEADERS = (
+    n_("id"), n_("task"), n_("owner"), n_("start"), n_("finish"), n_("deadline"), n_("slack"),
+    n_("status"),
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -61,10 +66,18 @@ class ExportOptions:
     def __post_init__(self) -> None:
         """Reject a paper size the PDF cannot print on, and a separator CSV cannot use."""
         if self.paper not in PAPERS:
-            raise UsageError(f"unknown paper '{self.paper}'; choose one of {', '.join(PAPERS)}")
+            raise UsageError(
+                _("unknown paper '{paper}'; choose one of {papers}").format(
+                    paper=self.paper, papers=", ".join(PAPERS)
+                )
+            )
         if self.delimiter not in DELIMITERS:
             shown = ", ".join(repr(d) for d in DELIMITERS)
-            raise UsageError(f"unknown CSV delimiter {self.delimiter!r}; choose one of {shown}")
+            raise UsageError(
+                _("unknown CSV delimiter {delimiter}; choose one of {shown}").format(
+                    delimiter=repr(self.delimiter), shown=shown
+                )
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,16 +140,16 @@ class TitleBlock:
 
     def lines(self) -> list[tuple[str, str]]:
         """Label and value pairs, in the order every format prints them."""
-        lines = [("Status", self.status), ("Generated", self.generated)]
+        lines = [(_("Status"), self.status), (_("Generated"), self.generated)]
         if self.go_live is not None:
-            lines.append(("Forecast go-live", self.go_live))
+            lines.append((_("Forecast go-live"), self.go_live))
         return [
             *lines,
-            ("Forecast finish", f"{self.finish} — {self.verdict}"),
-            ("Delayed tasks", str(self.delayed)),
-            ("At-risk tasks", str(self.at_risk)),
-            ("Tasks", str(self.tasks)),
-            ("Critical path", " → ".join(self.critical_path) or "none"),
+            (_("Forecast finish"), f"{self.finish} — {self.verdict}"),
+            (_("Delayed tasks"), str(self.delayed)),
+            (_("At-risk tasks"), str(self.at_risk)),
+            (_("Tasks"), str(self.tasks)),
+            (_("Critical path"), " → ".join(self.critical_path) or _("none")),
         ]
 
 
@@ -182,7 +195,7 @@ def build_view(analysis: Analysis, options: ExportOptions) -> ExportView:
 
 def status_text(row: ScheduleRow, states: frozenset[State]) -> str:
     """``in progress 60% · late · critical``: every state that holds, or ``not started``."""
-    return state_words(states, row.progress) or "not started"
+    return state_words(states, row.progress) or _("not started")
 
 
 def _table_row(timebase: TimeBase, row: ScheduleRow, states: frozenset[State]) -> TableRow:
@@ -241,13 +254,15 @@ def finish_verdict(timebase: TimeBase, rows: list[ScheduleRow], finish: int) -> 
     """The forecast finish against the plan's last deadline: on time for it, or after it."""
     dated = [row for row in rows if row.deadline is not None]
     if not dated:
-        return "no deadline"
+        return _("no deadline")
     last = max(dated, key=lambda row: row.deadline or 0)
     assert last.deadline is not None
     written = deadline_text(timebase, last.deadline, end_of_day=last.deadline_is_date)
     if finish <= last.deadline:
-        return f"on time for the deadline {written} ({last.id})"
-    return f"after the deadline {written} ({last.id})"
+        return _("on time for the deadline {deadline} ({task})").format(
+            deadline=written, task=last.id
+        )
+    return _("after the deadline {deadline} ({task})").format(deadline=written, task=last.id)
 
 
 def outline_numbers(view: ExportView) -> dict[str, str]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from cutover.common.i18n import _, n_, ngettext
 from cutover.common.text import display_message
 from cutover.engine.schedule import driving_chain
 from cutover.findings.wording import deadline_text, when, work_amount
@@ -178,14 +179,14 @@ def _behind(schedule: Schedule) -> list[int]:
     ]
 
 
-def _deadline(context: _Context, node: int) -> tuple[int, str] | None:
-    """The task's own deadline and how it reads, or None."""
+def _deadline(context: _Context, node: int) -> tuple[int, Callable[[], str]] | None:
+    """The task's own deadline, and how it reads (worded when the message is, in its language)."""
     graph = context.schedule.graph
     minute = graph.deadline[node]
     if minute is None:
         return None
     written = graph.task(node).deadline
-    return minute, deadline_text(
+    return minute, lambda: deadline_text(
         graph.timebase, minute, end_of_day=not isinstance(written, datetime)
     )
 
@@ -225,8 +226,9 @@ def _gap_text(context: _Context, node: int, begin: int, end: int) -> str:
     """How far apart two instants are: in working time, or in clock time when no work fits."""
     working = _working_gap(context, node, begin, end)
     if working:
-        return f"{work_amount(working, _day_minutes(context, node)[0])} of working time"
-    return f"{format_minutes(end - begin, 1440)} (outside working hours)"
+        amount = work_amount(working, _day_minutes(context, node)[0])
+        return _("{amount} of working time").format(amount=amount)
+    return _("{amount} (outside working hours)").format(amount=format_minutes(end - begin, 1440))
 
 
 def check_deadline(context: _Context, node: int) -> Finding | None:
@@ -240,57 +242,74 @@ def check_deadline(context: _Context, node: int) -> Finding | None:
     return _open_deadline(context, node, *deadline)
 
 
-def _finished_late(context: _Context, node: int, minute: int, written: str) -> Finding | None:
+def _finished_late(
+    context: _Context, node: int, minute: int, written: Callable[[], str]
+) -> Finding | None:
     finish = context.schedule.early.finish[node]
     if finish <= minute:
         return None
     return _finding(
         context, node, code="finished-late", level=WARNING,
-        message=lambda: (
-            f"finished {when(context.schedule.graph.timebase, finish)}, "
-            f"{_gap_text(context, node, minute, finish)} after its deadline ({written})"
+        message=lambda: _("finished {when}, {gap} after its deadline ({deadline})").format(
+            when=when(context.schedule.graph.timebase, finish),
+            gap=_gap_text(context, node, minute, finish),
+            deadline=written(),
         ),
         minutes=_working_gap(context, node, minute, finish),
     )  # fmt: skip
 
 
-def _open_deadline(context: _Context, node: int, minute: int, written: str) -> Finding | None:
+def _open_deadline(
+    context: _Context, node: int, minute: int, written: Callable[[], str]
+) -> Finding | None:
     schedule = context.schedule
     timebase = schedule.graph.timebase
     finish = schedule.early.finish[node]
     if schedule.as_of is not None and minute < schedule.as_of:
         return _finding(
             context, node, code="missed-deadline", level=ERROR,
-            message=lambda: (
-                f"its deadline ({written}) has passed and it is not done; forecast finish "
-                f"{when(timebase, finish)}"
-            ),
+            message=lambda: _(
+                "its deadline ({deadline}) has passed and it is not done; forecast finish {when}"
+            ).format(deadline=written(), when=when(timebase, finish)),
             minutes=max(_working_gap(context, node, minute, max(finish, schedule.as_of)), 0),
         )  # fmt: skip
     if finish > minute:
         return _finding(
             context, node, code="late", level=ERROR,
-            message=lambda: (
-                f"forecast to finish {when(timebase, finish)}, "
-                f"{_gap_text(context, node, minute, finish)} after its deadline ({written})"
+            message=lambda: _(
+                "forecast to finish {when}, {gap} after its deadline ({deadline})"
+            ).format(
+                when=when(timebase, finish),
+                gap=_gap_text(context, node, minute, finish),
+                deadline=written(),
             ),
             minutes=_working_gap(context, node, minute, finish),
         )  # fmt: skip
     margin = _working_gap(context, node, finish, minute)
     if margin >= context.risk_threshold.in_minutes(*_day_minutes(context, node)):
         return None
-    day, _ = _day_minutes(context, node)
-    room = (
-        f"only {work_amount(margin, day)} of working time before its deadline"
-        if margin
-        else "with no working time to spare before its deadline"
-    )
+    day = _day_minutes(context, node)[0]
+
+    def message() -> str:
+        room = (
+            _("only {amount} of working time before its deadline").format(
+                amount=work_amount(margin, day)
+            )
+            if margin
+            else _("with no working time to spare before its deadline")
+        )
+        return _(
+            "forecast to finish {when}, {room} ({deadline}); the risk threshold is {threshold}"
+        ).format(
+            when=when(timebase, finish),
+            room=room,
+            deadline=written(),
+            threshold=context.risk_threshold.text,
+        )
+
     return _finding(
         context, node, code="at-risk", level=WARNING,
-        message=lambda: (
-            f"forecast to finish {when(timebase, finish)}, {room} ({written}); the risk "
-            f"threshold is {context.risk_threshold.text}"
-        ),
+        message=message,
         minutes=margin,
     )  # fmt: skip
 
@@ -303,15 +322,17 @@ def check_late_start(context: _Context, node: int) -> Finding | None:
         return None
     if schedule.total_slack[node] >= 0:
         return None  # its latest start is at or after its forecast start, itself >= as_of
-    latest_start, _ = schedule.late_dates(node)
+    latest_start = schedule.late_dates(node)[0]
     if latest_start >= schedule.as_of:
         return None
     timebase = graph.timebase
     return _finding(
         context, node, code="late-start", level=WARNING,
-        message=lambda: (
-            f"not started, but it had to start by {when(timebase, latest_start)} to keep "
-            f"its deadlines; forecast start {when(timebase, schedule.early.start[node])}"
+        message=lambda: _(
+            "not started, but it had to start by {latest} to keep its deadlines; "
+            "forecast start {start}"
+        ).format(
+            latest=when(timebase, latest_start), start=when(timebase, schedule.early.start[node])
         ),
         minutes=None,
     )  # fmt: skip
@@ -319,6 +340,15 @@ def check_late_start(context: _Context, node: int) -> Finding | None:
 
 def _not_counted(schedule: Schedule) -> list[int]:
     return list(schedule.not_counted)
+
+
+#: A task's status as a message says it.
+_STATUS_WORDS = {
+    "not_started": n_("not started"),
+    "in_progress": n_("in progress"),
+    "done": n_("done"),
+    "cancelled": n_("cancelled"),
+}
 
 
 def check_not_counted(context: _Context, node: int) -> Finding | None:
@@ -333,12 +363,16 @@ def check_not_counted(context: _Context, node: int) -> Finding | None:
     task = schedule.graph.task(node)
     timebase = schedule.graph.timebase
     as_of = schedule.as_of
-    now = schedule.status[node].replace("_", " ")
+    now = schedule.status[node]
     return _finding(
         context, node, code="progress-not-counted", level=WARNING,
-        message=lambda: (
-            f"recorded as {task.status.replace('_', ' ')}, but the status date "
-            f"{when(timebase, as_of)} is before that progress: shown as {now} as it stood then"
+        message=lambda: _(
+            "recorded as {recorded}, but the status date {when} is before that progress: "
+            "shown as {now} as it stood then"
+        ).format(
+            recorded=_(_STATUS_WORDS.get(task.status, task.status)),
+            when=when(timebase, as_of),
+            now=_(_STATUS_WORDS.get(now, now)),
         ),
         minutes=None,
     )  # fmt: skip
@@ -365,16 +399,28 @@ def check_overallocated(context: _Context) -> list[Finding]:
 
         def message(overload: Overload = overload) -> str:
             tasks = ", ".join(
-                f"{graph.task(n).id} (line {graph.source.locate(graph.tasks[n].path).line})"
+                _("{task} (line {line})").format(
+                    task=graph.task(n).id, line=graph.source.locate(graph.tasks[n].path).line
+                )
                 for n in overload.nodes
             )
-            away = " (it is away then)" if overload.available == 0 else ""
-            verb = "collide" if len(overload.nodes) > 1 else "needs it then"
-            units = "unit" if overload.needed == 1 else "units"
-            return (
-                f"{overload.resource} is booked for {overload.needed} {units} but has "
-                f"{overload.available}{away} from {when(timebase, overload.start)} to "
-                f"{when(timebase, overload.finish)}: {tasks} {verb}; run cutover level"
+            away = _(" (it is away then)") if overload.available == 0 else ""
+            verb = _("collide") if len(overload.nodes) > 1 else _("needs it then")
+            return ngettext(
+                "{resource} is booked for {needed} unit but has {available}{away} from "
+                "{start} to {finish}: {tasks} {verb}; run cutover level",
+                "{resource} is booked for {needed} units but has {available}{away} from "
+                "{start} to {finish}: {tasks} {verb}; run cutover level",
+                overload.needed,
+            ).format(
+                resource=overload.resource,
+                needed=overload.needed,
+                available=overload.available,
+                away=away,
+                start=when(timebase, overload.start),
+                finish=when(timebase, overload.finish),
+                tasks=tasks,
+                verb=verb,
             )
 
         found.append(

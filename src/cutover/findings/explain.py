@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cutover.common.errors import UsageError
+from cutover.common.i18n import _
 from cutover.engine.graph import FROM_FINISH, TO_START, bounds_predecessor
 from cutover.engine.passes import BY_LEVELLING, BY_NOT_BEFORE, BY_START, BY_STATUS_DATE, INF
 from cutover.engine.schedule import driving_leaf
@@ -86,7 +87,8 @@ def drivers(schedule: Schedule, task_id: str) -> Explanation:
     graph = schedule.graph
     node = graph.index.get(task_id)
     if node is None:
-        raise UsageError(f"unknown task '{task_id}'{did_you_mean(task_id, list(graph.index))}")
+        hint = did_you_mean(task_id, list(graph.index))
+        raise UsageError(_("unknown task '{id}'{hint}").format(id=task_id, hint=hint))
     chain, origin = _chain(schedule, node)
     first = graph.index[chain[0].task]
     tight = set(schedule.early.tight[node])
@@ -194,7 +196,7 @@ def _bound(schedule: Schedule, node: int) -> Bound | None:
     walk = _BoundWalk(schedule)
     through = [graph.task(node).id]
     current, which = node, "finish"
-    for _ in range(2 * len(graph) + 2):
+    for _step in range(2 * len(graph) + 2):
         found = walk.source(current, which)
         if found is None:
             return None

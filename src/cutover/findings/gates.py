@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from cutover.common.i18n import _, n_
 from cutover.engine.graph import build_graph
 from cutover.engine.schedule import build_schedule
 from cutover.findings.checks import ERROR, WARNING, Finding
@@ -20,10 +21,34 @@ from cutover.planfile.loader import LoadedPlan
 from cutover.worktime.calendars import MAX_SPAN_DAYS
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from cutover.common.errors import SourceLocation
     from cutover.engine.schedule import Schedule
+    from cutover.findings.checks import Details
     from cutover.planfile.model import Task
     from cutover.worktime.durations import Duration
+    from cutover.worktime.timebase import TimeBase
+
+
+def _worded(
+    where: SourceLocation, text: str, **parts: str | Callable[[], str]
+) -> Callable[[], Details]:
+    """A finding's sentence worded when first read, once the plan's language is known.
+
+    A part given as a function (a date) is worded then too.
+    """
+    return lambda: (
+        _(text).format(**{key: part() if callable(part) else part for key, part in parts.items()}),
+        where,
+        (),
+    )
+
+
+def _when(base: TimeBase, minute: int) -> Callable[[], str]:
+    """``when`` of a minute, worded later."""
+    return lambda: when(base, minute)
+
 
 #: How far before ``rollback_by`` the search for the point of no return looks.
 _SEARCH_DAYS = 366
@@ -166,25 +191,40 @@ def gate_findings(schedule: Schedule, risk_threshold: Duration) -> list[Finding]
         if state.decision is None and as_of is not None and state.forecast <= as_of:
             found.append(
                 Finding(
-                    "undecided-gate", ERROR, state.task, location=where,
-                    message=f"the go/no-go '{state.name}' was due {when(base, state.forecast)} "
-                    f"and has no decision: {state.decider} decides",
+                    "undecided-gate", ERROR, state.task,
+                    details=_worded(
+                        where,
+                        n_(
+                            "the go/no-go '{name}' was due {when} and has no decision: "
+                            "{decider} decides"
+                        ),
+                        name=state.name, when=_when(base, state.forecast),
+                        decider=state.decider,
+                    ),
                 )
             )  # fmt: skip
         if state.decided_by is not None and state.decided_by != state.decider:
             found.append(
                 Finding(
-                    "gate-decider", WARNING, state.task, location=where,
-                    message=f"'{state.name}' was decided by {state.decided_by}, "
-                    f"not by its decider {state.decider}",
+                    "gate-decider", WARNING, state.task,
+                    details=_worded(
+                        where, n_("'{name}' was decided by {who}, not by its decider {decider}"),
+                        name=state.name, who=state.decided_by, decider=state.decider,
+                    ),
                 )
             )  # fmt: skip
         if state.rolling_back:
             found.append(
                 Finding(
-                    "rolling-back", WARNING, state.task, location=where,
-                    message=f"'{state.name}' decided no-go: the plan is rolling back with "
-                    f"'{state.rollback}'; the forward work after it is cancelled",
+                    "rolling-back", WARNING, state.task,
+                    details=_worded(
+                        where,
+                        n_(
+                            "'{name}' decided no-go: the plan is rolling back with '{rollback}'; "
+                            "the forward work after it is cancelled"
+                        ),
+                        name=state.name, rollback=state.rollback or "",
+                    ),
                 )
             )  # fmt: skip
         if state.rolling_back and state.rollback_by is not None:
@@ -207,9 +247,15 @@ def _rollback_late(schedule: Schedule, state: GateState) -> list[Finding]:
     return [
         Finding(
             "rollback-late", ERROR, state.rollback or state.task,
-            location=graph.source.locate(graph.tasks[node].path),
-            message=f"the rollback '{state.rollback}' is forecast to finish {when(base, finish)}, "
-            f"after {when(base, state.rollback_by)}, when the old system must be back",
+            details=_worded(
+                graph.source.locate(graph.tasks[node].path),
+                n_(
+                    "the rollback '{rollback}' is forecast to finish {finish}, after {by}, when "
+                    "the old system must be back"
+                ),
+                rollback=state.rollback or "", finish=_when(base, finish),
+                by=_when(base, state.rollback_by),
+            ),
         )
     ]  # fmt: skip
 
@@ -222,17 +268,26 @@ def _rollback_findings(
     assert state.rollback_by is not None
     no_return = state.point_of_no_return
     if no_return is None or state.forecast > no_return:
-        why = (
-            f"the rollback '{state.rollback}' cannot finish by {when(base, state.rollback_by)} "
-            "even if it started now"
-            if no_return is None
-            else f"the point of no return is {when(base, no_return)}"
-        )
+        rollback_by, rollback = state.rollback_by, state.rollback or ""
+
+        def why() -> str:
+            if no_return is None:
+                return _(
+                    "the rollback '{rollback}' cannot finish by {by} even if it started now"
+                ).format(rollback=rollback, by=when(base, rollback_by))
+            return _("the point of no return is {when}").format(when=when(base, no_return))
+
         return [
             Finding(
-                "rollback-impossible", ERROR, state.task, location=where,
-                message=f"'{state.name}' is forecast {when(base, state.forecast)}: {why}; "
-                "a no-go then could not restore the old system in time",
+                "rollback-impossible", ERROR, state.task,
+                details=_worded(
+                    where,
+                    n_(
+                        "'{name}' is forecast {when}: {why}; a no-go then could not restore the "
+                        "old system in time"
+                    ),
+                    name=state.name, when=_when(base, state.forecast), why=why,
+                ),
             )
         ]  # fmt: skip
     # The margin is counted on the rollback's calendar: the time its crew would have.
@@ -244,10 +299,16 @@ def _rollback_findings(
         day = calendar.day_minutes
         return [
             Finding(
-                "rollback-at-risk", WARNING, state.task, location=where, minutes=margin,
-                message=f"'{state.name}' is forecast {when(base, state.forecast)}, only "
-                f"{work_amount(margin, day) or '0'} before its point of no return "
-                f"{when(base, no_return)}",
+                "rollback-at-risk", WARNING, state.task, minutes=margin,
+                details=_worded(
+                    where,
+                    n_(
+                        "'{name}' is forecast {when}, only {margin} before its point of no return "
+                        "{no_return}"
+                    ),
+                    name=state.name, when=_when(base, state.forecast),
+                    margin=work_amount(margin, day) or "0", no_return=_when(base, no_return),
+                ),
             )
         ]  # fmt: skip
     return []
@@ -259,4 +320,6 @@ def rolling_back(findings: list[Finding]) -> str | None:
     Every view puts it in its title, so no one reads a rolled-back plan as going ahead.
     """
     gates = [finding.task for finding in findings if finding.code == "rolling-back"]
-    return f"ROLLING BACK ({', '.join(gates)} decided no-go)" if gates else None
+    if not gates:
+        return None
+    return _("ROLLING BACK ({gates} decided no-go)").format(gates=", ".join(gates))

@@ -15,29 +15,36 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cutover.findings.checks import ERROR, WARNING, Finding
+from cutover.common.i18n import _, n_
+from cutover.findings.checks import ERROR, WARNING, Details, Finding
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from cutover.common.errors import SourceLocation
     from cutover.engine.graph import TaskGraph
     from cutover.engine.schedule import Schedule
 
 #: What each missing fact is called, in the finding's code and in its message.
 CLARITIES = {
-    "owner": ("missing-owner", "no owner: who does it? (clear person)"),
-    "deliverable": ("missing-deliverable", "no deliverable: what does it yield? (clear result)"),
+    "owner": ("missing-owner", n_("no owner: who does it? (clear person)")),
+    "deliverable": (
+        "missing-deliverable",
+        n_("no deliverable: what does it yield? (clear result)"),
+    ),
     "approver": (
         "missing-approver",
-        "no approver: who signs it off? (clear responsibility and authority)",
+        n_("no approver: who signs it off? (clear responsibility and authority)"),
     ),
     "deadline": (
         "missing-deadline",
-        (
+        n_(
             "no deadline, of its own, of its summary or of a later task that depends on it "
             "(clear time)"
         ),
     ),
 }
-LINT_CODES = tuple(code for code, _ in CLARITIES.values())
+LINT_CODES = tuple(code for code, _text in CLARITIES.values())
 
 
 def lint_schedule(
@@ -62,14 +69,31 @@ def lint_schedule(
                     code=code,
                     level=ERROR if key in require else WARNING,
                     task=graph.task(node).id,
-                    message=text,
-                    location=graph.source.locate(graph.tasks[node].path),
+                    # Worded when read: the plan's own language is known only after the lint.
+                    details=_worded(text, graph.source.locate(graph.tasks[node].path)),
                 )
             )
     if only is None and graph.plan.resources and graph.allocate:
         findings.extend(_unnamed_resources(graph))
     findings.sort(key=lambda finding: (finding.level != ERROR, graph.index[finding.task]))
     return findings
+
+
+def _worded_resource(resource: str, location: SourceLocation) -> Callable[[], Details]:
+    """unnamed-resource's sentence, worded when first read (as ``_worded``)."""
+    return lambda: (
+        _(
+            "resource '{resource}' is allocated but has no name: which team or person is it? "
+            "(clear person)"
+        ).format(resource=resource),
+        location,
+        (),
+    )
+
+
+def _worded(text: str, location: SourceLocation) -> Callable[[], Details]:
+    """The finding's sentence in the language spoken when it is first read."""
+    return lambda: (_(text), location, ())
 
 
 def _unnamed_resources(graph: TaskGraph) -> list[Finding]:
@@ -86,11 +110,7 @@ def _unnamed_resources(graph: TaskGraph) -> list[Finding]:
             code="unnamed-resource",
             level=WARNING,
             task=graph.task(first_user[resource.id]).id,
-            message=(
-                f"resource '{resource.id}' is allocated but has no name: which team or "
-                "person is it? (clear person)"
-            ),
-            location=graph.source.locate(("resources", index)),
+            details=_worded_resource(resource.id, graph.source.locate(("resources", index))),
         )
         for index, resource in enumerate(graph.plan.resources)
         if resource.name is None and resource.id in first_user

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from cutover.common.errors import CutoverError, Diagnostic, PlanError, UsageError
+from cutover.common.i18n import _
 from cutover.engine.graph import TaskGraph, build_graph
 from cutover.engine.schedule import Schedule, build_schedule
 from cutover.findings.checks import DEFAULT_RISK_THRESHOLD, Finding, run_checks
@@ -117,7 +118,7 @@ def _out_of_range(graph: TaskGraph, error: CalendarRangeError) -> PlanError:
     """A date beyond the calendar's years, located at the task being placed or checked."""
     node = error.node if error.node is not None else 0
     where = graph.source.locate(graph.tasks[node].path)
-    message = f"task '{graph.task(node).id}': {error}"
+    message = _("task '{id}': {why}").format(id=graph.task(node).id, why=error)
     return PlanError([Diagnostic("out-of-range", message, where)])
 
 

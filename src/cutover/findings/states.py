@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from cutover.common.i18n import _, n_
+
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
@@ -63,17 +65,17 @@ _FROM_STATUS = {
     "in_progress": State.IN_PROGRESS,
     "cancelled": State.CANCELLED,
 }
-#: How each state reads in a table cell or a legend.
+#: How each state reads in a table cell or a legend (in English: ``_()`` translates it).
 WORDS = {
-    State.DONE: "done",
-    State.IN_PROGRESS: "in progress",
-    State.CANCELLED: "cancelled",
-    State.MISSED_DEADLINE: "deadline missed",
-    State.LATE: "late",
-    State.LATE_START: "start overdue",
-    State.FINISHED_LATE: "finished late",
-    State.AT_RISK: "at risk",
-    State.CRITICAL: "critical",
+    State.DONE: n_("done"),
+    State.IN_PROGRESS: n_("in progress"),
+    State.CANCELLED: n_("cancelled"),
+    State.MISSED_DEADLINE: n_("deadline missed"),
+    State.LATE: n_("late"),
+    State.LATE_START: n_("start overdue"),
+    State.FINISHED_LATE: n_("finished late"),
+    State.AT_RISK: n_("at risk"),
+    State.CRITICAL: n_("critical"),
 }
 _ORDER = {state: index for index, state in enumerate(State)}
 
@@ -121,7 +123,7 @@ def state_words(states: frozenset[State], progress: float | None = None) -> str:
     """``in progress 60% · at risk · critical``: every state, worded; "" when none holds."""
     words = []
     for state in ordered(states):
-        word = WORDS[state]
+        word = _(WORDS[state])
         if state is State.IN_PROGRESS and progress is not None:
             word += f" {round(progress * 100)}%"
         words.append(word)
@@ -181,10 +183,16 @@ class Counts:
 
     def sentence(self) -> str:
         """``86 tasks: 59 done, 5 delayed, 22 within their deadline``."""
-        return (
-            f"{self.total} tasks: {self.done} done, {self.delayed} delayed, {self.within} "
-            f"within their deadline ({self.in_progress} in progress, {self.not_yet_due} not "
-            "yet due)"
+        return _(
+            "{total} tasks: {done} done, {delayed} delayed, {within} within their deadline "
+            "({in_progress} in progress, {not_yet_due} not yet due)"
+        ).format(
+            total=self.total,
+            done=self.done,
+            delayed=self.delayed,
+            within=self.within,
+            in_progress=self.in_progress,
+            not_yet_due=self.not_yet_due,
         )
 
 

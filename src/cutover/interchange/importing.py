@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cutover.common.errors import Diagnostic, PlanError, SourceLocation, UsageError
+from cutover.common.i18n import _
 from cutover.interchange.ids import IdMaker
 
 if TYPE_CHECKING:
@@ -53,8 +54,10 @@ def reader_for(path: Path) -> Callable[[bytes, str], ImportedPlan]:
 
         return read_tjp
     raise UsageError(
-        f"cannot tell the format of '{path.name}': cutover imports MS Project XML (.xml), "
-        "Primavera XER (.xer) and TaskJuggler (.tjp)"
+        _(
+            "cannot tell the format of '{name}': cutover imports MS Project XML "
+            "(.xml), Primavera XER (.xer) and TaskJuggler (.tjp)"
+        ).format(name=path.name)
     )
 
 
@@ -66,7 +69,9 @@ def import_file(path: Path | str, *, file: str | None = None) -> ImportResult:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
+        raise UsageError(
+            _("cannot read {name}: {value}").format(name=name, value=exc.strerror or exc)
+        ) from None
     imported = reader(data, name)
     return import_plan(imported)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from cutover.common.i18n import _
 from cutover.interchange import mspdi_codes as codes
 from cutover.interchange.ids import IdMaker
 from cutover.interchange.imported import ImportedCalendar
@@ -69,10 +70,16 @@ def read_calendars(
             )
         calendars.append(_calendar(plan, raw, name, weekdays, exceptions))
         for line, message in raw.skipped:
-            plan.note(line, "left-out", f"calendar {raw.name!r}: {message}")
+            plan.note(
+                line,
+                "left-out",
+                _("calendar {name!r}: {message}").format(name=raw.name, message=message),
+            )
     for uid, raw in raws.items():
         if uid not in names and not any(other.base == uid for other in raws.values()):
-            plan.note(raw.line, "left-out", f"calendar {raw.name!r}: no task uses it")
+            plan.note(
+                raw.line, "left-out", _("calendar {name!r}: no task uses it").format(name=raw.name)
+            )
     return names, calendars
 
 
@@ -106,13 +113,15 @@ def _calendar(
     exceptions: list[Exception_],
 ) -> ImportedCalendar:
     working = {day: hours for day, hours in weekdays.items() if hours}
-    common, _ = Counter(working.values()).most_common(1)[0]
+    common, _count = Counter(working.values()).most_common(1)[0]
     for day, hours in sorted(working.items()):
         if hours != common:
             plan.note(
                 raw.line, "approximated",
-                f"calendar {raw.name!r}: {_DAY_NAMES[day]} has other hours than the other "
-                f"workdays; it is given {_hours_text(common)}",
+                _(
+                    "calendar {name!r}: {day} has other hours than the other workdays; it "
+                    "is given {hours}"
+                ).format(name=raw.name, day=_DAY_NAMES[day], hours=_hours_text(common)),
             )  # fmt: skip
     calendar = ImportedCalendar(
         name=name, line=raw.line, source_name=raw.name,
@@ -144,8 +153,9 @@ def _exception_day(
     if hours != calendar.hours:
         plan.note(
             line, "approximated",
-            f"calendar {raw.name!r}: {day} works other hours; it is given "
-            f"{_hours_text(calendar.hours)}",
+            _(
+                "calendar {name!r}: {day} works other hours; it is given {hours}"
+            ).format(name=raw.name, day=day, hours=_hours_text(calendar.hours)),
         )  # fmt: skip
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cutover.common.errors import Diagnostic, PlanError, SourceLocation
+from cutover.common.i18n import _
 from cutover.interchange import mspdi_codes as codes
 from cutover.interchange.imported import ImportedLink, ImportedPlan, ImportedTask
 from cutover.interchange.mspdi_calendars import read_calendars
@@ -77,7 +78,10 @@ class _Reader:
         if not self.zone_line:
             plan.note(
                 root.line, "converted",
-                "MSPDI has no time zone: the plan is in UTC, with the file's wall-clock times",
+                _(
+                    "MSPDI has no time zone: the plan is in UTC, with the file's "
+                    "wall-clock times"
+                ),
             )  # fmt: skip
         self._resources(plan)
         return plan
@@ -87,7 +91,9 @@ class _Reader:
             return parse_when(text, self.root.find("StartDate").line)  # type: ignore[union-attr]
         starts = [parse_when(s, t.line) for t in tasks if (s := t.value("Start"))]
         if not starts:
-            raise MspdiError(self.root.line, "the project has no StartDate and no task has a Start")
+            raise MspdiError(
+                self.root.line, _("the project has no StartDate and no task has a Start")
+            )
         return min(starts)
 
     def _used_calendars(self, tasks: list[Element]) -> set[str]:
@@ -113,7 +119,9 @@ class _Reader:
             del stack[max(level - 1, 0) :]
             if level - 1 > len(stack):
                 plan.note(
-                    element.line, "approximated", f"task {task.name!r} skips an outline level"
+                    element.line,
+                    "approximated",
+                    _("task {name!r} skips an outline level").format(name=task.name),
                 )
             (stack[-1].children if stack else plan.tasks).append(task)
             stack.append(task)
@@ -129,7 +137,11 @@ class _Reader:
                     plan.timezone = value
                     self.zone_line = element.line
                 else:
-                    plan.note(element.line, "left-out", f"{value!r} is not a time zone")
+                    plan.note(
+                        element.line,
+                        "left-out",
+                        _("{value!r} is not a time zone").format(value=value),
+                    )
 
     def _attributes(self, element: Element) -> list[tuple[str, str]]:
         return [
@@ -142,7 +154,11 @@ class _Reader:
         name = element.raw("Name")  # kept exactly, spaces and all
         if not name or not name.strip():
             name = f"Task {uid}"
-            plan.note(element.line, "approximated", f"task UID {uid} has no name: named {name!r}")
+            plan.note(
+                element.line,
+                "approximated",
+                _("task UID {uid} has no name: named {name!r}").format(uid=uid, name=name),
+            )
         task = ImportedTask(key=uid, name=name, line=element.line)
         task.outline = element.value("OutlineNumber") or ""
         task.owner = element.value("Contact") or None
@@ -160,7 +176,9 @@ class _Reader:
             plan.note(
                 element.line,
                 "approximated",
-                f"task {name!r} is manually scheduled: cutover schedules it from its links",
+                _(
+                    "task {name!r} is manually scheduled: cutover schedules it from its links"
+                ).format(name=name),
             )
         for flag, what in (
             ("ExternalTask", "an external task"),
@@ -171,14 +189,16 @@ class _Reader:
                 plan.note(
                     element.line,
                     "approximated",
-                    f"task {name!r} is {what}: imported as a plain task",
+                    _("task {name!r} is {what}: imported as a plain task").format(
+                        name=name, what=what
+                    ),
                 )
         baseline = element.find("Baseline")
         if baseline is not None:
             plan.note(
                 baseline.line,
                 "left-out",
-                f"baseline of task {name!r}: the plan format has no baseline",
+                _("baseline of task {name!r}: the plan format has no baseline").format(name=name),
             )
         return task
 
@@ -197,7 +217,13 @@ class _Reader:
             elif alias in {codes.DURATION1[2], codes.DURATION2[2], codes.DURATION3[2]}:
                 minutes = custom_minutes(value)
                 if minutes is None:
-                    plan.note(element.line, "left-out", f"task {task.name!r}: {alias} {value!r}")
+                    plan.note(
+                        element.line,
+                        "left-out",
+                        _("task {name!r}: {alias} {value!r}").format(
+                            name=task.name, alias=alias, value=value
+                        ),
+                    )
                 else:
                     estimate[alias] = minutes
         if len(estimate) == 3:
@@ -208,7 +234,9 @@ class _Reader:
             )
         elif estimate:
             plan.note(
-                element.line, "left-out", f"task {task.name!r} has part of a three-point estimate"
+                element.line,
+                "left-out",
+                _("task {name!r} has part of a three-point estimate").format(name=task.name),
             )
 
     def _duration(self, plan: ImportedPlan, task: ImportedTask, element: Element) -> None:
@@ -218,16 +246,22 @@ class _Reader:
             minutes, rounded = parse_pt(text.text, text.line)
             if rounded:
                 plan.note(
-                    text.line, "approximated", f"duration of {task.name!r} rounded to the minute"
+                    text.line,
+                    "approximated",
+                    _("duration of {name!r} rounded to the minute").format(name=task.name),
                 )
             if minutes < 0:
-                raise MspdiError(text.line, f"task {task.name!r} has a negative duration")
+                raise MspdiError(
+                    text.line, _("task {name!r} has a negative duration").format(name=task.name)
+                )
         form = element.value("DurationFormat") or ""
         if form in codes.ELAPSED_FORMATS and minutes:
             plan.note(
                 element.line, "approximated",
-                f"task {task.name!r} has an elapsed duration: its {minutes} minutes are "
-                "counted as working time",
+                _(
+                    "task {name!r} has an elapsed duration: its {minutes} minutes are "
+                    "counted as working time"
+                ).format(name=task.name, minutes=minutes),
             )  # fmt: skip
         task.duration_minutes = minutes
         task.milestone = element.value("Milestone") == "1" or minutes == 0
@@ -235,7 +269,9 @@ class _Reader:
             plan.note(
                 element.line,
                 "approximated",
-                f"milestone {task.name!r} has a duration: it takes none in cutover",
+                _("milestone {name!r} has a duration: it takes none in cutover").format(
+                    name=task.name
+                ),
             )
 
     def _calendar(self, plan: ImportedPlan, task: ImportedTask, element: Element) -> None:
@@ -247,7 +283,9 @@ class _Reader:
             plan.note(
                 element.line,
                 "left-out",
-                f"task {task.name!r} names calendar UID {uid}, which the file lacks",
+                _("task {name!r} names calendar UID {uid}, which the file lacks").format(
+                    name=task.name, uid=uid
+                ),
             )
         task.calendar = name
 
@@ -268,18 +306,26 @@ class _Reader:
                 plan.note(
                     element.line,
                     "approximated",
-                    f"task {task.name!r}: {what} is written as not_before (it may start later)",
+                    _("task {name!r}: {what} is written as not_before (it may start later)").format(
+                        name=task.name, what=what
+                    ),
                 )
         elif kind in {codes.FNLT, codes.MFO} and when is not None:
             task.deadline = _earliest(task.deadline, when)
             plan.note(
                 element.line,
                 "approximated",
-                f"task {task.name!r}: {what} {when:%Y-%m-%d %H:%M} is written as a deadline",
+                _("task {name!r}: {what} {when:%Y-%m-%d %H:%M} is written as a deadline").format(
+                    name=task.name, what=what, when=when
+                ),
             )
         else:
             plan.note(
-                element.line, "left-out", f"task {task.name!r}: {what} has no equivalent in cutover"
+                element.line,
+                "left-out",
+                _("task {name!r}: {what} has no equivalent in cutover").format(
+                    name=task.name, what=what
+                ),
             )
 
     def _progress(self, task: ImportedTask, element: Element) -> None:
@@ -337,7 +383,9 @@ class _Reader:
                 plan.note(
                     link.line,
                     "left-out",
-                    f"task {task.name!r}: link to a task not in this file (UID {pred})",
+                    _("task {name!r}: link to a task not in this file (UID {pred})").format(
+                        name=task.name, pred=pred
+                    ),
                 )
                 continue
             lag = self._lag(plan, task, link, by_key[pred][0])
@@ -354,19 +402,25 @@ class _Reader:
             plan.note(
                 link.line,
                 "converted",
-                f"task {task.name!r}: a lag of {raw:g}% of {pred.name!r} is {minutes} "
-                "working minutes",
+                _(
+                    "task {name!r}: a lag of {raw:g}% of {name2!r} is {minutes} working minutes"
+                ).format(name=task.name, raw=raw, name2=pred.name, minutes=minutes),
             )
             return minutes
         minutes = round(raw / 10)
         if raw % 10:
-            plan.note(link.line, "approximated", f"task {task.name!r}: lag rounded to the minute")
+            plan.note(
+                link.line,
+                "approximated",
+                _("task {name!r}: lag rounded to the minute").format(name=task.name),
+            )
         if form in codes.ELAPSED_FORMATS and minutes and not _round_the_clock(plan, task):
             plan.note(
                 link.line,
                 "approximated",
-                f"task {task.name!r}: an elapsed lag of {minutes} minutes is counted as "
-                "working time",
+                _(
+                    "task {name!r}: an elapsed lag of {minutes} minutes is counted as working time"
+                ).format(name=task.name, minutes=minutes),
             )
         return minutes
 
@@ -391,7 +445,7 @@ class _Reader:
             plan.note(
                 resource.line,
                 "left-out",
-                f"resource {name!r}: the plan format has no resources yet",
+                _("resource {name!r}: the plan format has no resources yet").format(name=name),
             )
         tasks = {task.key: task for task in plan.all_tasks()}
         for assignment in self.root.path("Assignments", "Assignment"):
@@ -404,10 +458,16 @@ class _Reader:
                 plan.note(
                     assignment.line,
                     "approximated",
-                    f"assignment of {name!r} to {task.name!r} is written as its owner",
+                    _("assignment of {name!r} to {name2!r} is written as its owner").format(
+                        name=name, name2=task.name
+                    ),
                 )
             else:
-                plan.note(assignment.line, "left-out", f"assignment of {name!r} to {task.name!r}")
+                plan.note(
+                    assignment.line,
+                    "left-out",
+                    _("assignment of {name!r} to {name2!r}").format(name=name, name2=task.name),
+                )
 
 
 def _round_the_clock(plan: ImportedPlan, task: ImportedTask) -> bool:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from cutover.common.i18n import _
+
 _DURATION = re.compile(
     r"^(-)?P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)D)?"
     r"(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$"
@@ -24,10 +26,12 @@ def parse_pt(text: str, line: int) -> tuple[int, bool]:
     """Minutes of an MSPDI duration (``PT16H30M0S``) and whether seconds were rounded off."""
     found = _DURATION.match(text.strip())
     if not found:
-        raise MspdiError(line, f"{text!r} is not a duration such as PT8H0M0S")
+        raise MspdiError(line, _("{text!r} is not a duration such as PT8H0M0S").format(text=text))
     sign, years, months, days, hours, minutes, seconds = found.groups()
     if years or months:
-        raise MspdiError(line, f"{text!r}: years and months are not working time")
+        raise MspdiError(
+            line, _("{text!r}: years and months are not working time").format(text=text)
+        )
     total = (
         float(days or 0) * 1440 + float(hours or 0) * 60 + float(minutes or 0)
         + float(seconds or 0) / 60
@@ -42,7 +46,7 @@ def parse_when(text: str, line: int) -> datetime:
         value = datetime.fromisoformat(text.strip())
     except ValueError:
         raise MspdiError(
-            line, f"{text!r} is not a date and time such as 2025-06-16T08:00:00"
+            line, _("{text!r} is not a date and time such as 2025-06-16T08:00:00").format(text=text)
         ) from None
     return value.replace(tzinfo=None, second=0, microsecond=0)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cutover.common.errors import UsageError
+from cutover.common.i18n import _
 from cutover.interchange import mspdi_codes as codes
 from cutover.interchange.xmltext import XmlText
 from cutover.worktime.timebase import MINUTES_PER_DAY
@@ -122,8 +123,10 @@ class _Writer:
         hours = calendar.spec.hours
         if any(end > MINUTES_PER_DAY for _, end in hours):
             raise UsageError(
-                f"calendar '{calendar.name}' has hours across midnight, which MSPDI cannot "
-                "express: split the shift at 24:00"
+                _(
+                    "calendar '{name}' has hours across midnight, which MSPDI cannot "
+                    "express: split the shift at 24:00"
+                ).format(name=calendar.name)
             )
         out.open("Calendar")
         out.leaf("UID", uid)

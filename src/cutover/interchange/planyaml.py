@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
+from cutover.common.i18n import _, ngettext
 from cutover.planfile.model import WEEKDAYS
 
 if TYPE_CHECKING:
@@ -98,10 +99,21 @@ class _Writer:
 
     def write(self) -> PlanText:
         plan = self.plan
-        self.add(f"# Imported by cutover import from {plan.file} ({plan.format}).")
+        self.add(
+            "# "
+            + _("Imported by cutover import from {file} ({format}).").format(
+                file=plan.file, format=plan.format
+            )
+        )
         if plan.notes:
+            count = len(plan.notes)
             self.add(
-                f"# {len(plan.notes)} things were approximated or left out (line of {plan.file}):"
+                "# "
+                + ngettext(
+                    "{count} thing was approximated or left out (line of {file}):",
+                    "{count} things were approximated or left out (line of {file}):",
+                    count,
+                ).format(count=count, file=plan.file)
             )
             self.lines.extend(
                 f"#   {note.line}: {note.kind}: {note.message}" for note in plan.notes

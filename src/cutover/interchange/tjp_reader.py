@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from cutover.common.errors import Diagnostic, PlanError, SourceLocation
+from cutover.common.i18n import _
 from cutover.interchange.ids import IdMaker
 from cutover.interchange.imported import (
     ImportedCalendar,
@@ -96,7 +97,7 @@ class _Reader:
         header = next((s for s in statements if s.keyword == "project"), None)
         if header is None:
             raise TjpError(
-                1, "no project: a .tjp file starts with 'project id \"name\" start - end'"
+                1, _("no project: a .tjp file starts with 'project id \"name\" start - end'")
             )
         plan = self._project(header)
         self.plan = plan
@@ -125,7 +126,7 @@ class _Reader:
                 self.project.zone = zone_named(token_text(statement.args[0]), statement.line)
         dates = [token for token in header.args if token.kind == "date"]
         if not dates:
-            raise TjpError(header.line, "the project has no start date")
+            raise TjpError(header.line, _("the project has no start date"))
         name = words[1] if len(words) > 1 and header.args[1].kind == "string" else words[0]
         plan = ImportedPlan(self.file, "TaskJuggler", name, self._when(dates[0]))
         plan.timezone = str(self.project.zone.key)
@@ -153,7 +154,11 @@ class _Reader:
             "scenario",
             "extend",
         }:
-            plan.note(statement.line, "left-out", f"project attribute '{keyword}'")
+            plan.note(
+                statement.line,
+                "left-out",
+                _("project attribute '{keyword}'").format(keyword=keyword),
+            )
 
     def _top(self, plan: ImportedPlan, statement: Statement) -> None:
         keyword = statement.keyword
@@ -170,12 +175,16 @@ class _Reader:
             plan.note(
                 statement.line,
                 "left-out",
-                f"resource {name!r}: the plan format has no resources yet",
+                _("resource {name!r}: the plan format has no resources yet").format(name=name),
             )
         elif keyword.endswith("report") or keyword in {"navigator", "export", "icalreport"}:
             return
         else:
-            plan.note(statement.line, "left-out", f"'{keyword}' is not something cutover reads")
+            plan.note(
+                statement.line,
+                "left-out",
+                _("'{keyword}' is not something cutover reads").format(keyword=keyword),
+            )
 
     def _leaves(self, statement: Statement) -> None:
         dates = [token for token in statement.args if token.kind == "date"]
@@ -212,14 +221,18 @@ class _Reader:
     ) -> ImportedCalendar:
         working = {day: hours for day, hours in weekdays.items() if hours}
         if not working:
-            raise TjpError(line, f"{source} {name!r} has no working time")
-        common, _ = Counter(working.values()).most_common(1)[0]
+            raise TjpError(
+                line, _("{source} {name!r} has no working time").format(source=source, name=name)
+            )
+        common, _count = Counter(working.values()).most_common(1)[0]
         for day, hours in sorted(working.items()):
             if hours != common:
                 plan.note(
                     line,
                     "approximated",
-                    f"{source} {name!r}: {DAYS[day]} has other hours than the other workdays",
+                    _("{source} {name!r}: {day} has other hours than the other workdays").format(
+                        source=source, name=name, day=DAYS[day]
+                    ),
                 )
         return ImportedCalendar(name, line, name, tuple(sorted(working)), common)
 
@@ -231,7 +244,7 @@ class _Reader:
         """
         runs = self._shift_runs(statement)
         if not runs:
-            plan.note(statement.line, "left-out", "shifts that name no known shift")
+            plan.note(statement.line, "left-out", _("shifts that name no known shift"))
             return None
         span: Counter[str] = Counter()
         for shift, first, last in runs:
@@ -276,7 +289,7 @@ class _Reader:
     def _task(self, plan: ImportedPlan, statement: Statement, parent: str) -> ImportedTask:
         words = statement.words()
         if not words:
-            raise TjpError(statement.line, "a task without an id")
+            raise TjpError(statement.line, _("a task without an id"))
         local = words[0]
         path = f"{parent}.{local}" if parent else local
         name = words[1] if len(words) > 1 and statement.args[1].kind == "string" else local
@@ -305,7 +318,11 @@ class _Reader:
         elif keyword in {"note", "shifts", "responsible", "allocate"}:
             self._who(plan, task, statement)
         elif keyword not in _IGNORED:
-            plan.note(statement.line, "left-out", f"task {task.name!r}: '{keyword}'")
+            plan.note(
+                statement.line,
+                "left-out",
+                _("task {name!r}: '{keyword}'").format(name=task.name, keyword=keyword),
+            )
 
     def _timing(
         self, plan: ImportedPlan, task: ImportedTask, statement: Statement, state: dict[str, object]
@@ -358,7 +375,7 @@ class _Reader:
         elif start is not None:
             task.not_before = start
         if end is not None and task.status == "not_started":
-            plan.note(task.line, "left-out", f"task {task.name!r}: a fixed end")
+            plan.note(task.line, "left-out", _("task {name!r}: a fixed end").format(name=task.name))
         if task.duration_minutes is not None or task.milestone:
             return
         if start is None or end is None or end <= start:
@@ -372,7 +389,9 @@ class _Reader:
     def _amount(self, token: Token) -> int:
         found = _AMOUNT.match(token.text)
         if found is None:
-            raise TjpError(token.line, f"{token.text!r} is not a duration such as 3d or 4h")
+            raise TjpError(
+                token.line, _("{text!r} is not a duration such as 3d or 4h").format(text=token.text)
+            )
         number, unit = float(found[1]), found[2]
         day = self.project.daily_minutes
         per_unit = {"min": 1, "h": 60, "d": day, "w": 5 * day, "m": 21 * day, "y": 260 * day}
@@ -393,7 +412,9 @@ class _Reader:
                     plan.note(
                         token.line,
                         "left-out",
-                        f"task {task.name!r}: '{token.text}' names no task of this file",
+                        _("task {name!r}: '{text}' names no task of this file").format(
+                            name=task.name, text=token.text
+                        ),
                     )
                     continue
                 kind, lag = self._link_options(plan, task, inner.attached.get(index, []))
@@ -419,11 +440,17 @@ class _Reader:
                     plan.note(
                         token.line,
                         "approximated",
-                        f"task {task.name!r}: an elapsed gap is read as working time",
+                        _("task {name!r}: an elapsed gap is read as working time").format(
+                            name=task.name
+                        ),
                     )
             elif token.kind == "word" and token.text != "onend":
                 plan.note(
-                    token.line, "left-out", f"task {task.name!r}: dependency option '{token.text}'"
+                    token.line,
+                    "left-out",
+                    _("task {name!r}: dependency option '{text}'").format(
+                        name=task.name, text=token.text
+                    ),
                 )
         return kind, lag
 
@@ -439,7 +466,13 @@ def _tracking(
     if complete >= 100:
         task.status, task.actual_start, task.actual_finish = "done", start, end
     elif task.milestone:
-        plan.note(task.line, "left-out", f"milestone {task.name!r}: {complete:g}% complete")
+        plan.note(
+            task.line,
+            "left-out",
+            _("milestone {name!r}: {complete:g}% complete").format(
+                name=task.name, complete=complete
+            ),
+        )
     else:
         task.status, task.progress, task.actual_start = "in_progress", complete, start
 

@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from cutover.common.i18n import _
+
 if TYPE_CHECKING:
     from cutover.interchange.tjp_syntax import Statement, Token
 
@@ -69,14 +71,16 @@ def zone_named(name: str, line: int) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise TjpError(line, f"unknown time zone {name!r}") from None
+        raise TjpError(line, _("unknown time zone {name!r}").format(name=name)) from None
 
 
 def moment(token: Token, zone: ZoneInfo) -> datetime:
     """A tj3 date (``2025-06-16-08:00-+0700``) as a wall-clock time in ``zone``."""
     found = _DATE.match(token.text)
     if found is None:
-        raise TjpError(token.line, f"{token.text!r} is not a date such as 2025-06-16-08:00")
+        raise TjpError(
+            token.line, _("{text!r} is not a date such as 2025-06-16-08:00").format(text=token.text)
+        )
     year, month, day, hour, minute, _second, sign, off_h, off_m = found.groups()
     value = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0))  # noqa: DTZ001
     if sign:

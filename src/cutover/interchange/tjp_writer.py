@@ -61,6 +61,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from cutover.common.errors import CutoverError
+from cutover.common.i18n import _
 from cutover.engine.schedule import build_schedule
 from cutover.worktime.timebase import MINUTES_PER_DAY
 
@@ -170,8 +171,10 @@ class _Writer:
         graph, default = self.graph, self.default
         if _crosses_midnight(default):
             raise ConversionError(
-                "the default calendar has a shift over midnight: tj3's project working "
-                "hours stay within a day"
+                _(
+                    "the default calendar has a shift over midnight: tj3's project working "
+                    "hours stay within a day"
+                )
             )
         start = self._time(graph.start)
         lines = [
@@ -194,8 +197,10 @@ class _Writer:
                 lines.append(f'leaves holiday "holiday" {self._day(day)} - {nxt}')
             elif not weekly and default.is_workday(day):
                 raise ConversionError(
-                    f"the default calendar works on {day}, not one of its workdays: tj3 "
-                    "cannot add working days to the project's working time"
+                    _(
+                        "the default calendar works on {day}, not one of its workdays: tj3 "
+                        "cannot add working days to the project's working time"
+                    ).format(day=day)
                 )
         return lines
 
@@ -284,8 +289,10 @@ class _Writer:
             if step % resolution == 0:
                 return resolution
         raise ConversionError(
-            f"a time or duration is not a multiple of 5 minutes (greatest common step {step} "
-            "min): tj3's finest timing resolution is 5 minutes"
+            _(
+                "a time or duration is not a multiple of 5 minutes (greatest common "
+                "step {step} min): tj3's finest timing resolution is 5 minutes"
+            ).format(step=step)
         )
 
     # -- tasks -------------------------------------------------------------------------------
@@ -390,8 +397,10 @@ class _Writer:
             graph.calendar[pred] is not graph.calendar[node]
         ):
             raise ConversionError(
-                f"task '{graph.task(node).id}' has an FF/SF link or several links from "
-                f"'{graph.task(pred).id}' that tj3 cannot express (see the module docstring)"
+                _(
+                    "task '{id}' has an FF/SF link or several links from '{id2}' that tj3 "
+                    "cannot express (see the module docstring)"
+                ).format(id=graph.task(node).id, id2=graph.task(pred).id)
             )
         mine, theirs = graph.duration[node], graph.duration[pred]
         offsets = {
@@ -403,8 +412,10 @@ class _Writer:
         gap = max(offsets[edge.type] + edge.lag for edge in edges)
         if gap < 0:
             raise ConversionError(
-                f"task '{graph.task(node).id}': its links from '{graph.task(pred).id}' "
-                f"come to a start offset of {gap} min, and tj3 has no lead"
+                _(
+                    "task '{id}': its links from '{id2}' come to a start offset of {gap} "
+                    "min, and tj3 has no lead"
+                ).format(id=graph.task(node).id, id2=graph.task(pred).id, gap=gap)
             )
         return True, gap
 
@@ -435,17 +446,27 @@ class _Writer:
                 continue
             if wall or leaf_calendar is not calendar:
                 raise ConversionError(
-                    f"task '{graph.task(node).id}' starts from the start of "
-                    f"'{graph.task(pred).id}', whose task '{graph.task(leaf).id}' is on "
-                    f"calendar '{leaf_calendar.name}': tj3 anchors on the start before it "
-                    "is moved to working time"
+                    _(
+                        "task '{id}' starts from the start of '{id2}', whose task '{id3}' is "
+                        "on calendar '{name}': tj3 anchors on the start before it is moved to "
+                        "working time"
+                    ).format(
+                        id=graph.task(node).id,
+                        id2=graph.task(pred).id,
+                        id3=graph.task(leaf).id,
+                        name=leaf_calendar.name,
+                    )
                 )
 
     def _gap(self, node: int, minutes: int) -> str:
         graph = self.graph
         task_id = graph.task(node).id
         if minutes < 0:
-            raise ConversionError(f"task '{task_id}' has a lead (negative lag): tj3 has no lead")
+            raise ConversionError(
+                _("task '{task_id}' has a lead (negative lag): tj3 has no lead").format(
+                    task_id=task_id
+                )
+            )
         self.quantities.append(minutes)
         calendar = graph.calendar[node]
         if calendar is self.default:
@@ -453,8 +474,10 @@ class _Writer:
         if self._round_the_clock(calendar):
             return f"gapduration {_amount(minutes)}"
         raise ConversionError(
-            f"task '{task_id}' has a lag on calendar '{calendar.name}': tj3 counts gaps on "
-            "the project's working time only"
+            _(
+                "task '{task_id}' has a lag on calendar '{name}': tj3 counts gaps on "
+                "the project's working time only"
+            ).format(task_id=task_id, name=calendar.name)
         )
 
     def _anchor_block(self, minute: int, name: str) -> str:

@@ -15,6 +15,7 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 
 from cutover.common.errors import Diagnostic, PlanError, SourceLocation
+from cutover.common.i18n import _
 from cutover.interchange.ids import IdMaker
 from cutover.interchange.imported import ImportedCalendar, ImportedLink, ImportedPlan, ImportedTask
 from cutover.interchange.xer_tables import CalendarNode, Row, calendar_nodes, read_tables
@@ -62,7 +63,9 @@ def parse_when(text: str, line: int) -> datetime:
     try:
         return datetime.fromisoformat(text.strip()).replace(second=0, microsecond=0)
     except ValueError:
-        raise XerError(line, f"{text!r} is not a date such as 2025-07-28 08:00") from None
+        raise XerError(
+            line, _("{text!r} is not a date such as 2025-07-28 08:00").format(text=text)
+        ) from None
 
 
 class _Reader:
@@ -71,7 +74,7 @@ class _Reader:
         self.file = file
         projects = tables.get("PROJECT", [])
         if not projects:
-            raise XerError(1, "the file has no PROJECT table")
+            raise XerError(1, _("the file has no PROJECT table"))
         self.project = projects[0]
         if len(projects) > 1:
             self.extra_projects = projects[1:]
@@ -89,7 +92,7 @@ class _Reader:
         project = self.project
         start_text = project.get("plan_start_date") or project.get("last_recalc_date")
         if not start_text:
-            raise XerError(project.line, "the project has no plan_start_date")
+            raise XerError(project.line, _("the project has no plan_start_date"))
         wbs = self.rows("PROJWBS")
         root = next((row for row in wbs if row.get("proj_node_flag") == "Y"), None)
         name = (root.get("wbs_name") if root else "") or project.get("proj_short_name") or self.file
@@ -103,13 +106,15 @@ class _Reader:
             plan.note(
                 project.line,
                 "converted",
-                "XER has no time zone: the plan is in UTC, with the file's wall-clock times",
+                _("XER has no time zone: the plan is in UTC, with the file's wall-clock times"),
             )
         for extra in self.extra_projects:
             plan.note(
                 extra.line,
                 "left-out",
-                f"project {extra.get('proj_short_name')!r}: only the first project is read",
+                _("project {get!r}: only the first project is read").format(
+                    get=extra.get("proj_short_name")
+                ),
             )
         self.calendar_names = self._calendars(plan)
         self._tasks(plan, wbs, root)
@@ -160,16 +165,21 @@ class _Reader:
             plan.note(
                 row.line,
                 "approximated",
-                f"calendar {source!r} has no weekly hours: Monday to Friday from 08:00 is assumed",
+                _(
+                    "calendar {source!r} has no weekly hours: Monday to Friday from 08:00 "
+                    "is assumed"
+                ).format(source=source),
             )
-        common, _ = Counter(working.values()).most_common(1)[0]
+        common, _count = Counter(working.values()).most_common(1)[0]
         for weekday, hours in sorted(working.items()):
             if hours != common:
                 plan.note(
                     row.line,
                     "approximated",
-                    f"calendar {source!r}: weekday {weekday + 1} (Monday 1) has other hours "
-                    "than the other workdays",
+                    _(
+                        "calendar {source!r}: weekday {value} (Monday 1) has other hours than "
+                        "the other workdays"
+                    ).format(source=source, value=weekday + 1),
                 )
         calendar = ImportedCalendar(name, row.line, source, tuple(sorted(working)), common)
         exceptions = data.child("Exceptions") if data else None
@@ -195,7 +205,11 @@ class _Reader:
             calendar.extra_workdays.append(day)
         if hours != calendar.hours:
             plan.note(
-                line, "approximated", f"calendar {calendar.source_name!r}: {day} works other hours"
+                line,
+                "approximated",
+                _("calendar {source_name!r}: {day} works other hours").format(
+                    source_name=calendar.source_name, day=day
+                ),
             )
 
     # -- tasks -------------------------------------------------------------------------------
@@ -233,7 +247,9 @@ class _Reader:
                 plan.note(
                     row.line,
                     "approximated",
-                    f"activity {task.name!r}: its WBS is not in the file; put at the top",
+                    _("activity {name!r}: its WBS is not in the file; put at the top").format(
+                        name=task.name
+                    ),
                 )
             (parent.children if parent else plan.tasks).append(task)
         self._prune(plan)
@@ -270,7 +286,11 @@ class _Reader:
         if kind in {"TT_LOE", "TT_WBS"}:
             what = "level of effort" if kind == "TT_LOE" else "a WBS summary"
             plan.note(
-                row.line, "approximated", f"activity {name!r} is {what}: imported as a plain task"
+                row.line,
+                "approximated",
+                _("activity {name!r} is {what}: imported as a plain task").format(
+                    name=name, what=what
+                ),
             )
         calendar = self.calendar_names.get(row.get("clndr_id"))
         if calendar not in {None, "default"}:  # every activity names one: keep the others
@@ -299,18 +319,26 @@ class _Reader:
             plan.note(
                 row.line,
                 "approximated",
-                f"activity {task.name!r}: {_CONSTRAINTS[kind]} is written as not_before",
+                _("activity {name!r}: {kind} is written as not_before").format(
+                    name=task.name, kind=_CONSTRAINTS[kind]
+                ),
             )
         elif kind in {"CS_MEOB", "CS_MEO", "CS_MANDFIN"} and when is not None:
             task.deadline = when if task.deadline is None else min(task.deadline, when)
             plan.note(
                 row.line,
                 "approximated",
-                f"activity {task.name!r}: {_CONSTRAINTS[kind]} is written as a deadline",
+                _("activity {name!r}: {kind} is written as a deadline").format(
+                    name=task.name, kind=_CONSTRAINTS[kind]
+                ),
             )
         else:
             plan.note(
-                row.line, "left-out", f"activity {task.name!r}: {_CONSTRAINTS.get(kind, kind)}"
+                row.line,
+                "left-out",
+                _("activity {name!r}: {get}").format(
+                    name=task.name, get=_CONSTRAINTS.get(kind, kind)
+                ),
             )
 
     @staticmethod
@@ -344,8 +372,10 @@ class _Reader:
                 plan.note(
                     row.line,
                     "left-out",
-                    f"a relationship with activity {missing}, which is not an activity of "
-                    "this project",
+                    _(
+                        "a relationship with activity {missing}, which is not an activity of "
+                        "this project"
+                    ).format(missing=missing),
                 )
                 continue
             lag = round(float(row.get("lag_hr_cnt") or 0) * 60)
@@ -353,8 +383,10 @@ class _Reader:
                 plan.note(
                     row.line,
                     "approximated",
-                    f"activity {successor.name!r}: a lag P6 may count on the predecessor's "
-                    "calendar is counted on this activity's",
+                    _(
+                        "activity {name!r}: a lag P6 may count on the predecessor's calendar "
+                        "is counted on this activity's"
+                    ).format(name=successor.name),
                 )
             successor.links.append(ImportedLink(predecessor.key, LINK_TYPES[kind], lag, row.line))
 
@@ -364,7 +396,9 @@ class _Reader:
             plan.note(
                 row.line,
                 "left-out",
-                f"resource {row.get('rsrc_name')!r}: the plan format has no resources yet",
+                _("resource {get!r}: the plan format has no resources yet").format(
+                    get=row.get("rsrc_name")
+                ),
             )
         for row in self.rows("TASKRSRC"):
             task, name = self.tasks.get(row.get("task_id")), names.get(row.get("rsrc_id"))
@@ -375,10 +409,16 @@ class _Reader:
                 plan.note(
                     row.line,
                     "approximated",
-                    f"assignment of {name!r} to {task.name!r} is written as its owner",
+                    _("assignment of {name!r} to {name2!r} is written as its owner").format(
+                        name=name, name2=task.name
+                    ),
                 )
             else:
-                plan.note(row.line, "left-out", f"assignment of {name!r} to {task.name!r}")
+                plan.note(
+                    row.line,
+                    "left-out",
+                    _("assignment of {name!r} to {name2!r}").format(name=name, name2=task.name),
+                )
 
 
 def _is_zone(name: str) -> bool:

@@ -20,6 +20,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from cutover.common.errors import CutoverError
+from cutover.common.i18n import _
 from cutover.worktime.timebase import MINUTES_PER_DAY
 
 if TYPE_CHECKING:
@@ -159,8 +160,10 @@ class _Writer:
         calendar = self.graph.all_calendars()[name]
         if any(end > MINUTES_PER_DAY for _, end in calendar.spec.hours):
             raise XerConversionError(
-                f"calendar '{name}' has hours across midnight, which XER cannot express: "
-                "split the shift at 24:00"
+                _(
+                    "calendar '{name}' has hours across midnight, which XER cannot "
+                    "express: split the shift at 24:00"
+                ).format(name=name)
             )
         hours = _spans(calendar.spec.hours)
         days = "".join(
@@ -300,8 +303,10 @@ class _Writer:
             return [pred]
         if kind in {"SS", "SF"}:
             raise XerConversionError(
-                f"task '{graph.task(node).id}' starts from the start of summary "
-                f"'{graph.task(pred).id}' ({kind}), which XER cannot express: link one of its tasks"
+                _(
+                    "task '{id}' starts from the start of summary '{id2}' ({kind}), which "
+                    "XER cannot express: link one of its tasks"
+                ).format(id=graph.task(node).id, id2=graph.task(pred).id, kind=kind)
             )
         # A summary finishes with the last of its tasks that are not cancelled (a cancelled
         # task extends nothing), so the link is written from every one of those; from all

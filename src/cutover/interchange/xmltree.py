@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from xml.parsers import expat
 
 from cutover.common.errors import Diagnostic, PlanError, SourceLocation
+from cutover.common.i18n import _
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -81,10 +82,10 @@ def parse_xml(data: bytes, file: str) -> Element:
             parts[-1].append(data)
 
     def refuse_dtd(*_args: object) -> None:
-        raise _RefusedError("a document type declaration (DOCTYPE) is not accepted")
+        raise _RefusedError(_("a document type declaration (DOCTYPE) is not accepted"))
 
     def refuse_entity(*_args: object) -> None:
-        raise _RefusedError("entity declarations are not accepted")
+        raise _RefusedError(_("entity declarations are not accepted"))
 
     parser.StartElementHandler = start
     parser.EndElementHandler = end

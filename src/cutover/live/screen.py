@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import App, ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Input, Static
 
 from cutover.common.errors import CutoverError
+from cutover.common.i18n import _, n_
 from cutover.findings.checks import DEFAULT_RISK_THRESHOLD
 from cutover.findings.pipeline import analyse
 from cutover.findings.wording import when, work_amount
@@ -73,26 +73,30 @@ def _table_rows(board: Board, analysis: Analysis) -> Iterator[tuple[str, str, Ce
 
     for item in board.running:
         row = item.row
-        shown = Text(f"{_span(item.elapsed)} of {_span(item.planned)}")
+        shown = Text(
+            _("{elapsed} of {planned}").format(
+                elapsed=_span(item.elapsed), planned=_span(item.planned)
+            )
+        )
         if item.overrun:
             shown.stylize("bold red")
-            shown.append(" overrun")
-        yield "running", row.id, (row.name, row.owner or "", at(item.started), shown)
+            shown.append(" " + _("overrun"))
+        yield _("running"), row.id, (row.name, row.owner or "", at(item.started), shown)
     for row in board.ready:
-        yield "can start", row.id, (row.name, row.owner or "", at(row.start), "ready")
+        yield _("can start"), row.id, (row.name, row.owner or "", at(row.start), _("ready"))
     for state in board.gates:
         if not state.decision:
-            cells = (state.name, state.decider, at(state.forecast), "decide: g go / x no-go")
-            yield "gate", state.task, cells
+            cells = (state.name, state.decider, at(state.forecast), _("decide: g go / x no-go"))
+            yield _("gate"), state.task, cells
     errors = {"late", "missed-deadline", "rollback-impossible", "rollback-late"}
     for row, codes in _grouped(board.trouble):
         style = "bold red" if errors & set(codes) else "yellow"
         text = Text(", ".join(codes), style=style)
-        yield "attention", row.id, (row.name, row.owner or "", at(row.finish), text)
+        yield _("attention"), row.id, (row.name, row.owner or "", at(row.finish), text)
     gate_ids = {state.task for state in board.gates}
     for row in board.upcoming:
         if row.id not in gate_ids:
-            yield "next", row.id, (row.name, row.owner or "", at(row.start), "planned")
+            yield _("next"), row.id, (row.name, row.owner or "", at(row.start), _("planned"))
 
 
 def _grouped(
@@ -123,23 +127,26 @@ class RunScreen(App[None]):
     #prompt.asking { display: block; }
     DataTable { height: 1fr; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "record('start')", "Start"),
-        Binding("d", "record('done')", "Done"),
-        Binding("p", "ask('progress')", "Progress"),
-        Binding("n", "ask('note')", "Note"),
-        Binding("g", "decide('go')", "Go"),
-        Binding("x", "decide('no-go')", "No-go"),
-        Binding("t", "ask('at')", "Time…"),
-        Binding("u", "undo", "Undo"),
-        Binding("o", "owner", "Team"),
-        Binding("r", "reload", "Reload"),
-        Binding("q", "quit", "Quit"),
-    ]
+    #: The key bar, bound when the screen is made (``__init__``): its words are translated then.
+    KEYS: ClassVar[tuple[tuple[str, str, str], ...]] = (
+        ("s", "record('start')", n_("Start")),
+        ("d", "record('done')", n_("Done")),
+        ("p", "ask('progress')", n_("Progress")),
+        ("n", "ask('note')", n_("Note")),
+        ("g", "decide('go')", n_("Go")),
+        ("x", "decide('no-go')", n_("No-go")),
+        ("t", "ask('at')", n_("Time…")),
+        ("u", "undo", n_("Undo")),
+        ("o", "owner", n_("Team")),
+        ("r", "reload", n_("Reload")),
+        ("q", "quit", n_("Quit")),
+    )
 
     def __init__(self, options: RunOptions) -> None:
         """A screen for ``options.plan``; nothing is read until it is mounted."""
         super().__init__()
+        for key, action, description in self.KEYS:
+            self.bind(key, action, description=_(description))
         self.options = options
         self.board: Board | None = None
         self.analysis: Analysis | None = None
@@ -169,10 +176,10 @@ class RunScreen(App[None]):
         if self.options.view == "run":
             table = self.query_one("#tasks", DataTable)
             table.add_column("", width=9)
-            table.add_column("task", width=34)
-            table.add_column("owner", width=18)
-            table.add_column("when", width=16)
-            table.add_column("state")
+            table.add_column(_("task"), width=34)
+            table.add_column(_("owner"), width=18)
+            table.add_column(_("when"), width=16)
+            table.add_column(_("state"))
         self.refresh_board(force=True)
         self.set_interval(1.0, self.refresh_board)
 
@@ -193,7 +200,7 @@ class RunScreen(App[None]):
         try:
             self.analysis = analyse(self.options.plan, now=now, as_of=now, risk_threshold=threshold)
         except CutoverError as error:
-            self.say(f"the plan cannot be read now: {error}", error=True)
+            self.say(_("the plan cannot be read now: {error}").format(error=error), error=True)
             return
         self.board = build_board(self.analysis, self.options.owner)
         self.draw()
@@ -209,33 +216,45 @@ class RunScreen(App[None]):
         clock = self.options.clock
         header = Text()
         header.append(board.plan, style="bold")
-        header.append(f"   now {when(base, board.now)}")
+        header.append("   " + _("now {when}").format(when=when(base, board.now)))
         if clock.simulated:
-            header.append(f"  (drill ×{clock.speed:g})", style="yellow")
+            drill = _("(drill ×{speed})").format(speed=f"{clock.speed:g}")
+            header.append(f"  {drill}", style="yellow")
         if board.rolling_back:
-            header.append("   ROLLING BACK", style="bold reverse red")
+            header.append("   " + _("ROLLING BACK"), style="bold reverse red")
         header.append("\n")
         if board.next_deadline is not None:
             row, minute = board.next_deadline
-            header.append(f"next deadline {row.name} in {_span(board.countdown(minute))}   ")
+            header.append(
+                _("next deadline {name} in {left}").format(
+                    name=row.name, left=_span(board.countdown(minute))
+                )
+                + "   "
+            )
         if board.go_live is not None:
             live = board.go_live
-            header.append(f"go-live {when(base, live.finish)} in {_span(live.finish - board.now)}")
+            header.append(
+                _("go-live {when} in {left}").format(
+                    when=when(base, live.finish), left=_span(live.finish - board.now)
+                )
+            )
             if live.deadline_slack is not None:
                 calendar = analysis.graph.calendar[live.node]
                 slack = work_amount(live.deadline_slack, calendar.day_minutes) or "0"
                 style = "red" if live.deadline_slack < 0 else ""
-                header.append(f"  deadline slack {slack}", style=style)
+                header.append("  " + _("deadline slack {slack}").format(slack=slack), style=style)
         if self.options.owner:
-            header.append(f"   team: {self.options.owner}", style="cyan")
+            header.append("   " + _("team: {owner}").format(owner=self.options.owner), style="cyan")
         if self.pending_at:
-            header.append(f"   next action at {self.pending_at}", style="magenta")
+            header.append(
+                "   " + _("next action at {when}").format(when=self.pending_at), style="magenta"
+            )
         self.query_one("#header", Static).update(header)
         self.query_one("#gates", Static).update(self._gates_text(board, analysis))
         path = " → ".join(row.id for row in board.critical[:12])
         more = " …" if len(board.critical) > 12 else ""
         self.query_one("#critical", Static).update(
-            Text(f"critical path of what remains: {path or '—'}{more}")
+            Text(_("critical path of what remains: {path}").format(path=(path or "—") + more))
         )
         if self.options.view == "run":
             self._fill_table(board, analysis)
@@ -246,17 +265,26 @@ class RunScreen(App[None]):
         base = analysis.graph.timebase
         text = Text()
         for state in board.gates:
-            text.append(f"gate {state.name}: ", style="bold")
+            text.append(_("gate {name}: ").format(name=state.name), style="bold")
             if state.decision:
-                text.append(f"{state.decision} by {state.decided_by}")
+                text.append(
+                    _("{decision} by {who}").format(decision=state.decision, who=state.decided_by)
+                )
             else:
-                text.append(f"due {when(base, state.forecast)} ({state.decider})")
+                text.append(
+                    _("due {when} ({decider})").format(
+                        when=when(base, state.forecast), decider=state.decider
+                    )
+                )
                 if state.point_of_no_return is not None:
                     left = state.point_of_no_return - board.now
                     style = "bold red" if left < 60 else "yellow" if left < 240 else ""
-                    text.append(f"  point of no return in {_span(left)}", style=style)
+                    text.append(
+                        "  " + _("point of no return in {left}").format(left=_span(left)),
+                        style=style,
+                    )
                 elif state.has_rollback_deadline:
-                    text.append("  rollback can no longer make it", style="bold red")
+                    text.append("  " + _("rollback can no longer make it"), style="bold red")
             text.append("\n")
         return text
 
@@ -280,7 +308,7 @@ class RunScreen(App[None]):
         else:
             lines = [f"{finding.code}: {finding.task}: {finding.message}"
                      for finding in analysis.findings]  # fmt: skip
-            view.update(Text("\n".join(lines) or "no findings: on track"))
+            view.update(Text("\n".join(lines) or _("no findings: on track")))
 
     def say(self, message: str, *, error: bool = False) -> None:
         """Show one line under the table."""
@@ -302,7 +330,7 @@ class RunScreen(App[None]):
         from cutover.portfolio.editing import FileChangedError  # noqa: PLC0415
 
         if self.options.read_only:
-            self.say("the wall screen is read-only", error=True)
+            self.say(_("the wall screen is read-only"), error=True)
             return
         assert self.analysis is not None
         try:
@@ -313,7 +341,7 @@ class RunScreen(App[None]):
             )  # fmt: skip
         except FileChangedError as error:
             self.refresh_board(force=True)
-            self.say(f"{error}; the plan was reloaded", error=True)
+            self.say(_("{error}; the plan was reloaded").format(error=error), error=True)
             return
         except CutoverError as error:
             self.say(str(error), error=True)
@@ -327,7 +355,7 @@ class RunScreen(App[None]):
         """Start or finish the selected task."""
         task = self.selected()
         if task is None:
-            self.say("select a task first", error=True)
+            self.say(_("select a task first"), error=True)
             return
         self._record(action, task)
 
@@ -335,7 +363,7 @@ class RunScreen(App[None]):
         """Decide the selected gate."""
         task = self.selected()
         if task is None or self.board is None or task not in {g.task for g in self.board.gates}:
-            self.say("select a gate (a row marked gate) to decide it", error=True)
+            self.say(_("select a gate (a row marked gate) to decide it"), error=True)
             return
         self._record("decide", task, verdict=verdict)
 
@@ -344,7 +372,7 @@ class RunScreen(App[None]):
         from cutover.portfolio.actions import undo  # noqa: PLC0415
 
         if self.options.read_only:
-            self.say("the wall screen is read-only", error=True)
+            self.say(_("the wall screen is read-only"), error=True)
             return
         try:
             done = undo(self.options.plan, who=self.options.who, now=self.options.clock.now())
@@ -357,13 +385,13 @@ class RunScreen(App[None]):
     def action_ask(self, what: str) -> None:
         """Ask for a value: a progress, a note's text, or the time of the next action."""
         if what != "at" and self.selected() is None:
-            self.say("select a task first", error=True)
+            self.say(_("select a task first"), error=True)
             return
         prompt = self.query_one("#prompt", Input)
         prompt.placeholder = {
-            "progress": "how far, such as 60%",
-            "note": "the note",
-            "at": "when the next action happened: YYYY-MM-DDTHH:MM",
+            "progress": _("how far, such as 60%"),
+            "note": _("the note"),
+            "at": _("when the next action happened: YYYY-MM-DDTHH:MM"),
         }[what]
         prompt.value = ""
         self.asking = what
@@ -402,4 +430,4 @@ class RunScreen(App[None]):
     def action_reload(self) -> None:
         """Read the plan again now."""
         self.refresh_board(force=True)
-        self.say("reloaded")
+        self.say(_("reloaded"))

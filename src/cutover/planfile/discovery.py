@@ -7,6 +7,7 @@ import re
 from typing import TYPE_CHECKING
 
 from cutover.common.errors import UsageError
+from cutover.common.i18n import _
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -60,7 +61,9 @@ def plan_files(paths: list[Path], *, skip_non_plans: bool = False) -> list[Path]
         if skip_non_plans:
             found = [candidate for candidate in found if looks_like_plan(candidate)]
         if not found:
-            raise UsageError(f"no plan files (*.yaml, *.yml) in the folder {path}")
+            raise UsageError(
+                _("no plan files (*.yaml, *.yml) in the folder {path}").format(path=path)
+            )
         files.extend(found)
     return files
 

@@ -15,6 +15,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from cutover.common.errors import Diagnostic, PlanError, SourceLocation
+from cutover.common.i18n import _
 
 if TYPE_CHECKING:
     from cutover.common.errors import DocPath
@@ -76,10 +77,10 @@ def _check_surrogates(text: str, file: str) -> None:
     match = _LONE_SURROGATE.search(text)
     if match is not None:
         where = SourceLocation(file, *_position(text, match.start(1)))
-        message = (
-            f"{match[1]} is half of a UTF-16 surrogate pair, not a character; "
+        message = _(
+            "{escape} is half of a UTF-16 surrogate pair, not a character; "
             "write the character itself"
-        )
+        ).format(escape=match[1])
         raise PlanError([Diagnostic("json-value", message, where)])
 
 
@@ -98,7 +99,11 @@ def parse_json(text: str, file: str) -> object:
     except json.JSONDecodeError as exc:
         where = SourceLocation(file, exc.lineno, exc.colno)
         raise PlanError(
-            [Diagnostic("json-syntax", f"this is not valid JSON: {exc.msg}", where)]
+            [
+                Diagnostic(
+                    "json-syntax", _("this is not valid JSON: {why}").format(why=exc.msg), where
+                )
+            ]
         ) from None
     except _DuplicateKeyError as exc:
         # The YAML reader finds the same duplicate with its line and column.
@@ -106,11 +111,11 @@ def parse_json(text: str, file: str) -> object:
 
         parse_yaml(text, file)
         where = SourceLocation(file, 1, 1)
-        message = f"the key {exc.key!r} appears twice in one object"
+        message = _("the key {key} appears twice in one object").format(key=repr(exc.key))
         raise PlanError([Diagnostic("duplicate-key", message, where)]) from None
     except RecursionError:
         where = SourceLocation(file, 1, 1)
-        raise PlanError([Diagnostic("too-deep", "the document nests too deep", where)]) from None
+        raise PlanError([Diagnostic("too-deep", _("the document nests too deep"), where)]) from None
     _check_surrogates(text, file)
     return data
 

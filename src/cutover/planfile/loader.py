@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from pydantic import ValidationError
 
 from cutover.common.errors import Diagnostic, PlanError, SourceLocation
+from cutover.common.i18n import _, n_
 from cutover.planfile.jsondoc import looks_like_json, parse_json
 from cutover.planfile.jsondoc import task_marks as json_task_marks
 from cutover.planfile.model import Plan
@@ -138,7 +139,13 @@ def read_template_file(path: Path) -> RawPlan:
     return parse_plan(read_plan_text(path, name), name, path)
 
 
-_KINDS = {str: "text", int: "number", float: "number", bool: "true or false"}
+_KINDS = {
+    str: n_("a single text"),
+    int: n_("a single number"),
+    float: n_("a single number"),
+    bool: n_("a single true or false"),
+}
+_A_VALUE = n_("a single value")
 
 
 def _check_top_level(data: object, file: str) -> None:
@@ -147,19 +154,21 @@ def _check_top_level(data: object, file: str) -> None:
         raise PlanError(
             [
                 Diagnostic(
-                    "empty-plan", "the file is empty: a plan needs plan, start and tasks", where
+                    "empty-plan", _("the file is empty: a plan needs plan, start and tasks"), where
                 )
             ]
         )
     if not isinstance(data, dict):
         # The value is not quoted: the file may be anything (a key, a password file).
-        kind = "a list" if isinstance(data, list) else f"a single {_KINDS.get(type(data), 'value')}"
+        kind = _("a list") if isinstance(data, list) else _(_KINDS.get(type(data), _A_VALUE))
         raise PlanError(
             [
                 Diagnostic(
                     "not-a-plan",
-                    "a plan is a mapping with the keys plan, start and tasks; "
-                    f"this file holds {kind}",
+                    _(
+                        "a plan is a mapping with the keys plan, start and tasks; "
+                        "this file holds {kind}"
+                    ).format(kind=kind),
                     where,
                 )
             ]

@@ -25,6 +25,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from cutover.common.i18n import _
 from cutover.worktime.durations import ZERO, Duration, DurationError, parse_duration
 from cutover.worktime.timepoints import TimepointError, parse_clock, parse_timepoint
 
@@ -53,7 +54,9 @@ def _timepoint(value: object) -> date | datetime:
 def _day(value: object) -> date:
     point = _timepoint(value)
     if isinstance(point, datetime):
-        raise PydanticCustomError("date", f"{value!r} has a time of day: write the date alone")
+        raise PydanticCustomError(
+            "date", _("{value} has a time of day: write the date alone").format(value=repr(value))
+        )
     return point
 
 
@@ -67,7 +70,10 @@ def _progress(value: object) -> float:
         if 0 <= number <= 100:
             return number / 100
     raise PydanticCustomError(
-        "progress", f"expected a percentage from 0% to 100%, such as 60%, got {value!r}"
+        "progress",
+        _("expected a percentage from 0% to 100%, such as 60%, got {value}").format(
+            value=repr(value)
+        ),
     )
 
 
@@ -76,7 +82,9 @@ def _link_type(value: object) -> str:
         return value.upper()
     raise PydanticCustomError(
         "link-type",
-        f"{value!r} is not a link type: use FS (finish-to-start), SS, FF or SF",
+        _("{value} is not a link type: use FS (finish-to-start), SS, FF or SF").format(
+            value=repr(value)
+        ),
     )
 
 
@@ -85,14 +93,17 @@ def _workdays(value: object) -> tuple[int, ...]:
         return tuple(range(7))
     if not isinstance(value, list) or not value:
         raise PydanticCustomError(
-            "workdays", "expected 'all' or a list of days such as [mon, tue, wed, thu, fri]"
+            "workdays", _("expected 'all' or a list of days such as [mon, tue, wed, thu, fri]")
         )
     days: list[int] = []
     for item in value:
         name = str(item).strip().lower()[:3]
         if name not in WEEKDAYS:
             raise PydanticCustomError(
-                "workdays", f"{item!r} is not a day: use mon, tue, wed, thu, fri, sat, sun"
+                "workdays",
+                _("{value} is not a day: use mon, tue, wed, thu, fri, sat, sun").format(
+                    value=repr(item)
+                ),
             )
         days.append(WEEKDAYS.index(name))
     return tuple(sorted(set(days)))
@@ -107,19 +118,19 @@ def _hours(value: object) -> tuple[tuple[int, int], ...]:
     """
     if not isinstance(value, list) or not value:
         raise PydanticCustomError(
-            "hours", 'expected a list of ranges such as ["08:00-12:00", "13:00-17:00"]'
+            "hours", _('expected a list of ranges such as ["08:00-12:00", "13:00-17:00"]')
         )
     ranges = sorted(_hour_range(item) for item in value)
-    for (_, end), (begin, _) in pairwise(ranges):
+    for (_begin, end), (begin, _end) in pairwise(ranges):
         if begin < end:
-            raise PydanticCustomError("hours", "the ranges of working hours overlap")
-    overnight = [end - _DAY for _, end in ranges if end > _DAY]
+            raise PydanticCustomError("hours", _("the ranges of working hours overlap"))
+    overnight = [end - _DAY for _start, end in ranges if end > _DAY]
     if len(overnight) > 1:
-        raise PydanticCustomError("hours", "only one range of working hours may cross midnight")
+        raise PydanticCustomError("hours", _("only one range of working hours may cross midnight"))
     if overnight and overnight[0] > ranges[0][0]:
         raise PydanticCustomError(
             "hours",
-            "the range that crosses midnight runs into the next day's first range of hours",
+            _("the range that crosses midnight runs into the next day's first range of hours"),
         )
     return tuple(ranges)
 
@@ -135,13 +146,20 @@ def _hour_range(item: object) -> tuple[int, int]:
     except TimepointError:
         clocks = []
     if len(clocks) != 2:
-        raise PydanticCustomError("hours", f'{item!r} is not a range of hours: write "08:00-12:00"')
+        raise PydanticCustomError(
+            "hours",
+            _('{value} is not a range of hours: write "08:00-12:00"').format(value=repr(item)),
+        )
     begin, end = clocks
     if end == begin or (begin == _DAY and end == 0):
-        raise PydanticCustomError("hours", f"{item!r} is empty: it ends when it starts")
+        raise PydanticCustomError(
+            "hours", _("{value} is empty: it ends when it starts").format(value=repr(item))
+        )
     if end < begin:  # a shift over midnight: it belongs to the day it starts
         if begin == _DAY:
-            raise PydanticCustomError("hours", f"{item!r} starts at the end of the day")
+            raise PydanticCustomError(
+                "hours", _("{value} starts at the end of the day").format(value=repr(item))
+            )
         end += _DAY
     return begin, end
 
@@ -152,16 +170,21 @@ def _country(value: object) -> str:
     code = value.strip().upper() if isinstance(value, str) else ""
     if not re.fullmatch(r"[A-Z]{2,3}(-[A-Z0-9]{1,3})?", code) or not supported_country(code):
         hint = ""
-        country, _, region = code.partition("-")
+        country, _dash, region = code.partition("-")
         if region and re.fullmatch(r"[A-Z]{2,3}", country) and supported_country(country):
             from cutover.worktime.holidays import regions_of  # noqa: PLC0415
 
-            hint = f" (the regions of {country}: {', '.join(regions_of(country))})"
+            hint = _(" (the regions of {country}: {regions})").format(
+                country=country, regions=", ".join(regions_of(country))
+            )
         raise PydanticCustomError(
             "country",
-            f"{value!r} is not a country code or region code that the holidays package knows: "
-            f"use an ISO 3166 code such as VN, DE or US, or a region such as DE-BY or GB-ENG"
-            f"{hint}",
+            _(
+                "{value} is not a country code or region code that the holidays package "
+                "knows: use an ISO 3166 code such as VN, DE or US, or a region such as DE-BY "
+                "or GB-ENG"
+            ).format(value=repr(value))
+            + hint,
         )
     return code
 
@@ -176,8 +199,10 @@ def _timezone(value: object) -> str:
             return value
     raise PydanticCustomError(
         "timezone",
-        f"unknown time zone {value!r}: use an IANA name such as Asia/Ho_Chi_Minh, "
-        "Europe/Berlin or UTC",
+        _(
+            "unknown time zone {value}: use an IANA name such as Asia/Ho_Chi_Minh, "
+            "Europe/Berlin or UTC"
+        ).format(value=repr(value)),
     )
 
 
@@ -392,6 +417,8 @@ Verdict = Literal["go", "no-go"]
 Distribution = Literal["triangular", "pert"]
 #: Facts the "six clarities" lint can require of every leaf task.
 Requirement = Literal["owner", "deliverable", "approver", "deadline"]
+#: Languages a plan can ask its output in (the catalogs under common/locale, and English).
+Language = Literal["en", "vi"]
 
 
 class Task(_Strict):
@@ -485,5 +512,8 @@ class Plan(_Strict):
     )
     go_live: TaskId | None = Field(
         None, description="the id of the go-live task: status and reports show its date"
+    )
+    language: Language | None = Field(
+        None, description="language of cutover's output for this plan; --lang overrides it"
     )
     tasks: tuple[Task, ...] = Field(min_length=1)

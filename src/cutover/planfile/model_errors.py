@@ -10,6 +10,7 @@ import difflib
 from typing import TYPE_CHECKING, Any
 
 from cutover.common.errors import Diagnostic, DocPath
+from cutover.common.i18n import _
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
 _PLAN_KEYS = (
     "plan", "timezone", "start", "as_of", "go_live", "calendars", "require", "extends", "remove",
-    "tasks",
+    "language", "tasks",
 )  # fmt: skip
 _TASK_KEYS = (
     "id", "name", "tasks", "duration", "milestone", "after", "not_before", "deadline",
@@ -70,7 +71,7 @@ def user_path(loc: tuple[int | str, ...]) -> DocPath:
 def did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
     """`` (did you mean 'deadline'?)`` when a close match exists, else nothing."""
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return _(" (did you mean '{word}'?)").format(word=close[0]) if close else ""
 
 
 def breadcrumb(path: DocPath, data: object) -> str:
@@ -96,48 +97,64 @@ def breadcrumb(path: DocPath, data: object) -> str:
 def _describe(value: object) -> str:
     if isinstance(value, bool):
         word = "true" if value else "false"
-        return f"the boolean {word} (YAML reads yes, no, on and off as booleans: quote the text)"
+        return _(
+            "the boolean {word} (YAML reads yes, no, on and off as booleans: quote the text)"
+        ).format(word=word)
     if isinstance(value, int | float):
-        return f"the number {value} (put it in quotes to make it text)"
+        return _("the number {value} (put it in quotes to make it text)").format(value=value)
     if value is None:
-        return "nothing"
+        return _("nothing")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     return repr(value)
 
 
-def _unknown_key(_: object, path: DocPath, __: dict[str, Any]) -> str:
+def _unknown_key(_value: object, path: DocPath, __: dict[str, Any]) -> str:
     key = str(path[-1])
-    return f"unknown key '{key}'{did_you_mean(key, known_keys(path[:-1]))}"
+    hint = did_you_mean(key, known_keys(path[:-1]))
+    return _("unknown key '{key}'{hint}").format(key=key, hint=hint)
 
 
-def _not_allowed(value: object, _: DocPath, ctx: dict[str, Any]) -> str:
+def _not_allowed(value: object, _path: DocPath, ctx: dict[str, Any]) -> str:
     expected = str(ctx.get("expected", ""))
     allowed = [part.strip(" '") for part in expected.replace(" or ", ",").split(",")]
-    return f"{value!r} is not one of {expected}{did_you_mean(str(value), allowed)}"
+    hint = did_you_mean(str(value), allowed)
+    return _("{value} is not one of {expected}{hint}").format(
+        value=repr(value), expected=expected.replace(" or ", _(" or ")), hint=hint
+    )
 
 
 _MESSAGES: dict[str, Callable[[object, DocPath, dict[str, Any]], str]] = {
     "extra_forbidden": _unknown_key,
-    "missing": lambda _, path, __: f"missing the required key '{path[-1]}'",
-    "string_type": lambda value, _, __: f"expected text, got {_describe(value)}",
-    "string_pattern_mismatch": lambda value, _, __: (
-        f"{value!r} is not an id: use letters, digits, '-', '_' and '.' only"
+    "missing": lambda _value, path, __: _("missing the required key '{key}'").format(key=path[-1]),
+    "string_type": lambda value, _path, __: _("expected text, got {what}").format(
+        what=_describe(value)
     ),
+    "string_pattern_mismatch": lambda value, _path, __: _(
+        "{value} is not an id: use letters, digits, '-', '_' and '.' only"
+    ).format(value=repr(value)),
     "literal_error": _not_allowed,
-    "bool_type": lambda value, _, __: f"expected true or false, got {_describe(value)}",
-    "bool_parsing": lambda value, _, __: f"expected true or false, got {_describe(value)}",
-    "model_type": lambda value, _, __: (
-        f"expected a mapping of keys and values, got {_describe(value)}"
+    "bool_type": lambda value, _path, __: _("expected true or false, got {what}").format(
+        what=_describe(value)
     ),
-    "dict_type": lambda value, _, __: (
-        f"expected a mapping of keys and values, got {_describe(value)}"
+    "bool_parsing": lambda value, _path, __: _("expected true or false, got {what}").format(
+        what=_describe(value)
     ),
-    "tuple_type": lambda value, _, __: f"expected a list, got {_describe(value)}",
-    "list_type": lambda value, _, __: f"expected a list, got {_describe(value)}",
-    "too_short": lambda _, __, ___: "needs at least one item",
+    "model_type": lambda value, _path, __: _(
+        "expected a mapping of keys and values, got {what}"
+    ).format(what=_describe(value)),
+    "dict_type": lambda value, _path, __: _(
+        "expected a mapping of keys and values, got {what}"
+    ).format(what=_describe(value)),
+    "tuple_type": lambda value, _path, __: _("expected a list, got {what}").format(
+        what=_describe(value)
+    ),
+    "list_type": lambda value, _path, __: _("expected a list, got {what}").format(
+        what=_describe(value)
+    ),
+    "too_short": lambda _value, __, ___: _("needs at least one item"),
 }
 
 

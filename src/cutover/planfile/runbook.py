@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from cutover.common.errors import Diagnostic, DocPath, PlanError
+from cutover.common.i18n import _
 from cutover.planfile.model_errors import did_you_mean
 
 if TYPE_CHECKING:
@@ -70,8 +71,10 @@ def check_runbook(plan: Plan, source: Locator) -> list[Diagnostic]:
             if target_branch is not None and inside.get(task.id) != target_branch:
                 problems.add(
                     "waits-for-branch",
-                    f"'{task.id}' waits for '{link}' of the standby branch '{target_branch}', "
-                    "which runs only after a no-go: forward work cannot wait for it",
+                    _(
+                        "'{task}' waits for '{link}' of the standby branch '{branch}', which "
+                        "runs only after a no-go: forward work cannot wait for it"
+                    ).format(task=task.id, link=link, branch=target_branch),
                     (*path, "after"),
                 )
     return problems.found
@@ -80,19 +83,25 @@ def check_runbook(plan: Plan, source: Locator) -> list[Diagnostic]:
 def _check_gate(path: DocPath, task: Task, branches: list[str], problems: _Problems) -> None:
     assert task.gate is not None
     if not task.milestone:
-        problems.add("gate-not-milestone", f"'{task.id}' has a gate: make it a milestone", path)
+        problems.add(
+            "gate-not-milestone",
+            _("'{task}' has a gate: make it a milestone").format(task=task.id),
+            path,
+        )
     rollback = task.gate.rollback
     if rollback is not None and rollback not in branches:
         problems.add(
             "unknown-rollback",
-            f"gate '{task.id}' rolls back with '{rollback}', which is not a task marked "
-            f"with branch:{did_you_mean(rollback, branches)}",
+            _(
+                "gate '{task}' rolls back with '{rollback}', which is not a task marked with "
+                "branch:{hint}"
+            ).format(task=task.id, rollback=rollback, hint=did_you_mean(rollback, branches)),
             (*path, "gate", "rollback"),
         )
     if task.gate.rollback_by is not None and rollback is None:
         problems.add(
             "rollback-by-without-rollback",
-            f"gate '{task.id}' has rollback_by but no rollback branch",
+            _("gate '{task}' has rollback_by but no rollback branch").format(task=task.id),
             (*path, "gate", "rollback_by"),
         )
 
@@ -101,13 +110,21 @@ def _check_decision(path: DocPath, task: Task, problems: _Problems) -> None:
     recorded = task.decision is not None or any(getattr(task, k) for k in _DECISION_KEYS)
     if recorded and task.gate is None:
         problems.add(
-            "decision-without-gate", f"'{task.id}' records a decision but has no gate", path
+            "decision-without-gate",
+            _("'{task}' records a decision but has no gate").format(task=task.id),
+            path,
         )
     elif task.decision is not None and task.decided_at is None:
-        problems.add("decision-without-time", f"the decision on '{task.id}' needs decided_at", path)
+        problems.add(
+            "decision-without-time",
+            _("the decision on '{task}' needs decided_at").format(task=task.id),
+            path,
+        )
     elif task.decision is None and recorded:
         problems.add(
-            "decision-missing", f"'{task.id}' has decided_by/decided_at but no decision", path
+            "decision-missing",
+            _("'{task}' has decided_by/decided_at but no decision").format(task=task.id),
+            path,
         )
 
 
@@ -122,7 +139,7 @@ def standby_ids(plan: Plan) -> frozenset[str]:
         if task.gate is not None and task.decision == "no-go" and task.gate.rollback
     }
     standby: set[str] = set()
-    for _, task in everything:
+    for _path, task in everything:
         if task.branch is not None and task.id not in active:
             standby |= _ids_below(task)
     return frozenset(standby)
@@ -172,7 +189,7 @@ def _waiting_for(
     """Every task that waits for ``gate_id``, through links and summaries, outside a branch."""
     children: dict[str, list[str]] = {}
     waiters: dict[str, list[str]] = {}
-    for _, task in everything:
+    for _path, task in everything:
         for sub in task.tasks or ():
             children.setdefault(task.id, []).append(sub.id)
         for link, _type, _lag in task.links:

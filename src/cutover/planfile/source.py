@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Protocol
 
 from cutover.common.errors import Diagnostic, DocPath, PlanError, SourceLocation
+from cutover.common.i18n import _
 from cutover.planfile.yamldoc import Mark, PathIndex, index_paths
 
 #: Refuse files larger than this: no plan is 1 GiB, and reading one would exhaust memory.
@@ -48,8 +49,10 @@ def decode_plan_bytes(data: bytes, name: str) -> str:
             [
                 Diagnostic(
                     "not-text",
-                    f"this is not UTF-8 text (byte 0x{data[exc.start]:02x}): is it a plan file? "
-                    "Save it as UTF-8",
+                    _(
+                        "this is not UTF-8 text (byte 0x{byte}): is it a plan file? "
+                        "Save it as UTF-8"
+                    ).format(byte=f"{data[exc.start]:02x}"),
                     SourceLocation(name, line, column),
                 )
             ]
@@ -63,20 +66,21 @@ def _read_bytes(path: Path, name: str) -> bytes:
     try:
         mode = path.stat().st_mode
         if stat.S_ISDIR(mode):
-            raise fail("this is a folder, not a plan file")
+            raise fail(_("this is a folder, not a plan file"))
         if not stat.S_ISREG(mode):
-            raise fail("this is not a regular file (a device or a pipe?): a plan is a file")
+            raise fail(_("this is not a regular file (a device or a pipe?): a plan is a file"))
         with path.open("rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             if size > MAX_PLAN_BYTES:
-                raise fail("the file is larger than 1 GiB: no plan is that big")
+                raise fail(_("the file is larger than 1 GiB: no plan is that big"))
             data = handle.read()
     except FileNotFoundError:
-        raise fail("no such file") from None
+        raise fail(_("no such file")) from None
     except PermissionError:
-        raise fail("permission denied: cannot read this file") from None
+        raise fail(_("permission denied: cannot read this file")) from None
     except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the name
-        raise fail(f"cannot read this file: {getattr(exc, 'strerror', None) or exc}") from None
+        why = getattr(exc, "strerror", None) or exc
+        raise fail(_("cannot read this file: {why}").format(why=why)) from None
     return data
 
 

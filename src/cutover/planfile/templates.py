@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cutover.common.errors import Diagnostic, DocPath, PlanError, SourceLocation
+from cutover.common.i18n import _
 from cutover.planfile.model_errors import did_you_mean
 from cutover.planfile.source import Locator, MergedSource, Origin
 
@@ -48,7 +49,7 @@ _ALLOWED: ContextVar[tuple[Path, ...]] = ContextVar("extends_allowed_from", defa
 PLAN_KEYS = frozenset(
     (
         "plan", "timezone", "start", "as_of", "go_live", "calendars", "require", "extends",
-        "remove", "tasks", "resources", "level",
+        "remove", "tasks", "resources", "level", "language",
     )
 )  # fmt: skip
 
@@ -112,7 +113,7 @@ def merge_templates(
     where = raw.source.locate(("extends",))
     if not isinstance(reference, str) or not reference.strip():
         raise PlanError(
-            [Diagnostic("bad-extends", "extends takes the path of a template plan", where)]
+            [Diagnostic("bad-extends", _("extends takes the path of a template plan"), where)]
         )
     if root is None:
         root = confinement_root(raw.path)
@@ -120,24 +121,32 @@ def merge_templates(
     try:
         target = (base / reference).resolve()
     except (OSError, ValueError, RuntimeError) as exc:  # a NUL byte, a loop of links ...
-        message = f"extends names a path that cannot be opened: {exc}"
+        message = _("extends names a path that cannot be opened: {why}").format(why=exc)
         raise PlanError([Diagnostic("bad-extends", message, where)]) from None
     if not any(_inside(target, folder) for folder in (root, *_ALLOWED.get())):
-        message = (
-            f"extends names '{shorten(reference)}', which is outside {root}: a template must "
+        message = _(
+            "extends names '{reference}', which is outside {root}: a template must "
             "be in the plan's git repository (outside git, the plan's folder), and not in .git"
             "; to allow another folder, use cutover --allow-extends-from DIR"
-        )
+        ).format(reference=shorten(reference), root=root)
         raise PlanError([Diagnostic("extends-outside", message, where)])
     here = raw.path.resolve() if raw.path is not None else None
     seen = (*chain, *([here] if here is not None else []))
     if target in seen:
         names = " → ".join(path.name for path in (*seen, target))
         raise PlanError(
-            [Diagnostic("extends-cycle", f"templates extend each other in a cycle: {names}", where)]
+            [
+                Diagnostic(
+                    "extends-cycle",
+                    _("templates extend each other in a cycle: {names}").format(names=names),
+                    where,
+                )
+            ]
         )
     if len(seen) >= MAX_CHAIN:
-        message = f"too many levels of templates: a plan may extend at most {MAX_CHAIN} in a row"
+        message = _(
+            "too many levels of templates: a plan may extend at most {count} in a row"
+        ).format(count=MAX_CHAIN)
         raise PlanError([Diagnostic("extends-too-deep", message, where)])
     template = _read_template(read, target, reference, where)
     template = merge_templates(template, read, seen, root=root)
@@ -156,7 +165,9 @@ def _read_template(
         template = read(target)
     except PlanError as error:
         if any(d.code == "unreadable" for d in error.diagnostics):
-            message = f"cannot read the template {reference}: {error.diagnostics[0].message}"
+            message = _("cannot read the template {template}: {why}").format(
+                template=reference, why=error.diagnostics[0].message
+            )
             raise PlanError([Diagnostic("bad-extends", message, where)]) from None
         raise PlanError(
             [
@@ -191,8 +202,10 @@ def _strange_key(key: object) -> str:
     if isinstance(key, str) and len(key) <= 20 and key.isidentifier():
         hint = did_you_mean(key, sorted(PLAN_KEYS))
         if hint:
-            return f"this template has the key '{key}', which no plan has{hint}"
-    return (
+            return _("this template has the key '{key}', which no plan has{hint}").format(
+                key=key, hint=hint
+            )
+    return _(
         "this template has a key that no plan has (a plan has plan, start, tasks ...): "
         "is it a plan?"
     )
@@ -286,7 +299,9 @@ class _Merger:
             return
         if not isinstance(remove, list):
             where = self.child.source.locate(("remove",))
-            self.problems.append(Diagnostic("bad-remove", "remove takes a list of task ids", where))
+            self.problems.append(
+                Diagnostic("bad-remove", _("remove takes a list of task ids"), where)
+            )
             return
         gone: set[str] = set()
         for position, task_id in enumerate(remove):
@@ -297,7 +312,9 @@ class _Merger:
                 self.problems.append(
                     Diagnostic(
                         "unknown-task",
-                        f"remove names '{task_id}', which the template does not have{hint}",
+                        _("remove names '{id}', which the template does not have{hint}").format(
+                            id=task_id, hint=hint
+                        ),
                         where,
                     )
                 )
@@ -321,7 +338,7 @@ class _Merger:
                 self.problems.append(
                     Diagnostic(
                         "bad-override",
-                        "each task entry needs an id",
+                        _("each task entry needs an id"),
                         self.child.source.locate(written),
                     )
                 )
@@ -352,8 +369,10 @@ class _Merger:
         self.problems.append(
             Diagnostic(
                 "unknown-task",
-                f"'{task_id}' is not a task of the template{hint}; a new task needs a duration, "
-                "milestone: true or sub-tasks",
+                _(
+                    "'{id}' is not a task of the template{hint}; a new task needs a duration, "
+                    "milestone: true or sub-tasks"
+                ).format(id=task_id, hint=hint),
                 self.child.source.locate((*written, "id")),
             )
         )

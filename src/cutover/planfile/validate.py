@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from cutover.common.errors import Diagnostic, DocPath
+from cutover.common.i18n import _
 from cutover.planfile.model_errors import did_you_mean
 from cutover.planfile.tasktree import raw_tasks
 from cutover.worktime.timebase import MissingTimeError, TimeBase, zone_changes_near
@@ -165,9 +166,16 @@ class _PlanClock:
                 if self._after(point, self.as_of):
                     report.add(
                         "progress-after-as-of",
-                        f"{_label(task)} has an {key} ({task[key]}) after the plan's status "
-                        f"date as_of ({self.as_of.isoformat()}): progress cannot be recorded "
-                        "before it happens; move as_of, or correct the date",
+                        _(
+                            "{task} has an {key} ({value}) after the plan's status date as_of "
+                            "({as_of}): progress cannot be recorded before it happens; move "
+                            "as_of, or correct the date"
+                        ).format(
+                            task=_label(task),
+                            key=key,
+                            value=task[key],
+                            as_of=self.as_of.isoformat(),
+                        ),
                         (*path, key),
                     )
 
@@ -185,7 +193,7 @@ def _day(point: date | datetime) -> date:
 def _label(task: dict[str, Any]) -> str:
     """How messages name a task: by its id, when it has a usable one."""
     name = task.get("id")
-    return f"task '{name}'" if isinstance(name, str) else "this task"
+    return _("task '{id}'").format(id=name) if isinstance(name, str) else _("this task")
 
 
 def _check_ids(tasks: list[tuple[DocPath, dict[str, Any]]], report: _Report) -> set[str]:
@@ -200,8 +208,10 @@ def _check_ids(tasks: list[tuple[DocPath, dict[str, Any]]], report: _Report) -> 
         line = report.source.locate(first[task_id]).line
         report.add(
             "duplicate-id",
-            f"the id '{task_id}' is already used by the task on line {line}: "
-            "ids are unique in the whole plan",
+            _(
+                "the id '{id}' is already used by the task on line {line}: "
+                "ids are unique in the whole plan"
+            ).format(id=task_id, line=line),
             (*path, "id"),
         )
     return set(first)
@@ -222,8 +232,10 @@ def _check_links(path: DocPath, task: dict[str, Any], ids: set[str], report: _Re
         ):
             report.add(
                 "summary-link",
-                f"{_label(task)} is a summary: its finish comes from its sub-tasks, so a link "
-                "to it must be FS or SS (link its sub-tasks instead)",
+                _(
+                    "{task} is a summary: its finish comes from its sub-tasks, so a link "
+                    "to it must be FS or SS (link its sub-tasks instead)"
+                ).format(task=_label(task)),
                 (*path, "after", index, "type"),
             )
         target = item.get("task") if isinstance(item, dict) else item
@@ -232,7 +244,9 @@ def _check_links(path: DocPath, task: dict[str, Any], ids: set[str], report: _Re
         hint = did_you_mean(target, sorted(ids))
         report.add(
             "unknown-task",
-            f"{_label(task)} comes after '{target}', but no task has that id{hint}",
+            _("{task} comes after '{target}', but no task has that id{hint}").format(
+                task=_label(task), target=target, hint=hint
+            ),
             (*path, "after", index),
         )
 
@@ -242,11 +256,15 @@ def _check_calendar(path: DocPath, task: dict[str, Any], names: list[str], repor
     if not isinstance(name, str) or name in names or name == "default":
         return
     hint = did_you_mean(name, names) or (
-        f" (the plan defines {', '.join(names)})" if names else " (the plan defines none)"
+        _(" (the plan defines {names})").format(names=", ".join(names))
+        if names
+        else _(" (the plan defines none)")
     )
     report.add(
         "unknown-calendar",
-        f"{_label(task)} uses the calendar '{name}', which the plan does not define{hint}",
+        _("{task} uses the calendar '{name}', which the plan does not define{hint}").format(
+            task=_label(task), name=name, hint=hint
+        ),
         (*path, "calendar"),
     )
 
@@ -269,7 +287,9 @@ def _check_resources(data: dict[str, Any], calendars: list[str], report: _Report
                 line = report.source.locate(first[name]).line
                 report.add(
                     "duplicate-resource",
-                    f"the resource id '{name}' is already used on line {line}",
+                    _("the resource id '{name}' is already used on line {line}").format(
+                        name=name, line=line
+                    ),
                     (*path, "id"),
                 )
             first.setdefault(name, (*path, "id"))
@@ -277,19 +297,25 @@ def _check_resources(data: dict[str, Any], calendars: list[str], report: _Report
         if isinstance(units, int) and not isinstance(units, bool) and units < 1:
             report.add(
                 "bad-units",
-                f"the resource '{name}' has {units} units: a resource has at least 1 "
-                "(how many of it can work at once)",
+                _(
+                    "the resource '{name}' has {units} units: a resource has at least 1 "
+                    "(how many of it can work at once)"
+                ).format(name=name, units=units),
                 (*path, "units"),
             )
         calendar = resource.get("calendar")
         if isinstance(calendar, str) and calendar not in calendars and calendar != "default":
             hint = did_you_mean(calendar, calendars) or (
-                f" (the plan defines {', '.join(calendars)})" if calendars else ""
+                _(" (the plan defines {names})").format(names=", ".join(calendars))
+                if calendars
+                else ""
             )
             report.add(
                 "unknown-calendar",
-                f"the resource '{name}' works on the calendar '{calendar}', which the plan "
-                f"does not define{hint}",
+                _(
+                    "the resource '{name}' works on the calendar '{calendar}', which the plan "
+                    "does not define{hint}"
+                ).format(name=name, calendar=calendar, hint=hint),
                 (*path, "calendar"),
             )
     return known
@@ -311,13 +337,15 @@ def _check_allocation(
             continue
         if name not in resources:
             hint = did_you_mean(name, sorted(resources)) or (
-                f" (the plan's resources: {', '.join(sorted(resources))})"
+                _(" (the plan's resources: {names})").format(names=", ".join(sorted(resources)))
                 if resources
-                else " (the plan has no resources: add them under resources:)"
+                else _(" (the plan has no resources: add them under resources:)")
             )
             report.add(
                 "unknown-resource",
-                f"{_label(task)} allocates '{name}', but no resource has that id{hint}",
+                _("{task} allocates '{name}', but no resource has that id{hint}").format(
+                    task=_label(task), name=name, hint=hint
+                ),
                 where,
             )
             continue
@@ -326,15 +354,18 @@ def _check_allocation(
         if units < 1:
             report.add(
                 "bad-units",
-                f"{_label(task)} allocates {units} units of '{name}': allocate at least 1 "
-                "(or remove it)",
+                _(
+                    "{task} allocates {units} units of '{name}': allocate at least 1 (or remove it)"
+                ).format(task=_label(task), units=units, name=name),
                 where,
             )
         elif units > resources[name]:
             report.add(
                 "too-many-units",
-                f"{_label(task)} allocates {units} units of '{name}', which has only "
-                f"{resources[name]}: it could never start",
+                _(
+                    "{task} allocates {units} units of '{name}', which has only {has}: it "
+                    "could never start"
+                ).format(task=_label(task), units=units, name=name, has=resources[name]),
                 where,
             )
 
@@ -344,14 +375,18 @@ def _check_shape(path: DocPath, task: dict[str, Any], report: _Report) -> None:
     if "tasks" in task:
         if task["tasks"] == [] or task["tasks"] is None:
             report.add(
-                "empty-summary", f"{_label(task)} has an empty list of sub-tasks", (*path, "tasks")
+                "empty-summary",
+                _("{task} has an empty list of sub-tasks").format(task=_label(task)),
+                (*path, "tasks"),
             )
         for key in _LEAF_ONLY:
             if key in task:
                 report.add(
                     "summary-field",
-                    f"{_label(task)} is a summary (it has tasks): its {key} comes from its "
-                    "sub-tasks, so remove it",
+                    _(
+                        "{task} is a summary (it has tasks): its {key} comes from its "
+                        "sub-tasks, so remove it"
+                    ).format(task=_label(task), key=key),
                     (*path, key),
                     at_key=True,
                 )
@@ -368,18 +403,26 @@ def _check_shape(path: DocPath, task: dict[str, Any], report: _Report) -> None:
     if milestone and duration not in (None, "0", "0m", "0h", "0d", "PT0M", "P0D"):
         report.add(
             "milestone-duration",
-            f"{_label(task)} is a milestone and has a duration: a milestone takes no time "
-            "(remove the duration or milestone: true)",
+            _(
+                "{task} is a milestone and has a duration: a milestone takes no time "
+                "(remove the duration or milestone: true)"
+            ).format(task=_label(task)),
             (*path, "duration"),
         )
     if duration is None and not milestone and "estimate" not in task:
         report.add(
             "missing-duration",
-            f"{_label(task)} has no duration: add one (such as duration: 2d), or milestone: true",
+            _("{task} has no duration: add one (such as duration: 2d), or milestone: true").format(
+                task=_label(task)
+            ),
             path,
         )
     elif isinstance(duration, str) and duration.strip().startswith("-"):
-        report.add("bad-duration", f"{_label(task)} has a negative duration", (*path, "duration"))
+        report.add(
+            "bad-duration",
+            _("{task} has a negative duration").format(task=_label(task)),
+            (*path, "duration"),
+        )
 
 
 def _check_tracking(path: DocPath, task: dict[str, Any], report: _Report) -> None:
@@ -392,15 +435,19 @@ def _check_tracking(path: DocPath, task: dict[str, Any], report: _Report) -> Non
     if "actual_finish" in task and status != "done":
         report.add(
             "status-mismatch",
-            f"{_label(task)} has an actual_finish but its status is {status}: "
-            "set status: done, or remove actual_finish",
+            _(
+                "{task} has an actual_finish but its status is {status}: "
+                "set status: done, or remove actual_finish"
+            ).format(task=_label(task), status=status),
             (*path, "actual_finish"),
         )
     if "actual_start" in task and status in {"not_started", "cancelled"}:
         report.add(
             "status-mismatch",
-            f"{_label(task)} has an actual_start but its status is {status}: "
-            "set status: in_progress (or done)",
+            _(
+                "{task} has an actual_start but its status is {status}: "
+                "set status: in_progress (or done)"
+            ).format(task=_label(task), status=status),
             (*path, "actual_start"),
         )
     if (
@@ -410,7 +457,9 @@ def _check_tracking(path: DocPath, task: dict[str, Any], report: _Report) -> Non
     ):
         report.add(
             "status-mismatch",
-            f"{_label(task)} has progress but its status is {status}: "
-            "progress is for status: in_progress",
+            _(
+                "{task} has progress but its status is {status}: "
+                "progress is for status: in_progress"
+            ).format(task=_label(task), status=status),
             (*path, "progress"),
         )

@@ -17,6 +17,7 @@ import yaml
 from yaml import events
 
 from cutover.common.errors import Diagnostic, DocPath, PlanError, SourceLocation
+from cutover.common.i18n import _
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -120,7 +121,9 @@ class _Builder:
             where = _position_mark(self.text, exc.position)
             char = exc.character
             code = char if isinstance(char, int) else ord(char[:1] or "?")
-            message = f"the character U+{code:04X} is not allowed in a plan file ({exc.reason})"
+            message = _("the character U+{code} is not allowed in a plan file ({why})").format(
+                code=f"{code:04X}", why=exc.reason
+            )
             raise self.fatal("not-text", message, where) from None
         except yaml.YAMLError as exc:  # pragma: no cover - libyaml marks its errors
             raise self.fatal("yaml-syntax", str(exc), (0, 0)) from None
@@ -231,8 +234,10 @@ class _Builder:
         if self.documents > 1:
             raise self.fatal(
                 "yaml-syntax",
-                "the file holds more than one YAML document (a second '---'); "
-                "a plan is one document",
+                _(
+                    "the file holds more than one YAML document (a second '---'); "
+                    "a plan is one document"
+                ),
                 _mark(event.start_mark),
             )
 
@@ -307,15 +312,21 @@ class _Builder:
         if tag not in _SCALAR_TAGS:
             self.problem(
                 "yaml-tag",
-                f"the tag {event.tag or tag} is not allowed here: a plan holds plain text, "
-                "numbers, dates and lists",
+                _(
+                    "the tag {tag} is not allowed here: a plan holds plain text, "
+                    "numbers, dates and lists"
+                ).format(tag=event.tag or tag),
                 mark,
             )
             return None
         built = self.build_scalar(tag, event.value)
         if built is _NOT_BUILT:
             self.problem(
-                "yaml-value", f"{_shown(event.value)} is not a valid {tag.rsplit(':', 1)[-1]}", mark
+                "yaml-value",
+                _("{value} is not a valid {kind}").format(
+                    value=_shown(event.value), kind=tag.rsplit(":", 1)[-1]
+                ),
+                mark,
             )
             return None
         return built
@@ -344,7 +355,9 @@ class _Builder:
         """Refuse explicit tags on collections other than the plain ones."""
         if event.tag not in (None, "!", f"tag:yaml.org,2002:{kind}"):
             self.problem(
-                "yaml-tag", f"the tag {event.tag} is not allowed here", _mark(event.start_mark)
+                "yaml-tag",
+                _("the tag {tag} is not allowed here").format(tag=event.tag),
+                _mark(event.start_mark),
             )
 
     def open_collection(
@@ -354,7 +367,9 @@ class _Builder:
         mark = event.start_mark
         if len(self.stack) >= MAX_DEPTH:
             raise self.fatal(
-                "too-deep", f"the document nests deeper than {MAX_DEPTH} levels", _mark(mark)
+                "too-deep",
+                _("the document nests deeper than {depth} levels").format(depth=MAX_DEPTH),
+                _mark(mark),
             )
         path = self.child_path() if self.record_paths else ()
         self.add(container, mark, 0, None)
@@ -384,19 +399,23 @@ class _Builder:
         if event.anchor in self.open_anchors:
             raise self.fatal(
                 "yaml-alias",
-                f"the alias *{event.anchor} refers to a value that contains it",
+                _("the alias *{name} refers to a value that contains it").format(name=event.anchor),
                 _mark(mark),
             )
         value, size = self.anchors.get(event.anchor or "", (None, 0))
         if size == 0:  # pragma: no cover - libyaml rejects unknown anchors itself
-            raise self.fatal("yaml-alias", f"unknown alias *{event.anchor}", _mark(mark))
+            raise self.fatal(
+                "yaml-alias", _("unknown alias *{name}").format(name=event.anchor), _mark(mark)
+            )
         self.add(value, mark, size, None)
         total = sum(frame.size for frame in self.stack)
         if total > MAX_EXPANDED_NODES and total > 10 * self.events:
             raise self.fatal(
                 "alias-bomb",
-                f"aliases expand this document to over {MAX_EXPANDED_NODES:,} values "
-                f"from {self.events:,} written: refusing it as an alias bomb",
+                _(
+                    "aliases expand this document to over {limit} values from {written} "
+                    "written: refusing it as an alias bomb"
+                ).format(limit=f"{MAX_EXPANDED_NODES:,}", written=f"{self.events:,}"),
                 _mark(mark),
             )
 
@@ -435,7 +454,7 @@ class _Builder:
         """Remember a mapping key until its value arrives; keys must be plain scalars."""
         if isinstance(key, dict | list):
             self.problem(
-                "yaml-key", "a key must be plain text, not a list or a mapping", _mark(mark)
+                "yaml-key", _("a key must be plain text, not a list or a mapping"), _mark(mark)
             )
             key = f"<complex key at line {_mark(mark)[0]}>"
         frame.key = key
@@ -456,8 +475,10 @@ class _Builder:
         if key in container:
             self.problem(
                 "duplicate-key",
-                f"the key {key!r} appears twice in this mapping (YAML would silently keep "
-                "the last one)",
+                _(
+                    "the key {key} appears twice in this mapping (YAML would silently keep "
+                    "the last one)"
+                ).format(key=repr(key)),
                 _mark(frame.key_mark),
             )
         container[key] = value
@@ -472,7 +493,7 @@ class _Builder:
                 if not isinstance(source, dict):
                     self.problem(
                         "yaml-merge",
-                        "a merge key (<<) takes a mapping or a list of them",
+                        _("a merge key (<<) takes a mapping or a list of them"),
                         _mark(mark),
                     )
                     continue
@@ -515,7 +536,7 @@ def _error_mark(exc: yaml.MarkedYAMLError) -> Mark:
 
 def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
     parts = [part for part in (exc.context, exc.problem) if part]
-    return "; ".join(parts) if parts else "this is not valid YAML"
+    return "; ".join(parts) if parts else _("this is not valid YAML")
 
 
 def parse_yaml(text: str, file: str) -> YamlDocument:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from cutover.common.errors import UsageError
+from cutover.common.i18n import _
 from cutover.portfolio.editing import Change, UpdateResult, update_plan
 from cutover.portfolio.journal import (
     Entry,
@@ -52,7 +53,7 @@ def _claimed(at: str | None, now: datetime, timezone: str) -> str:
     try:
         parse_timepoint(text)
     except TimepointError as error:
-        raise UsageError(f"--at: {error}") from None
+        raise UsageError(_("--at: {error}").format(error=error)) from None
     return text
 
 
@@ -77,18 +78,20 @@ def record(
         change = Change(done=True, on=claimed)
     elif action == "progress":
         if not progress:
-            raise UsageError("say how far it is, such as 60%")
+            raise UsageError(_("say how far it is, such as 60%"))
         change = Change(progress=progress)
     elif action == "decide":
         if verdict not in VERDICTS:
-            raise UsageError(f"a decision is go or no-go, not {verdict!r}")
+            raise UsageError(
+                _("a decision is go or no-go, not {verdict}").format(verdict=repr(verdict))
+            )
         change = Change(extra=(("decision", verdict), ("decided_by", who), ("decided_at", claimed)))
     elif action == "note":
         if not note or not note.strip():
-            raise UsageError("a note needs some text")
+            raise UsageError(_("a note needs some text"))
         return _journal(plan, action, task, who, now, claimed=claimed, note=note, result=None)
     else:
-        raise UsageError(f"unknown action {action!r}")
+        raise UsageError(_("unknown action {action!r}").format(action=action))
     result = update_plan(plan, task, change, today=now)
     return _journal(plan, action, task, who, now, claimed=claimed, note=note, result=result)
 
@@ -98,7 +101,9 @@ def undo(plan: Path, *, who: str, now: datetime) -> Recorded:
     entries = read_journal(plan)
     target = last_undoable(entries)
     if target is None:
-        raise UsageError(f"nothing to undo: the journal of {plan.name} records no change")
+        raise UsageError(
+            _("nothing to undo: the journal of {file} records no change").format(file=plan.name)
+        )
     restore = tuple((key, old) for key, old, _new in target.changes if old is not None)
     remove = tuple(key for key, old, _new in target.changes if old is None)
     result = update_plan(plan, target.task, Change(extra=restore, unset=remove), today=now)

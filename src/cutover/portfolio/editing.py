@@ -32,6 +32,7 @@ from cutover.common.errors import (
     UsageError,
 )
 from cutover.common.files import atomic_write, locked
+from cutover.common.i18n import _
 from cutover.planfile.jsondoc import looks_like_json
 from cutover.planfile.loader import LoadedPlan, load_plan_text
 from cutover.planfile.model_errors import did_you_mean
@@ -106,7 +107,8 @@ class KeyChange:
 
     def __str__(self) -> str:
         """``status: in_progress → done``."""
-        return f"{self.key}: {self.old if self.old is not None else '(none)'} → {self.new}"
+        old = self.old if self.old is not None else _("(none)")
+        return f"{self.key}: {old} → {self.new}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,7 +202,11 @@ def update_plan(path: Path | str, task_id: str, change: Change, *, today: date) 
         values = _assignments(request, current, _day(today, loaded))
         unset = [key for key in request.unset if key in current.values and key not in values]
         if unset and located is None:
-            raise UpdateError(f"'{task_id}' comes from a template: take {unset[0]} out by hand")
+            raise UpdateError(
+                _("'{task_id}' comes from a template: take {unset} out by hand").format(
+                    task_id=task_id, unset=unset[0]
+                )
+            )
         if not values and not unset:
             return UpdateResult(name, task_id, (), (), override=located is None)
         style = _Style(json=_is_json(name, snapshot.text), text=snapshot.text)
@@ -211,7 +217,9 @@ def update_plan(path: Path | str, task_id: str, change: Change, *, today: date) 
         )
         if unset and located is not None:
             if style.json:
-                raise UpdateError(f"take {unset[0]} out of the JSON plan by hand")
+                raise UpdateError(
+                    _("take {unset} out of the JSON plan by hand").format(unset=unset[0])
+                )
             edits += _removal_edits(snapshot.text, located.node, unset)
         status_date = _status_date_edit(style, root, values, loaded)
         moved = [] if status_date is None else [status_date[0]]
@@ -245,8 +253,10 @@ def _target(
     current = _current(located, task)
     if current.summary:
         raise UsageError(
-            f"'{task_id}' is a summary task: its status and dates come from its sub-tasks, "
-            "so update those"
+            _(
+                "'{task_id}' is a summary task: its status and dates come from its "
+                "sub-tasks, so update those"
+            ).format(task_id=task_id)
         )
     return located, current
 
@@ -255,8 +265,10 @@ def _write(path: Path, name: str, snapshot: _Snapshot, text: str) -> None:
     """Replace the file atomically, unless another program changed it since it was read."""
     if _read_bytes(path) != snapshot.data:
         raise FileChangedError(
-            f"{name} was changed by another program while cutover updated it; "
-            "nothing was written: run the command again"
+            _(
+                "{name} was changed by another program while cutover updated it; "
+                "nothing was written: run the command again"
+            ).format(name=name)
         )
     atomic_write(path.resolve(), snapshot.encode(text))  # through a symlink, not over it
 
@@ -280,14 +292,14 @@ def _normalise(change: Change) -> Change:
         return Change(extra=change.extra, unset=change.unset)
     if not asked:
         raise UsageError(
-            "say what changed: --done [--on T], --start T, --progress 60% or --status S"
+            _("say what changed: --done [--on T], --start T, --progress 60% or --status S")
         )
     if change.status is not None and len(asked) > 1:
-        raise UsageError(f"--status goes alone, not with {asked[0]}")
+        raise UsageError(_("--status goes alone, not with {asked}").format(asked=asked[0]))
     if change.done and change.progress is not None:
-        raise UsageError("--done sets the progress to 100%: leave out --progress")
+        raise UsageError(_("--done sets the progress to 100%: leave out --progress"))
     if change.on is not None and not change.done:
-        raise UsageError("--on says when the task finished and goes with --done; use --start T")
+        raise UsageError(_("--on says when the task finished and goes with --done; use --start T"))
     return Change(
         done=change.done,
         on=_when(change.on, "--on"),
@@ -308,7 +320,7 @@ def _when(value: str | None, option: str) -> str | None:
     try:
         parse_timepoint(text)
     except TimepointError as exc:
-        raise UsageError(f"{option}: {exc}") from None
+        raise UsageError(_("{option}: {exc}").format(option=option, exc=exc)) from None
     return text
 
 
@@ -319,7 +331,9 @@ def _percent(value: str | None) -> str | None:
     match = _PERCENT.fullmatch(text)
     if match is None or float(match.group(1)) > 100:
         raise UsageError(
-            f"--progress: expected a percentage from 0% to 100%, such as 60%, got {value!r}"
+            _(
+                "--progress: expected a percentage from 0% to 100%, such as 60%, got {value!r}"
+            ).format(value=value)
         )
     return text
 
@@ -328,7 +342,9 @@ def _status(value: str | None) -> str | None:
     if value is None or value.strip() in STATUSES:
         return value.strip() if value is not None else None
     raise UsageError(
-        f"--status: {value!r} is not one of {', '.join(STATUSES)}{did_you_mean(value, STATUSES)}"
+        _("--status: {value!r} is not one of {join}{did_you_mean}").format(
+            value=value, join=", ".join(STATUSES), did_you_mean=did_you_mean(value, STATUSES)
+        )
     )
 
 
@@ -391,14 +407,18 @@ def _read(path: Path, name: str) -> _Snapshot:
         status = path.stat()
         if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_PLAN_BYTES:
             raise UpdateError(
-                f"{name} is not a plan file: update changes regular files up to 1 GiB"
+                _("{name} is not a plan file: update changes regular files up to 1 GiB").format(
+                    name=name
+                )
             )
         data = _read_bytes(path)
         bom, codec = next(((b, c) for b, c in _BOMS if data.startswith(b)), (b"", "utf-8"))
         return _Snapshot(data, data[len(bom) :].decode(codec), bom, codec)
     except (OSError, UnicodeDecodeError):
         read_plan_text(path, name)  # raises the loader's located error for the same problem
-        raise FileChangedError(f"{name} changed while it was read: run the command again") from None
+        raise FileChangedError(
+            _("{name} changed while it was read: run the command again").format(name=name)
+        ) from None
 
 
 def _load(text: str, name: str, path: Path) -> tuple[LoadedPlan | None, PlanError | None]:
@@ -423,10 +443,14 @@ def _compose(text: str, name: str, problem: PlanError | None) -> MappingNode:
         )
         reason = " ".join(str(getattr(exc, "problem", None) or "unexpected text").split())
         raise UpdateError(
-            f"{where}: cutover update cannot read this to edit it ({reason}): change it by hand"
+            _(
+                "{where}: cutover update cannot read this to edit it ({reason}): change it by hand"
+            ).format(where=where, reason=reason)
         ) from None
     if not isinstance(root, MappingNode):  # pragma: no cover - the loader refuses it first
-        raise problem or UpdateError(f"{name} is not a plan: its top level is not a mapping")
+        raise problem or UpdateError(
+            _("{name} is not a plan: its top level is not a mapping").format(name=name)
+        )
     return root
 
 
@@ -469,7 +493,11 @@ def _model_task(tasks: tuple[Task, ...], task_id: str) -> Task | None:
 def _unknown(task_id: str, name: str, loaded: LoadedPlan | None) -> UsageError:
     """An id the plan does not have: the command's mistake, not the plan's (exit 2)."""
     ids = sorted(task.id for task in _walk(loaded.plan.tasks)) if loaded is not None else []
-    return UsageError(f"{name}: no task has the id '{task_id}'{did_you_mean(task_id, ids)}")
+    return UsageError(
+        _("{name}: no task has the id '{task_id}'{did_you_mean}").format(
+            name=name, task_id=task_id, did_you_mean=did_you_mean(task_id, ids)
+        )
+    )
 
 
 def _current(located: _Located | None, task: Task | None) -> _Current:
@@ -552,7 +580,9 @@ def _replace(style: _Style, key_node: Node, value_node: Node, key: str, value: s
     """The new value in place of the old, in the same quotes; a trailing comment stays."""
     text = style.text
     if not isinstance(value_node, ScalarNode) or value_node.style not in (None, "'", '"'):
-        raise UpdateError(f"the {key} of this task is not a single value: change it by hand")
+        raise UpdateError(
+            _("the {key} of this task is not a single value: change it by hand").format(key=key)
+        )
     quote = value_node.style or ""
     token = style.token(value) if style.json else f"{quote}{value}{quote}"
     start, end = value_node.start_mark.index, value_node.end_mark.index
@@ -572,7 +602,7 @@ def _override_edits(
         return _json_override(style, pair, task_id, values)
     ident = _scalar_token(task_id)
     if root.flow_style:
-        raise UpdateError("the plan is one {...} mapping: add the override entry by hand")
+        raise UpdateError(_("the plan is one {...} mapping: add the override entry by hand"))
     indent = " " * root.value[0][0].start_mark.column
     rows: list[tuple[str, str, str | None]] = [(f"{indent}  - ", "id", ident)]
     rows += [(f"{indent}    ", key, value) for key, value in values.items()]
@@ -582,7 +612,7 @@ def _override_edits(
     if isinstance(tasks, ScalarNode) and tasks.value in _NULLS and tasks.style is None:
         return _lines_after(text, key_node.end_mark.index, rows)  # ``tasks:`` with no value
     if not isinstance(tasks, SequenceNode):
-        raise UpdateError("the plan's tasks is not a list: add the override entry by hand")
+        raise UpdateError(_("the plan's tasks is not a list: add the override entry by hand"))
     if tasks.flow_style:
         at = tasks.value[-1].end_mark.index if tasks.value else tasks.end_mark.index - 1
         first = f"{', ' if tasks.value else ''}{{id: {ident}"
@@ -602,7 +632,7 @@ def _json_override(
 ) -> list[_Edit]:
     """``{"id": TASK, ...}`` at the end of a JSON plan's top-level ``tasks`` list."""
     if pair is None or not isinstance(pair[1], SequenceNode):
-        raise UpdateError("the plan's tasks is not a list: add the override entry by hand")
+        raise UpdateError(_("the plan's tasks is not a list: add the override entry by hand"))
     tasks = pair[1]
     ident = style.token(task_id)
     if tasks.value:
@@ -624,7 +654,7 @@ def _json_override(
 def _removal_edits(text: str, mapping: MappingNode, keys: list[str]) -> list[_Edit]:
     """Take each key's whole line out of a block mapping (a key set by an action undone)."""
     if mapping.flow_style:
-        raise UpdateError("the task is one {...} mapping: take the key out by hand")
+        raise UpdateError(_("the task is one {...} mapping: take the key out by hand"))
     edits = []
     for key in keys:
         pair = _pair(mapping, key)
@@ -632,10 +662,14 @@ def _removal_edits(text: str, mapping: MappingNode, keys: list[str]) -> list[_Ed
             continue
         key_node, value_node = pair
         if not isinstance(value_node, ScalarNode) or value_node.style in ("|", ">"):
-            raise UpdateError(f"the {key} of this task is not a single value: change it by hand")
+            raise UpdateError(
+                _("the {key} of this task is not a single value: change it by hand").format(key=key)
+            )
         begin = text.rfind("\n", 0, key_node.start_mark.index) + 1
         if text[begin : key_node.start_mark.index].strip():
-            raise UpdateError(f"the {key} of this task shares its line: change it by hand")
+            raise UpdateError(
+                _("the {key} of this task shares its line: change it by hand").format(key=key)
+            )
         found = _BREAK.search(text, value_node.end_mark.index)
         end = found.end() if found is not None else len(text)
         edits.append(_Edit(begin, end, ""))
@@ -789,8 +823,10 @@ def _check_data(
         expected["tasks"].append(written)
     if after != expected:
         raise UpdateError(
-            f"{name}: cannot make this change without touching other lines (an alias, a merge "
-            "key or an unusual layout): change it by hand"
+            _(
+                "{name}: cannot make this change without touching other lines (an "
+                "alias, a merge key or an unusual layout): change it by hand"
+            ).format(name=name)
         )
 
 
@@ -814,8 +850,10 @@ def _check_valid(text: str, name: str, path: Path, *, was_valid: bool) -> None:
         raise
     except Exception as exc:  # noqa: BLE001 - any failure means the plan must not be written
         raise UpdateError(
-            f"{name}: the change was not written: cutover could not schedule the plan with it "
-            f"({type(exc).__name__}: {' '.join(str(exc).split())[:200]})"
+            _(
+                "{name}: the change was not written: cutover could not schedule the "
+                "plan with it ({__name__}: {join})"
+            ).format(name=name, __name__=type(exc).__name__, join=" ".join(str(exc).split())[:200])
         ) from None
 
 
@@ -854,7 +892,9 @@ def _set_estimate(path: Path, task_id: str, likely: str) -> UpdateResult:
     task = _model_task(loaded.plan.tasks, task_id) if loaded is not None else None
     pair = _pair(located.node, "estimate") if located is not None else None
     if task is None or pair is None or not isinstance(pair[1], MappingNode):
-        raise FileChangedError(f"{name} changed while cutover read it: run the command again")
+        raise FileChangedError(
+            _("{name} changed while cutover read it: run the command again").format(name=name)
+        )
     estimate = pair[1]
     assert task.estimate is not None
     style = _Style(json=_is_json(name, snapshot.text), text=snapshot.text)
@@ -872,7 +912,11 @@ def _set_estimate(path: Path, task_id: str, likely: str) -> UpdateResult:
     for key, value in values.items():
         found = _pair(estimate, key)
         if found is None:
-            raise UpdateError(f"the estimate of '{task_id}' has no {key}: change it by hand")
+            raise UpdateError(
+                _("the estimate of '{task_id}' has no {key}: change it by hand").format(
+                    task_id=task_id, key=key
+                )
+            )
         edits.append(_replace(style, *found, key, value))
     new_text, lines = _apply(snapshot.text, edits)
     _check_valid(new_text, name, path, was_valid=problem is None)

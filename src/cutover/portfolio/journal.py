@@ -13,6 +13,8 @@ import os
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
+from cutover.common.i18n import _, ngettext
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -88,9 +90,17 @@ def journal_summary(plan: Path) -> str | None:
         return None
     people = len({entry.who for entry in entries})
     last = entries[-1]
-    claimed = f" (at {last.claimed})" if last.claimed else ""
-    return (
-        f"journal: {len(entries)} record{'s' if len(entries) != 1 else ''} by {people} "
-        f"{'people' if people != 1 else 'person'}; latest: {last.who} {last.action} "
-        f"{last.task}{claimed}, recorded {last.recorded_at}"
+    claimed = _(" (at {when})").format(when=last.claimed) if last.claimed else ""
+    records = ngettext("{count} record", "{count} records", len(entries)).format(count=len(entries))
+    by = ngettext("{count} person", "{count} people", people).format(count=people)
+    return _(
+        "journal: {records} by {people}; latest: {who} {action} {task}{claimed}, recorded {at}"
+    ).format(
+        records=records,
+        people=by,
+        who=last.who,
+        action=last.action,
+        task=last.task,
+        claimed=claimed,
+        at=last.recorded_at,
     )

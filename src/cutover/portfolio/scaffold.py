@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cutover.common.errors import PlanError, UsageError
+from cutover.common.i18n import _, n_
 from cutover.planfile.loader import load_plan, load_plan_text
 from cutover.planfile.tasktree import flatten
 from cutover.planfile.yamldoc import parse_yaml
@@ -25,25 +26,29 @@ if TYPE_CHECKING:
     from cutover.planfile.model import Task
 
 _HEADER = """\
-{modeline}# {title}: adapted from {template_name}
+{modeline}# {adapted}
 # ({template}).
 #
-#   cutover check {file}     # judge the plan at its status date
-#   cutover gantt {file}     # the chart in the terminal
+#   cutover check {file}     # {judge}
+#   cutover gantt {file}     # {chart}
 #
-# How to adapt the template:
-# - override any key of a template task by writing its id and the keys that differ
-#   (owner, approver, calendar, duration, deadline, status, actual_finish, progress ...);
-# - add your own tasks with new ids: a new task needs a duration (or milestone: true),
-#   and goes after the entry written before it;
-# - drop template tasks you do not need with remove: [ids].
+{how}
 extends: {extends}
 plan: {name}
-# as_of: {example_as_of}          # the status date you report at
+# as_of: {example_as_of}          # {as_of}
 # remove: []
 
 tasks:
 """
+#: The guide at the head of a new plan, one comment line per line.
+_HOW = n_(
+    "How to adapt the template:\n"
+    "- override any key of a template task by writing its id and the keys that differ\n"
+    "  (owner, approver, calendar, duration, deadline, status, actual_finish, progress ...);\n"
+    "- add your own tasks with new ids: a new task needs a duration (or milestone: true),\n"
+    "  and goes after the entry written before it;\n"
+    "- drop template tasks you do not need with remove: [ids]."
+)
 
 
 def new_plan_text(template: Path, name: str, target: Path | None) -> str:
@@ -54,8 +59,10 @@ def new_plan_text(template: Path, name: str, target: Path | None) -> str:
     """
     if target is not None and _same_file(template, target):
         raise UsageError(
-            f"{target} is the template itself: write the new plan to another file "
-            "(the template is never replaced)"
+            _(
+                "{file} is the template itself: write the new plan to another file "
+                "(the template is never replaced)"
+            ).format(file=target)
         )
     loaded = load_plan(template)
     folder = (target.parent if target is not None else Path()).resolve()
@@ -65,8 +72,13 @@ def new_plan_text(template: Path, name: str, target: Path | None) -> str:
     text = _HEADER.format(
         modeline=_modeline(template, folder),
         name=_quoted(name),
-        title=_comment(name),
-        template_name=_comment(loaded.plan.plan),
+        adapted=_("{title}: adapted from {template}").format(
+            title=_comment(name), template=_comment(loaded.plan.plan)
+        ),
+        judge=_("judge the plan at its status date"),
+        chart=_("the chart in the terminal"),
+        how="\n".join("# " + line for line in _(_HOW).splitlines()),
+        as_of=_("the status date you report at"),
         template=_comment(extends),
         file=_comment(file),
         extends=_quoted(extends),
@@ -106,18 +118,20 @@ def _entry(task: Task, depth: int) -> str:
     if task.deadline is not None:
         written = task.deadline
         about.append(
-            f"deadline {written:%Y-%m-%dT%H:%M}"
-            if hasattr(written, "hour")
-            else f"deadline {written}"
+            _("deadline {when}").format(
+                when=f"{written:%Y-%m-%dT%H:%M}" if hasattr(written, "hour") else written
+            )
         )
     lines = [f"{indent}- id: {task.id}        # {' · '.join(about)}\n"]
     if task.is_summary:
         lines.append(f"{indent}  tasks:\n")
     else:
-        owner = _comment(task.owner or "who does it")
+        owner = _comment(task.owner or _("who does it"))
         lines.append(f"{indent}  # owner: {owner}\n")
         lines.append(
-            f"{indent}  # status: not_started     # or in_progress (progress: 50%) or done\n"
+            f"{indent}  # status: not_started     # "
+            + _("or in_progress (progress: 50%) or done")
+            + "\n"
         )
     return "".join(lines)
 

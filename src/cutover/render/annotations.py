@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from cutover.common.i18n import _, n_
 from cutover.common.text import display_text
 
 if TYPE_CHECKING:
@@ -38,12 +39,21 @@ def _command(level: str, where: SourceLocation, title: str, message: str) -> str
     return f"::{level} {properties}::{_escape_data(message)}"
 
 
+_MORE_ERRORS = n_(
+    "{count} more errors than GitHub shows as annotations: see the job summary or the JUnit report"
+)
+_MORE_WARNINGS = n_(
+    "{count} more warnings than GitHub shows as annotations: see the job summary or the JUnit "
+    "report"
+)
+
+
 def github_annotations(results: Sequence[PlanCheck]) -> str:
     """Workflow commands that put each finding on its line of the plan file, worst first."""
     ranked: list[tuple[tuple[int, int], str, str]] = []
     for result in results:
         for diagnostic in result.diagnostics:
-            title = f"invalid plan: {diagnostic.code}"
+            title = _("invalid plan: {code}").format(code=diagnostic.code)
             command = _command("error", diagnostic.location, title, diagnostic.message)
             ranked.append(((0, 0), "error", command))
         for finding in result.findings:
@@ -52,12 +62,9 @@ def github_annotations(results: Sequence[PlanCheck]) -> str:
             rank = (1, -(finding.minutes or 0)) if finding.is_error else (2, 0)
             ranked.append((rank, finding.level, command))
     ranked.sort(key=lambda item: item[0])
-    lines = [command for _, _, command in ranked]
-    for level in ("error", "warning"):
-        hidden = sum(1 for _, kind, _ in ranked if kind == level) - SHOWN_PER_LEVEL
+    lines = [command for _rank, _kind, command in ranked]
+    for level, more in (("error", _MORE_ERRORS), ("warning", _MORE_WARNINGS)):
+        hidden = sum(1 for _rank, kind, _command in ranked if kind == level) - SHOWN_PER_LEVEL
         if hidden > 0:
-            lines.append(
-                f"::notice title=cutover::{hidden} more {level}s than GitHub shows as annotations: "
-                "see the job summary or the JUnit report"
-            )
+            lines.append("::notice title=cutover::" + _(more).format(count=hidden))
     return "\n".join(lines)

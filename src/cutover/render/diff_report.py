@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
+from cutover.common.i18n import _
 from cutover.common.text import display_text
 from cutover.findings.wording import when, work_amount
 from cutover.render.report import finding_document
@@ -27,17 +28,23 @@ def _signed(minutes: int, day: int) -> str:
 def _moved_line(move: Moved, diff: PlanDiff) -> str:
     timebase = diff.new.graph.timebase
     parts = [
-        (
-            f"finish {_signed(move.finish_minutes, move.day_minutes)} "
-            f"(now {when(timebase, move.new_finish)})"
+        _("finish {moved} (now {when})").format(
+            moved=_signed(move.finish_minutes, move.day_minutes),
+            when=when(timebase, move.new_finish),
         )
     ]
     if move.start_minutes != move.finish_minutes:
-        parts.append(f"start {_signed(move.start_minutes, move.day_minutes)}")
+        parts.append(_("start {moved}").format(moved=_signed(move.start_minutes, move.day_minutes)))
     if move.total_slack_minutes:
-        parts.append(f"slack {_signed(move.total_slack_minutes, move.day_minutes)}")
+        parts.append(
+            _("slack {moved}").format(moved=_signed(move.total_slack_minutes, move.day_minutes))
+        )
     if move.deadline_slack_minutes:
-        parts.append(f"deadline slack {_signed(move.deadline_slack_minutes, move.day_minutes)}")
+        parts.append(
+            _("deadline slack {moved}").format(
+                moved=_signed(move.deadline_slack_minutes, move.day_minutes)
+            )
+        )
     return ", ".join(parts)
 
 
@@ -49,32 +56,45 @@ def print_diff(diff: PlanDiff, old_name: str, new_name: str, console: Console) -
         )
     )
     if diff.empty:
-        console.print("no difference in the plan or its schedule")
+        console.print(_("no difference in the plan or its schedule"))
         return
     timebase = diff.new.graph.timebase
     day = diff.new.graph.calendars["default"].day_minutes
     finish = when(timebase, diff.new.schedule.finish)
-    console.print(f"forecast finish: {_signed(diff.finish_minutes, day)} (now {finish})")
+    console.print(
+        _("forecast finish: {moved} (now {when})").format(
+            moved=_signed(diff.finish_minutes, day), when=finish
+        )
+    )
     for task in diff.added:
-        console.print(Text(f"+ task {task}", style="green"))
+        console.print(Text("+ " + _("task {id}").format(id=task), style="green"))
     for task in diff.removed:
-        console.print(Text(f"- task {task}", style="red"))
+        console.print(Text("- " + _("task {id}").format(id=task), style="red"))
+    none = _("(none)")
     for change in diff.changed:
-        old, new = display_text(change.old or "(none)"), display_text(change.new or "(none)")
+        old, new = display_text(change.old or none), display_text(change.new or none)
         console.print(Text(f"~ {change.task}.{change.key}: {old} → {new}"))
     if diff.moved:
-        console.print(Text("moved:", style="bold"))
+        console.print(Text(_("moved:"), style="bold"))
         for move in diff.moved:
             console.print(f"  {move.task}: {_moved_line(move, diff)}")
     for finding in diff.appeared:
         console.print(
             Text(
-                f"new finding: {finding.level} {finding.code} {finding.task}: {finding.message}",
+                _("new finding: {level} {code} {task}: {message}").format(
+                    level=_(finding.level),
+                    code=finding.code,
+                    task=finding.task,
+                    message=finding.message,
+                ),
                 style="red" if finding.is_error else "yellow",
             )
         )
     for finding in diff.resolved:
-        console.print(Text(f"gone: {finding.level} {finding.code} {finding.task}", style="green"))
+        gone = _("gone: {level} {code} {task}").format(
+            level=_(finding.level), code=finding.code, task=finding.task
+        )
+        console.print(Text(gone, style="green"))
 
 
 def diff_json(diff: PlanDiff, old_name: str, new_name: str) -> str:

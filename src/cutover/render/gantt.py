@@ -23,11 +23,12 @@ from rich.measure import Measurement
 from rich.text import Text
 
 from cutover.common.errors import UsageError
+from cutover.common.i18n import _, current_language, n_, ngettext
 from cutover.common.text import display_text
 from cutover.engine.rows import ScheduleRow, schedule_rows
 from cutover.findings.gates import rolling_back
 from cutover.findings.states import State, is_late, task_states
-from cutover.findings.wording import status_line, when
+from cutover.findings.wording import day_label, month_label, status_line, when
 from cutover.render.marks import LEGEND
 from cutover.worktime.timebase import MINUTES_PER_DAY
 
@@ -101,14 +102,14 @@ DEADLINE_MARKS = {
 CRITICAL_MARK = ("*", "bold red")
 #: The legend of those marks, in order.
 MARK_LEGEND = (
-    ("✓", "done", "green"),
-    ("▶", "in progress", "yellow"),
-    ("✗", "cancelled", "dim"),
-    ("!", "late or deadline missed", "bold red"),
-    ("»", "start overdue", "yellow"),
-    ("¡", "finished late", "red"),
-    ("~", "at risk", "bold yellow"),
-    ("*", "critical", "bold red"),
+    ("✓", n_("done"), "green"),
+    ("▶", n_("in progress"), "yellow"),
+    ("✗", n_("cancelled"), "dim"),
+    ("!", n_("late or deadline missed"), "bold red"),
+    ("»", n_("start overdue"), "yellow"),
+    ("¡", n_("finished late"), "red"),
+    ("~", n_("at risk"), "bold yellow"),
+    ("*", n_("critical"), "bold red"),
 )
 
 
@@ -229,8 +230,11 @@ class GanttChart:
             title.append(f"  {self._rolling_back}", style="bold reverse red")
         yield title
         yield Text(
-            f"{status_line(timebase, schedule.as_of)} · forecast finish "
-            f"{when(timebase, schedule.finish)} · 1 column = {_step_name(axis.step)}",
+            _("{status} · forecast finish {when} · 1 column = {step}").format(
+                status=status_line(timebase, schedule.as_of),
+                when=when(timebase, schedule.finish),
+                step=_step_name(axis.step),
+            ),
             style="dim",
         )
 
@@ -306,9 +310,11 @@ class GanttChart:
                 cells[column] = (GLYPH[kind], "bold red" if late else STYLE[kind])
 
     def _legend(self, axis: _Axis, width: int) -> Iterator[Text]:
-        pieces = [Text.assemble((GLYPH[key], STYLE[key]), f" {label}  ") for key, label in _LEGEND]
+        pieces = [
+            Text.assemble((GLYPH[key], STYLE[key]), f" {_(label)}  ") for key, label in _LEGEND
+        ]
         pieces += [
-            Text.assemble((mark, style), f" {label}  ") for mark, label, style in MARK_LEGEND
+            Text.assemble((mark, style), f" {_(label)}  ") for mark, label, style in MARK_LEGEND
         ]
         line = Text()
         lines = []
@@ -325,15 +331,18 @@ class GanttChart:
         if axis.cut:
             end = when(self.timebase, axis.origin + axis.columns * axis.step)
             yield Text(
-                f"The chart stops at {end}: use --from/--to or a coarser --scale.", style="yellow"
+                _("The chart stops at {end}: use --from/--to or a coarser --scale.").format(
+                    end=end
+                ),
+                style="yellow",
             )
 
 
 _FINISHED = frozenset({State.DONE, State.CANCELLED})
 #: The shared legend, with the terminal's own glyphs for critical summaries and milestones.
 _EXTRA = {
-    "milestone": ("critical_milestone", "critical milestone"),
-    "summary": ("critical_summary", "critical summary"),
+    "milestone": ("critical_milestone", n_("critical milestone")),
+    "summary": ("critical_summary", n_("critical summary")),
 }
 _LEGEND = tuple(
     item
@@ -388,17 +397,28 @@ def check_window(analysis: Analysis, options: GanttOptions) -> None:
     last = None if options.end is None else timebase.minute(options.end, end_of_day=True)
     if first is not None and last is not None and last <= first:
         raise UsageError(
-            f"--to {timebase.day_of(last - 1)} is before --from {timebase.day_of(first)}: "
-            "the window is empty"
+            _("--to {to} is before --from {start}: the window is empty").format(
+                to=timebase.day_of(last - 1), start=timebase.day_of(first)
+            )
         )
     begin, end = plan_window(analysis.schedule, schedule_rows(analysis.schedule))
-    span = f"the plan runs from {when(timebase, begin)} to {when(timebase, end)}"
+    span = _("the plan runs from {begin} to {end}").format(
+        begin=when(timebase, begin), end=when(timebase, end)
+    )
     if first is not None and first >= end:
-        raise UsageError(f"--from {timebase.day_of(first)} is after the plan's end: {span}")
+        raise UsageError(
+            _("--from {start} is after the plan's end: {span}").format(
+                start=timebase.day_of(first), span=span
+            )
+        )
     if last is not None and last <= begin:
-        raise UsageError(f"--to {timebase.day_of(last - 1)} is before the plan's start: {span}")
+        raise UsageError(
+            _("--to {to} is before the plan's start: {span}").format(
+                to=timebase.day_of(last - 1), span=span
+            )
+        )
     if options.depth is not None and options.depth < 1:
-        raise UsageError("--depth counts levels from 1 (the top level)")
+        raise UsageError(_("--depth counts levels from 1 (the top level)"))
 
 
 def select_rows(
@@ -462,11 +482,16 @@ def _align(minute: int, step: int) -> int:
 
 
 def _step_name(step: int) -> str:
-    for unit, name in ((WEEK, "week"), (DAY, "day"), (60, "hour")):
-        if step % unit == 0:
-            count = step // unit
-            return f"1 {name}" if count == 1 else f"{count} {name}s"
-    return f"{step} minutes"
+    if step % WEEK == 0:
+        count = step // WEEK
+        return ngettext("{count} week", "{count} weeks", count).format(count=count)
+    if step % DAY == 0:
+        count = step // DAY
+        return ngettext("{count} day", "{count} days", count).format(count=count)
+    if step % 60 == 0:
+        count = step // 60
+        return ngettext("{count} hour", "{count} hours", count).format(count=count)
+    return _("{count} minutes").format(count=step)
 
 
 def _working_columns(calendar: WorkCalendar, axis: _Axis) -> list[bool]:
@@ -502,6 +527,8 @@ def _axis_labels(timebase: TimeBase, axis: _Axis) -> tuple[str, str]:
 
 
 def _day_text(timebase: TimeBase, minute: int) -> str:
+    if current_language() != "en":
+        return day_label(timebase, minute)
     moment = timebase.naive(minute)
     return f"{moment:%a} {moment.day} {_MONTHS[moment.month - 1]}"
 
@@ -571,7 +598,7 @@ def _month_line(timebase: TimeBase, axis: _Axis, *, years: bool) -> str:
     starts = [(max(axis.column(m), 0), timebase.naive(m)) for m in _month_starts(timebase, axis)]
     for index, (column, moment) in enumerate(starts):
         room = (starts[index + 1][0] - column) if index + 1 < len(starts) else axis.columns
-        short = _MONTHS[moment.month - 1]
+        short = month_label(moment.month)
         for label in ([f"{short} {moment.year}"] if years else []) + [short]:
             if len(label) < room and _place(line, column, label):
                 break

@@ -11,6 +11,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
+from cutover.common.i18n import _
 from cutover.common.text import display_text
 
 if TYPE_CHECKING:
@@ -53,10 +54,10 @@ def _suite(result: PlanCheck) -> ET.Element:
     suite = ET.Element("testsuite", name=file)
     cases: list[ET.Element] = []
     if result.analysis is None:
-        case = ET.Element("testcase", classname=file, name="plan is valid", time="0")
+        case = ET.Element("testcase", classname=file, name=_("plan is valid"), time="0")
         text = "\n".join(str(d) for d in result.diagnostics)
         failure = ET.SubElement(
-            case, "failure", type="invalid-plan", message="the plan is not valid"
+            case, "failure", type="invalid-plan", message=_("the plan is not valid")
         )
         failure.text = text
         cases.append(case)
@@ -91,5 +92,10 @@ def _case(file: str, task_id: str, name: str, findings: list[Finding]) -> ET.Ele
     warnings = [f for f in findings if not f.is_error]
     if warnings:
         out = ET.SubElement(case, "system-out")
-        out.text = "\n".join(f"{f.location}: warning {f.code}: {f.message}" for f in warnings)
+        out.text = "\n".join(
+            _("{location}: warning {code}: {message}").format(
+                location=f.location, code=f.code, message=f.message
+            )
+            for f in warnings
+        )
     return case

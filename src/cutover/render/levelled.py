@@ -8,6 +8,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
+from cutover.common.i18n import _, n_, ngettext
 from cutover.engine.resourcing import broken_deadlines, loads, waits_for
 from cutover.findings.wording import status_line, when
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from cutover.engine.resourcing import Levelled, Wait
 
 
+_DELAY = n_("delay")
 #: From this many columns the table shows starts as well as finishes.
 _WIDE = 110
 
@@ -37,24 +39,32 @@ def print_levelled(levelled: Levelled, console: Console) -> None:
     graph = schedule.graph
     timebase = graph.timebase
     table = Table(
-        title=f"{graph.plan.plan} — levelled — {status_line(timebase, schedule.as_of)}",
+        title=_("{plan} — levelled — {status}").format(
+            plan=graph.plan.plan, status=status_line(timebase, schedule.as_of)
+        ),
         title_justify="left",
         pad_edge=False,
         box=box.SIMPLE_HEAD,
     )
-    table.add_column("task", min_width=10, no_wrap=True, overflow="ellipsis")
+    table.add_column(_("task"), min_width=10, no_wrap=True, overflow="ellipsis")
     wide = console.width >= _WIDE
-    headers = ("start", "finish", "delay", "unlevelled finish", "resources")
+    headers = (
+        n_("start"),
+        n_("finish"),
+        _DELAY,
+        n_("unlevelled finish"),
+        n_("resources"),
+    )
     for header in headers if wide else headers[1:]:
         table.add_column(
-            header,
+            _(header),
             no_wrap=True,
             justify="right" if header == "delay" else "left",
             min_width=7 if header == "delay" else 12,
         )
     years = {timebase.naive(minute).year for minute in (schedule.finish, graph.start)}
     year = len(years) > 1
-    for node, (task, _, _, depth) in enumerate(graph.tasks):
+    for node, (task, _path, _parent, depth) in enumerate(graph.tasks):
         allocate = (graph.allocate[node] if graph.allocate else None) or {}
         delay = levelled.delay(node)
         name = Text("  " * depth)
@@ -72,24 +82,33 @@ def print_levelled(levelled: Levelled, console: Console) -> None:
     console.print(table)
     before, after = levelled.unlevelled.finish, schedule.finish
     console.print(
-        f"finish {when(timebase, after)}, unlevelled {when(timebase, before)}"
-        + (f" ({clock_span(after - before)})" if after != before else " (unchanged)")
+        _("finish {after}, unlevelled {before}").format(
+            after=when(timebase, after), before=when(timebase, before)
+        )
+        + (f" ({clock_span(after - before)})" if after != before else " " + _("(unchanged)"))
     )
     moved = [node for node in range(len(graph)) if levelled.delay(node) > 0]
-    console.print(f"{len(moved)} task{'s' if len(moved) != 1 else ''} moved to free resources")
+    console.print(
+        ngettext(
+            "{count} task moved to free resources", "{count} tasks moved to free resources",
+            len(moved),
+        ).format(count=len(moved))
+    )  # fmt: skip
     _print_resources(levelled, console)
     _print_broken(levelled, console)
     result = levelled.result
-    proof = ", makespan proved optimal" if result.optimal else ""
-    console.print(
-        f"[dim]{result.schedules} schedules searched in {result.seconds:.1f} s{proof}[/dim]"
+    proof = _(", makespan proved optimal") if result.optimal else ""
+    searched = _("{count} schedules searched in {seconds} s{proof}").format(
+        count=result.schedules, seconds=f"{result.seconds:.1f}", proof=proof
     )
+    console.print(Text(searched, style="dim"))
 
 
 def _print_resources(levelled: Levelled, console: Console) -> None:
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title="resources", title_justify="left")
-    for header in ("resource", "units", "peak", "over its units"):
-        table.add_column(header, justify="left" if header == "resource" else "right")
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title=_("resources"), title_justify="left")
+    headers = (n_("resource"), n_("units"), n_("peak"), n_("over its units"))
+    for header in headers:
+        table.add_column(_(header), justify="left" if header == headers[0] else "right")
     for load in loads(levelled.schedule):
         over = clock_span(load.overallocated_minutes).lstrip("+") or "0"
         table.add_row(load.id, str(load.units), str(load.peak), over)
@@ -101,17 +120,19 @@ def _print_broken(levelled: Levelled, console: Console) -> None:
     timebase = graph.timebase
     broken = broken_deadlines(levelled)
     if not broken:
-        console.print("levelling breaks no deadline")
+        console.print(_("levelling breaks no deadline"))
         return
     for node, wait in broken:
         deadline = graph.deadline[node] or 0
         cause = ""
         if wait is not None:
-            cause = f": {graph.task(wait.node).id} waits for {_busy(levelled, wait)}"
-        console.print(
-            f"[red]levelling breaks the deadline of {graph.task(node).id} "
-            f"({when(timebase, deadline)}){cause}[/red]"
+            cause = _(": {task} waits for {what}").format(
+                task=graph.task(wait.node).id, what=_busy(levelled, wait)
+            )
+        line = _("levelling breaks the deadline of {task} ({when}){cause}").format(
+            task=graph.task(node).id, when=when(timebase, deadline), cause=cause
         )
+        console.print(Text(line, style="red"))
 
 
 def wait_sentence(levelled: Levelled, node: int) -> str | None:
@@ -120,7 +141,9 @@ def wait_sentence(levelled: Levelled, node: int) -> str | None:
     if wait is None:
         return None
     moved = clock_span(levelled.delay(node))
-    return f"levelling moved it {moved}: it waits for {_busy(levelled, wait)}"
+    return _("levelling moved it {moved}: it waits for {what}").format(
+        moved=moved, what=_busy(levelled, wait)
+    )
 
 
 def _busy(levelled: Levelled, wait: Wait) -> str:
@@ -128,8 +151,10 @@ def _busy(levelled: Levelled, wait: Wait) -> str:
     graph = levelled.schedule.graph
     until = when(graph.timebase, wait.until)
     if wait.blocker < 0:
-        return f"{wait.resource}, away until {until}"
-    return f"{wait.resource}, busy with {graph.task(wait.blocker).id} until {until}"
+        return _("{resource}, away until {until}").format(resource=wait.resource, until=until)
+    return _("{resource}, busy with {task} until {until}").format(
+        resource=wait.resource, task=graph.task(wait.blocker).id, until=until
+    )
 
 
 def print_waits(levelled: Levelled, tasks: list[str], console: Console) -> None:
@@ -142,9 +167,10 @@ def print_waits(levelled: Levelled, tasks: list[str], console: Console) -> None:
         if sentence is not None:
             lines.append(f"  {task}: {sentence}")
         elif levelled.delay(node) > 0 and graph.level_floor[node] is not None:
-            lines.append(f"  {task}: levelling moved it {clock_span(levelled.delay(node))}")
+            moved = _("levelling moved it {moved}").format(moved=clock_span(levelled.delay(node)))
+            lines.append(f"  {task}: {moved}")
     if lines:
         console.print()
-        console.print(Text("Moved by resource levelling", style="bold"))
+        console.print(Text(_("Moved by resource levelling"), style="bold"))
         for line in lines:
             console.print(Text(line), crop=False, soft_wrap=True)

@@ -6,15 +6,17 @@ legends the same.
 
 from __future__ import annotations
 
-#: Mark kinds and their names, in legend order.
+from cutover.common.i18n import n_
+
+#: Mark kinds and their names, in legend order (translate a name with ``_()`` when shown).
 LEGEND = (
-    ("critical", "critical"),
-    ("work", "other work"),
-    ("done", "done"),
-    ("slack", "slack"),
-    ("milestone", "milestone"),
-    ("summary", "summary"),
-    ("deadline", "deadline"),
-    ("status", "status date"),
-    ("off", "non-working time"),
+    ("critical", n_("critical")),
+    ("work", n_("other work")),
+    ("done", n_("done")),
+    ("slack", n_("slack")),
+    ("milestone", n_("milestone")),
+    ("summary", n_("summary")),
+    ("deadline", n_("deadline")),
+    ("status", n_("status date")),
+    ("off", n_("non-working time")),
 )

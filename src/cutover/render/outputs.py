@@ -20,6 +20,7 @@ from rich.console import Console
 
 from cutover.common.errors import UsageError
 from cutover.common.files import NO_WAIT, OutputError, output_error, write_output
+from cutover.common.i18n import _
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -41,18 +42,22 @@ def parse_outputs(values: Sequence[str]) -> list[Output]:
     """``["text", "junit:out.xml"]`` → outputs; a usage error for unknown formats."""
     outputs: list[Output] = []
     for value in values or ["text"]:
-        name, _, target = value.partition(":")
+        name, _colon, target = value.partition(":")
         if name not in FORMATS:
             raise UsageError(
-                f"unknown format '{name}' in --format {value}: use {', '.join(FORMATS)}"
+                _("unknown format '{name}' in --format {value}: use {formats}").format(
+                    name=name, value=value, formats=", ".join(FORMATS)
+                )
             )
         outputs.append(Output(name, Path(target) if target not in ("", "-") else None))
     # GitHub's workflow commands may share standard output with one report: the runner
     # takes them out of the log and turns them into annotations.
     if sum(output.path is None and output.format != "github" for output in outputs) > 1:
         raise UsageError(
-            "only one --format (besides github) can go to standard output: give the others "
-            "a file (FMT:FILE)"
+            _(
+                "only one --format (besides github) can go to standard output: give the others "
+                "a file (FMT:FILE)"
+            )
         )
     return outputs
 
@@ -141,7 +146,11 @@ def append_step_summary(results: Sequence[PlanCheck], environ: Mapping[str, str]
                 os.lseek(descriptor, status.st_size - 1, os.SEEK_SET)  # appends go to the end
                 separator = b"" if os.read(descriptor, 1) == b"\n" else b"\n"
         elif stat.S_ISDIR(status.st_mode):  # pragma: no cover - open refuses a folder first
-            raise OutputError(f"cannot write $GITHUB_STEP_SUMMARY ({target}): it is a folder")
+            raise OutputError(
+                _("cannot write $GITHUB_STEP_SUMMARY ({target}): it is a folder").format(
+                    target=target
+                )
+            )
         summary = separator + markdown_summary(results, limit=room).encode()
         view = memoryview(summary)
         while view:

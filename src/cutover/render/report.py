@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Any
 from rich.table import Table
 from rich.text import Text
 
+from cutover.common.i18n import _, n_, ngettext
 from cutover.common.text import display_text
 from cutover.findings.pipeline import outcome
-from cutover.findings.wording import status_line, when
+from cutover.findings.wording import number, status_line, when
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -44,15 +45,23 @@ def counts(results: Sequence[PlanCheck]) -> tuple[int, int, int]:
 def verdict(results: Sequence[PlanCheck], fail_on: str = "error") -> str:
     """The one-line summary that ends the text report: OK, FAIL or INVALID, and counts."""
     errors, warnings, invalid = counts(results)
-    plans = f"{len(results)} plan{'s' if len(results) != 1 else ''}"
+    plans = ngettext("{count} plan", "{count} plans", len(results)).format(count=len(results))
     parts = [
-        f"{errors} error{'s' if errors != 1 else ''}",
-        f"{warnings} warning{'s' if warnings != 1 else ''}",
+        ngettext("{count} error", "{count} errors", errors).format(count=errors),
+        ngettext("{count} warning", "{count} warnings", warnings).format(count=warnings),
     ]
     if invalid:
-        parts.append(f"{invalid} invalid plan{'s' if invalid != 1 else ''}")
-    word = outcome(results, fail_on).upper()
-    return f"{word}: {', '.join(parts)} in {plans}"
+        parts.append(
+            ngettext("{count} invalid plan", "{count} invalid plans", invalid).format(count=invalid)
+        )
+    word = _(_VERDICTS[outcome(results, fail_on)])
+    return _("{verdict}: {counts} in {plans}").format(
+        verdict=word, counts=", ".join(parts), plans=plans
+    )
+
+
+#: The word that starts the verdict, by outcome.
+_VERDICTS = {"ok": n_("OK"), "fail": n_("FAIL"), "invalid": n_("INVALID")}
 
 
 def print_text(
@@ -66,8 +75,8 @@ def print_text(
         _print_plan(result, console, limit)
         console.print()
     line = verdict(results, fail_on)
-    style = "bold green" if line.startswith("OK") else "bold red"
-    console.print(Text(("✓ " if line.startswith("OK") else "✗ ") + line, style=style))
+    ok = outcome(results, fail_on) == "ok"
+    console.print(Text(("✓ " if ok else "✗ ") + line, style="bold green" if ok else "bold red"))
 
 
 def _print_plan(result: PlanCheck, console: Console, limit: int) -> None:
@@ -75,7 +84,8 @@ def _print_plan(result: PlanCheck, console: Console, limit: int) -> None:
     if analysis is None:
         console.print(
             Text.assemble(
-                (display_text(result.file), "bold"), ("  invalid plan: not scheduled", "bold red")
+                (display_text(result.file), "bold"),
+                ("  " + _("invalid plan: not scheduled"), "bold red"),
             )
         )
         for diagnostic in result.diagnostics:
@@ -86,13 +96,16 @@ def _print_plan(result: PlanCheck, console: Console, limit: int) -> None:
     console.print(plan_heading(result.file, graph.plan.plan))
     _indented(
         console,
-        f"{status_line(timebase, schedule.as_of)} · forecast finish "
-        f"{when(timebase, schedule.finish)} · {timebase.name}",
+        _("{status} · forecast finish {when} · {zone}").format(
+            status=status_line(timebase, schedule.as_of),
+            when=when(timebase, schedule.finish),
+            zone=timebase.name,
+        ),
         2,
         style="dim",
     )
     if not analysis.findings:
-        console.print(Text("  no findings", style="green"))
+        console.print(Text("  " + _("no findings"), style="green"))
     shown = analysis.findings if limit <= 0 else analysis.findings[:limit]
     for finding in shown:
         name = graph.task(graph.index[finding.task]).display_name
@@ -101,8 +114,11 @@ def _print_plan(result: PlanCheck, console: Console, limit: int) -> None:
     if hidden:
         console.print(
             Text(
-                f"  … and {hidden:,} more findings, less severe (all of them: --max-findings 0, "
-                "or --format json)",
+                "  "
+                + _(
+                    "… and {count} more findings, less severe (all of them: --max-findings 0, "
+                    "or --format json)"
+                ).format(count=number(hidden, decimals=0)),
                 style="dim",
             )
         )
@@ -127,7 +143,7 @@ def print_finding(finding: Finding, console: Console, name: str | None = None) -
     who = finding.task if shown is None else f"{finding.task} — {shown}"
     head = Text.assemble(
         "  ",
-        (f"{mark} {finding.level:<7}", style),
+        (f"{mark} {level_label(finding.level)}", style),
         " ",
         (f"{finding.code:<19}", style),
         " ",
@@ -155,14 +171,24 @@ def print_finding(finding: Finding, console: Console, name: str | None = None) -
         chain = " → ".join(finding.drivers[-6:])
         if len(finding.drivers) > 6:
             chain = "… → " + chain
-        _indented(console, "driven by " + chain, 6, style="dim")
+        _indented(console, _("driven by {chain}").format(chain=chain), 6, style="dim")
+
+
+def level_label(level: str) -> str:
+    """``error  `` or ``warning``: the level in the reader's language, padded to the longest."""
+    words = {name: _(word) for name, word in _LEVELS.items()}
+    return words[level].ljust(max(len(word) for word in words.values()))
+
+
+#: How the levels read in the text report (the codes and JSON keep ``error``/``warning``).
+_LEVELS = {"error": n_("error"), "warning": n_("warning")}
 
 
 def _print_diagnostic(diagnostic: Diagnostic, console: Console) -> None:
     console.print(
         Text.assemble(
             "  ",
-            ("✗ error  ", "bold red"),
+            (f"✗ {level_label('error')}", "bold red"),
             (f"{diagnostic.code:<19}", "bold red"),
             " ",
             (str(diagnostic.location), "dim"),

@@ -16,8 +16,9 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
+from cutover.common.i18n import _, current_language, n_
 from cutover.engine.resourcing import away_spans, bookings
-from cutover.findings.wording import when
+from cutover.findings.wording import day_text, when
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -38,13 +39,19 @@ def print_resources(schedule: Schedule, window: tuple[int, int], console: Consol
     hourly = end - begin <= _HOURLY_UP_TO_DAYS * 1440
     step = 60 if hourly else 1440
     booked = bookings(schedule)
-    unit = "hour" if hourly else "day"
-    console.print(
-        Text(
-            f"Load against units, one cell per {unit}, from {when(timebase, begin)} "
-            f"to {when(timebase, end)} (! = beyond its units or away)",
-            style="bold",
+    heading = (
+        _(
+            "Load against units, one cell per hour, from {begin} to {end} "
+            "(! = beyond its units or away)"
         )
+        if hourly
+        else _(
+            "Load against units, one cell per day, from {begin} to {end} "
+            "(! = beyond its units or away)"
+        )
+    )
+    console.print(
+        Text(heading.format(begin=when(timebase, begin), end=when(timebase, end)), style="bold")
     )
     for resource in graph.plan.resources:
         away = away_spans(graph, resource)
@@ -61,9 +68,10 @@ def print_resources(schedule: Schedule, window: tuple[int, int], console: Consol
         label = f"{resource.id} ({resource.units})"
         console.print(Text(f"  {label:<24} ").append(cells))
     console.print()
-    table = Table(title="Who is on what", title_justify="left", box=box.SIMPLE_HEAD)
-    for header in ("resource", "task", "from", "to", "units"):
-        table.add_column(header, justify="right" if header == "units" else "left")
+    table = Table(title=_("Who is on what"), title_justify="left", box=box.SIMPLE_HEAD)
+    headers = (n_("resource"), n_("task"), n_("from"), n_("to"), n_("units"))
+    for header in headers:
+        table.add_column(_(header), justify="right" if header == headers[-1] else "left")
     for resource in graph.plan.resources:
         for booking in booked[resource.id]:
             if booking.finish <= begin or booking.start >= end:
@@ -77,7 +85,7 @@ def print_resources(schedule: Schedule, window: tuple[int, int], console: Consol
             )
         for a, b in away_spans(graph, resource):
             if a < end and b > begin:
-                table.add_row(resource.id, "(away)", when(timebase, a), when(timebase, b), "")
+                table.add_row(resource.id, _("(away)"), when(timebase, a), when(timebase, b), "")
     console.print(table)
 
 
@@ -89,7 +97,7 @@ def _peak(booked: list[Booking], left: int, right: int) -> int:
         if start < right and finish > left:
             events += [(max(start, left), units), (min(finish, right), -units)]
     peak = load = 0
-    for _, change in sorted(events):
+    for _at, change in sorted(events):
         load += change
         peak = max(peak, load)
     return peak
@@ -100,8 +108,8 @@ def print_calendar(
 ) -> None:
     """Each day of the window: worked or not, its working hours, and why a day is off."""
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
-    for header in ("day", "working time", "why"):
-        table.add_column(header)
+    for header in (n_("day"), n_("working time"), n_("why")):
+        table.add_column(_(header))
     spec = calendar.spec
     hours = ", ".join(f"{_clock(b)}-{_clock(e)}" for b, e in spec.hours)
     day, last = days
@@ -111,15 +119,15 @@ def print_calendar(
         worked = calendar.is_workday(day)
         why = ""
         if day in spec.holidays:
-            why = "holiday (the plan's)"
+            why = _("holiday (the plan's)")
         elif day in calendar.holidays:
-            why = f"public holiday ({spec.holidays_country})"
+            why = _("public holiday ({country})").format(country=spec.holidays_country)
         elif day in calendar.extra_workdays and day.weekday() not in calendar.workdays:
-            why = "make-up working day"
+            why = _("make-up working day")
         elif not worked:
-            why = "not a workday"
+            why = _("not a workday")
         table.add_row(
-            day.strftime("%a %d %b %Y"),
+            day.strftime("%a %d %b %Y") if current_language() == "en" else day_text(day),
             hours if worked else "",
             why,
             style="" if worked else "dim",

@@ -18,9 +18,17 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
+from cutover.common.i18n import _, current_language, ngettext
 from cutover.common.text import display_text
 from cutover.findings.states import WORDS, State, TaskStates, ordered, task_states
-from cutover.findings.wording import deadline_text, status_line, when, work_amount
+from cutover.findings.wording import (
+    day_label,
+    deadline_text,
+    number,
+    status_line,
+    when,
+    work_amount,
+)
 from cutover.render.report import finding_document, print_finding
 from cutover.risk.montecarlo import percent
 
@@ -111,21 +119,29 @@ def risk_text(result: RiskResult, console: Console, states: TaskStates | None = 
     console.print(
         Text.assemble(
             (display_text(graph.plan.plan), "bold"),
-            f" — {status_line(timebase, result.as_of)} · {result.runs:,} runs, seed "
-            f"{result.seed}, {result.sampled} task{'s' if result.sampled != 1 else ''} "
-            "with estimates",
+            " — "
+            + ngettext(
+                "{status} · {runs} runs, seed {seed}, {count} task with estimates",
+                "{status} · {runs} runs, seed {seed}, {count} tasks with estimates",
+                result.sampled,
+            ).format(
+                status=status_line(timebase, result.as_of),
+                runs=number(result.runs, decimals=0),
+                seed=result.seed,
+                count=result.sampled,
+            ),
         )
     )
     console.print()
     lines = [
-        Text("Chance of meeting each deadline", style="bold"),
+        Text(_("Chance of meeting each deadline"), style="bold"),
         *_deadline_table(result, states or {}, console.width),
         Text(),
         *_driver_lines(result, console.width),
         Text(),
         *histogram(result, console.width),
         Text(),
-        Text("Most critical tasks", style="bold"),
+        Text(_("Most critical tasks"), style="bold"),
         *_task_table(result),
     ]
     for line in lines:
@@ -140,7 +156,7 @@ def _deadline_table(result: RiskResult, states: TaskStates, width: int = 200) ->
     """
     graph = result.graph
     timebase = graph.timebase
-    rows = [["task", "deadline", "forecast", "chance", "P50", "P80", "P95"]]
+    rows = [[_("task"), _("deadline"), _("forecast"), _("chance"), "P50", "P80", "P95"]]
     shown = [0, 1, 2, 3, 4, 5, 6] if states else [0, 1, 3, 4, 5, 6]
     styles = ["bold"]
     for outcome in [*result.deadlines, result.finish]:
@@ -150,7 +166,7 @@ def _deadline_table(result: RiskResult, states: TaskStates, width: int = 200) ->
         )
         rows.append(
             [
-                outcome.task or "(plan finish)",
+                outcome.task or _("(plan finish)"),
                 "" if outcome.node is None else _deadline(graph, outcome.node, year=False),
                 _forecast_word(states.get(outcome.task or "")),
                 "" if share is None else percent(share),
@@ -172,8 +188,8 @@ def _forecast_word(held: frozenset[State] | None) -> str:
         return ""
     for state in (State.MISSED_DEADLINE, State.LATE, State.FINISHED_LATE, State.AT_RISK):
         if state in held:
-            return WORDS[state]
-    return "done" if State.DONE in held else "on time"
+            return _(WORDS[state])
+    return _("done") if State.DONE in held else _("on time")
 
 
 def _deadline_blocks(rows: list[list[str]], styles: list[str]) -> list[Text]:
@@ -207,31 +223,37 @@ def _deadline(graph: TaskGraph, node: int, *, year: bool = True) -> str:
     written = graph.task(node).deadline
     if hasattr(written, "hour"):
         return when(graph.timebase, minute, year=year)
+    if not year and current_language() != "en":
+        return _("end of {day}").format(day=day_label(graph.timebase, minute - 1))
     text = deadline_text(graph.timebase, minute, end_of_day=True)
     return text if year else text.rsplit(" ", 1)[0]
 
 
 def _driver_lines(result: RiskResult, width: int = 200) -> list[Text]:
     """Per open deadline (and the finish), the tasks whose durations move it most."""
-    lines = [Text("What drives each date (correlation of a task's duration with it)", style="bold")]
+    lines = [
+        Text(_("What drives each date (correlation of a task's duration with it)"), style="bold")
+    ]
     for outcome in [*result.deadlines, result.finish]:
         if not outcome.drivers:
             continue
         share = outcome.probability
-        name = outcome.task or "(plan finish)"
+        name = outcome.task or _("(plan finish)")
         if share is not None:
             name += f" ({percent(share)})"
         drivers = ", ".join(f"{d.task} {d.correlation:.2f}" for d in outcome.drivers)
         wrapped = textwrap.wrap(f"{name}: {drivers}", max(width - 2, 30), subsequent_indent="    ")
         lines += [Text(f"  {line}") for line in wrapped]
     if len(lines) == 1:
-        lines.append(Text("  nothing: no task with an estimate moves a deadline or the finish"))
+        lines.append(
+            Text("  " + _("nothing: no task with an estimate moves a deadline or the finish"))
+        )
     return lines
 
 
 def _task_table(result: RiskResult) -> list[Text]:
     graph = result.graph
-    rows = [["task", "critical in", "correlation with the finish"]]
+    rows = [[_("task"), _("critical in"), _("correlation with the finish")]]
     ranked = sorted(
         (node for node in range(len(graph)) if not graph.is_summary[node]),
         key=lambda node: (-result.criticality[node], node),
@@ -241,8 +263,8 @@ def _task_table(result: RiskResult) -> list[Text]:
         rows.append(
             [
                 graph.task(node).id,
-                percent(result.criticality[node]) + " of runs",
-                "fixed" if r is None else f"{r:.2f}",
+                _("{share} of runs").format(share=percent(result.criticality[node])),
+                _("fixed") if r is None else f"{r:.2f}",
             ]
         )
     lines = _aligned(rows, right={1, 2})
@@ -267,16 +289,24 @@ def histogram(result: RiskResult, columns: int = 200) -> list[Text]:
     label_width = max(len(label) for label in labels)
     # The bar shrinks to fit the console: label, bar, count, shares and "← forecast".
     bar_width = max(min(_BAR_WIDTH, columns - label_width - 4 - 24 - 12), 10)
-    lines = [Text(f"Finish of the plan over {result.runs:,} runs", style="bold")]
+    lines = [
+        Text(
+            _("Finish of the plan over {runs} runs").format(runs=number(result.runs, decimals=0)),
+            style="bold",
+        )
+    ]
     total, running, top = int(counts.sum()), 0, max(int(counts.max()), 1)
     for index, (label, count) in enumerate(zip(labels, counts.tolist(), strict=True)):
         running += count
         bar = "█" * round(bar_width * count / top)
         line = Text(f"  {label:<{label_width}}  ")
         line.append(f"{bar:<{bar_width}}", style="red" if index > forecast_bin else "")
-        line.append(f" {count:>7,} {percent(count / total):>6} {percent(running / total):>7}")
+        line.append(
+            f" {number(count, decimals=0):>7} {percent(count / total):>6} "
+            f"{percent(running / total):>7}"
+        )
         if index == forecast_bin:
-            line.append("  ← forecast", style="dim")
+            line.append("  ← " + _("forecast"), style="dim")
         lines.append(line)
     return lines
 
@@ -343,19 +373,27 @@ def whatif_text(what: WhatIf, console: Console) -> None:
     graph = what.before.graph
     timebase = graph.timebase
     before, after = what.before.schedule, what.after.schedule
-    console.print(Text.assemble(("What if ", "bold"), (", ".join(what.changes), "bold")))
+    console.print(
+        Text(_("What if {changes}").format(changes=", ".join(what.changes)), style="bold")
+    )
     console.print(f"{status_line(timebase, after.as_of)}")
     console.print(
-        f"forecast finish {when(timebase, before.finish)} → {when(timebase, after.finish)} "
-        f"({_moved(what.finish_moved, graph.calendars['default'].day_minutes)})"
+        _("forecast finish {before} → {after} ({moved})").format(
+            before=when(timebase, before.finish),
+            after=when(timebase, after.finish),
+            moved=_moved(what.finish_moved, graph.calendars["default"].day_minutes),
+        )
     )
     if what.moved:
         console.print()
-        console.print(Text("What moved", style="bold"))
+        console.print(Text(_("What moved"), style="bold"))
         _print_trimmed(console, _moves_table(what))
     for title, changes in (
-        ("deadlines that break", [c for c in what.deadlines if c.breaks]),
-        ("deadlines met again", [c for c in what.deadlines if c.met_after and not c.met_before]),
+        (_("deadlines that break"), [c for c in what.deadlines if c.breaks]),
+        (
+            _("deadlines met again"),
+            [c for c in what.deadlines if c.met_after and not c.met_before],
+        ),
     ):
         if changes:
             console.print()
@@ -363,17 +401,18 @@ def whatif_text(what: WhatIf, console: Console) -> None:
             for change in changes:
                 before_at, after_at = change.finish_before, change.finish_after
                 # Two short lines, so that no date is split at 80 columns.
-                console.print(
-                    f"  {change.task}: deadline {_deadline(graph, graph.index[change.task])}",
-                    crop=False,
-                    soft_wrap=True,
+                deadline = _("{task}: deadline {deadline}").format(
+                    task=change.task, deadline=_deadline(graph, graph.index[change.task])
                 )
-                console.print(
-                    f"      forecast {when(timebase, before_at)} → {when(timebase, after_at)}",
-                    crop=False,
-                    soft_wrap=True,
+                console.print(f"  {deadline}", crop=False, soft_wrap=True)
+                forecast = _("forecast {before} → {after}").format(
+                    before=when(timebase, before_at), after=when(timebase, after_at)
                 )
-    for title, findings in (("new findings", what.appeared), ("findings gone", what.resolved)):
+                console.print(f"      {forecast}", crop=False, soft_wrap=True)
+    for title, findings in (
+        (_("new findings"), what.appeared),
+        (_("findings gone"), what.resolved),
+    ):
         if findings:
             console.print()
             console.print(Text(title, style="bold"))
@@ -381,7 +420,9 @@ def whatif_text(what: WhatIf, console: Console) -> None:
                 name = graph.task(graph.index[finding.task]).display_name
                 print_finding(finding, console, name)
     console.print()
-    verdict = "OK: no error finding" if what.after.ok else "FAIL: error findings with these changes"
+    verdict = (
+        _("OK: no error finding") if what.after.ok else _("FAIL: error findings with these changes")
+    )
     console.print(Text(verdict, style="bold green" if what.after.ok else "bold red"))
 
 
@@ -396,10 +437,10 @@ def _print_trimmed(console: Console, table: Table) -> None:
 def _moves_table(what: WhatIf) -> Table:
     timebase = what.before.graph.timebase
     table = Table(pad_edge=False, box=box.SIMPLE_HEAD, show_edge=False)
-    table.add_column("task", overflow="fold", min_width=8)
-    for header in ("start", "finish"):
+    table.add_column(_("task"), overflow="fold", min_width=8)
+    for header in (_("start"), _("finish")):
         table.add_column(header, no_wrap=True)
-    table.add_column("moved", justify="right", no_wrap=True)
+    table.add_column(_("moved"), justify="right", no_wrap=True)
     for move in what.moved:
         table.add_row(
             move.task,
@@ -482,11 +523,14 @@ def drivers_text(explanation: Explanation, schedule: Schedule, console: Console)
     """The chain that sets the task's date, its other links, and why it is (not) critical."""
     graph = schedule.graph
     timebase, day = graph.timebase, explanation.day_minutes
-    console.print(Text(f"What sets the date of {explanation.task}", style="bold"))
-    origin = explanation.origin
+    console.print(
+        Text(_("What sets the date of {task}").format(task=explanation.task), style="bold")
+    )
+    origin = _(explanation.origin)
     if explanation.origin_at is not None:
         origin += f" ({when(timebase, explanation.origin_at)})"
-    console.print(f"  {explanation.chain[0].task}: set by {origin}")
+    set_by = _("{task}: set by {origin}").format(task=explanation.chain[0].task, origin=origin)
+    console.print(f"  {set_by}")
     for step in explanation.chain:
         if step.link is not None:
             console.print(Text(f"    ↓ {_link_text(step.link, day)}", style="dim"))
@@ -495,22 +539,37 @@ def drivers_text(explanation: Explanation, schedule: Schedule, console: Console)
             dates += f" – {when(timebase, step.finish)}"
         line = Text.assemble("  ", (step.task, "bold"), f"  {dates}")
         if step.subtask is not None:
-            line.append(f"  (finishes with its sub-task {step.subtask})", style="dim")
+            line.append(
+                "  " + _("(finishes with its sub-task {task})").format(task=step.subtask),
+                style="dim",
+            )
         console.print(line)
     if explanation.other_links:
         console.print()
-        console.print(Text(f"Other links into {explanation.task}", style="bold"))
+        console.print(
+            Text(_("Other links into {task}").format(task=explanation.task), style="bold")
+        )
         for link in explanation.other_links:
             console.print(f"  {_link_text(link, day)}")
     console.print()
-    console.print(Text(f"Is {explanation.task} critical?", style="bold"))
+    console.print(Text(_("Is {task} critical?").format(task=explanation.task), style="bold"))
     console.print(Text(f"  {why_critical(explanation, graph)}"), crop=False, soft_wrap=True)
 
 
 def _link_text(link: LinkStep, day_minutes: int) -> str:
-    source = link.pred if link.via is None else f"{link.pred} (set by {link.via})"
-    lag = "no lag" if link.lag == 0 else f"lag {work_amount(link.lag, day_minutes)}"
-    return f"{link.type} from {source}, {lag}, slack {work_amount(link.slack, day_minutes)}"
+    source = (
+        link.pred
+        if link.via is None
+        else _("{task} (set by {via})").format(task=link.pred, via=link.via)
+    )
+    lag = (
+        _("no lag")
+        if link.lag == 0
+        else _("lag {amount}").format(amount=work_amount(link.lag, day_minutes))
+    )
+    return _("{type} from {source}, {lag}, slack {slack}").format(
+        type=link.type, source=source, lag=lag, slack=work_amount(link.slack, day_minutes)
+    )
 
 
 def why_critical(explanation: Explanation, graph: TaskGraph) -> str:
@@ -518,24 +577,32 @@ def why_critical(explanation: Explanation, graph: TaskGraph) -> str:
     day = explanation.day_minutes
     timebase = graph.timebase
     if explanation.status in {"done", "cancelled"}:
-        return f"no: it is {explanation.status}, and {explanation.status} tasks are never critical."
+        return _("no: it is {status}, and {status} tasks are never critical.").format(
+            status=explanation.status
+        )
     slack = work_amount(explanation.total_slack, day)
     head = (
-        f"yes: its total slack is {slack} (zero or less is critical)"
+        _("yes: its total slack is {slack} (zero or less is critical)").format(slack=slack)
         if explanation.critical
-        else f"no: it has {slack} of total slack"
+        else _("no: it has {slack} of total slack").format(slack=slack)
     )
     bound = explanation.bound
     if bound is not None:
         what = (
-            f"the deadline of {bound.task} ({_deadline(graph, graph.index[bound.task])})"
+            _("the deadline of {task} ({deadline})").format(
+                task=bound.task, deadline=_deadline(graph, graph.index[bound.task])
+            )
             if bound.task is not None
-            else f"the plan's finish ({when(timebase, bound.at)})"
+            else _("the plan's finish ({when})").format(when=when(timebase, bound.at))
         )
         path = " → ".join(bound.through)
-        head += f"; its latest finish is set by {what}" + (
-            f" through {path}" if len(bound.through) > 1 else ""
+        head += (
+            _("; its latest finish is set by {what} through {path}").format(what=what, path=path)
+            if len(bound.through) > 1
+            else _("; its latest finish is set by {what}").format(what=what)
         )
     if explanation.deadline_slack is None:
-        return head + ". No deadline depends on it."
-    return head + f". Deadline slack: {work_amount(explanation.deadline_slack, day)}."
+        return head + _(". No deadline depends on it.")
+    return head + _(". Deadline slack: {slack}.").format(
+        slack=work_amount(explanation.deadline_slack, day)
+    )

@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cutover.common.csvrows import csv_text
+from cutover.common.i18n import ENGLISH, _, current_language, n_
 from cutover.common.text import display_text
 from cutover.findings.wording import day_label, deadline_text, status_line, when, work_amount
 from cutover.render.summary import cell
@@ -24,9 +25,20 @@ if TYPE_CHECKING:
     from cutover.portfolio.rollup import Counts, PlanStatus, Worst
 
 
+#: The headings of a table as one message, `` · `` between them: translators see the row
+#: whole, and a short word ("done") can read one way in a heading and another in a sentence.
+_STATUS_HEADINGS = n_("system · tasks · done · delayed · active · not due · finish · least slack")
+_ROLLUP_HEADINGS = n_("plan · tasks · done · delayed · within · go-live · least slack · errors")
+
+
+def headings(row: str) -> list[str]:
+    """A table's headings from their one message (see ``_STATUS_HEADINGS``)."""
+    return _(row).split(" · ")
+
+
 def _worst_text(worst: Worst | None) -> str:
     if worst is None:
-        return "no deadline ahead"
+        return _("no deadline ahead")
     slack = work_amount(worst.slack_minutes, worst.day_minutes)
     return f"{slack} ({worst.task})"
 
@@ -42,15 +54,19 @@ def _when(status: PlanStatus, minute: int) -> str:
 
 def _margin_text(status: PlanStatus) -> str:
     if status.final_deadline is None or status.finish_margin is None:
-        return "no deadline"
+        return _("no deadline")
     timebase = status.analysis.graph.timebase
     day = status.analysis.graph.calendars["default"].day_minutes
     deadline = deadline_text(
         timebase, status.final_deadline, end_of_day=status.final_deadline % 1440 == 0
     )
     if status.finish_margin < 0:
-        return f"{work_amount(-status.finish_margin, day)} after the final deadline ({deadline})"
-    return f"{work_amount(status.finish_margin, day)} before the final deadline ({deadline})"
+        return _("{amount} after the final deadline ({deadline})").format(
+            amount=work_amount(-status.finish_margin, day), deadline=deadline
+        )
+    return _("{amount} before the final deadline ({deadline})").format(
+        amount=work_amount(status.finish_margin, day), deadline=deadline
+    )
 
 
 # -- one plan ----------------------------------------------------------------------------------
@@ -60,8 +76,17 @@ def go_live_text(status: PlanStatus) -> str:
     """``go-live Sun 29 Jun 2025 18:00 (go-live)``, or the finish when no go-live is named."""
     timebase = status.analysis.graph.timebase
     if status.go_live is None:
-        return f"no go-live named; forecast finish {when(timebase, status.finish)}"
-    return f"forecast go-live {when(timebase, status.go_live)} ({status.go_live_task})"
+        return _("no go-live named; forecast finish {when}").format(
+            when=when(timebase, status.finish)
+        )
+    return _("forecast go-live {when} ({task})").format(
+        when=when(timebase, status.go_live), task=status.go_live_task
+    )
+
+
+def _sentence_case(text: str) -> str:
+    """``Forecast go-live …``: English as it always was; other languages keep their dates."""
+    return text.capitalize() if current_language() == ENGLISH else text[:1].upper() + text[1:]
 
 
 def _indented(text: str | Text, indent: int = 2, style: str = "") -> Padding:
@@ -73,17 +98,20 @@ def _indented(text: str | Text, indent: int = 2, style: str = "") -> Padding:
 def system_table(status: PlanStatus, width: int) -> Table:
     """The counts per system; the names wrap inside their cell when the width is short."""
     table = Table(show_edge=False, pad_edge=False, box=None, padding=(0, 1), expand=False)
-    table.add_column("system", min_width=10, max_width=max(18, width - 62), overflow="fold")
+    system, *numbers, finish, least = headings(_STATUS_HEADINGS)
+    table.add_column(system, min_width=10, max_width=max(18, width - 62), overflow="fold")
     narrow = width < 90
-    for header in ("tasks", "done", "delayed", "active", "not due"):
+    for header in numbers:
         table.add_column(
             header if not narrow else header.replace(" ", "\n"),
             justify="right",
             min_width=min(len(header), 5),
             no_wrap=True,
         )
-    table.add_column("finish", no_wrap=True)
-    table.add_column("least\nslack" if narrow else "least slack", no_wrap=True, justify="right")
+    table.add_column(finish, no_wrap=True)
+    table.add_column(
+        least.replace(" ", "\n", 1) if narrow else least, no_wrap=True, justify="right"
+    )
     for group in status.groups:
         counts = group.counts
         table.add_row(
@@ -119,18 +147,27 @@ def print_status(
         for line in _runbook_lines(status):
             console.print(_indented(display_text(line, limit=300)))
         console.print(
-            _indented(f"forecast finish {when(timebase, status.finish)}: {_margin_text(status)}")
+            _indented(
+                _("forecast finish {when}: {margin}").format(
+                    when=when(timebase, status.finish), margin=_margin_text(status)
+                )
+            )
         )
         if status.worst is not None:
             chain = " → ".join(status.worst.drivers[-6:])
             console.print(
-                _indented(f"least deadline slack: {_worst_text(status.worst)} (driven by {chain})")
+                _indented(
+                    _("least deadline slack: {slack} (driven by {chain})").format(
+                        slack=_worst_text(status.worst), chain=chain
+                    )
+                )
             )
         console.print()
     for result in invalid:
         console.print(
             Text.assemble(
-                (display_text(result.file), "bold"), ("  invalid plan: not scheduled", "bold red")
+                (display_text(result.file), "bold"),
+                ("  " + _("invalid plan: not scheduled"), "bold red"),
             )
         )
         for diagnostic in result.diagnostics:
@@ -142,7 +179,7 @@ def _runbook_lines(status: PlanStatus) -> list[str]:
     from cutover.portfolio.journal import journal_summary  # noqa: PLC0415 - small
 
     lines = [
-        f"ROLLING BACK: {finding.message}"
+        _("ROLLING BACK: {message}").format(message=finding.message)
         for finding in status.analysis.findings
         if finding.code == "rolling-back"
     ]
@@ -235,7 +272,7 @@ def status_markdown(statuses: Sequence[PlanStatus], invalid: Sequence[PlanCheck]
         timebase = status.analysis.graph.timebase
         lines += [f"## {cell(status.plan)}", "", f"**{status.counts.sentence()}**", ""]
         lines += [
-            (
+            _(
                 "| system | tasks | done | delayed | in progress | not yet due | finish "
                 "| least deadline slack |"
             )
@@ -250,14 +287,19 @@ def status_markdown(statuses: Sequence[PlanStatus], invalid: Sequence[PlanCheck]
             )
         lines += [
             "",
-            f"{cell(go_live_text(status)).capitalize()}.",
+            f"{_sentence_case(cell(go_live_text(status)))}.",
             "",
-            f"Forecast finish {when(timebase, status.finish)}: {cell(_margin_text(status))}.",
+            _("Forecast finish {when}: {margin}.").format(
+                when=when(timebase, status.finish), margin=cell(_margin_text(status))
+            ),
             "",
         ]
     for result in invalid:
-        lines += [f"## `{cell(result.file)}`: invalid plan", ""]
-        lines += [f"- line {d.location.line}: {cell(d.message)}" for d in result.diagnostics]
+        lines += [_("## `{file}`: invalid plan").format(file=cell(result.file)), ""]
+        lines += [
+            _("- line {line}: {message}").format(line=d.location.line, message=cell(d.message))
+            for d in result.diagnostics
+        ]
         lines.append("")
     return "\n".join(lines)
 
@@ -291,23 +333,24 @@ def _go_live_cell(status: PlanStatus, *, long: bool = False) -> str:
     timebase = status.analysis.graph.timebase
     minute = status.finish if status.go_live is None else status.go_live
     text = when(timebase, minute) if long else _when(status, minute)
-    return f"{text} (finish)" if status.go_live is None else text
+    return _("{when} (finish)").format(when=text) if status.go_live is None else text
 
 
 def print_rollup(
     statuses: Sequence[PlanStatus], totals: Counts, invalid: Sequence[PlanCheck], console: Console
 ) -> None:
     """One row per plan, riskiest first, and the totals."""
-    table = Table(title="Roll-up, riskiest first", title_justify="left", pad_edge=False)
-    table.add_column("plan", min_width=10, overflow="fold")
-    for header in ("tasks", "done", "delayed", "within"):
+    table = Table(title=_("Roll-up, riskiest first"), title_justify="left", pad_edge=False)
+    plan, *numbers, go_live, least, errors = headings(_ROLLUP_HEADINGS)
+    table.add_column(plan, min_width=10, overflow="fold")
+    for header in numbers:
         table.add_column(header, justify="right", min_width=len(header), no_wrap=True)
-    table.add_column("go-live", min_width=10)
-    table.add_column("least slack", min_width=8, overflow="fold")
-    table.add_column("errors", justify="right", min_width=6, no_wrap=True)
+    table.add_column(go_live, min_width=10)
+    table.add_column(least, min_width=8, overflow="fold")
+    table.add_column(errors, justify="right", min_width=6, no_wrap=True)
     for result in invalid:
         table.add_row(
-            Text(f"{display_text(result.file)} (invalid)", style="bold red"),
+            Text(_("{file} (invalid)").format(file=display_text(result.file)), style="bold red"),
             "",
             "",
             "",
@@ -331,7 +374,7 @@ def print_rollup(
         )
     table.add_section()
     table.add_row(
-        Text("all plans", style="bold"),
+        Text(_("all plans"), style="bold"),
         str(totals.total),
         str(totals.done),
         str(totals.delayed),
@@ -341,7 +384,10 @@ def print_rollup(
         "",
     )
     console.print(table)
-    console.print(Text(f"{totals.sentence()} in {len(statuses)} plans", style="bold"))
+    overall = _("{sentence} in {count} plans").format(
+        sentence=totals.sentence(), count=len(statuses)
+    )
+    console.print(Text(overall, style="bold"))
 
 
 def rollup_json(
@@ -364,15 +410,22 @@ def rollup_markdown(
 ) -> str:
     """``cutover rollup --format md``."""
     lines = [
-        f"**{totals.sentence()} in {len(statuses)} plans**",
+        "**"
+        + _("{sentence} in {count} plans").format(sentence=totals.sentence(), count=len(statuses))
+        + "**",
         "",
-        (
+        _(
             "| plan | tasks | done | delayed | within deadline | forecast go-live "
             "| least deadline slack | errors |"
         ),
         "| --- | ---: | ---: | ---: | ---: | --- | --- | ---: |",
     ]
-    lines += [f"| `{cell(r.file)}` (invalid) | | | | | | | {len(r.diagnostics)} |" for r in invalid]
+    lines += [
+        _("| `{file}` (invalid) | | | | | | | {count} |").format(
+            file=cell(r.file), count=len(r.diagnostics)
+        )
+        for r in invalid
+    ]
     for s in statuses:
         c = s.counts
         lines.append(
@@ -381,7 +434,7 @@ def rollup_markdown(
             f"{s.errors} |"
         )
     lines.append(
-        f"| **all plans** | {totals.total} | {totals.done} | {totals.delayed} | "
+        f"| **{_('all plans')}** | {totals.total} | {totals.done} | {totals.delayed} | "
         f"{totals.within} | | | |"
     )
     return "\n".join(lines) + "\n"

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from cutover.common.i18n import _
 from cutover.common.text import display_message
-from cutover.findings.wording import when
+from cutover.findings.wording import number, when
 from cutover.render.report import counts, verdict
 
 if TYPE_CHECKING:
@@ -41,11 +42,11 @@ def cell(text: object) -> str:
 
 def markdown_summary(results: Sequence[PlanCheck], *, limit: int = MAX_BYTES) -> str:
     """The whole summary, at most ``limit`` bytes of UTF-8."""
-    errors, _, _ = counts(results)
+    errors = counts(results)[0]
     head = [
         f"## {'✅' if not errors else '❌'} cutover check: {verdict(results)}",
         "",
-        "| plan | status date | forecast finish | errors | warnings |",
+        _("| plan | status date | forecast finish | errors | warnings |"),
         "| --- | --- | --- | ---: | ---: |",
         *(_plan_row(result) for result in results),
         "",
@@ -62,7 +63,9 @@ def markdown_summary(results: Sequence[PlanCheck], *, limit: int = MAX_BYTES) ->
 
 def _plan_row(result: PlanCheck) -> str:
     if result.analysis is None:
-        return f"| `{cell(result.file)}` | – | – | {len(result.diagnostics)} (invalid plan) | 0 |"
+        return _("| `{file}` | – | – | {count} (invalid plan) | 0 |").format(
+            file=cell(result.file), count=len(result.diagnostics)
+        )
     schedule = result.analysis.schedule
     timebase = result.analysis.graph.timebase
     as_of = when(timebase, schedule.as_of) if schedule.as_of is not None else "–"
@@ -77,15 +80,15 @@ def _plan_row(result: PlanCheck) -> str:
 def _plan_section(result: PlanCheck) -> str:
     lines = [f"### `{cell(result.file)}`", ""]
     if result.analysis is None:
-        lines += ["The plan is not valid; it was not scheduled.", ""]
-        lines += ["| line | problem | message |", "| ---: | --- | --- |"]
+        lines += [_("The plan is not valid; it was not scheduled."), ""]
+        lines += [_("| line | problem | message |"), "| ---: | --- | --- |"]
         lines += [
             f"| {d.location.line} | `{d.code}` | {cell(d.message)} |" for d in result.diagnostics
         ]
     elif not result.findings:
-        lines.append("No findings: every deadline is met with room to spare.")
+        lines.append(_("No findings: every deadline is met with room to spare."))
     else:
-        lines += ["| | code | task | line | message |", "| --- | --- | --- | ---: | --- |"]
+        lines += [_("| | code | task | line | message |"), "| --- | --- | --- | ---: | --- |"]
         lines += [_finding_row(finding) for finding in result.findings]
     return "\n".join([*lines, "", ""])
 
@@ -109,7 +112,7 @@ def _truncated(results: Sequence[PlanCheck], room: int) -> str:
             for d in result.diagnostics
         ]
         header = (
-            f"### `{cell(result.file)}`\n\n| | code | task | line | message |\n"
+            f"### `{cell(result.file)}`\n\n{_('| | code | task | line | message |')}\n"
             "| --- | --- | --- | ---: | --- |"
         )
         if used + len(header.encode()) > room:
@@ -125,7 +128,11 @@ def _truncated(results: Sequence[PlanCheck], room: int) -> str:
             shown += 1
         out.append("")
     out.append(
-        f"*{total - shown:,} more findings are not shown here (GitHub keeps a step summary "
-        "under 1 MiB): see the JUnit report or `cutover check --format json`.*\n"
+        "*"
+        + _(
+            "{count} more findings are not shown here (GitHub keeps a step summary "
+            "under 1 MiB): see the JUnit report or `cutover check --format json`."
+        ).format(count=number(total - shown, decimals=0))
+        + "*\n"
     )
     return "\n".join(out)

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cutover.common.csvrows import csv_text
+from cutover.common.i18n import _, current_language, n_
 from cutover.common.text import display_text
 from cutover.engine.rows import (
     CSV_COLUMNS,
@@ -54,6 +55,9 @@ class ScheduleTable:
         years = {timebase.naive(row.start).year for row in rows}
         year = len(years | {timebase.naive(schedule.finish).year}) > 1
         columns = _COLUMNS_BY_WIDTH[0 if width >= 120 else 1 if width >= 100 else 2]
+        if current_language() != "en" and width < 100:
+            # Longer words ("3 giờ 36 phút"): one column fewer when narrow.
+            columns = _COLUMNS_BY_WIDTH[3]
         table = Table(
             title=(
                 f"{display_text(schedule.graph.plan.plan)} — "
@@ -63,18 +67,22 @@ class ScheduleTable:
             pad_edge=False,
             box=box.SIMPLE_HEAD,
             caption=(
-                f"forecast finish {when(timebase, schedule.finish)} · critical path: "
-                + " → ".join(schedule.graph.task(node).id for node in schedule.critical_path)
+                _("forecast finish {when} · critical path: {path}").format(
+                    when=when(timebase, schedule.finish),
+                    path=" → ".join(
+                        schedule.graph.task(node).id for node in schedule.critical_path
+                    ),
+                )
             ),
             caption_justify="left",
         )
-        table.add_column("task", min_width=12, ratio=1, overflow="fold")
+        table.add_column(_HEADERS["task"](), min_width=12, ratio=1, overflow="fold")
         for header in columns:
             justify: JustifyMethod = "right" if header in _RIGHT else "left"
             if header == "status":
-                table.add_column(header, min_width=15, overflow="fold")
+                table.add_column(_HEADERS[header](), min_width=15, overflow="fold")
             else:
-                table.add_column(header, no_wrap=True, justify=justify)
+                table.add_column(_HEADERS[header](), no_wrap=True, justify=justify)
         for row in rows:
             states = self.states[row.id]
             cells = _cells(row, states, timebase, year=year)
@@ -88,8 +96,16 @@ _COLUMNS_BY_WIDTH = (
     ("start", "finish", "slack", "deadline", "to deadline", "status"),
     ("start", "finish", "slack", "to deadline", "status"),
     ("finish", "slack", "to deadline", "status"),
+    ("finish", "slack", "status"),
 )
 _RIGHT = {"slack", "to deadline"}
+#: The headings of the schedule table as one message (see ``render.status.headings``).
+_HEADINGS = n_("task · start · finish · slack · deadline · to deadline · status")
+_KEYS = ("task", "start", "finish", "slack", "deadline", "to deadline", "status")
+#: Each column's heading in the reader's language, worked out when the table is drawn.
+_HEADERS = {
+    key: (lambda index=index: _(_HEADINGS).split(" · ")[index]) for index, key in enumerate(_KEYS)
+}
 
 
 def schedule_table(analysis: Analysis) -> ScheduleTable:

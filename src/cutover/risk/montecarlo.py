@@ -17,22 +17,24 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
 from cutover.common.errors import UsageError
+from cutover.common.i18n import _, current_language, ngettext
 from cutover.engine.schedule import driving_chain
-from cutover.findings.checks import ERROR, Finding
+from cutover.findings.checks import ERROR, Details, Finding
 from cutover.findings.pipeline import Analysis, PlanCheck
-from cutover.findings.wording import deadline_text, when, work_amount
+from cutover.findings.wording import deadline_text, number, when, work_amount
 from cutover.risk.sampling import Engine
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from numpy.typing import NDArray
 
+    from cutover.common.errors import SourceLocation
     from cutover.engine.graph import TaskGraph
     from cutover.engine.schedule import Schedule
     from cutover.risk.sampling import IntArray, Runs
@@ -149,9 +151,9 @@ class _Estimates:
 def simulate(analysis: Analysis, runs: int = DEFAULT_RUNS, seed: int | None = None) -> RiskResult:
     """Schedule ``runs`` samples of the plan at its status date; the same seed, the same answer."""
     if runs < 1:
-        raise UsageError(f"--runs must be at least 1, got {runs}")
+        raise UsageError(_("--runs must be at least 1, got {runs}").format(runs=runs))
     if seed is not None and seed < 0:
-        raise UsageError(f"--seed must be 0 or more, got {seed}")
+        raise UsageError(_("--seed must be 0 or more, got {seed}").format(seed=seed))
     seed = DEFAULT_SEED if seed is None else seed
     graph, schedule = analysis.graph, analysis.schedule
     targets = [
@@ -181,9 +183,13 @@ def _check_runs(runs: int, finishes: int) -> None:
     if runs > largest:
         need = runs * 16 * finishes / 1e9
         raise UsageError(
-            f"--runs {runs:,} is more than this plan can run: it keeps {finishes:,} "
-            f"finish{'es' if finishes != 1 else ''} per run (about {need:,.1f} GB in all); "
-            f"the most is --runs {largest:,}"
+            ngettext(
+                "--runs {runs:,} is more than this plan can run: it keeps {finishes:,} finish "
+                "per run (about {need:,.1f} GB in all); the most is --runs {largest:,}",
+                "--runs {runs:,} is more than this plan can run: it keeps {finishes:,} finishes "
+                "per run (about {need:,.1f} GB in all); the most is --runs {largest:,}",
+                finishes,
+            ).format(runs=runs, finishes=finishes, need=need, largest=largest)
         )
 
 
@@ -275,6 +281,8 @@ class _Tally:
 
 def percent(share: float) -> str:
     """``80%``, ``79.5%``: one decimal only where it matters."""
+    if current_language() != "en":
+        return number(share * 100, decimals=1) + "%"  # "95,2%"
     return f"{share * 100:.1f}".removesuffix(".0") + "%"
 
 
@@ -286,7 +294,9 @@ def parse_probability(text: str) -> float:
     except ValueError:
         share = -1.0
     if not 0 <= share <= 1:
-        raise UsageError(f"expected a probability such as 0.8 or 80%, got {text!r}")
+        raise UsageError(
+            _("expected a probability such as 0.8 or 80%, got {text}").format(text=repr(text))
+        )
     return share
 
 
@@ -306,28 +316,69 @@ def unlikely_findings(
         needed = outcome.quantile(min_probability) if min_probability > 0 else deadline
         calendar = schedule.early.slack_calendar[node]
         gap = max(calendar.position(needed) - calendar.position(deadline), 0)
-        written = deadline_text(
-            graph.timebase, deadline, end_of_day=not hasattr(graph.task(node).deadline, "hour")
-        )
-        message = (
-            f"meets its deadline ({written}) in {percent(share)} of {result.runs:,} runs, "
-            f"fewer than the {percent(min_probability)} required; {percent(min_probability)} "
-            f"of runs finish by {when(graph.timebase, needed)}"
-        )
-        if gap:
-            message += f", {work_amount(gap, calendar.day_minutes)} of working time after it"
+        location = graph.source.locate(graph.tasks[node].path)
+        drivers = tuple(graph.task(step).id for step in driving_chain(schedule, node))
+        worded = _unlikely_message(
+            graph, node, _Miss(deadline, needed, gap, calendar.day_minutes),
+            (share, min_probability, result.runs),
+        )  # fmt: skip
         findings.append(
             Finding(
                 code="unlikely",
                 level=ERROR,
                 task=graph.task(node).id,
-                message=message,
-                location=graph.source.locate(graph.tasks[node].path),
                 minutes=gap,
-                drivers=tuple(graph.task(step).id for step in driving_chain(schedule, node)),
+                # Worded when read, in the language spoken then (a plan's own, say).
+                details=_details(worded, location, drivers),
             )
         )
     return findings
+
+
+class _Miss(NamedTuple):
+    """A deadline, when the required share of runs finish, and the working time between."""
+
+    deadline: int
+    needed: int
+    gap: int
+    day_minutes: int
+
+
+def _details(
+    worded: Callable[[], str], location: SourceLocation, drivers: tuple[str, ...]
+) -> Callable[[], Details]:
+    return lambda: (worded(), location, drivers)
+
+
+def _unlikely_message(
+    graph: TaskGraph, node: int, miss: _Miss, shares: tuple[float, float, int]
+) -> Callable[[], str]:
+    """The ``unlikely`` finding's sentence, worded when it is read."""
+    share, min_probability, runs = shares
+
+    def message() -> str:
+        written = deadline_text(
+            graph.timebase,
+            miss.deadline,
+            end_of_day=not hasattr(graph.task(node).deadline, "hour"),
+        )
+        text = _(
+            "meets its deadline ({deadline}) in {share} of {runs} runs, fewer than the "
+            "{required} required; {required} of runs finish by {when}"
+        ).format(
+            deadline=written,
+            share=percent(share),
+            runs=number(runs, decimals=0),
+            required=percent(min_probability),
+            when=when(graph.timebase, miss.needed),
+        )
+        if miss.gap:
+            text += _(", {amount} of working time after it").format(
+                amount=work_amount(miss.gap, miss.day_minutes)
+            )
+        return text
+
+    return message
 
 
 def gate(

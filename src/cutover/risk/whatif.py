@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cutover.common.errors import UsageError
+from cutover.common.i18n import _
 from cutover.findings.checks import DEFAULT_RISK_THRESHOLD
 from cutover.findings.pipeline import Analysis, analyse_loaded
 from cutover.planfile.model_errors import did_you_mean
@@ -89,11 +90,13 @@ def parse_delay(text: str) -> tuple[str, Duration]:
     """``TASK=2d`` as the task id and its delay; anything else is a usage error."""
     task, sep, amount = text.partition("=")
     if not sep or not task.strip() or not amount.strip():
-        raise UsageError(f"--delay expects TASK=DURATION, such as build=2d, got {text!r}")
+        raise UsageError(
+            _("--delay expects TASK=DURATION, such as build=2d, got {text}").format(text=repr(text))
+        )
     try:
         return task.strip(), parse_duration(amount.strip())
     except DurationError as exc:
-        raise UsageError(f"--delay {text}: {exc}") from None
+        raise UsageError(_("--delay {text}: {exc}").format(text=text, exc=exc)) from None
 
 
 def apply(
@@ -107,7 +110,7 @@ def apply(
 ) -> WhatIf:
     """Schedule the plan as it stands and with the changes; compare the two."""
     if not delays and not done:
-        raise UsageError("nothing to change: give --delay TASK=DURATION or --done TASK")
+        raise UsageError(_("nothing to change: give --delay TASK=DURATION or --done TASK"))
     before = analyse_loaded(loaded, now=now, as_of=as_of, risk_threshold=risk_threshold)
     updates, changes = _Updates(before).build(delays, done)
     plan = loaded.plan.model_copy(update={"tasks": _rewrite(loaded.plan.tasks, updates)})
@@ -142,14 +145,16 @@ class _Updates:
         for task_id in done:
             node = self._node(task_id)
             self._done(node, delayed=set(extra))
-            changes.append(f"{task_id} done")
+            changes.append(_("{task} done").format(task=task_id))
         return self.updates, changes
 
     def _node(self, task_id: str) -> int:
         node = self.graph.index.get(task_id)
         if node is None:
             raise UsageError(
-                f"unknown task '{task_id}'{did_you_mean(task_id, list(self.graph.index))}"
+                _("unknown task '{task_id}'{did_you_mean}").format(
+                    task_id=task_id, did_you_mean=did_you_mean(task_id, list(self.graph.index))
+                )
             )
         return node
 
@@ -163,7 +168,7 @@ class _Updates:
         elif graph.is_instant[node]:
             problem = "is a milestone and takes no time: delay a task before it"
         if problem is not None:
-            raise UsageError(f"task '{task.id}' {problem}")
+            raise UsageError(_("task '{id}' {problem}").format(id=task.id, problem=problem))
 
     def _delay(self, node: int, minutes: int) -> None:
         """Add working time to the duration, or to the remaining work of a task in progress."""
@@ -175,10 +180,14 @@ class _Updates:
             remaining = round(duration * (1.0 - (task.progress or 0.0)))
             worked = duration - remaining  # what is done stays done: only the rest grows
             if remaining + minutes <= 0:
-                raise UsageError(f"task '{task.id}' has only {remaining} minutes left to shorten")
+                raise UsageError(
+                    _("task '{id}' has only {remaining} minutes left to shorten").format(
+                        id=task.id, remaining=remaining
+                    )
+                )
             update["progress"] = worked / total
         elif total <= 0:
-            raise UsageError(f"task '{task.id}' would take no time at all")
+            raise UsageError(_("task '{id}' would take no time at all").format(id=task.id))
         day = graph.calendar[node].day_minutes
         update["duration"] = Duration(minutes=float(total), text=format_minutes(total, day))
         self.updates[task.id] = update
@@ -186,15 +195,21 @@ class _Updates:
     def _done(self, node: int, delayed: set[int]) -> None:
         graph = self.graph
         if self.as_of is None:
-            raise UsageError("--done needs a status date: give --as-of or an as_of in the plan")
+            raise UsageError(_("--done needs a status date: give --as-of or an as_of in the plan"))
         leaves = [
             leaf for leaf in graph.leaves(node) if graph.status[leaf] not in {"done", "cancelled"}
         ]
         if not leaves:
-            raise UsageError(f"task '{graph.task(node).id}' is already {graph.status[node]}")
+            raise UsageError(
+                _("task '{id}' is already {status}").format(
+                    id=graph.task(node).id, status=graph.status[node]
+                )
+            )
         for leaf in leaves:
             if leaf in delayed:
-                raise UsageError(f"task '{graph.task(leaf).id}' cannot be both delayed and done")
+                raise UsageError(
+                    _("task '{id}' cannot be both delayed and done").format(id=graph.task(leaf).id)
+                )
             self.updates[graph.task(leaf).id] = {
                 "status": "done",
                 "actual_finish": graph.timebase.naive(self.as_of),

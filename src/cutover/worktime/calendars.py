@@ -18,6 +18,7 @@ from datetime import date
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from cutover.common.errors import CutoverError
+from cutover.common.i18n import _
 from cutover.worktime.timebase import MINUTES_PER_DAY, TimeBase
 
 if TYPE_CHECKING:
@@ -120,8 +121,9 @@ class WorkCalendar:
         self._last = min(origin_day + MAX_SPAN_DAYS, _LAST_DAY)
         if not self._first <= origin_day < self._last:
             raise CalendarRangeError(
-                "the plan starts outside the years a calendar can count: "
-                f"{date.fromordinal(origin_day + _EPOCH_ORDINAL)}"
+                _("the plan starts outside the years a calendar can count: {day}").format(
+                    day=date.fromordinal(origin_day + _EPOCH_ORDINAL)
+                )
             )
         self._lo = self._hi = origin_day
         self._cum: list[int] = [0]
@@ -200,8 +202,10 @@ class WorkCalendar:
 
     def _out_of_range(self) -> CalendarRangeError:
         return CalendarRangeError(
-            f"the schedule runs more than 200 years from the plan's start on calendar "
-            f"'{self.name}': check the durations and lags, and that the calendar has working days"
+            _(
+                "the schedule runs more than 200 years from the plan's start on calendar "
+                "'{name}': check the durations and lags, and that the calendar has working days"
+            ).format(name=self.name)
         )
 
     def _grow_for_day(self, day_number: int) -> None:

@@ -10,6 +10,8 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
+from cutover.common.i18n import _, current_language
+
 _SHORT = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(w|d|h|m|min)\s*", re.IGNORECASE)
 _SHORT_WHOLE = re.compile(r"^(?:\s*\d+(?:\.\d+)?\s*(?:w|d|h|m|min)\s*)+$", re.IGNORECASE)
 _ISO = re.compile(
@@ -60,11 +62,15 @@ def parse_duration(value: object) -> Duration:
         return _parse_text(value)
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise DurationError(
-            f"expected a duration such as '3d', '4h', '30m' or 'PT4H', got {_kind(value)}"
+            _("expected a duration such as '3d', '4h', '30m' or 'PT4H', got {what}").format(
+                what=_kind(value)
+            )
         )
     raise DurationError(
-        f"{value!r} has no unit: write '{_num(value)}d' (working days), '{_num(value)}h' "
-        f"or '{_num(value)}m' (YAML reads 1:30 as the number 90: write 1h30m)"
+        _(
+            "{value} has no unit: write '{number}d' (working days), '{number}h' "
+            "or '{number}m' (YAML reads 1:30 as the number 90: write 1h30m)"
+        ).format(value=repr(value), number=_num(value))
     )
 
 
@@ -77,13 +83,17 @@ def _parse_text(value: str) -> Duration:
     parsed = _parse_short(body) or _parse_iso(body, text)
     if parsed is None:
         raise DurationError(
-            f"{value!r} is not a duration: write a number and a unit, such as '3d', '4h', "
-            "'30m', '1w' or '1d4h', or ISO 8601 such as 'PT4H' or 'P2D'"
+            _(
+                "{value} is not a duration: write a number and a unit, such as '3d', '4h', "
+                "'30m', '1w' or '1d4h', or ISO 8601 such as 'PT4H' or 'P2D'"
+            ).format(value=repr(value))
         )
     weeks, days, minutes = parsed
     if max(weeks * 7, days, minutes / 1440) > MAX_DAYS:
         raise DurationError(
-            f"{value!r} is longer than {MAX_DAYS:,} days: no cutover takes that long"
+            _("{value} is longer than {days} days: no cutover takes that long").format(
+                value=repr(value), days=f"{MAX_DAYS:,}"
+            )
         )
     return Duration(sign * weeks, sign * days, sign * minutes, text)
 
@@ -92,7 +102,10 @@ def _parse_short(body: str) -> tuple[float, float, float] | None:
     if not body or not _SHORT_WHOLE.match(body):
         if body.replace(".", "", 1).isdigit():
             raise DurationError(
-                f"'{body}' has no unit: write '{body}d' (working days), '{body}h' or '{body}m'"
+                _(
+                    "'{number}' has no unit: write '{number}d' (working days), '{number}h' or "
+                    "'{number}m'"
+                ).format(number=body)
             )
         return None
     weeks = days = minutes = 0.0
@@ -117,8 +130,10 @@ def _parse_iso(body: str, original: str) -> tuple[float, float, float] | None:
     parts = {key: float(val.replace(",", ".")) for key, val in match.groupdict().items() if val}
     if "years" in parts or "months" in parts:
         raise DurationError(
-            f"{original!r} counts years or months, which have no fixed working length: "
-            "use weeks (P4W) or days (P20D)"
+            _(
+                "{value} counts years or months, which have no fixed working length: "
+                "use weeks (P4W) or days (P20D)"
+            ).format(value=repr(original))
         )
     minutes = parts.get("hours", 0.0) * 60 + parts.get("minutes", 0.0)
     minutes += parts.get("seconds", 0.0) / 60
@@ -131,13 +146,15 @@ def _num(value: float) -> str:
 
 def _kind(value: object) -> str:
     if value is None:
-        return "nothing"
+        return _("nothing")
     if isinstance(value, bool):
-        return f"{'true' if value else 'false'} (YAML reads yes/no/on/off as booleans)"
+        return _("{word} (YAML reads yes/no/on/off as booleans)").format(
+            word="true" if value else "false"
+        )
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     return type(value).__name__
 
 
@@ -149,5 +166,13 @@ def format_minutes(minutes: int, day_minutes: int = 480) -> str:
     rest = abs(minutes)
     days, rest = divmod(rest, day_minutes) if day_minutes > 0 else (0, rest)
     hours, mins = divmod(rest, 60)
-    parts = [f"{days}d" if days else "", f"{hours}h" if hours else "", f"{mins}m" if mins else ""]
-    return sign + " ".join(part for part in parts if part)
+    units = _UNITS.get(current_language(), _UNITS["en"])
+    parts = [
+        f"{count}{unit}" for count, unit in zip((days, hours, mins), units, strict=True) if count
+    ]
+    return sign + " ".join(parts)
+
+
+#: Units of ``format_minutes`` by language: exact, never rounded (Babel's own duration
+#: formatter says 3h 36m as "4 tiếng").
+_UNITS = {"en": ("d", "h", "m"), "vi": (" ngày", " giờ", " phút")}

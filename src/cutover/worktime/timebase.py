@@ -16,6 +16,8 @@ from datetime import timezone as fixed_zone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from cutover.common.i18n import _
+
 _EPOCH = datetime(1970, 1, 1)  # noqa: DTZ001 - a wall-clock epoch, deliberately naive
 _EPOCH_UTC = datetime(1970, 1, 1, tzinfo=UTC)
 _FIRST = datetime(1, 1, 1)  # noqa: DTZ001 - wall clock, as _EPOCH
@@ -99,11 +101,10 @@ class TimeBase:
         change = self._change_between(second, first)
         before = (self.aware(change - 1) + _MINUTE).strftime("%H:%M")
         after = self.aware(change).strftime("%H:%M")
-        message = (
-            f"{value:%Y-%m-%d %H:%M} does not exist in {self.name}: the clocks jump from "
-            f"{before} to {after} that night (daylight saving); write a time outside the "
-            "skipped hour, or give an offset"
-        )
+        message = _(
+            "{value} does not exist in {zone}: the clocks jump from {before} to {after} that "
+            "night (daylight saving); write a time outside the skipped hour, or give an offset"
+        ).format(value=f"{value:%Y-%m-%d %H:%M}", zone=self.name, before=before, after=after)
         raise MissingTimeError(message)
 
     def _instant(self, moment: datetime, fold: int) -> int:
@@ -212,7 +213,7 @@ def _wall_offsets(zone_name: str, anchor: int, first: int, last: int, clock: int
     out: list[int] = []
     moment = _EPOCH + timedelta(days=first, minutes=clock)
     day = timedelta(days=1)
-    for _ in range(first, last + 1):
+    for _day in range(first, last + 1):
         out.append(anchor - _offset_minutes(moment.replace(tzinfo=zone)))
         moment += day
     return out

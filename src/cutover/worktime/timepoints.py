@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time, timedelta
 
+from cutover.common.i18n import _
+
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_DATETIME = re.compile(
     r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$",
@@ -28,7 +30,9 @@ def parse_timepoint(value: object) -> date | datetime:
         return value
     if not isinstance(value, str):
         raise TimepointError(
-            f"expected a date (YYYY-MM-DD) or a datetime (YYYY-MM-DDTHH:MM), got {value!r}"
+            _("expected a date (YYYY-MM-DD) or a datetime (YYYY-MM-DDTHH:MM), got {value}").format(
+                value=repr(value)
+            )
         )
     text = value.strip()
     try:
@@ -36,12 +40,16 @@ def parse_timepoint(value: object) -> date | datetime:
             return date.fromisoformat(text)
         moment = datetime.fromisoformat(text.upper()) if _ISO_DATETIME.match(text) else None
     except ValueError as exc:
-        raise TimepointError(f"{value!r} is not a real date or time: {exc}") from None
+        raise TimepointError(
+            _("{value} is not a real date or time: {why}").format(value=repr(value), why=exc)
+        ) from None
     if moment is not None:
         return _movable(moment)
     raise TimepointError(
-        f"{value!r} is not an ISO date: write YYYY-MM-DD (2025-06-30) or "
-        "YYYY-MM-DDTHH:MM (2025-06-30T07:00); other spellings are ambiguous"
+        _(
+            "{value} is not an ISO date: write YYYY-MM-DD (2025-06-30) or "
+            "YYYY-MM-DDTHH:MM (2025-06-30T07:00); other spellings are ambiguous"
+        ).format(value=repr(value))
     )
 
 
@@ -76,10 +84,14 @@ def parse_clock(value: object) -> int:
     text = str(value).strip()
     match = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
     if not match:
-        raise TimepointError(f"{value!r} is not a time of day: write HH:MM, such as 08:00")
+        raise TimepointError(
+            _("{value} is not a time of day: write HH:MM, such as 08:00").format(value=repr(value))
+        )
     hours, minutes = int(match.group(1)), int(match.group(2))
     if minutes > 59 or hours > 24 or (hours == 24 and minutes):
-        raise TimepointError(f"{value!r} is not a time of day between 00:00 and 24:00")
+        raise TimepointError(
+            _("{value} is not a time of day between 00:00 and 24:00").format(value=repr(value))
+        )
     return hours * 60 + minutes
 
 

@@ -36,7 +36,9 @@
       row.hidden = !visible;
       if (visible) { shown += 1; }
     });
-    document.getElementById("shown").textContent = shown + " of " + rows.length + " tasks";
+    const count = document.getElementById("shown");
+    count.textContent = count.dataset.words
+      .replace("{shown}", shown).replace("{total}", rows.length);
   }
 
   function sortRows(key) {
