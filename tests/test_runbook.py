@@ -396,3 +396,21 @@ def test_every_view_says_the_plan_is_rolling_back(outage: Path, cli: Cli) -> Non
         assert result.exit_code == 0, result.output
         assert banner in result.output, fmt
     assert "rolling-back" in cli("check", str(outage), *as_of).output
+
+
+def test_undo_after_the_status_date_moved_takes_back_only_the_task(
+    tmp_path: Path, cli: Cli
+) -> None:
+    """Recording after the plan's as_of moves it; undo takes back the task, not the date."""
+    plan = tmp_path / "bank.yaml"
+    plan.write_bytes(
+        (OUTAGE.parent.parent.parent.parent / "examples" / "bank-outage-night.yaml").read_bytes()
+    )
+    done = cli("done", str(plan), "smoke-tests", "--at", "2025-08-24T03:10", "--by", "x")
+    assert done.exit_code == 0, done.output
+    assert "as_of: 2025-08-24T01:30 → 2025-08-24T03:10" in done.output
+    undone = cli("undo", str(plan), "--by", "x")
+    assert undone.exit_code == 0, undone.output
+    assert "actual_finish" not in plan.read_text().split("id: smoke-tests")[1].split("- id:")[0]
+    assert "as_of: 2025-08-24T03:10" in plan.read_text()
+    load_plan(plan)

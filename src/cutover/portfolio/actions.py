@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 VERDICTS = ("go", "no-go")
+#: Keys of the plan itself that an action may move (update moves ``as_of`` to progress).
+_PLAN_KEYS = frozenset({"as_of"})
 
 
 @dataclass(frozen=True)
@@ -104,8 +106,11 @@ def undo(plan: Path, *, who: str, now: datetime) -> Recorded:
         raise UsageError(
             _("nothing to undo: the journal of {file} records no change").format(file=plan.name)
         )
-    restore = tuple((key, old) for key, old, _new in target.changes if old is not None)
-    remove = tuple(key for key, old, _new in target.changes if old is None)
+    # The plan's status date, moved forward to recorded progress, stays where it is: a later
+    # status date with the progress taken back is still a true plan.
+    changes = [change for change in target.changes if change[0] not in _PLAN_KEYS]
+    restore = tuple((key, old) for key, old, _new in changes if old is not None)
+    remove = tuple(key for key, old, _new in changes if old is None)
     result = update_plan(plan, target.task, Change(extra=restore, unset=remove), today=now)
     entry = Entry(
         id=next_id(entries),
