@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
     from cutover.common.errors import CutoverError
     from cutover.findings.pipeline import Analysis
+    from cutover.portfolio.editing import UpdateResult
     from cutover.worktime.durations import Duration
 
 
@@ -439,3 +440,22 @@ def report_error(error: CutoverError) -> ExitCode:
     else:
         sys.stderr.write(_("error: {message}").format(message=display_message(str(error))) + "\n")
     return ExitCode.INVALID
+
+
+def print_update(result: UpdateResult) -> None:
+    """``FILE:LINE: TASK: key: old → new`` per change a plan edit made, or that none was needed.
+
+    ``update`` and the cutover-window commands (start, done, decide, undo) print the same.
+    """
+    from cutover.common.i18n import _  # noqa: PLC0415
+    from cutover.common.text import display_message  # noqa: PLC0415
+
+    if not result.changes:
+        message = _("{file}: {task}: nothing to change").format(
+            file=result.file, task=result.task_id
+        )
+        typer.echo(display_message(message))
+        return
+    for change in result.changes:
+        where = f"{result.file}:{change.line}" if change.line else result.file
+        typer.echo(display_message(f"{where}: {result.task_id}: {change}"))

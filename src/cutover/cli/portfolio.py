@@ -25,6 +25,7 @@ from cutover.cli.base import (
     console,
     parse_as_of,
     parse_duration,
+    print_update,
     speak_for,
 )
 from cutover.cli.gate import plan_files
@@ -295,7 +296,6 @@ def update(
       cutover update plans/tuyenquang.yaml accounts --done --on 2025-06-26T11:00
     """
     from cutover.common.i18n import _  # noqa: PLC0415
-    from cutover.common.text import display_message  # noqa: PLC0415
     from cutover.portfolio.editing import Change, InvalidChangeError, update_plan  # noqa: PLC0415
 
     change = Change(done=done, on=on, start=start, progress=progress, status=new_status)
@@ -306,16 +306,7 @@ def update(
             message = _("the change was not written: it would make the plan invalid")
             sys.stderr.write(message + "\n")
             raise
-    if not result.changes:
-        typer.echo(
-            display_message(
-                _("{file}: {task}: nothing to change").format(file=result.file, task=result.task_id)
-            )
-        )
-        return
-    for key_change in result.changes:
-        line = f"{result.file}:{key_change.line}: {result.task_id}: {key_change}"
-        typer.echo(display_message(line))
+    print_update(result)
 
 
 @app.command(cls=TranslatedCommand, rich_help_panel=PANEL)

@@ -25,6 +25,7 @@ from cutover.cli.base import (
     boundary,
     clock_now,
     console,
+    print_update,
     speak_for,
 )
 from cutover.common.i18n import _, n_
@@ -119,15 +120,7 @@ def print_recorded(done: Recorded) -> None:
     """``plans/x.yaml:42: task: status: in_progress → done`` per change, and the journal."""
     entry = done.entry
     if done.result is not None:
-        for change in done.result.changes:
-            where = f"{done.result.file}:{change.line}" if change.line else done.result.file
-            typer.echo(f"{where}: {done.result.task_id}: {change}")
-        if not done.result.changes:
-            typer.echo(
-                _("{file}: {task}: nothing to change").format(
-                    file=done.result.file, task=done.result.task_id
-                )
-            )
+        print_update(done.result)
     typer.echo(
         _("journal #{id}: {who} {action} {task}").format(
             id=entry.id, who=entry.who, action=entry.action, task=entry.task

@@ -94,14 +94,15 @@ def _load(
     with gc_paused():
         written = parse_plan(text, file, path)
         raw = merge_templates(written, read_template or read_template_file)
-        problems = check_references(raw.data, raw.source, raw.tasks)
+        tasks = raw.tasks if raw.tasks is not None else list(raw_tasks(raw.data))
+        problems = check_references(raw.data, raw.source, tasks)
         try:
             plan = Plan.model_validate(raw.data)
         except ValidationError as exc:
             raise PlanError(translate(exc, raw.source, raw.data) + problems) from None
     if problems:
         raise PlanError(problems)
-    if has_runbook(raw.tasks if raw.tasks is not None else list(raw_tasks(raw.data))):
+    if has_runbook(tasks):
         runbook_problems(plan, raw.source)
         plan = apply_decisions(plan)
     return written, LoadedPlan(plan, raw.source)

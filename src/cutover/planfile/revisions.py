@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -77,23 +78,14 @@ def _plain(said: str) -> str:
 
 
 def _show(commit: str, path: str, name: str, revision: str) -> str:
-    """The file at ``path`` in ``commit`` (``revision``, as the user wrote it, in messages)."""
-    data = _git(
-        ["cat-file", "blob", "--end-of-options", f"{commit}:{path}"],
-        name,
-        why=_missing_file(commit, path, revision),
-    )
+    """The file at ``path`` in ``commit``; messages name ``revision`` as the user wrote it."""
+    try:
+        data = _git(["cat-file", "blob", "--end-of-options", f"{commit}:{path}"], name)
+    except PlanError as error:
+        raise PlanError(
+            [replace(d, message=d.message.replace(commit, revision)) for d in error.diagnostics]
+        ) from None
     return decode_plan_bytes(data, name)
-
-
-def _missing_file(commit: str, path: str, revision: str) -> str | None:
-    """What to say when ``path`` is not in ``commit``: a message, or None to ask git's words."""
-    found = subprocess.run(  # noqa: S603 - fixed program, arguments are data
-        ["git", "cat-file", "-e", "--end-of-options", f"{commit}:{path}"],  # noqa: S607
-        capture_output=True,
-        check=False,
-    )
-    return None if found.returncode == 0 else f"there is no file {path} at {revision}"
 
 
 def _git(arguments: list[str], name: str, *, why: str | None = None) -> bytes:
