@@ -109,6 +109,17 @@ def _grouped(
     return list(found.values())
 
 
+def _widths(screen: int) -> tuple[int, int]:
+    """The task and owner columns' widths: 34 and 18 when the screen has room.
+
+    At 80 columns they shrink so that the state column (22 cells) still shows beside the
+    section (9) and the time (16).
+    """
+    room = max(screen - 9 - 16 - 22 - 10, 24)
+    task = min(34, max(16, room * 2 // 3))
+    return task, min(18, max(8, room - task))
+
+
 def _cut(text: str, width: int) -> str:
     """``text`` in at most ``width`` cells, with an ellipsis when cut."""
     return text if len(text) <= width else text[: width - 1] + "…"
@@ -154,6 +165,7 @@ class RunScreen(App[None]):
         self.asking: str | None = None
         self._seen: tuple[str, float] = ("", 0.0)
         self.row_tasks: list[str] = []
+        self._widths: tuple[int, int] = (34, 18)
         if options.read_only:
             self.TITLE = "cutover watch"
 
@@ -175,11 +187,7 @@ class RunScreen(App[None]):
         """Read the plan and redraw each second when the plan or the minute changed."""
         if self.options.view == "run":
             table = self.query_one("#tasks", DataTable)
-            table.add_column("", width=9)
-            table.add_column(_("task"), width=34)
-            table.add_column(_("owner"), width=18)
-            table.add_column(_("when"), width=16)
-            table.add_column(_("state"))
+            self._add_columns(table)
         self.refresh_board(force=True)
         self.set_interval(1.0, self.refresh_board)
 
@@ -288,13 +296,33 @@ class RunScreen(App[None]):
             text.append("\n")
         return text
 
+    def _add_columns(self, table: DataTable[object]) -> None:
+        """The table's columns, the task and owner as wide as the screen allows."""
+        self._widths = _widths(self.size.width)
+        name_width, owner_width = self._widths
+        table.add_column("", width=9)
+        table.add_column(_("task"), width=name_width)
+        table.add_column(_("owner"), width=owner_width)
+        table.add_column(_("when"), width=16)
+        table.add_column(_("state"))
+
+    def on_resize(self) -> None:
+        """Fit the table to the new width."""
+        if self.board is not None and self.analysis is not None and self.options.view == "run":
+            self._fill_table(self.board, self.analysis)
+
     def _fill_table(self, board: Board, analysis: Analysis) -> None:
         table = self.query_one("#tasks", DataTable)
         keep = table.cursor_row
-        table.clear()
+        if _widths(self.size.width) != self._widths:
+            table.clear(columns=True)
+            self._add_columns(table)
+        else:
+            table.clear()
+        name_width, owner_width = self._widths
         self.row_tasks = []
         for section, task, (name, owner, moment, state) in _table_rows(board, analysis):
-            table.add_row(section, _cut(name, 34), _cut(owner, 18), moment, state)
+            table.add_row(section, _cut(name, name_width), _cut(owner, owner_width), moment, state)
             self.row_tasks.append(task)
         if self.row_tasks:
             table.move_cursor(row=min(keep, len(self.row_tasks) - 1))
