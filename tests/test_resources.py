@@ -86,7 +86,7 @@ def _booking_faults(analysis: Analysis, plan: dict[str, Any]) -> list[str]:
         if not graph.plain[node] or graph.status[node] == "cancelled":
             continue
         planned = graph.status[node] == "not_started"  # actual dates are facts
-        for minute in range(early.start[node], early.finish[node]):
+        for minute in range(early.start[node], _held_until(analysis, node)):
             for name, count in allocate.items():
                 load[name, minute] = load.get((name, minute), 0) + count
                 if planned:
@@ -102,6 +102,18 @@ def _booking_faults(analysis: Analysis, plan: dict[str, Any]) -> list[str]:
         if count > units[name] and (name, minute) in open_at
     ]
     return faults
+
+
+def _held_until(analysis: Analysis, node: int) -> int:
+    """A task in progress holds its resources until its remaining work (no progress in
+    these plans) is done from the status date; an FF or SF link may hold its finish later."""
+    graph, early, as_of = analysis.graph, analysis.schedule.early, analysis.schedule.as_of
+    if graph.status[node] != "in_progress" or as_of is None:
+        return early.finish[node]
+    calendar = graph.calendar[node]
+    resume = max(as_of, early.start[node])
+    own = calendar.end_at(calendar.position(resume) + graph.duration[node])
+    return min(early.finish[node], max(own, resume))
 
 
 def _link_faults(analysis: Analysis) -> list[str]:
@@ -371,3 +383,46 @@ def test_level_optimal_on_a_round_the_clock_plan(cli: Cli, write_plan: Callable[
     on_calendars = cli("level", str(write_plan(TEAMS)), "--as-of", "2025-06-27", "--optimal")
     assert on_calendars.exit_code == 2
     assert "calendars" in on_calendars.output
+
+
+def test_a_task_in_progress_held_by_a_finish_link_frees_its_people(tmp_path: Path) -> None:
+    """t1 started on r0 and has 30 minutes left, but an FF link holds its finish until t0
+    ends: r0 is free for t0 after those 30 minutes, so levelling need not delay t0 (and
+    cannot: t1 would wait for t0, t0 for r0)."""
+    path = tmp_path / "plan.yaml"
+    path.write_text(
+        "plan: x\ntimezone: UTC\nstart: 2025-06-02\n"
+        "resources: [{id: r0, units: 1}]\ntasks:\n"
+        "  - {id: t0, duration: 30m, allocate: {r0: 1}, not_before: 2025-06-04T13:00}\n"
+        "  - {id: t1, duration: 30m, allocate: {r0: 1}, after: [{task: t0, type: FF}],\n"
+        "     status: in_progress, actual_start: 2025-06-02T08:00}\n",
+        encoding="utf-8",
+    )
+    analysis = analyse(path, now=None, as_of=datetime(2025, 6, 2, 10), level=True)
+    times = {task: analysis.schedule.times_of(task) for task in ("t0", "t1")}
+    minute = analysis.graph.timebase.minute
+    assert times["t0"].start == minute(datetime(2025, 6, 4, 13, 0))
+    assert times["t1"].finish == minute(datetime(2025, 6, 4, 13, 30))
+    assert feasibility_faults(analysis, yaml.safe_load(path.read_text(encoding="utf-8"))) == []
+    assert not [f for f in analysis.findings if f.code == "overallocated"]
+
+
+def test_levelling_sees_a_chain_through_a_task_in_progress(tmp_path: Path) -> None:
+    """t6 waits, through t1 (in progress, finish held by t0), for t0's finish less an
+    hour; both need r0. t6 first would push t0 and so t6 again: t0 must go first."""
+    path = tmp_path / "plan.yaml"
+    path.write_text(
+        "plan: x\ntimezone: UTC\nstart: 2025-06-02\n"
+        "resources: [{id: r0, units: 1}]\ntasks:\n"
+        "  - {id: t0, duration: 90m, allocate: {r0: 1}, not_before: 2025-06-04T13:00}\n"
+        "  - {id: t1, duration: 30m, after: [{task: t0, type: FF}],\n"
+        "     status: in_progress, actual_start: 2025-06-02T08:00}\n"
+        "  - {id: t6, duration: 30m, allocate: {r0: 1}, not_before: 2025-06-04T13:00,\n"
+        "     after: [{task: t1, type: FF, lag: -1h}]}\n",
+        encoding="utf-8",
+    )
+    analysis = analyse(path, now=None, as_of=datetime(2025, 6, 2, 10), level=True)
+    minute = analysis.graph.timebase.minute
+    assert analysis.schedule.times_of("t0").start == minute(datetime(2025, 6, 4, 13, 0))
+    assert analysis.schedule.times_of("t6").start == minute(datetime(2025, 6, 4, 14, 30))
+    assert feasibility_faults(analysis, yaml.safe_load(path.read_text(encoding="utf-8"))) == []

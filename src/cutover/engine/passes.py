@@ -261,17 +261,10 @@ class ForwardPass:
         self._place(node, start, finish)
 
     def _remaining(self, node: int, start: int) -> int:
-        """PLAN_FORMAT: the remaining work, duration × (1 − progress), from the status date."""
-        graph = self.graph
-        calendar = graph.calendar[node]
-        if self.as_of is None:  # no status date: the task runs as planned from its start
-            remaining, resume = graph.duration[node], start
-        else:
-            progress = graph.task(node).progress or 0.0
-            remaining = round(graph.duration[node] * (1.0 - progress))
-            resume = max(self.as_of, start)
-        position = calendar.position(resume) + remaining
-        for edge in graph.preds[node]:
+        """PLAN_FORMAT: the remaining work from the status date; FF and SF links may hold it."""
+        calendar = self.graph.calendar[node]
+        resume, position = remaining_work(self.graph, node, start, self.as_of)
+        for edge in self.graph.preds[node]:
             if edge.type not in TO_START:  # an FF or SF link still holds the finish
                 position = max(position, self._anchor_position(edge, calendar) + edge.lag)
         if position <= calendar.position(resume):
@@ -289,6 +282,32 @@ class ForwardPass:
         early.slack_calendar[node] = early.slack_calendar[last]
         early.reason[node] = BY_SUBTASKS
         self._place(node, early.start[first], early.finish[last])
+
+
+def remaining_work(graph: TaskGraph, node: int, start: int, as_of: int | None) -> tuple[int, int]:
+    """Where a task in progress resumes and the position its remaining work ends at.
+
+    PLAN_FORMAT: the remaining work is duration × (1 − progress), from the status date.
+    """
+    calendar = graph.calendar[node]
+    if as_of is None:  # no status date: the task runs as planned from its start
+        remaining, resume = graph.duration[node], start
+    else:
+        progress = graph.task(node).progress or 0.0
+        remaining = round(graph.duration[node] * (1.0 - progress))
+        resume = max(as_of, start)
+    return resume, calendar.position(resume) + remaining
+
+
+def work_finish(graph: TaskGraph, node: int, start: int, as_of: int | None) -> int:
+    """When a task in progress ends its own work, links aside.
+
+    Past that instant an FF or SF link only holds its finish: its people are free, and
+    levelling and bookings count its resources to here.
+    """
+    calendar = graph.calendar[node]
+    resume, position = remaining_work(graph, node, start, as_of)
+    return resume if position <= calendar.position(resume) else calendar.end_at(position)
 
 
 def start_of_day(calendar: WorkCalendar, minute: int, written: object) -> int:

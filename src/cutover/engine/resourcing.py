@@ -17,8 +17,19 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
-from cutover.engine.levelling import DEFAULT_TIME_LIMIT, Activity, Link, Problem, Result
+from cutover.engine.levelling import (
+    DEFAULT_TIME_LIMIT,
+    FF,
+    FS,
+    SF,
+    SS,
+    Activity,
+    Link,
+    Problem,
+    Result,
+)
 from cutover.engine.levelling import level as level_problem
+from cutover.engine.passes import work_finish
 from cutover.engine.schedule import Schedule, build_schedule
 from cutover.worktime.timebase import MINUTES_PER_DAY
 
@@ -75,17 +86,29 @@ def away_spans(graph: TaskGraph, resource: Resource) -> list[tuple[int, int]]:
     ]
 
 
+def held(schedule: Schedule, node: int) -> tuple[int, int]:
+    """When a task holds its resources: from start to finish.
+
+    A task in progress holds them only until its own work ends: an FF or SF link that
+    holds its finish later holds no one.
+    """
+    start, finish = schedule.early.start[node], schedule.early.finish[node]
+    graph = schedule.graph
+    if graph.status[node] == "in_progress" and graph.plain[node]:
+        finish = min(finish, max(start, work_finish(graph, node, start, schedule.as_of)))
+    return start, finish
+
+
 def bookings(schedule: Schedule) -> dict[str, list[Booking]]:
     """Per resource id, the tasks that hold it, by start."""
     graph = schedule.graph
     found: dict[str, list[Booking]] = {resource.id: [] for resource in resources_of(graph)}
     if not graph.allocate:
         return found
-    early = schedule.early
     for node, allocate in enumerate(graph.allocate):
         if not allocate or not graph.plain[node] or graph.status[node] == "cancelled":
             continue
-        start, finish = early.start[node], early.finish[node]
+        start, finish = held(schedule, node)
         if finish <= start:
             continue
         for name, units in allocate.items():
@@ -212,6 +235,38 @@ def level(
     ``optimal`` hands the heuristic's schedule to the exact solver (``exact``) for as
     long again, which proves it optimal or improves it.
     """
+    levelled = _level_round(schedule, time_limit=time_limit, seed=seed, optimal=optimal)
+    left = _movable_overloads(levelled.schedule)
+    for _ in range(_EXTRA_ROUNDS):
+        if not left:
+            break
+        again = _level_round(levelled.schedule, time_limit=time_limit, seed=seed, optimal=optimal)
+        now_left = _movable_overloads(again.schedule)
+        if len(now_left) >= len(left):
+            break
+        levelled, left = again, now_left
+    return Levelled(levelled.schedule, schedule, levelled.result)
+
+
+#: Rounds after the first when a levelled schedule still overloads someone. The passes can
+#: move a task levelling held fixed: a task in progress whose finish waits, by an FF or SF
+#: link, for a task levelling delayed; its successors then move too. Levelling again from
+#: that schedule places them with what they now hold.
+_EXTRA_ROUNDS = 3
+
+
+def _movable_overloads(schedule: Schedule) -> list[Overload]:
+    """The overloads levelling could still mend: those of a task not yet started."""
+    status = schedule.graph.status
+    return [
+        overload
+        for overload in overloads(schedule)
+        if any(status[node] == "not_started" for node in overload.nodes)
+    ]
+
+
+def _level_round(schedule: Schedule, *, time_limit: float, seed: int, optimal: bool) -> Levelled:
+    """One levelling of ``schedule``: its tasks start no earlier than they do there."""
     graph = schedule.graph
     leaves, problem = to_problem(schedule)
     step, origin = _grain(problem, graph)
@@ -221,15 +276,14 @@ def level(
         from cutover.engine.exact import solve_exact  # noqa: PLC0415 - optional OR-Tools
 
         result, _ = solve_exact(coarse, result, time_limit=time_limit, seed=seed)
-    floors: list[int | None] = [None] * len(graph)
+    floors: list[int | None] = list(graph.level_floor) or [None] * len(graph)
     early = schedule.early
     for index, node in enumerate(leaves):
         start = result.start[index] * step + origin
         if problem.activities[index].fixed is None and start > early.start[node]:
             floors[node] = start
     levelled_graph = dataclasses.replace(graph, level_floor=floors)
-    levelled = build_schedule(levelled_graph, schedule.as_of)
-    return Levelled(levelled, schedule, result)
+    return Levelled(build_schedule(levelled_graph, schedule.as_of), schedule, result)
 
 
 def to_problem(schedule: Schedule) -> tuple[list[int], Problem]:
@@ -254,7 +308,7 @@ def to_problem(schedule: Schedule) -> tuple[list[int], Problem]:
         requests = tuple((number[name], units) for name, units in (allocate or {}).items())
         fixed = None
         if graph.status[node] in {"done", "in_progress"}:
-            fixed = (early.start[node], early.finish[node])
+            fixed = held(schedule, node)
         slack = deadline_slack[node]
         activities.append(
             Activity(
@@ -273,6 +327,7 @@ def to_problem(schedule: Schedule) -> tuple[list[int], Problem]:
         for edge in graph.preds[node]
         for pred in graph.leaves(edge.pred)
     ]
+    links += _through_progress(graph, leaves, links)
     away = [
         (number[resource.id], begin, end)
         for resource in resources
@@ -282,6 +337,52 @@ def to_problem(schedule: Schedule) -> tuple[list[int], Problem]:
     return leaves, Problem(activities, links, capacities, away)
 
 
+def _through_progress(graph: TaskGraph, leaves: list[int], links: list[Link]) -> list[Link]:
+    """Links that pass through a task in progress, for levelling, which holds it fixed.
+
+    A task in progress keeps its start, but an FF or SF link may hold its finish, and its
+    successors wait for that finish: a chain levelling would not see. Each such pair of
+    links becomes one from the first task to the last, the lags added (exact on one
+    calendar; ``level`` levels again should the passes still disagree).
+    """
+    progressing = {
+        index
+        for index, node in enumerate(leaves)
+        if graph.status[node] == "in_progress" and graph.plain[node]
+    }
+    if not progressing:
+        return []
+    into: dict[int, list[Link]] = {}
+    out: dict[int, list[Link]] = {}
+    for link in links:
+        if link.succ in progressing and link.type in _HOLDS_FINISH:
+            into.setdefault(link.succ, []).append(link)
+        if link.pred in progressing and link.type in _FROM_FINISH:
+            out.setdefault(link.pred, []).append(link)
+    position = {node: rank for rank, node in enumerate(graph.order)}
+    #: per task in progress: (task, from its finish, lag) that bound its finish
+    sources: dict[int, list[tuple[int, bool, int]]] = {}
+    for index in sorted(progressing, key=lambda index: position[leaves[index]]):
+        found = sources[index] = []
+        for link in into.get(index, []):
+            if link.pred not in progressing:
+                found.append((link.pred, link.type == FF, link.lag))
+            elif link.type == FF:  # from a finish that links in turn may hold
+                held = sources[link.pred]
+                found += [(pred, finish, lag + link.lag) for pred, finish, lag in held]
+    return [
+        Link(pred, link.succ, _LINK_TYPE[finish, link.type == FS], lag + link.lag)
+        for index, found in sources.items()
+        for link in out.get(index, [])
+        if link.succ not in progressing
+        for pred, finish, lag in found
+    ]
+
+
+_HOLDS_FINISH = frozenset({FF, SF})
+_FROM_FINISH = frozenset({FS, FF})
+#: (from the predecessor's finish, to the successor's start) -> link type
+_LINK_TYPE = {(True, True): FS, (True, False): FF, (False, True): SS, (False, False): SF}
 _WEEK = 7
 
 
