@@ -385,6 +385,32 @@ def test_progress_out_of_sequence_ends_the_link_in_the_backward_pass(
     assert [(f.code, f.task) for f in findings if f.task == "a"] == []
 
 
+def test_a_link_from_a_summary_set_aside_by_progress_still_bounds_its_done_tasks(
+    plan_analysis: Callable[..., Analysis],
+) -> None:
+    """d (done Tue) waits for g; in g, b is done (Mon) and a not started (Wed).
+
+    Progress sets the link aside for a and for g, which are not done, but b's slack is
+    still measured against d, as with the link written from each task: d's latest start
+    is Wed 08:00 (the plan's finish, Wed 17:00, less its day), so b may finish by the end
+    of Tue: 480 minutes of slack, not 960.
+    """
+    done = "status: done, actual_start: 2025-06-{day}T08:00, actual_finish: 2025-06-{day}T17:00"
+    group = f"""
+  - id: g
+    tasks:
+      - {{id: a, duration: 1d}}
+      - {{id: b, duration: 1d, {done.format(day=16)}}}
+  - {{id: d, duration: 1d, after: [{{after}}], {done.format(day=17)}}}
+"""
+    as_of = datetime(2025, 6, 18, 8, 0)
+    for after in ("g", "a, b"):
+        got = run(plan_analysis, group.replace("{after}", after), as_of=as_of)
+        assert hm(got["b"]["late_finish"]) == "Tue 17 17:00", after
+        assert got["b"]["total_slack_minutes"] == 480, after
+        assert got["a"]["total_slack_minutes"] == 0, after
+
+
 def test_a_finish_link_into_a_task_in_progress_still_holds(
     plan_analysis: Callable[..., Analysis],
 ) -> None:

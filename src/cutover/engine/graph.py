@@ -172,7 +172,7 @@ def build_graph(loaded: LoadedPlan) -> TaskGraph:
         deadline=nodes.deadline,
         preds=preds,
         succs=succs,
-        bounding=bounding_links(preds, status),
+        bounding=bounding_links(preds, status, nodes.children),
         order=order,
         start=start,
         cancelled=cancelled_nodes(status, nodes.children),
@@ -207,14 +207,32 @@ def bounds_predecessor(statuses: list[str], edge: Edge) -> bool:
     return status == "in_progress" and edge.type not in TO_START
 
 
-def bounding_links(preds: list[list[Edge]], statuses: list[str]) -> list[list[Edge]]:
-    """Each node's links that still bound its predecessors (most: all of them)."""
-    return [
-        edges
-        if statuses[node] in {"not_started", "cancelled"}
-        else [edge for edge in edges if bounds_predecessor(statuses, edge)]
-        for node, edges in enumerate(preds)
-    ]
+def bounding_links(
+    preds: list[list[Edge]], statuses: list[str], children: list[list[int]]
+) -> list[list[Edge]]:
+    """Each node's links that still bound its predecessors (most: all of them).
+
+    A link from a summary binds each of its tasks: when progress sets it aside because the
+    summary is not done, it still bounds the summary's done tasks from their finish, as the
+    same link written from each task would (and as an export that spells it out does).
+    """
+    out = []
+    for node, edges in enumerate(preds):
+        if statuses[node] in {"not_started", "cancelled"}:
+            out.append(edges)
+            continue
+        kept = []
+        for edge in edges:
+            if bounds_predecessor(statuses, edge):
+                kept.append(edge)
+            elif children[edge.pred] and edge.type in FROM_FINISH:
+                kept += [
+                    edge._replace(pred=leaf)
+                    for leaf in _leaves(edge.pred, children)
+                    if statuses[leaf] == "done"
+                ]
+        out.append(kept)
+    return out
 
 
 def _build_calendars(plan: Plan, origin_day: int, timebase: TimeBase) -> dict[str, WorkCalendar]:
@@ -413,7 +431,7 @@ def _links(
         if not after:
             continue
         summary = is_summary[number]
-        targets = _leaves(number, nodes) if summary else (number,)
+        targets = _leaves(number, nodes.children) if summary else (number,)
         for link in after:
             if isinstance(link, str):  # a bare id: finish-to-start, no lag
                 pred, kind, lag = index[link], "FS", None
@@ -433,13 +451,14 @@ def _links(
     return preds, succs
 
 
-def _leaves(node: int, nodes: _Nodes) -> list[int]:
+def _leaves(node: int, children: list[list[int]]) -> list[int]:
+    """The tasks without sub-tasks inside ``node`` (or ``node`` itself), in file order."""
     out: list[int] = []
     pending = [node]
     while pending:
         current = pending.pop()
-        if nodes.is_summary[current]:
-            pending.extend(reversed(nodes.children[current]))
+        if children[current]:
+            pending.extend(reversed(children[current]))
         else:
             out.append(current)
     return out

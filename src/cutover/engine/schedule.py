@@ -271,9 +271,9 @@ def as_it_stood(graph: TaskGraph, as_of: int) -> tuple[TaskGraph, tuple[int, ...
             changed.append(node)
     if statuses is None:
         return graph, ()
-    return replace(graph, status=statuses, bounding=bounding_links(graph.preds, statuses)), tuple(
-        changed
-    )
+    return replace(
+        graph, status=statuses, bounding=bounding_links(graph.preds, statuses, graph.children)
+    ), tuple(changed)
 
 
 def _slacks(
