@@ -214,6 +214,21 @@ def test_gates_and_branches_are_checked_with_locations(
         assert "(did you mean 'rollback'?)" in diagnostic.message
 
 
+def test_gate_problems_come_with_the_plan_s_other_problems(tmp_path: Path) -> None:
+    """A misspelt rollback and an unknown link are reported in one run, not one per fix."""
+    text = OUTAGE.read_text()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        text.replace("      rollback: rollback\n", "      rollback: rolback\n", 1).replace(
+            "    after: [gonogo]\n", "    after: [gonogo, nothing]\n", 1
+        )
+    )
+    with pytest.raises(PlanError) as raised:
+        load_plan(bad)
+    codes = sorted(diagnostic.code for diagnostic in raised.value.diagnostics)
+    assert codes == ["unknown-rollback", "unknown-task"]
+
+
 def test_record_and_undo_through_the_command_line(outage: Path, cli: Cli) -> None:
     before = outage.read_text()
     result = cli("start", str(outage), "freeze", "--at", "2025-08-23T18:04", "--by", "Lan")

@@ -18,7 +18,7 @@ from cutover.planfile.jsondoc import looks_like_json, parse_json
 from cutover.planfile.jsondoc import task_marks as json_task_marks
 from cutover.planfile.model import Plan
 from cutover.planfile.model_errors import translate
-from cutover.planfile.runbook import apply_decisions, has_runbook, runbook_problems
+from cutover.planfile.runbook import apply_decisions, check_runbook, has_runbook
 from cutover.planfile.source import Locator, PlanSource, display_path, read_plan_text
 from cutover.planfile.tasktree import raw_tasks
 from cutover.planfile.templates import RawPlan, merge_templates
@@ -100,10 +100,12 @@ def _load(
             plan = Plan.model_validate(raw.data)
         except ValidationError as exc:
             raise PlanError(translate(exc, raw.source, raw.data) + problems) from None
+    runbook = has_runbook(tasks)
+    if runbook:  # reported with the other problems, not only once those are fixed
+        problems = problems + check_runbook(plan, raw.source)
     if problems:
         raise PlanError(problems)
-    if has_runbook(tasks):
-        runbook_problems(plan, raw.source)
+    if runbook:
         plan = apply_decisions(plan)
     return written, LoadedPlan(plan, raw.source)
 

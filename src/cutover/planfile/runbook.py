@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from cutover.common.errors import Diagnostic, DocPath, PlanError
+from cutover.common.errors import Diagnostic, DocPath
 from cutover.common.i18n import _
 from cutover.planfile.model_errors import did_you_mean
 
@@ -214,10 +214,3 @@ def _rebuilt(tasks: tuple[Task, ...], updates: dict[str, dict[str, Any]]) -> tup
             change["tasks"] = _rebuilt(task.tasks, updates)
         out.append(task.model_copy(update=change) if change else task)
     return tuple(out)
-
-
-def runbook_problems(plan: Plan, source: Locator) -> None:
-    """Raise PlanError with every gate and branch problem of ``plan``."""
-    problems = check_runbook(plan, source)
-    if problems:
-        raise PlanError(problems)
