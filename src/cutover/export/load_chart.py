@@ -108,13 +108,18 @@ def load_bands(view: ExportView, first: int, last: int, slot: int) -> list[Resou
     summaries = {load.id: load for load in loads(schedule)}
     start = first // slot * slot
     edges = [max(edge, first) for edge in range(start, last, slot)] + [last]
+    spans: dict[str, list[tuple[int, int]]] = {resource.id: [] for resource in graph.plan.resources}
+    for overload in over:  # by start; one resource's spans never overlap
+        spans[overload.resource].append((overload.start, overload.finish))
     bands = []
     for resource in graph.plan.resources:
-        spans = [(o.start, o.finish) for o in over if o.resource == resource.id]
         slots = tuple(
-            Slot(left, right, units, any(a < right and b > left for a, b in spans))
-            for (left, right), units in zip(
-                pairwise(edges), peaks(booked[resource.id], edges), strict=True
+            Slot(left, right, units, beyond)
+            for (left, right), units, beyond in zip(
+                pairwise(edges),
+                peaks(booked[resource.id], edges),
+                _overlapping(spans[resource.id], edges),
+                strict=True,
             )
         )
         away = tuple(
@@ -125,6 +130,20 @@ def load_bands(view: ExportView, first: int, last: int, slot: int) -> list[Resou
         calendar = graph.calendars[resource.calendar or "default"]
         bands.append(ResourceBand(resource, summaries[resource.id], slots, away, calendar))
     return bands
+
+
+def _overlapping(spans: list[tuple[int, int]], edges: list[int]) -> list[bool]:
+    """Whether each slot [edges[i], edges[i + 1]) meets one of the spans.
+
+    The spans are disjoint and by start, so one pass over both does.
+    """
+    found = []
+    index = 0
+    for left, right in pairwise(edges):
+        while index < len(spans) and spans[index][1] <= left:
+            index += 1
+        found.append(index < len(spans) and spans[index][0] < right)
+    return found
 
 
 def plan_window(view: ExportView) -> tuple[int, int]:
