@@ -189,3 +189,16 @@ def test_over_allocation_reads_in_greyscale(
     assert dark(over) - dark(level) > 1500  # the hatching of 10:00-13:00
     assert light(over) > 1000
     assert light(level) > 1000
+
+
+def test_resource_names_stay_text(write_plan: Callable[..., Path]) -> None:
+    hostile = TEAMS.replace(
+        "name: Provincial IT centre engineers", 'name: "<script>alert(1)</script> & <b>IT</b>"'
+    )
+    analysis = _analysis(write_plan(hostile))
+    page = export(analysis, "html", OPTIONS).decode()
+    assert page.count("<script") == 1  # the page's own
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;IT&lt;/b&gt;" in page
+    pdf = export(analysis, "pdf", OPTIONS)
+    text = " ".join(sheet.extract_text() for sheet in PdfReader(io.BytesIO(pdf)).pages)
+    assert "<script>alert(1)</script> & <b>IT</b>" in text

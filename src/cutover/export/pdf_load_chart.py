@@ -46,7 +46,8 @@ BAND_HEIGHT = 46.0
 BAND_GAP = 8.0
 CAPTION_HEIGHT = 14.0
 AXIS_HEIGHT = 28.0
-LEGEND_HEIGHT = 18.0
+#: Room for the legend: two lines, for a portrait page.
+LEGEND_HEIGHT = 30.0
 #: The narrowest bar drawn, in points: slots are made longer until a bar is this wide.
 NARROWEST_BAR = 2.5
 BOOKED = "#9ecae1"
@@ -252,7 +253,7 @@ class LoadPage(Flowable):
 
     def legend(self, canvas: Canvas) -> None:
         """Each mark of the bands with its name, on one line under them."""
-        y = self.band_bottom(len(self.bands) - 1) - LEGEND_HEIGHT + 6
+        y = self.band_bottom(len(self.bands) - 1) - 14
         x = 0.0
         canvas.setFont(FONT, self.size)
         marks = (
@@ -265,6 +266,8 @@ class LoadPage(Flowable):
         )
         for kind, name in marks:
             text = _(name)
+            if x + 15 + stringWidth(text, FONT, self.size) > self.width:
+                x, y = 0.0, y - self.size - 4  # a narrow page: the legend takes two lines
             if kind == "booked":
                 canvas.setFillColor(HexColor(BOOKED))
                 canvas.rect(x, y - 1, 12, 8, stroke=0, fill=1)
@@ -360,9 +363,9 @@ def shift_table(view: ExportView, width: float, size: float) -> list[Flowable]:
                 row.units,
             ]
         )
-    fixed = [size * 11.5, size * 11.5, size * 15, size * 14, 0.0, size * 5]
-    fixed[4] = max(width - sum(fixed), width * 0.25)
-    table = Table(data, colWidths=fixed, repeatRows=1, hAlign="LEFT")
+    widths = [_column(data, column, size, width * 0.2) for column in range(len(headers))]
+    widths[4] = max(width - sum(widths) + widths[4], width * 0.25)  # the rest to the names
+    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
@@ -379,6 +382,20 @@ def shift_table(view: ExportView, width: float, size: float) -> list[Flowable]:
         )
     )
     return [Spacer(1, 10), Paragraph(escape(title), heading), table]
+
+
+def _column(data: list[list[str | Paragraph]], column: int, size: float, most: float) -> float:
+    """A column as wide as its widest cell (bold for the header), padding included."""
+    cells = [row[column] for row in data]
+    widest = max(
+        _width(
+            cell if isinstance(cell, str) else cell.text,
+            font=BOLD if index == 0 else FONT,
+            size=size,
+        )
+        for index, cell in enumerate(cells)
+    )
+    return min(widest + 14, most)
 
 
 def _width(label: str, *, font: str, size: float) -> float:
