@@ -46,8 +46,18 @@ BAND_HEIGHT = 46.0
 BAND_GAP = 8.0
 CAPTION_HEIGHT = 14.0
 AXIS_HEIGHT = 28.0
-#: Room for the legend: two lines, for a portrait page.
-LEGEND_HEIGHT = 30.0
+#: Room for the legend's line (a second one on a page too narrow for one).
+LEGEND_HEIGHT = 18.0
+LEGEND_LINE = 12.0
+#: The legend's marks: what each draws, and its name.
+MARKS = (
+    ("booked", n_("units booked at once")),
+    ("over", n_("over its units, or booked while away")),
+    ("units", n_("units available")),
+    ("away", n_("away")),
+    ("off", n_("non-working time")),
+    ("status", n_("status date")),
+)
 #: The narrowest bar drawn, in points: slots are made longer until a bar is this wide.
 NARROWEST_BAR = 2.5
 BOOKED = "#9ecae1"
@@ -79,7 +89,11 @@ def load_story(
         (layout.first, layout.last)
     ]
     room = max(
-        int((height - CAPTION_HEIGHT - AXIS_HEIGHT - LEGEND_HEIGHT) // (BAND_HEIGHT + BAND_GAP)), 1
+        int(
+            (height - CAPTION_HEIGHT - AXIS_HEIGHT - LEGEND_HEIGHT - LEGEND_LINE)
+            // (BAND_HEIGHT + BAND_GAP)
+        ),
+        1,
     )
     story: list[Flowable] = []
     for part, (first, last) in enumerate(spans, start=1):
@@ -121,8 +135,13 @@ class LoadPage(Flowable):
         self.left, self.points_per_day = scale
         self.width = width
         self.size = font_size
+        legend = sum(15 + stringWidth(_(name), FONT, font_size) + 10 for _kind, name in MARKS)
         self.height = (
-            CAPTION_HEIGHT + AXIS_HEIGHT + len(bands) * (BAND_HEIGHT + BAND_GAP) + LEGEND_HEIGHT
+            CAPTION_HEIGHT
+            + AXIS_HEIGHT
+            + len(bands) * (BAND_HEIGHT + BAND_GAP)
+            + LEGEND_HEIGHT
+            + (LEGEND_LINE if legend > width else 0)
         )
         self.right = self.left + (self.last - self.first) * self.points_per_day / DAY
 
@@ -256,15 +275,7 @@ class LoadPage(Flowable):
         y = self.band_bottom(len(self.bands) - 1) - 14
         x = 0.0
         canvas.setFont(FONT, self.size)
-        marks = (
-            ("booked", n_("units booked at once")),
-            ("over", n_("over its units, or booked while away")),
-            ("units", n_("units available")),
-            ("away", n_("away")),
-            ("off", n_("non-working time")),
-            ("status", n_("status date")),
-        )
-        for kind, name in marks:
+        for kind, name in MARKS:
             text = _(name)
             if x + 15 + stringWidth(text, FONT, self.size) > self.width:
                 x, y = 0.0, y - self.size - 4  # a narrow page: the legend takes two lines
