@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cutover.common.i18n import _
-from cutover.export.gantt_layout import PALETTE, chart_layout, off_time
+from cutover.export.gantt_layout import PALETTE, axis_ticks, chart_layout, off_time, spaced
 from cutover.export.load_chart import (
     has_resources,
     load_bands,
@@ -123,6 +123,13 @@ def _svg(band: ResourceBand, scale: _Scale, view: ExportView) -> str:
     parts += [
         _box(scale, span, y=0, height=BAND_HEIGHT, fill=AWAY, kind="away") for span in band.away
     ]
+    _upper, lower = axis_ticks(timebase, scale.first, scale.last, scale.px_per_day)
+    parts += [  # the axis's finer lines, so a bar's day or hour reads across the section
+        element("line", x1=x, y1=0, x2=x, y2=BAND_HEIGHT, stroke=PALETTE["grid"], stroke_width=0.6)
+        for x in (
+            scale.x(tick.minute) for tick in spaced(lower, scale.x, lambda label: 7.0 * len(label))
+        )
+    ]
     for begin, end, units, over in runs(band):
         height = round(units * per_unit, 2)
         words = _("{start} – {end}: {units} of {available} units").format(
@@ -198,5 +205,7 @@ def legend() -> str:
             swatch(element("rect", x=1, y=0, width=24, height=14, fill=AWAY), _("away")),
             swatch(element("rect", x=1, y=0, width=24, height=14, fill=PALETTE["off"]),
                    _("non-working time")),
+            swatch(element("line", x1=13, y1=0, x2=13, y2=14, stroke=PALETTE["status"],
+                           stroke_width=1.5, stroke_dasharray="4 3"), _("status date")),
         ]
     )  # fmt: skip
