@@ -87,7 +87,10 @@ def test_the_columns_sit_beside_the_bars(pdf: bytes, a3: bytes) -> None:
 
 def test_every_page_has_a_page_n_of_m_footer(pdf: bytes) -> None:
     pages = _pages(pdf)
-    assert len(pages) == 1  # title block and chart on one page: no paper wasted
+    # Title block and chart on one page (no paper wasted); the teams' load on the next.
+    assert len(pages) == 2
+    assert "Gantt chart" in pages[0]
+    assert "Resource load against units" in pages[1]
     for number, text in enumerate(pages, start=1):
         assert text.endswith(f"page {number} of {len(pages)}")
 

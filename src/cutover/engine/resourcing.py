@@ -13,6 +13,7 @@ Nothing here runs for a plan without resources, so a plain ``check`` costs what 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
@@ -196,6 +197,32 @@ def loads(schedule: Schedule) -> list[ResourceLoad]:
             peak = max(peak, load)
         minutes = sum(o.finish - o.start for o in over if o.resource == resource.id)
         out.append(ResourceLoad(resource.id, resource.units, peak, minutes))
+    return out
+
+
+def peaks(booked: list[Booking], edges: list[int]) -> list[int]:
+    """The most units booked at once in each slot [edges[i], edges[i + 1]).
+
+    A task that finishes when another starts does not stack with it. One sweep over
+    the bookings, so a chart of many slots costs what one pass does.
+    """
+    changes: dict[int, int] = {}
+    for booking in booked:
+        changes[booking.start] = changes.get(booking.start, 0) + booking.units
+        changes[booking.finish] = changes.get(booking.finish, 0) - booking.units
+    instants = sorted(changes)
+    out: list[int] = []
+    load = index = 0
+    for left, right in itertools.pairwise(edges):
+        while index < len(instants) and instants[index] <= left:
+            load += changes[instants[index]]
+            index += 1
+        peak = load
+        while index < len(instants) and instants[index] < right:
+            load += changes[instants[index]]
+            peak = max(peak, load)
+            index += 1
+        out.append(peak)
     return out
 
 

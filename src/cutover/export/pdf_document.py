@@ -30,6 +30,7 @@ from cutover.common.i18n import _
 from cutover.common.text import shorten
 from cutover.export.gantt_layout import chart_layout
 from cutover.export.pdf_gantt import GanttPage, chart_pages, chart_style
+from cutover.export.pdf_load_chart import load_story
 from cutover.export.pdf_support import BOLD, FONT, MARGIN, numbered_canvas, register_fonts
 
 if TYPE_CHECKING:
@@ -118,6 +119,11 @@ def _story(view: ExportView, options: ExportOptions, width: float, height: float
             style=style,
         )
         story += [chart] if page.under_title else [PageBreak(), chart]
+    # Then each resource's load on the chart's scale, and who is on what (none: nothing).
+    story += load_story(
+        view, layout, pages=pages, points_per_day=points_per_day, style=style,
+        size=(width, chart_height),
+    )  # fmt: skip
     return story
 
 

@@ -19,6 +19,7 @@ from cutover import __version__
 from cutover.common.i18n import _, current_language
 from cutover.export.gantt_layout import PALETTE
 from cutover.export.html_chart import ROW_HEIGHT, html_chart
+from cutover.export.html_load_chart import html_loads
 from cutover.export.to_svg import element, text
 from cutover.findings.states import ordered
 
@@ -45,10 +46,12 @@ def export_html(view: ExportView, options: ExportOptions, /) -> bytes:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    chart = html_chart(view)
     page = environment.get_template(TEMPLATE).render(
         version=__version__,
         title=view.title,
-        chart=html_chart(view),
+        chart=chart,
+        loads=html_loads(view, chart),  # each resource's load; None without resources
         _=_,
         lang=current_language(),
         row_classes=row_classes,

@@ -10,6 +10,7 @@ prints for the weekend.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from rich import box
@@ -17,13 +18,12 @@ from rich.table import Table
 from rich.text import Text
 
 from cutover.common.i18n import _, current_language, n_
-from cutover.engine.resourcing import away_spans, bookings
+from cutover.engine.resourcing import away_spans, bookings, peaks
 from cutover.findings.wording import day_text, when
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from cutover.engine.resourcing import Booking
     from cutover.engine.schedule import Schedule
     from cutover.worktime.calendars import WorkCalendar
 
@@ -56,9 +56,9 @@ def print_resources(schedule: Schedule, window: tuple[int, int], console: Consol
     for resource in graph.plan.resources:
         away = away_spans(graph, resource)
         cells = Text()
-        for left in range(begin, end, step):
-            right = min(left + step, end)
-            load = _peak(booked[resource.id], left, right)
+        edges = [*range(begin, end, step), end]
+        slots = zip(pairwise(edges), peaks(booked[resource.id], edges), strict=True)
+        for (left, right), load in slots:
             gone = any(a < right and b > left for a, b in away)
             if load > resource.units or (gone and load):
                 cells.append("!", style="bold red")
@@ -87,20 +87,6 @@ def print_resources(schedule: Schedule, window: tuple[int, int], console: Consol
             if a < end and b > begin:
                 table.add_row(resource.id, _("(away)"), when(timebase, a), when(timebase, b), "")
     console.print(table)
-
-
-def _peak(booked: list[Booking], left: int, right: int) -> int:
-    """The most units booked at once within [left, right)."""
-    events: list[tuple[int, int]] = []
-    for booking in booked:
-        start, finish, units = booking.start, booking.finish, booking.units
-        if start < right and finish > left:
-            events += [(max(start, left), units), (min(finish, right), -units)]
-    peak = load = 0
-    for _at, change in sorted(events):
-        load += change
-        peak = max(peak, load)
-    return peak
 
 
 def print_calendar(
