@@ -37,6 +37,16 @@ are exactly the ones cutover schedules. The mapping, checked against tj3 3.7.1:
   day, so each day gets its own hours, the morning of the shift that started the day
   before, or both, by whether it and the day before are workdays.
 
+- Resources and ``allocate`` (``tjp_resources``, whose docstring says what tj3 really
+  does with them): a resource of N units is a group of N members, its calendar its
+  ``shifts``, its ``unavailable`` spans ``leaves``; a task allocates its units with
+  ``mandatory`` allocations. A task that allocates works on the joint calendar of it and
+  its resources, written as a shift like any other. tj3 delays only ``effort`` tasks for
+  their resources: an unlevelled schedule keeps ``length`` (tj3 then keeps cutover's
+  unlevelled dates and books whoever is free), a levelled one is written as ``effort``
+  of units × duration for tj3 to level, which may split a task where cutover does not.
+  Plans without resources are written as they were before resources existed.
+
 What tj3 cannot express raises ConversionError, and the comparison is restricted to it:
 negative lags (tj3 gaps are never negative); lags on a calendar other than the default or
 one that works round the clock (tj3 counts ``gaplength`` on the project's working time);
@@ -55,14 +65,14 @@ of the last working minute in both tools.
 from __future__ import annotations
 
 import math
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from cutover.common.errors import CutoverError
 from cutover.common.i18n import _
 from cutover.engine.schedule import build_schedule
+from cutover.interchange.tjp_resources import NOTE_EFFORT, NOTE_LENGTH, TjpResources, tj_string
 from cutover.worktime.timebase import MINUTES_PER_DAY
 
 if TYPE_CHECKING:
@@ -93,6 +103,10 @@ class Conversion:
     text: str
     tj_ids: dict[int, str]
     resolution: int
+    #: The tj3 id of each resource (cutover id -> ``r0``…); empty for a plan without.
+    resource_ids: dict[str, str] = field(default_factory=dict)
+    #: Whether allocating tasks are ``effort`` that tj3 levels (see ``tjp_resources``).
+    levelled: bool = False
 
 
 def convert(
@@ -101,22 +115,30 @@ def convert(
     report: bool = True,
     window_end: date | None = None,
     schedule: Schedule | None = None,
+    level: bool | None = None,
 ) -> Conversion:
     """Write ``graph`` as a tj3 project; add the CSV report ``dates`` when ``report``.
 
     ``schedule`` gives the status date and the dates of tasks done or in progress
-    (default: the plan scheduled as planned).
+    (default: the plan scheduled as planned). ``level``: write allocating tasks as
+    ``effort`` that tj3 levels (default: when ``schedule`` is levelled), else as
+    ``length`` that keep the unlevelled dates (``tjp_resources``).
     """
     if schedule is None:
         schedule = build_schedule(graph, None)
     if window_end is None:
         last = max([schedule.finish, *(nb for nb in graph.not_before if nb is not None)])
         window_end = graph.timebase.day_of(last) + timedelta(days=WINDOW_MARGIN_DAYS)
-    return _Writer(schedule, window_end).write(report=report)
+    if level is None:
+        level = bool(schedule.graph.level_floor)
+    return _Writer(schedule, window_end, level=level).write(report=report)
 
 
 def write_tjp(schedule: Schedule) -> bytes:
-    """The ``.tjp`` of a scheduled plan, with the ``dates`` CSV report; raise ConversionError."""
+    """The ``.tjp`` of a scheduled plan, with the ``dates`` CSV report; raise ConversionError.
+
+    A levelled schedule (``--level``, ``level: true``) is written for tj3 to level.
+    """
     return convert(schedule.graph, schedule=schedule).text.encode()
 
 
@@ -126,8 +148,10 @@ def write_tjp(schedule: Schedule) -> bytes:
 class _Writer:
     """Builds the .tjp text of one graph over the window [plan start, ``window_end``)."""
 
-    def __init__(self, schedule: Schedule, window_end: date) -> None:
+    def __init__(self, schedule: Schedule, window_end: date, *, level: bool) -> None:
         graph = schedule.graph
+        self.level = level
+        self.resources = TjpResources(graph) if graph.plan.resources else None
         self.schedule = schedule
         self.graph = graph
         self.default = graph.calendars["default"]
@@ -147,8 +171,9 @@ class _Writer:
     def write(self, *, report: bool) -> Conversion:
         """The whole project text."""
         body = self._tasks()
+        resources = self._resource_blocks()
         resolution = self._resolution()
-        parts = [self._header(resolution), *self._holidays(), *self._shift_blocks()]
+        parts = [self._header(resolution), *self._holidays(), *self._shift_blocks(), *resources]
         parts += [self._anchor_block(minute, name) for minute, name in self.anchors.items()]
         parts += body
         if report:
@@ -156,7 +181,14 @@ class _Writer:
                 f'taskreport {REPORT} "{REPORT}" {{\n  formats csv\n  columns id, start, end\n'
                 '  timeformat "%Y-%m-%d %H:%M %z"\n}'
             )
-        return Conversion(self.graph, "\n".join(parts) + "\n", self.tj_ids, resolution)
+        return Conversion(
+            self.graph,
+            "\n".join(parts) + "\n",
+            self.tj_ids,
+            resolution,
+            dict(self.resources.ids) if self.resources else {},
+            levelled=self.level and self.resources is not None,
+        )
 
     # -- project, calendars ------------------------------------------------------------------
 
@@ -176,9 +208,9 @@ class _Writer:
                     "hours stay within a day"
                 )
             )
-        start = self._time(graph.start)
+        start, end = self._time(graph.start), self._day(self.window_end)
         lines = [
-            f'project cutover "{_text(graph.plan.plan)}" {start} - {self._day(self.window_end)} {{',
+            f'project cutover "{tj_string(graph.plan.plan)}" {start} - {end} {{',
             f'  timezone "{graph.timebase.name}"',
             f"  timingresolution {resolution}min",
             f"  now {start if self.schedule.as_of is None else self._time(self.schedule.as_of)}",
@@ -216,7 +248,7 @@ class _Writer:
 
     def _shift_blocks(self) -> list[str]:
         blocks = ['shift off "off" {\n  workinghours mon - sun off\n}']
-        for calendar in self.graph.calendars.values():
+        for calendar in self.graph.all_calendars().values():  # joint ones: tasks that allocate
             name = self.shifts.get(id(calendar))
             if name is None:
                 continue
@@ -225,10 +257,10 @@ class _Writer:
                 continue
             hours = _hours(calendar)
             blocks += [
-                f'shift {name} "{_text(calendar.name)}" {{',
+                f'shift {name} "{tj_string(calendar.name)}" {{',
                 *_working_hours(calendar, indent="  "),
                 "}",
-                f'shift {name}x "{_text(calendar.name)} make-up day" {{',
+                f'shift {name}x "{tj_string(calendar.name)} make-up day" {{',
                 f"  workinghours mon - sun {hours}",
                 "}",
                 f"macro {name} [ shifts {', '.join(self._assignments(calendar, name))} ]",
@@ -249,7 +281,7 @@ class _Writer:
         variants = {(True, False): "o", (False, True): "s", (True, True): "b"}
         spans = {"o": own, "s": spill, "b": spill + own}
         blocks = [
-            f'shift {name}{key} "{_text(calendar.name)} {key}" {{\n'
+            f'shift {name}{key} "{tj_string(calendar.name)} {key}" {{\n'
             f"  workinghours mon - sun {_spans(spans[key])}\n}}"
             for key in ("o", "s", "b")
         ]
@@ -295,6 +327,19 @@ class _Writer:
             ).format(step=step)
         )
 
+    def _resource_blocks(self) -> list[str]:
+        """The resources, after a comment on how they are mapped (``tjp_resources``)."""
+        if self.resources is None:
+            return []
+        window = (self.graph.start, self.graph.timebase.minute(self.window_end))
+        blocks = self.resources.blocks(
+            time=self._time,
+            shift_macro=self._shift_macro,
+            window=window,
+            quantities=self.quantities,
+        )
+        return [NOTE_EFFORT if self.level else NOTE_LENGTH, *blocks]
+
     # -- tasks -------------------------------------------------------------------------------
 
     def _tasks(self) -> list[str]:
@@ -314,7 +359,7 @@ class _Writer:
             if closing:
                 lines.append(f"{indent}}}")
                 continue
-            name = _text(graph.task(node).display_name)
+            name = tj_string(graph.task(node).display_name)
             lines.append(f'{indent}task t{node} "{name}" {{')
             if graph.is_summary[node]:
                 pending.append((node, True))
@@ -327,7 +372,7 @@ class _Writer:
     def _leaf(self, node: int) -> list[str]:
         graph = self.graph
         if graph.status[node] in {"in_progress", "done"}:
-            return self._tracked(node)
+            return self._tracked(node) + self._allocation(node)
         calendar = graph.calendar[node]
         lines: list[str] = []
         if graph.is_instant[node]:
@@ -335,13 +380,25 @@ class _Writer:
         else:
             minutes = graph.duration[node]
             self.quantities.append(minutes)
-            lines.append(f"length {self._length(minutes, calendar)}")
+            units = self.resources.units(node) if self.level and self.resources else 0
+            if units:  # tj3 levels effort only: see tjp_resources
+                lines.append(f"effort {_amount(units * minutes)}")
+            else:
+                lines.append(f"length {self._length(minutes, calendar)}")
             if calendar is not self.default:
                 lines.append(f"${{{self._shift_macro(calendar)}}}")
+            lines += self._allocation(node)
         depends = self._depends(node)
         if depends:
             lines.append("depends " + ", ".join(depends))
         return lines
+
+    def _allocation(self, node: int) -> list[str]:
+        """The task's priority and ``allocate`` (nothing for a plan without resources)."""
+        if self.resources is None or self.graph.is_instant[node]:
+            return []
+        found = (self.resources.priority(node), self.resources.allocate(node))
+        return [line for line in found if line is not None]
 
     def _tracked(self, node: int) -> list[str]:
         """A task done or in progress: fixed at its actual (or forecast) dates, its share done.
@@ -516,8 +573,3 @@ def _crosses_midnight(calendar: WorkCalendar) -> bool:
 
 def _amount(minutes: int) -> str:
     return f"{minutes // 60}h" if minutes % 60 == 0 else f"{minutes}min"
-
-
-def _text(value: str) -> str:
-    """A tj3 string: no quotes, backslashes, macro signs or line breaks."""
-    return re.sub(r'["\\$\[\]\r\n]', " ", value)
