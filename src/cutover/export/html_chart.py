@@ -24,10 +24,11 @@ from cutover.export.gantt_layout import (
     ChartRow,
     axis_ticks,
     chart_layout,
+    chart_links,
     off_time,
     spaced,
 )
-from cutover.export.to_svg import element, text
+from cutover.export.to_svg import LINK_GAP, element, link_lines, text
 from cutover.export.view import outline_numbers
 from cutover.findings.wording import when, work_amount
 
@@ -80,7 +81,7 @@ class _Scale:
         self.first = layout.first
         self.width = round(days * self.px_per_day)
 
-    def x(self, minute: int) -> float:
+    def x(self, minute: float) -> float:
         return round((minute - self.first) * self.px_per_day / DAY, 2)
 
 
@@ -93,6 +94,7 @@ def html_chart(view: ExportView) -> HtmlChart:
     shading: dict[str, str] = {}
     rows = []
     timebase = view.timebase
+    crossing = _links_by_row(view, scale)
     years = {timebase.day_of(row.start).year for row in view.rows}
     year = len(years | {timebase.day_of(row.finish).year for row in view.rows}) > 1
     for index, (item, chart_row) in enumerate(zip(view.table, layout.rows, strict=True)):
@@ -119,7 +121,9 @@ def html_chart(view: ExportView) -> HtmlChart:
                 deadline_slack=""
                 if row.deadline_slack is None
                 else work_amount(row.deadline_slack, row.day_minutes),
-                strip=_strip(chart_row, scale, shading[calendar.name], layout.as_of),
+                strip=_strip(
+                    chart_row, scale, shading[calendar.name] + crossing.get(index, ""), layout.as_of
+                ),
                 details=_details(view, item),
                 parent=row.parent or "",
             )
@@ -127,6 +131,25 @@ def html_chart(view: ExportView) -> HtmlChart:
     as_of = layout.as_of
     status_x = "" if as_of is None else str(scale.x(as_of))
     return HtmlChart(rows, _axis(view, layout, scale), scale.width, PATTERNS, status_x)
+
+
+def _links_by_row(view: ExportView, scale: _Scale) -> dict[int, str]:
+    """The links' lines each row's strip draws: every link in every row it passes through.
+
+    Each strip is its own SVG, clipped to its row; a link drawn once on the whole chart's
+    scale is repeated, shifted up, in each row it crosses, so the pieces join up into the
+    same lines as the SVG and the PDF draw. (Sorting or filtering hides them: the page's
+    script and style.)
+    """
+    gap = LINK_GAP / scale.px_per_day * DAY
+    by_row: dict[int, list[str]] = {}
+    for link in chart_links(view):
+        low, high = sorted((link.pred, link.succ))
+        (line,) = link_lines((link,), gap, scale.x, lambda position: position * ROW_HEIGHT)
+        for index in range(low, high + 1):
+            shifted = f'<g transform="translate(0,{-index * ROW_HEIGHT})">{line}</g>'
+            by_row.setdefault(index, []).append(shifted)
+    return {index: "".join(lines) for index, lines in by_row.items()}
 
 
 def _details(view: ExportView, item: TableRow) -> str:

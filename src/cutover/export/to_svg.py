@@ -21,14 +21,18 @@ from cutover.export.gantt_layout import (
     axis_ticks,
     calendar_runs,
     chart_layout,
+    chart_links,
     off_time,
+    route_link,
     spaced,
 )
 from cutover.findings.states import ordered
 from cutover.render.marks import LEGEND
 
 if TYPE_CHECKING:
-    from cutover.export.gantt_layout import Tick
+    from collections.abc import Callable
+
+    from cutover.export.gantt_layout import ChartLink, Tick
     from cutover.export.view import ExportOptions, ExportView
 
 LABEL_WIDTH = 320
@@ -73,7 +77,7 @@ class _Scale:
         self.first = layout.first
         self.width = round(days * self.px_per_day)
 
-    def x(self, minute: int) -> float:
+    def x(self, minute: float) -> float:
         return round(LABEL_WIDTH + (minute - self.first) * self.px_per_day / DAY, 2)
 
 
@@ -100,6 +104,12 @@ def gantt_svg(view: ExportView) -> str:
         element("text", title, x=6, y=19, font_size=14, font_weight="bold", fill=PALETTE["text"]),
         *_shading(layout, scale, top),
         *_axis(view, layout, scale, top, bottom),
+        *link_lines(
+            chart_links(view),
+            LINK_GAP / scale.px_per_day * DAY,
+            scale.x,
+            lambda position: top + position * ROW_HEIGHT,
+        ),
     ]
     for index, chart_row in enumerate(layout.rows):
         parts += _row(chart_row, scale, top + index * ROW_HEIGHT, view.at_risk)
@@ -135,6 +145,51 @@ def _axis(view: ExportView, layout: ChartLayout, scale: _Scale, top: int, bottom
             "line", x1=LABEL_WIDTH, y1=top, x2=scale.x(layout.last), y2=top, stroke=PALETTE["grid"]
         )
     )
+    return out
+
+
+#: A link's stub out of and into a bar, in pixels.
+LINK_GAP = 5.0
+#: Lines of links that set a date (True) and of the others.
+LINK_COLOURS = {True: "#3a3a3a", False: "#a8a8a8"}
+#: The direction each arrow points (y grows downwards).
+_HEADINGS = {"right": (1.0, 0.0), "left": (-1.0, 0.0), "down": (0.0, 1.0), "up": (0.0, -1.0)}
+
+
+def link_lines(
+    links: tuple[ChartLink, ...],
+    gap: float,
+    x_of: Callable[[float], float],
+    y_of: Callable[[float], float],
+) -> list[str]:
+    """Each link as a thin elbowed line with an arrowhead, routed as every view routes it.
+
+    ``gap`` is the stub in minutes; ``x_of`` maps minutes and ``y_of`` row positions to
+    pixels. Links that set a date are dark, the others light, so a 300-task chart reads.
+    """
+    out = []
+    for link in links:
+        route = route_link(link, gap)
+        corners = [(x_of(minute), y_of(position)) for minute, position in route.points]
+        dx, dy = _HEADINGS[route.heading]
+        x, y = corners[-1]
+        corners[-1] = (x - 3 * dx, y - 3 * dy)  # the line stops where the head starts
+        d = "M" + " L".join(f"{round(cx, 2)},{round(cy, 2)}" for cx, cy in corners)
+        head = " ".join(
+            f"{round(px, 2)},{round(py, 2)}"
+            for px, py in (
+                (x, y),
+                (x - 3.5 * dx - 2.2 * dy, y - 3.5 * dy - 2.2 * dx),
+                (x - 3.5 * dx + 2.2 * dy, y - 3.5 * dy + 2.2 * dx),
+            )
+        )
+        colour = LINK_COLOURS[link.driving]
+        out.append(
+            f'<g class="link {link.type}">'
+            + element("path", d=d, fill="none", stroke=colour, stroke_width=0.8)
+            + element("polygon", points=head, fill=colour)
+            + "</g>"
+        )
     return out
 
 
