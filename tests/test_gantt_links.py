@@ -185,6 +185,9 @@ def test_the_html_draws_each_link_in_every_row_it_crosses(flagship: Analysis) ->
     assert f"translate(0,{-2 * HTML_ROW})" in third
     # Sorted or filtered, the pieces would not join: the page hides them.
     assert "table.gantt.flat .link, table.gantt.partial .link { display: none; }" in page
+    # Printed, rows grow to fit their wrapped names and the pieces would not join either.
+    printed = page[page.index("@media print") :]
+    assert "table.gantt .link { display: none; }" in printed
 
 
 def _pdf_ops(data: bytes) -> str:

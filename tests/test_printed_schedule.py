@@ -203,6 +203,31 @@ def test_the_fixed_name_column_hides_no_column_in_part(
     assert edge <= status <= float(probe["wrapRight"])  # type: ignore[arg-type]
 
 
+@needs_chromium
+def test_the_links_hide_while_rows_are_filtered_or_sorted(
+    flagship: Analysis, tmp_path: Path
+) -> None:
+    """Each link is drawn in pieces, row by row: with rows hidden or moved they would not join."""
+    assert CHROMIUM is not None
+    page = tmp_path / "schedule.html"
+    page.write_bytes(export(flagship, "html", OPTIONS))
+
+    def table_class(fragment: str) -> str:
+        result = subprocess.run(
+            [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}",
+             "--dump-dom", page.as_uri() + fragment],
+            capture_output=True, text=True, timeout=90, check=True,
+        )  # fmt: skip
+        found = re.search(r'<table class="([^"]*)" id="gantt"', result.stdout)
+        assert found, result.stdout[-1000:]
+        return found.group(1)
+
+    assert table_class("").split() == ["gantt"]
+    assert "partial" in table_class("#filter=lgsp").split()
+    assert "partial" in table_class("#collapse=prep").split()
+    assert "flat" in table_class("#sort=finish").split()
+
+
 # -- renders kept as goldens -------------------------------------------------------------------
 
 

@@ -80,6 +80,12 @@ CHAR = 0.6
 DROP_ORDER = ("owner", "id", "start", "slack")
 #: The most of the width the table's columns may take.
 TABLE_SHARE = 0.58
+#: Before dropping columns, names and owners are cut to this many characters.
+NARROW_NAME_CHARS = 24.0
+NARROW_OWNER_CHARS = 9.0
+#: Owners longer than this many letters get a short form (``DST``) in a narrow column.
+OWNER_LETTERS = 8
+MAX_OWNER_CHARS = 12.0
 #: Hours shaded only from this scale up: below, nights would print as a barcode.
 HOURS_POINTS_PER_DAY = 120.0
 #: A link's stub out of and into a bar, in points.
@@ -147,8 +153,9 @@ def chart_style(
     The columns of ids, dates and slacks take the width of their longest cell (ids up to
     a limit), so a slack such as "1d 6h 30m" or an id is never cut in the middle. When
     they would not all fit beside the bars, they are made narrower before any is
-    dropped: names and owners shorter (cut with an ellipsis), then dates without their
-    weekday. Only then do columns go, in DROP_ORDER.
+    dropped: names shorter (cut with an ellipsis) and owners as short forms (``DST``,
+    their key under the title; cut when no unique short forms exist), then dates without
+    their weekday. Only then do columns go, in DROP_ORDER.
     """
     size = FONT_SIZES.get(paper, FONT_SIZE)
     if view is None:
@@ -197,14 +204,6 @@ def _measured(widest: dict[str, float], size: float) -> tuple[tuple[str, str, fl
         else (key, header, chars, right)
         for key, header, chars, right in COLUMNS
     )
-
-
-#: Before dropping columns, names and owners are cut to this many characters.
-NARROW_NAME_CHARS = 24.0
-NARROW_OWNER_CHARS = 9.0
-#: Owners longer than this many letters get a short form (``DST``) in a narrow column.
-OWNER_LETTERS = 8
-MAX_OWNER_CHARS = 12.0
 
 
 def short_when(timebase: TimeBase, minute: int) -> str:
