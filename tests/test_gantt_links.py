@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import yaml
 from pypdf import PdfReader
 
 from cutover.export import ExportOptions, export
@@ -203,3 +204,28 @@ def test_the_pdf_draws_every_link_of_the_page(flagship: Analysis) -> None:
     light = ops.count(".658824 .658824 .658824 RG")  # #a8a8a8
     assert dark == sum(link.driving for link in links)
     assert light == sum(not link.driving for link in links)
+
+
+def test_a_link_from_another_page_runs_to_the_pages_edge(tmp_path: Path) -> None:
+    """Rows split over pages: the line from the last row of a page goes on over the next."""
+    tasks = [
+        {"id": f"t{n}", "duration": "1d", **({"after": [f"t{n - 1}"]} if n else {})}
+        for n in range(90)
+    ]
+    path = tmp_path / "chain.yaml"
+    path.write_text(
+        yaml.safe_dump({"plan": "Chain", "start": "2025-01-06", "tasks": tasks}), encoding="utf-8"
+    )
+    analysis = analyse(path, now=None, as_of=None)
+    reader = PdfReader(io.BytesIO(export(analysis, "pdf", OPTIONS)))
+    texts = [" ".join(page.extract_text().split()) for page in reader.pages]
+    firsts = [int(re.search(r"rows (\d+)–(\d+) of 90", text).group(1)) for text in texts]  # type: ignore[union-attr]
+    lasts = [int(re.search(r"rows (\d+)–(\d+) of 90", text).group(2)) for text in texts]  # type: ignore[union-attr]
+    assert len(set(firsts)) > 1
+    for number, page in enumerate(reader.pages):
+        ops = page.get_contents().get_data().decode("latin-1")  # type: ignore[union-attr]
+        drawn = ops.count(".227451 .227451 .227451 RG")  # every link of a chain sets a date
+        on_page = lasts[number] - firsts[number]  # links between the page's own rows
+        into = 1 if firsts[number] > 1 else 0  # from the last row of the rows before
+        out = 1 if lasts[number] < 90 else 0  # to the first row of the rows after
+        assert drawn == on_page + into + out, number

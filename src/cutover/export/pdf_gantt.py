@@ -520,16 +520,18 @@ class _Painter:
         self.canvas.line(0, top - self.row_height, self.right, top - self.row_height)
 
     def links(self) -> None:
-        """Each link between two rows of this page, routed as every view routes it.
+        """Each link that crosses this page's rows, routed as every view routes it.
 
-        Thin lines: the links that set a date dark, the others light, so a 300-task
-        page still reads.
+        A link from or to a row on another page runs to the chart's edge, as on the
+        whole chart. Thin lines: the links that set a date dark, the others light, so a
+        300-task page still reads.
         """
-        on_page = self.page.rows
+        rows = self.page.rows
         gap = LINK_GAP / self.flow.points_per_day * DAY
         for link in self.flow.links:
-            if link.pred not in on_page or link.succ not in on_page:
-                continue
+            low, high = sorted((link.pred, link.succ))
+            if high < rows.start or low >= rows.stop:
+                continue  # a link from or to another page still shows, cut at the edge
             route = route_link(link, gap)
             colour = HexColor(LINK_COLOURS[link.driving])
             self.canvas.setStrokeColor(colour)
