@@ -153,9 +153,9 @@ def chart_style(
     The columns of ids, dates and slacks take the width of their longest cell (ids up to
     a limit), so a slack such as "1d 6h 30m" or an id is never cut in the middle. When
     they would not all fit beside the bars, they are made narrower before any is
-    dropped: names shorter (cut with an ellipsis) and owners as short forms (``DST``,
-    their key under the title; cut when no unique short forms exist), then dates without
-    their weekday. Only then do columns go, in DROP_ORDER.
+    dropped: names shorter (cut with an ellipsis), then dates without their weekday.
+    Only then do columns go, in DROP_ORDER. Owners too long for their column are shown
+    as short forms (``DST``) on any paper, with their key under the title.
     """
     size = FONT_SIZES.get(paper, FONT_SIZE)
     if view is None:
@@ -163,16 +163,13 @@ def chart_style(
     widest = _widest_cells(view, size)
     style = ChartStyle(size, _measured(widest, size), spacing)
     room = width * TABLE_SHARE
+    style = _short_owners(style, view)
     if style.table_width > room:
-        owners = abbreviate({item.owner for item in view.table if item.owner}, OWNER_LETTERS)
-        owner_chars = NARROW_OWNER_CHARS
-        if owners:
-            shown = [owners.get(item.owner, item.owner) for item in view.table]
-            owner_chars = min(max(_chars(value, BOLD, size) for value in shown), MAX_OWNER_CHARS)
-        narrower = {"name": NARROW_NAME_CHARS, "owner": owner_chars}
+        narrower = {"name": NARROW_NAME_CHARS, "owner": NARROW_OWNER_CHARS}
+        if style.owners:  # already as narrow as its short forms
+            narrower.pop("owner")
         style = replace(
             style,
-            owners=tuple(sorted(owners.items())),
             columns=tuple(
                 (key, header, min(chars, narrower.get(key, chars)), right)
                 for key, header, chars, right in style.columns
@@ -194,6 +191,33 @@ def chart_style(
     if not any(key == "owner" for key, *_rest in style.columns):
         style = replace(style, owners=())
     return style
+
+
+def _short_owners(style: ChartStyle, view: ExportView) -> ChartStyle:
+    """Owners as short forms (``DST``) when a name would be cut in its column.
+
+    ``Provincial P…`` cannot tell the Provincial People's Committee from its Office or
+    from the Provincial Steering Committee; ``PPC``, ``PPCO`` and ``PSC`` can, with
+    their key under the title. Without unique short forms, names are cut as before.
+    """
+    size = style.font_size
+    column = next(chars for key, _, chars, _ in style.columns if key == "owner")
+    names = {item.owner for item in view.table if item.owner}
+    if all(_chars(name, BOLD, size) <= column for name in names):
+        return style
+    owners = abbreviate(names, OWNER_LETTERS)
+    if not owners:
+        return style
+    shown = [owners.get(item.owner, item.owner) for item in view.table]
+    width = min(max(_chars(value, BOLD, size) for value in shown), MAX_OWNER_CHARS)
+    return replace(
+        style,
+        owners=tuple(sorted(owners.items())),
+        columns=tuple(
+            (key, header, width if key == "owner" else chars, right)
+            for key, header, chars, right in style.columns
+        ),
+    )
 
 
 def _measured(widest: dict[str, float], size: float) -> tuple[tuple[str, str, float, bool], ...]:
