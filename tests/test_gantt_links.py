@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from cutover.export import ExportOptions, export
 from cutover.export.gantt_layout import ChartLink, chart_layout, chart_links, route_link
 from cutover.export.html_chart import ROW_HEIGHT as HTML_ROW
-from cutover.export.to_svg import AXIS_HEIGHT, TITLE_HEIGHT
+from cutover.export.to_svg import AXIS_HEIGHT, LABEL_WIDTH, TITLE_HEIGHT
 from cutover.export.to_svg import ROW_HEIGHT as SVG_ROW
 from cutover.export.view import ExportView, build_view
 from cutover.findings.pipeline import Analysis, analyse
@@ -165,6 +165,13 @@ def test_the_svg_draws_every_link_along_its_route(flagship: Analysis) -> None:
         route = route_link(link, 1)
         first_row = route.points[0][1]
         assert any(abs(y - (TITLE_HEIGHT + AXIS_HEIGHT + first_row * SVG_ROW)) < 0.01 for y in ys)
+    # Clipped to the chart: a stub left of a first-day start stays out of the names.
+    links_group = svg[svg.index('<g class="links" clip-path="url(#chart-area)">') :]
+    assert links_group.count('<g class="link ') == len(links)
+    assert re.search(
+        rf'<clipPath id="chart-area"><rect x="{LABEL_WIDTH}" y="{TITLE_HEIGHT + AXIS_HEIGHT}"',
+        svg,
+    )
     assert 'stroke="#3a3a3a"' in svg  # links that set dates, dark
     assert 'stroke="#a8a8a8"' in svg  # the others, light
 
@@ -202,8 +209,9 @@ def test_the_pdf_draws_every_link_of_the_page(flagship: Analysis) -> None:
     ops = _pdf_ops(export(flagship, "pdf", OPTIONS))
     dark = ops.count(".227451 .227451 .227451 RG")  # #3a3a3a
     light = ops.count(".658824 .658824 .658824 RG")  # #a8a8a8
-    assert dark == sum(link.driving for link in links)
-    assert light == sum(not link.driving for link in links)
+    # Every link once, and each kind once more in the legend.
+    assert dark == sum(link.driving for link in links) + 1
+    assert light == sum(not link.driving for link in links) + 1
 
 
 def test_a_link_from_another_page_runs_to_the_pages_edge(tmp_path: Path) -> None:
@@ -228,4 +236,19 @@ def test_a_link_from_another_page_runs_to_the_pages_edge(tmp_path: Path) -> None
         on_page = lasts[number] - firsts[number]  # links between the page's own rows
         into = 1 if firsts[number] > 1 else 0  # from the last row of the rows before
         out = 1 if lasts[number] < 90 else 0  # to the first row of the rows after
-        assert drawn == on_page + into + out, number
+        assert drawn == on_page + into + out + 1, number  # and the legend's
+
+
+def test_every_legend_draws_the_links_as_the_chart_does(flagship: Analysis) -> None:
+    svg = export(flagship, "svg", OPTIONS).decode()
+    legend = svg[svg.index(">non-working time<") :]
+    assert ">link that sets a date<" in legend
+    assert ">other link<" in legend
+    assert legend.count('fill="none" stroke="#3a3a3a"') == 1  # the dark swatch
+    assert legend.count('fill="none" stroke="#a8a8a8"') == 1  # the light one
+    page = export(flagship, "html", OPTIONS).decode()
+    html_legend = page[page.index('<div class="legend"') :]
+    assert "link that sets a date</span>" in html_legend
+    assert 'stroke="#a8a8a8"' in html_legend
+    pdf = PdfReader(io.BytesIO(export(flagship, "pdf", OPTIONS))).pages[0].extract_text()
+    assert "non-working time link that sets a date other link" in " ".join(pdf.split())

@@ -683,6 +683,20 @@ class _Painter:
                 label = "▸ " + day_label(view.timebase, row.deadline - 1)
                 self.canvas.drawRightString(self.right - 1, y, label)
 
+    def link_swatch(self, x: float, y: float, *, driving: bool) -> None:
+        """A link as the chart draws it: out of a bar, down, into the next."""
+        colour = HexColor(LINK_COLOURS[driving])
+        self.canvas.setStrokeColor(colour)
+        self.canvas.setFillColor(colour)
+        self.canvas.setLineWidth(0.5 if driving else 0.4)
+        path = self.canvas.beginPath()
+        path.moveTo(x, y + 6)
+        path.lineTo(x + 5, y + 6)
+        path.lineTo(x + 5, y)
+        path.lineTo(x + 9.6, y)
+        self.canvas.drawPath(path, stroke=1, fill=0)
+        self.arrow((x + 12, y), "right")
+
     def legend(self) -> None:
         """Each mark drawn as on the chart, with its name."""
         canvas = self.canvas
@@ -693,6 +707,7 @@ class _Painter:
             ("critical_milestone", n_("critical milestone")), ("summary", n_("summary")),
             ("deadline", n_("deadline")), ("status", n_("status date")),
             ("off", n_("non-working time")),
+            ("driving", n_("link that sets a date")), ("link", n_("other link")),
         )  # fmt: skip
         canvas.setFont(FONT, self.size)
         for kind, name in marks:
@@ -711,6 +726,8 @@ class _Painter:
                 canvas.setDash(2, 1.5)
                 canvas.line(x, middle, x + 12, middle)
                 canvas.setDash()
+            elif kind in {"driving", "link"}:
+                self.link_swatch(x, y, driving=kind == "driving")
             elif kind in {"deadline", "status"}:
                 canvas.setStrokeColor(HexColor(PALETTE[kind]))
                 canvas.setLineWidth(1.4)

@@ -19,7 +19,7 @@ from cutover import __version__
 from cutover.common.i18n import _, current_language
 from cutover.export.gantt_layout import PALETTE
 from cutover.export.html_chart import ROW_HEIGHT, html_chart
-from cutover.export.to_svg import element, text
+from cutover.export.to_svg import LINK_LEGEND, element, link_swatch, text
 from cutover.findings.states import ordered
 
 if TYPE_CHECKING:
@@ -115,6 +115,10 @@ def legend() -> str:
                            stroke_width=1.5, stroke_dasharray="4 3"), "status date"),
             swatch(element("rect", x=1, y=0, width=24, height=14, fill=PALETTE["off"]),
                    "non-working time"),
+            *(
+                swatch(link_swatch(7, 1.5, driving=driving), name)
+                for driving, name in LINK_LEGEND
+            ),
             "<span>! late · ~ at risk</span>",
         ]
     )  # fmt: skip

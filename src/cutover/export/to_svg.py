@@ -11,7 +11,7 @@ import re
 from html import escape
 from typing import TYPE_CHECKING
 
-from cutover.common.i18n import _
+from cutover.common.i18n import _, n_
 from cutover.export.gantt_layout import (
     DAY,
     PALETTE,
@@ -99,17 +99,27 @@ def gantt_svg(view: ExportView) -> str:
     parts = [
         opening,
         element("title", title),
-        f"<defs>{HATCH}</defs>",
+        f"<defs>{HATCH}"
+        + element(
+            "clipPath",
+            element("rect", x=LABEL_WIDTH, y=top, width=scale.width, height=bottom - top),
+            id="chart-area",
+        )
+        + "</defs>",
         element("rect", width=width, height=height, fill="#ffffff"),
         element("text", title, x=6, y=19, font_size=14, font_weight="bold", fill=PALETTE["text"]),
         *_shading(layout, scale, top),
         *_axis(view, layout, scale, top, bottom),
+        # The links stay inside the chart: a stub left of a start on its first day would
+        # cross into the names.
+        '<g class="links" clip-path="url(#chart-area)">',
         *link_lines(
             chart_links(view),
             LINK_GAP / scale.px_per_day * DAY,
             scale.x,
             lambda position: top + position * ROW_HEIGHT,
         ),
+        "</g>",
     ]
     for index, chart_row in enumerate(layout.rows):
         parts += _row(chart_row, scale, top + index * ROW_HEIGHT, view.at_risk)
@@ -335,4 +345,24 @@ def _legend(y: int) -> list[str]:
             out.append(element("rect", x=x, y=y - 9, width=12, height=10, fill=PALETTE[kind]))
         out.append(element("text", text(label), x=x + 16, y=y, fill=PALETTE["text"]))
         x += 16 + 7 * len(label) + 18
+    for driving, name in LINK_LEGEND:
+        label = _(name)
+        out.append(link_swatch(x, y - 10, driving=driving))
+        out.append(element("text", text(label), x=x + 16, y=y, fill=PALETTE["text"]))
+        x += 16 + 7 * len(label) + 18
     return out
+
+
+#: The links in the legends: those that set a date, and the others.
+LINK_LEGEND = ((True, n_("link that sets a date")), (False, n_("other link")))
+
+
+def link_swatch(x: float, y: float, *, driving: bool) -> str:
+    """A link as the chart draws it, in a 12 by 11 box at (x, y): out, down, into a bar."""
+    colour = LINK_COLOURS[driving]
+    return element(
+        "path", d=f"M{x},{y + 2} L{x + 5},{y + 2} L{x + 5},{y + 9} L{x + 8},{y + 9}",
+        fill="none", stroke=colour, stroke_width=0.8,
+    ) + element(
+        "polygon", points=f"{x + 12},{y + 9} {x + 8},{y + 6.8} {x + 8},{y + 11.2}", fill=colour
+    )  # fmt: skip
