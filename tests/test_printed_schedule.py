@@ -293,3 +293,17 @@ def test_the_flagship_page_matches_its_golden_screenshot(
         check=True,
     )
     _same_image(shot, GOLDEN / f"tuyenquang-html-{width}.png", update=update_goldens)
+
+
+def test_the_html_axis_names_the_month_wherever_the_chart_is_scrolled(flagship: Analysis) -> None:
+    """A phone shows about 290 px of bars: a month label at least every 290 px."""
+    page = export(flagship, "html", OPTIONS).decode()
+    axis = page[page.index('<svg class="axis"') :]
+    axis = axis[: axis.index("</svg>")]
+    width = float(re.search(r'width="([\d.]+)"', axis).group(1))  # type: ignore[union-attr]
+    upper = sorted(
+        float(x) for x, y in re.findall(r'<text x="([\d.]+)" y="(\d+)"', axis) if y == "13"
+    )
+    assert len(upper) >= 3
+    assert all(b - a <= 290 for a, b in zip([0.0, *upper], [*upper, width], strict=True))
+    assert "Jun 2025" in axis

@@ -40,6 +40,8 @@ AXIS_HEIGHT = 34
 MIN_PX_PER_DAY = 6.0
 MAX_PX_PER_DAY = 240.0
 CHART_WIDTH = 900
+#: The axis's upper label is repeated this often (in pixels): a phone shows about 290.
+REPEAT_PX = 240
 #: Patterns that carry a mark's meaning without colour.
 PATTERNS = (
     '<pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
@@ -251,10 +253,18 @@ def _axis(view: ExportView, layout: ChartLayout, scale: _Scale) -> str:
         f'viewBox="0 0 {scale.width} {AXIS_HEIGHT}" role="img" aria-label="time axis">'
     )
     parts = [opening]
-    for tick in spaced(upper, scale.x, lambda label: 7.0 * len(label)):
+    kept = spaced(upper, scale.x, lambda label: 7.0 * len(label))
+    for tick, after in zip(kept, [*kept[1:], None], strict=True):
         x = scale.x(tick.minute)
         parts.append(element("line", x1=x, y1=0, x2=x, y2=AXIS_HEIGHT, stroke="#999"))
         parts.append(element("text", text(tick.label), x=x + 2, y=13, font_weight="bold"))
+        # Repeated along a long month (or day), grey, so a phone scrolled to the status
+        # date still says which month it shows.
+        end = scale.width if after is None else scale.x(after.minute)
+        repeat = x + REPEAT_PX
+        while repeat + 7.0 * len(tick.label) + 20 < end:
+            parts.append(element("text", text(tick.label), x=repeat + 2, y=13, fill="#777"))
+            repeat += REPEAT_PX
     for tick in spaced(lower, scale.x, lambda label: 7.0 * len(label)):
         x = scale.x(tick.minute)
         parts.append(element("line", x1=x, y1=18, x2=x, y2=AXIS_HEIGHT, stroke="#ccc"))
