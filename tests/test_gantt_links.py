@@ -182,20 +182,21 @@ def test_the_html_draws_each_link_in_every_row_it_crosses(flagship: Analysis) ->
     rows = re.findall(r"<tr class=[^>]*data-task=\"([^\"]+)\".*?</tr>", page, flags=re.DOTALL)
     bodies = re.findall(r"(<tr class=.*?</tr>)", page, flags=re.DOTALL)
     assert len(rows) == len(view.rows)
-    pieces = [body.count('<g class="link ') for body in bodies]
+    pieces = [len(re.findall(r'<path class="link( sets)?" d=', body)) for body in bodies]
     expected = [0] * len(view.rows)
     for link in chart_links(view):
         for index in range(min(link.pred, link.succ), max(link.pred, link.succ) + 1):
             expected[index] += 1
     assert pieces == expected
-    # Each piece is shifted up by its row's place, so the pieces join into one line.
-    third = bodies[2]
-    assert f"translate(0,{-2 * HTML_ROW})" in third
+    assert page.count('<polygon class="head') == len(chart_links(view))  # one arrow a link
+    # Each row's piece is in the row's own pixels: a line down the whole row runs 0 to 22.
+    assert ",0 L" in page
+    assert f",{HTML_ROW} " in page or f',{HTML_ROW}"' in page
     # Sorted or filtered, the pieces would not join: the page hides them.
-    assert "table.gantt.flat .link, table.gantt.partial .link { display: none; }" in page
+    assert "table.gantt.flat .links, table.gantt.partial .links { display: none; }" in page
     # Printed, rows grow to fit their wrapped names and the pieces would not join either.
     printed = page[page.index("@media print") :]
-    assert "table.gantt .link { display: none; }" in printed
+    assert "table.gantt .links { display: none; }" in printed
 
 
 def _pdf_ops(data: bytes) -> str:
@@ -249,6 +250,7 @@ def test_every_legend_draws_the_links_as_the_chart_does(flagship: Analysis) -> N
     page = export(flagship, "html", OPTIONS).decode()
     html_legend = page[page.index('<div class="legend"') :]
     assert "link that sets a date</span>" in html_legend
+    assert "svg.bar .link.sets { stroke: #3a3a3a; }" in page
     assert 'stroke="#a8a8a8"' in html_legend
     pdf = PdfReader(io.BytesIO(export(flagship, "pdf", OPTIONS))).pages[0].extract_text()
     assert "non-working time link that sets a date other link" in " ".join(pdf.split())

@@ -12,6 +12,7 @@ not tell red from green.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -26,9 +27,10 @@ from cutover.export.gantt_layout import (
     chart_layout,
     chart_links,
     off_time,
+    route_link,
     spaced,
 )
-from cutover.export.to_svg import LINK_GAP, element, link_lines, text
+from cutover.export.to_svg import LINK_GAP, element, link_shape, points_text, text
 from cutover.export.view import outline_numbers
 from cutover.findings.wording import when, work_amount
 
@@ -136,22 +138,55 @@ def html_chart(view: ExportView) -> HtmlChart:
 
 
 def _links_by_row(view: ExportView, scale: _Scale) -> dict[int, str]:
-    """The links' lines each row's strip draws: every link in every row it passes through.
+    """The pieces of the links' lines each row's strip draws, as one group a row.
 
-    Each strip is its own SVG, clipped to its row; a link drawn once on the whole chart's
-    scale is repeated, shifted up, in each row it crosses, so the pieces join up into the
-    same lines as the SVG and the PDF draw. (Sorting or filtering hides them: the page's
-    script and style.)
+    Each strip is its own SVG, clipped to its row. Each link is routed and drawn on the
+    whole chart's scale, as the SVG and the PDF draw it, then cut at the row boundaries:
+    a row gets the segments that cross it (shifted to its own top), and the row with the
+    arrow's point gets the arrowhead, so the pieces join up into the same lines. Colours
+    are the page's style (``.link``, ``.head``; ``.sets`` for a link that sets a date).
+    Sorting or filtering hides them (the page's script and style).
     """
     gap = LINK_GAP / scale.px_per_day * DAY
+    count = len(view.rows)
     by_row: dict[int, list[str]] = {}
     for link in chart_links(view):
-        low, high = sorted((link.pred, link.succ))
-        (line,) = link_lines((link,), gap, scale.x, lambda position: position * ROW_HEIGHT)
-        for index in range(low, high + 1):
-            shifted = f'<g transform="translate(0,{-index * ROW_HEIGHT})">{line}</g>'
-            by_row.setdefault(index, []).append(shifted)
-    return {index: "".join(lines) for index, lines in by_row.items()}
+        corners, head = link_shape(
+            route_link(link, gap), scale.x, lambda position: position * ROW_HEIGHT
+        )
+        kind = " sets" if link.driving else ""
+        tip = min(int(head[0][1] // ROW_HEIGHT), count - 1)
+        pieces = _cut(corners, count)
+        pieces.setdefault(tip, [])
+        for index, segments in pieces.items():
+            line = f'<path class="link{kind}" d="{" ".join(segments)}"/>' if segments else ""
+            if index == tip:
+                shifted = [(x, y - index * ROW_HEIGHT) for x, y in head]
+                line += f'<polygon class="head{kind}" points="{points_text(shifted)}"/>'
+            by_row.setdefault(index, []).append(line)
+    return {index: f'<g class="links">{"".join(lines)}</g>' for index, lines in by_row.items()}
+
+
+def _cut(corners: list[tuple[float, float]], count: int) -> dict[int, list[str]]:
+    """A line of level and upright segments cut at the row boundaries: subpaths by row.
+
+    A segment along a boundary goes to both rows, each drawing the half on its side.
+    """
+    pieces: dict[int, list[str]] = {}
+    for (x1, y1), (x2, y2) in itertools.pairwise(corners):
+        low, high = min(y1, y2), max(y1, y2)
+        first, last = max(int(low // ROW_HEIGHT) - 1, 0), min(int(high // ROW_HEIGHT), count - 1)
+        for index in range(first, last + 1):
+            top = index * ROW_HEIGHT
+            begin, end = max(low, top), min(high, top + ROW_HEIGHT)
+            if begin > end or (begin == end and y1 != y2):  # not in this row, or a point
+                continue
+            if y1 == y2:  # along a row or a row boundary
+                segment = [(x1, y1 - top), (x2, y2 - top)]
+            else:  # down or up: the part inside this row
+                segment = [(x1, begin - top), (x2, end - top)]
+            pieces.setdefault(index, []).append("M" + points_text(segment).replace(" ", " L"))
+    return pieces
 
 
 def _details(view: ExportView, item: TableRow) -> str:

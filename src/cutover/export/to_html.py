@@ -19,7 +19,7 @@ from cutover import __version__
 from cutover.common.i18n import _, current_language
 from cutover.export.gantt_layout import PALETTE
 from cutover.export.html_chart import ROW_HEIGHT, html_chart
-from cutover.export.to_svg import LINK_LEGEND, element, link_swatch, text
+from cutover.export.to_svg import LINK_COLOURS, LINK_LEGEND, element, link_swatch, text
 from cutover.findings.states import ordered
 
 if TYPE_CHECKING:
@@ -60,6 +60,7 @@ def export_html(view: ExportView, options: ExportOptions, /) -> bytes:
         orientation="landscape" if options.landscape else "portrait",
         script=SCRIPT,
         script_hash=SCRIPT_HASH,
+        link_colours=LINK_COLOURS,
     )
     return page.encode()
 

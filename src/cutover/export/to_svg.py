@@ -32,7 +32,7 @@ from cutover.render.marks import LEGEND
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from cutover.export.gantt_layout import ChartLink, Tick
+    from cutover.export.gantt_layout import ChartLink, LinkRoute, Tick
     from cutover.export.view import ExportOptions, ExportView
 
 LABEL_WIDTH = 320
@@ -166,6 +166,31 @@ LINK_COLOURS = {True: "#3a3a3a", False: "#a8a8a8"}
 _HEADINGS = {"right": (1.0, 0.0), "left": (-1.0, 0.0), "down": (0.0, 1.0), "up": (0.0, -1.0)}
 
 
+def link_shape(
+    route: LinkRoute, x_of: Callable[[float], float], y_of: Callable[[float], float]
+) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
+    """A routed link in pixels: the line's corners, and its arrowhead's three points.
+
+    ``x_of`` maps minutes and ``y_of`` row positions to pixels; the line stops where the
+    head starts, so a thin line does not blunt its point.
+    """
+    corners = [(x_of(minute), y_of(position)) for minute, position in route.points]
+    dx, dy = _HEADINGS[route.heading]
+    x, y = corners[-1]
+    corners[-1] = (x - 3 * dx, y - 3 * dy)
+    head = [
+        (x, y),
+        (x - 3.5 * dx - 2.2 * dy, y - 3.5 * dy - 2.2 * dx),
+        (x - 3.5 * dx + 2.2 * dy, y - 3.5 * dy + 2.2 * dx),
+    ]
+    return corners, head
+
+
+def points_text(points: list[tuple[float, float]]) -> str:
+    """``x,y x,y …`` rounded to hundredths, as SVG reads points."""
+    return " ".join(f"{round(x, 2)},{round(y, 2)}" for x, y in points)
+
+
 def link_lines(
     links: tuple[ChartLink, ...],
     gap: float,
@@ -179,27 +204,15 @@ def link_lines(
     """
     out = []
     for link in links:
-        route = route_link(link, gap)
-        corners = [(x_of(minute), y_of(position)) for minute, position in route.points]
-        dx, dy = _HEADINGS[route.heading]
-        x, y = corners[-1]
-        corners[-1] = (x - 3 * dx, y - 3 * dy)  # the line stops where the head starts
-        d = "M" + " L".join(f"{round(cx, 2)},{round(cy, 2)}" for cx, cy in corners)
-        head = " ".join(
-            f"{round(px, 2)},{round(py, 2)}"
-            for px, py in (
-                (x, y),
-                (x - 3.5 * dx - 2.2 * dy, y - 3.5 * dy - 2.2 * dx),
-                (x - 3.5 * dx + 2.2 * dy, y - 3.5 * dy + 2.2 * dx),
-            )
-        )
+        corners, head = link_shape(route_link(link, gap), x_of, y_of)
         colour = LINK_COLOURS[link.driving]
         out.append(
             f'<g class="link {link.type}">'
-            + element("path", d=d, fill="none", stroke=colour, stroke_width=0.8)
-            + element("polygon", points=head, fill=colour)
+            + element("path", d="M" + points_text(corners).replace(" ", " L"), fill="none",
+                      stroke=colour, stroke_width=0.8)
+            + element("polygon", points=points_text(head), fill=colour)
             + "</g>"
-        )
+        )  # fmt: skip
     return out
 
 
