@@ -3,7 +3,8 @@
 Everything here is in wall-clock minutes, not in pixels or points: a renderer picks a
 scale and maps ``minute → x``. The marks follow the terminal chart (``render.gantt``):
 critical work, other work, done work, slack up to the latest finish, milestones, summaries,
-deadlines, the status date and non-working time.
+deadlines, the status date and non-working time. The links between bars are routed
+here too (``chart_links``, ``route_link``), so every view draws the same lines.
 """
 
 from __future__ import annotations

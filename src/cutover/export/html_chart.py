@@ -2,7 +2,8 @@
 
 Each row holds the outline number, id, name, owner, start, finish, total and deadline
 slack and status, then a small inline SVG with the task's bar on a date scale shared by
-every row (and by the axis in the header). The name column stays in place while the
+every row (and by the axis in the header). The links between bars are drawn in pieces,
+each row's strip the part that crosses it. The name column stays in place while the
 dates scroll; the page's script sorts, filters and collapses these rows.
 
 Marks differ by shape as well as colour (critical work hatched, done work solid, the rest

@@ -2,7 +2,8 @@
 
 Colours are presentation attributes, not a stylesheet, so the chart looks the same as a
 file, inside ``<img>`` and inlined in HTML (where a ``<style>`` would leak into the page).
-Every piece of plan text is escaped.
+Every piece of plan text is escaped. The links between bars follow gantt_layout's
+routing, as in the PDF; ``link_shape`` turns a route into pixels for the HTML page too.
 """
 
 from __future__ import annotations
