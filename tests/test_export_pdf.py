@@ -75,14 +75,20 @@ def test_the_title_block(pdf: bytes) -> None:
 
 def test_the_columns_sit_beside_the_bars(pdf: bytes, a3: bytes) -> None:
     first = _pages(pdf)[0]
-    # A4: the columns that leave the bars half the page; A3 has room for all of them.
-    assert "# task start finish slack deadline" in first
-    assert "1.4 ! Accounts and digital signatures for the" in first  # outline, mark, name
+    # A4: every column, narrower (names cut, dates without weekday); A3: in full.
+    assert "# id task owner start finish slack deadline" in first
+    assert "1.4 accounts ! Accounts and digital si… DST 23 Jun 13:30 27 Jun 10:36" in first
     # Ids, dates and slacks take the width of their longest cell: never cut in the middle.
     assert "1d 6h 30m 1d 6h 30m" in first
     assert "# id task owner start finish slack deadline" in _pages(a3)[0]
     assert "1.4 accounts ! Accounts and digital sig" in _pages(a3)[0]
-    assert "Provincial P" in _pages(a3)[0]  # the owner column, on A3 only
+    # Owners too long for their column in short, on A3 too (``Provincial P…`` was three
+    # different bodies), with their key under the title.
+    assert (
+        "1.1 province-plan Ủy ban nhân dân tỉnh issues the provinci… PPCO Tue 17 Jun"
+        in (_pages(a3)[0])
+    )
+    assert "Owners DHA = Department of Home Affairs" in _pages(a3)[0]
 
 
 def test_every_page_has_a_page_n_of_m_footer(pdf: bytes) -> None:
@@ -272,9 +278,10 @@ def test_a_300_task_plan_repeats_the_table_header_on_every_page(
     large: tuple[Analysis, list[str]],
 ) -> None:
     _, pages = large
-    # Three pages across: the chart starts after the title block's page, and every page of it
-    # repeats the columns' headers.
-    assert all("# id task start finish slack deadline" in text for text in pages[1:])
+    # Pages across: the chart starts under the title block (no page of the title alone),
+    # and every page of it repeats the columns' headers, all of them.
+    assert all("# id task owner start finish slack deadline" in text for text in pages)
+    assert "Gantt chart · rows 1–" in pages[0]
 
 
 @pytest.mark.slow

@@ -3,7 +3,8 @@
 Everything here is in wall-clock minutes, not in pixels or points: a renderer picks a
 scale and maps ``minute → x``. The marks follow the terminal chart (``render.gantt``):
 critical work, other work, done work, slack up to the latest finish, milestones, summaries,
-deadlines, the status date and non-working time.
+deadlines, the status date and non-working time. The links between bars are routed
+here too (``chart_links``, ``route_link``), so every view draws the same lines.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ PALETTE = {
     "grid": "#d0d0d0",
     "text": "#222222",
 }
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -241,7 +242,7 @@ def _days(timebase: TimeBase, first: int, last: int, *, long: bool) -> list[Tick
         if long and current_language() != "en":
             label = day_label(timebase, minute)
         elif long:
-            label = f"{_DAYS[moment.weekday()]} {moment.day} {_MONTHS[moment.month - 1]}"
+            label = f"{_DAYS[moment.weekday()]} {moment.day} {MONTHS[moment.month - 1]}"
         else:
             label = str(moment.day)
         ticks.append(Tick(minute, label))
@@ -297,3 +298,112 @@ def _years(timebase: TimeBase, first: int, last: int) -> list[Tick]:
         ticks.append(Tick(minute, str(year)))
         year += 1
     return ticks
+
+
+class ChartLink(NamedTuple):
+    """A link as the plan writes it, between two rows of the chart (indexes into its rows).
+
+    ``begin`` is where it leaves the predecessor (its finish for FS and FF, else its
+    start), ``end`` where it reaches the successor (its start for FS and SS, else its
+    finish), ``far`` the successor's other end. ``driving`` when it sets the successor's
+    date (one of the schedule's tight links).
+    """
+
+    pred: int
+    succ: int
+    type: str
+    begin: int
+    end: int
+    far: int
+    driving: bool
+
+
+class LinkRoute(NamedTuple):
+    """A link's line: corners as (minute, row position), row ``i``'s middle at ``i + 0.5``.
+
+    The arrow sits at the last point and points along the last segment: ``heading`` is
+    "right" (into a start), "left" (into a finish), or "down" and "up" (onto the top or
+    bottom of the successor's bar, where it starts before the predecessor ends).
+    """
+
+    link: ChartLink
+    points: tuple[tuple[float, float], ...]
+    heading: str
+
+
+#: Where a line dropping onto a bar ends, in rows from the row's top (bars are about 0.6 tall).
+BAR_EDGE = 0.22
+
+
+def chart_links(view: ExportView) -> tuple[ChartLink, ...]:
+    """Every link of the plan between two tasks with bars, once each, as the plan writes it.
+
+    A link to or from a summary is drawn to or from the summary's bar (one line, not one
+    per task inside it); links of cancelled tasks are not drawn (they have no bar).
+    """
+    graph, early = view.graph, view.schedule.early
+    where = {row.node: index for index, row in enumerate(view.rows)}
+    tight = {(edge.pred, edge.succ, edge.type) for edges in early.tight for edge in edges}
+    links: dict[tuple[int, int, str], ChartLink] = {}
+    for succ, (task, *_rest) in enumerate(graph.tasks):
+        for written in task.after or ():
+            pred, kind = (
+                (graph.index[written], "FS")
+                if isinstance(written, str)
+                else (graph.index[written.task], written.type)
+            )
+            if pred not in where or succ not in where or (pred, succ, kind) in links:
+                continue
+            before, after = view.rows[where[pred]], view.rows[where[succ]]
+            if "cancelled" in {before.status, after.status}:
+                continue
+            to_start = kind in {"FS", "SS"}
+            links[pred, succ, kind] = ChartLink(
+                where[pred],
+                where[succ],
+                kind,
+                before.finish if kind in {"FS", "FF"} else before.start,
+                after.start if to_start else after.finish,
+                after.finish if to_start else after.start,
+                any((pred, leaf, kind) in tight for leaf in _leaves(graph.children, succ)),
+            )
+    return tuple(links.values())
+
+
+def _leaves(children: list[list[int]], node: int) -> list[int]:
+    """The node itself, or every task inside a summary (the links' successors)."""
+    if not children[node]:
+        return [node]
+    return [leaf for child in children[node] for leaf in _leaves(children, child)]
+
+
+def route_link(link: ChartLink, gap: float) -> LinkRoute:
+    """The line of one link, the same in every view; ``gap`` is a short stub, in minutes.
+
+    The line leaves the predecessor's end sideways (right from a finish, left from a
+    start), runs down or up beside the bars, and enters the successor's end from outside
+    its bar. When the successor's bar already runs under the stub's end (it starts as or
+    before the predecessor ends), the line drops onto the bar there; otherwise, when the
+    ends overlap, it turns along the row boundary next to the successor, crossing no bar.
+    """
+    out = 1 if link.type in {"FS", "FF"} else -1  # leaves right from a finish
+    into = 1 if link.type in {"FS", "SS"} else -1  # enters a start from its left
+    y1, y2 = link.pred + 0.5, link.succ + 0.5
+    leave, arrive = link.begin + out * gap, link.end - into * gap
+    heading = "right" if into == 1 else "left"
+    corners: tuple[tuple[float, float], ...]
+    if out != into:  # SS: left of both ends; FF: right of both
+        column = min(leave, arrive) if out == -1 else max(leave, arrive)
+        corners = ((column, y1), (column, y2))
+    elif (leave <= arrive) == (out == 1):  # FS or SF with room between the ends
+        corners = ((arrive, y1), (arrive, y2))
+    elif min(link.end, link.far) <= leave <= max(link.end, link.far):
+        below = link.succ > link.pred
+        edge = link.succ + (BAR_EDGE if below else 1 - BAR_EDGE)
+        points = ((float(link.begin), y1), (leave, y1), (leave, edge))
+        return LinkRoute(link, points, "down" if below else "up")
+    else:
+        edge = link.succ + (0.0 if link.succ > link.pred else 1.0)
+        corners = ((leave, y1), (leave, edge), (arrive, edge), (arrive, y2))
+    points = ((float(link.begin), y1), *corners, (float(link.end), y2))
+    return LinkRoute(link, points, heading)

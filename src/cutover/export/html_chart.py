@@ -2,7 +2,8 @@
 
 Each row holds the outline number, id, name, owner, start, finish, total and deadline
 slack and status, then a small inline SVG with the task's bar on a date scale shared by
-every row (and by the axis in the header). The name column stays in place while the
+every row (and by the axis in the header). The links between bars are drawn in pieces,
+each row's strip the part that crosses it. The name column stays in place while the
 dates scroll; the page's script sorts, filters and collapses these rows.
 
 Marks differ by shape as well as colour (critical work hatched, done work solid, the rest
@@ -12,6 +13,7 @@ not tell red from green.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -24,10 +26,12 @@ from cutover.export.gantt_layout import (
     ChartRow,
     axis_ticks,
     chart_layout,
+    chart_links,
     off_time,
+    route_link,
     spaced,
 )
-from cutover.export.to_svg import element, text
+from cutover.export.to_svg import LINK_GAP, element, link_shape, points_text, text
 from cutover.export.view import outline_numbers
 from cutover.findings.wording import when, work_amount
 
@@ -39,6 +43,8 @@ AXIS_HEIGHT = 34
 MIN_PX_PER_DAY = 6.0
 MAX_PX_PER_DAY = 240.0
 CHART_WIDTH = 900
+#: The axis's upper label is repeated this often (in pixels): a phone shows about 290.
+REPEAT_PX = 240
 #: Patterns that carry a mark's meaning without colour.
 PATTERNS = (
     '<pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
@@ -80,7 +86,7 @@ class _Scale:
         self.first = layout.first
         self.width = round(days * self.px_per_day)
 
-    def x(self, minute: int) -> float:
+    def x(self, minute: float) -> float:
         return round((minute - self.first) * self.px_per_day / DAY, 2)
 
 
@@ -93,6 +99,7 @@ def html_chart(view: ExportView) -> HtmlChart:
     shading: dict[str, str] = {}
     rows = []
     timebase = view.timebase
+    crossing = _links_by_row(view, scale)
     years = {timebase.day_of(row.start).year for row in view.rows}
     year = len(years | {timebase.day_of(row.finish).year for row in view.rows}) > 1
     for index, (item, chart_row) in enumerate(zip(view.table, layout.rows, strict=True)):
@@ -119,7 +126,9 @@ def html_chart(view: ExportView) -> HtmlChart:
                 deadline_slack=""
                 if row.deadline_slack is None
                 else work_amount(row.deadline_slack, row.day_minutes),
-                strip=_strip(chart_row, scale, shading[calendar.name], layout.as_of),
+                strip=_strip(
+                    chart_row, scale, shading[calendar.name] + crossing.get(index, ""), layout.as_of
+                ),
                 details=_details(view, item),
                 parent=row.parent or "",
             )
@@ -127,6 +136,58 @@ def html_chart(view: ExportView) -> HtmlChart:
     as_of = layout.as_of
     status_x = "" if as_of is None else str(scale.x(as_of))
     return HtmlChart(rows, _axis(view, layout, scale), scale.width, PATTERNS, status_x)
+
+
+def _links_by_row(view: ExportView, scale: _Scale) -> dict[int, str]:
+    """The pieces of the links' lines each row's strip draws, as one group a row.
+
+    Each strip is its own SVG, clipped to its row. Each link is routed and drawn on the
+    whole chart's scale, as the SVG and the PDF draw it, then cut at the row boundaries:
+    a row gets the segments that cross it (shifted to its own top), and the row with the
+    arrow's point gets the arrowhead, so the pieces join up into the same lines. Colours
+    are the page's style (``.link``, ``.head``; ``.sets`` for a link that sets a date).
+    Sorting or filtering hides them (the page's script and style).
+    """
+    gap = LINK_GAP / scale.px_per_day * DAY
+    count = len(view.rows)
+    by_row: dict[int, list[str]] = {}
+    for link in chart_links(view):
+        corners, head = link_shape(
+            route_link(link, gap), scale.x, lambda position: position * ROW_HEIGHT
+        )
+        kind = " sets" if link.driving else ""
+        tip = min(int(head[0][1] // ROW_HEIGHT), count - 1)
+        pieces = _cut(corners, count)
+        pieces.setdefault(tip, [])
+        for index, segments in pieces.items():
+            line = f'<path class="link{kind}" d="{" ".join(segments)}"/>' if segments else ""
+            if index == tip:
+                shifted = [(x, y - index * ROW_HEIGHT) for x, y in head]
+                line += f'<polygon class="head{kind}" points="{points_text(shifted)}"/>'
+            by_row.setdefault(index, []).append(line)
+    return {index: f'<g class="links">{"".join(lines)}</g>' for index, lines in by_row.items()}
+
+
+def _cut(corners: list[tuple[float, float]], count: int) -> dict[int, list[str]]:
+    """A line of level and upright segments cut at the row boundaries: subpaths by row.
+
+    A segment along a boundary goes to both rows, each drawing the half on its side.
+    """
+    pieces: dict[int, list[str]] = {}
+    for (x1, y1), (x2, y2) in itertools.pairwise(corners):
+        low, high = min(y1, y2), max(y1, y2)
+        first, last = max(int(low // ROW_HEIGHT) - 1, 0), min(int(high // ROW_HEIGHT), count - 1)
+        for index in range(first, last + 1):
+            top = index * ROW_HEIGHT
+            begin, end = max(low, top), min(high, top + ROW_HEIGHT)
+            if begin > end or (begin == end and y1 != y2):  # not in this row, or a point
+                continue
+            if y1 == y2:  # along a row or a row boundary
+                segment = [(x1, y1 - top), (x2, y2 - top)]
+            else:  # down or up: the part inside this row
+                segment = [(x1, begin - top), (x2, end - top)]
+            pieces.setdefault(index, []).append("M" + points_text(segment).replace(" ", " L"))
+    return pieces
 
 
 def _details(view: ExportView, item: TableRow) -> str:
@@ -228,10 +289,18 @@ def _axis(view: ExportView, layout: ChartLayout, scale: _Scale) -> str:
         f'viewBox="0 0 {scale.width} {AXIS_HEIGHT}" role="img" aria-label="time axis">'
     )
     parts = [opening]
-    for tick in spaced(upper, scale.x, lambda label: 7.0 * len(label)):
+    kept = spaced(upper, scale.x, lambda label: 7.0 * len(label))
+    for tick, after in zip(kept, [*kept[1:], None], strict=True):
         x = scale.x(tick.minute)
         parts.append(element("line", x1=x, y1=0, x2=x, y2=AXIS_HEIGHT, stroke="#999"))
         parts.append(element("text", text(tick.label), x=x + 2, y=13, font_weight="bold"))
+        # Repeated along a long month (or day), grey, so a phone scrolled to the status
+        # date still says which month it shows.
+        end = scale.width if after is None else scale.x(after.minute)
+        repeat = x + REPEAT_PX
+        while repeat + 7.0 * len(tick.label) + 20 < end:
+            parts.append(element("text", text(tick.label), x=repeat + 2, y=13, fill="#777"))
+            repeat += REPEAT_PX
     for tick in spaced(lower, scale.x, lambda label: 7.0 * len(label)):
         x = scale.x(tick.minute)
         parts.append(element("line", x1=x, y1=18, x2=x, y2=AXIS_HEIGHT, stroke="#ccc"))

@@ -28,7 +28,8 @@ from reportlab.platypus import (
 from cutover import __version__
 from cutover.common.i18n import _
 from cutover.common.text import shorten
-from cutover.export.gantt_layout import chart_layout
+from cutover.export.abbreviations import key as owner_key
+from cutover.export.gantt_layout import chart_layout, chart_links
 from cutover.export.pdf_gantt import GanttPage, chart_pages, chart_style
 from cutover.export.pdf_load_chart import load_story
 from cutover.export.pdf_support import BOLD, FONT, MARGIN, numbered_canvas, register_fonts
@@ -38,6 +39,8 @@ if TYPE_CHECKING:
 
 #: Characters of one text the title block shows (the plan's name, say): about 40 lines.
 CELL_LIMIT = 300
+#: Characters of the owners' key: every short form the chart uses, with its name.
+KEY_LIMIT = 1500
 FONT_SIZES = {"a4": 7.5, "a3": 9.0}
 TEXT_COLOR = "#222222"
 LATE_COLOR = "#7a0000"
@@ -88,10 +91,12 @@ def _story(view: ExportView, options: ExportOptions, width: float, height: float
     """The title block, then the chart with its table columns, from the first page on.
 
     The chart starts under the title block when a good part of it fits there, so a short
-    plan is one page; each later page repeats the columns' headers and the axis.
+    plan is one page and a wide one wastes no page on the title alone; each later page
+    repeats the columns' headers and the axis.
     """
     styles = _Styles(FONT_SIZES[options.paper])
-    title = _title(view, styles, width)
+    owners = chart_style(options.paper, width, view=view).owners
+    title = _title(view, styles, width, owners)
     used = sum(flowable.wrap(width, height)[1] for flowable in title) + 8
     story: list[Flowable] = [*title, Spacer(1, 8)]
     layout = chart_layout(view)
@@ -108,6 +113,7 @@ def _story(view: ExportView, options: ExportOptions, width: float, height: float
         )
     fewest = min(len(pages) for _, (_, pages) in plans)
     style, (points_per_day, pages) = next(plan for plan in plans if len(plan[1][1]) == fewest)
+    links = chart_links(view)
     for page in pages:
         chart = GanttPage(
             view,
@@ -115,10 +121,16 @@ def _story(view: ExportView, options: ExportOptions, width: float, height: float
             page=page,
             points_per_day=points_per_day,
             width=width,
-            height=chart_height - used if page.under_title else chart_height,
+            height=chart_height - used if page.short else chart_height,
             style=style,
+            links=links,
         )
-        story += [chart] if page.under_title else [PageBreak(), chart]
+        if page.under_title:
+            story.append(chart)
+        elif page.short:  # the same rows as page 1, at the same height on the page
+            story += [PageBreak(), Spacer(1, used), chart]
+        else:
+            story += [PageBreak(), chart]
     # Then each resource's load on the chart's scale, and who is on what (none: nothing).
     story += load_story(
         view, layout, pages=pages, points_per_day=points_per_day, style=style,
@@ -151,29 +163,38 @@ class _Styles:
         return self._cache[key]
 
 
-def _paragraph(value: str, style: ParagraphStyle) -> Paragraph:
+def _paragraph(value: str, style: ParagraphStyle, limit: int = CELL_LIMIT) -> Paragraph:
     """Plan text as a paragraph: escaped, since reportlab reads its own markup in it.
 
     Cut at CELL_LIMIT characters: a table row must fit on one page, and a 5,000-character
     name wrapped in its column is taller than any (reportlab's LayoutError).
     """
-    return Paragraph(escape(shorten(value, CELL_LIMIT), quote=False), style)
+    return Paragraph(escape(shorten(value, limit), quote=False), style)
 
 
-def _title(view: ExportView, styles: _Styles, width: float) -> list[Flowable]:
-    """The plan's name, then label and value lines: status, generated, finish, counts."""
+def _title(
+    view: ExportView, styles: _Styles, width: float, owners: tuple[tuple[str, str], ...] = ()
+) -> list[Flowable]:
+    """The plan's name, then label and value lines: status, generated, finish, counts.
+
+    With ``owners`` (the chart's column shows them short), a last line is their key.
+    """
     heading = ParagraphStyle(
         "title", fontName=BOLD, fontSize=styles.size * 2, leading=styles.size * 2.5
     )
     data = [
         [
             _paragraph(label, styles.get(bold=True)),
-            _paragraph(value, _title_style(styles, label, view)),
+            _paragraph(
+                value,
+                _title_style(styles, label, view),
+                KEY_LIMIT if label == _("Owners") else CELL_LIMIT,
+            ),
         ]
-        for label, value in view.title.lines()
+        for label, value in _lines(view, owners)
     ]
     # As wide as the longest label needs (Vietnamese labels are longer), within reason.
-    needed = max(stringWidth(label, BOLD, styles.size) for label, _value in view.title.lines())
+    needed = max(stringWidth(label, BOLD, styles.size) for label, _value in _lines(view, owners))
     share = min(max(0.16, (needed + 6) / width), 0.3)
     table = Table(data, colWidths=[width * share, width * (1 - share)], hAlign="LEFT")
     table.setStyle(
@@ -183,10 +204,20 @@ def _title(view: ExportView, styles: _Styles, width: float) -> list[Flowable]:
                 ("TOPPADDING", (0, 0), (-1, -1), 1),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ]
         )
     )
     return [_paragraph(view.title.plan, heading), table]
+
+
+def _lines(view: ExportView, owners: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+    """The title block's lines, and the owners' key when the chart shows them short."""
+    lines = view.title.lines()
+    if owners:
+        key = " · ".join(f"{short} = {name}" for short, name in owner_key(dict(owners)))
+        lines.append((_("Owners"), key))
+    return lines
 
 
 def _title_style(styles: _Styles, label: str, view: ExportView) -> ParagraphStyle:

@@ -7,13 +7,13 @@ pages across as keep that (MAX_PAGES_ACROSS at most), each with the same number 
 Rows go down the pages; each page repeats the column headers, the axis and the legend,
 so pages can be laid side by side. Marks differ by shape as well as colour (critical work
 hatched, done solid, other work outlined), so a black-and-white copy keeps them apart;
-the link that drives each task's date is drawn as a thin line from its predecessor.
+every link is a thin line from its predecessor, routed as the SVG and HTML route it.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -21,15 +21,20 @@ from reportlab.lib.colors import HexColor
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
-from cutover.common.i18n import _, n_
+from cutover.common.i18n import _, current_language, n_
+from cutover.export.abbreviations import abbreviate
 from cutover.export.gantt_layout import (
     DAY,
+    MONTHS,
     PALETTE,
     ChartLayout,
+    ChartLink,
     ChartRow,
     axis_ticks,
     calendar_runs,
+    chart_links,
     off_time,
+    route_link,
     spaced,
 )
 from cutover.export.pdf_support import BOLD, FONT, fit_text
@@ -43,6 +48,7 @@ if TYPE_CHECKING:
 
     from cutover.export.gantt_layout import Tick
     from cutover.export.view import ExportView
+    from cutover.worktime.timebase import TimeBase
 
 LABEL_WIDTH = 190.0
 ROW_HEIGHT = 12.0
@@ -74,8 +80,20 @@ CHAR = 0.6
 DROP_ORDER = ("owner", "id", "start", "slack")
 #: The most of the width the table's columns may take.
 TABLE_SHARE = 0.58
+#: Before dropping columns, names and owners are cut to this many characters.
+NARROW_NAME_CHARS = 24.0
+NARROW_OWNER_CHARS = 9.0
+#: Owners longer than this many letters get a short form (``DST``) in a narrow column.
+OWNER_LETTERS = 8
+MAX_OWNER_CHARS = 12.0
 #: Hours shaded only from this scale up: below, nights would print as a barcode.
 HOURS_POINTS_PER_DAY = 120.0
+#: A link's stub out of and into a bar, in points.
+LINK_GAP = 3.0
+#: Lines of links that set a date (True) and of the others.
+LINK_COLOURS = {True: "#3a3a3a", False: "#a8a8a8"}
+#: The direction each arrow points, on the page (y grows upwards).
+ARROW_BACK = {"right": (1.0, 0.0), "left": (-1.0, 0.0), "down": (0.0, -1.0), "up": (0.0, 1.0)}
 
 
 @dataclass(frozen=True)
@@ -86,6 +104,10 @@ class ChartStyle:
     columns: tuple[tuple[str, str, float, bool], ...] = COLUMNS
     #: Row height in font sizes: 1.75 reads best; a little less can save a page.
     spacing: float = 1.75
+    #: Dates without their weekday (``17 Jun 07:00``), to keep every column on the page.
+    short_dates: bool = False
+    #: Owners' short forms in the owner column (full name, short form), for a narrow one.
+    owners: tuple[tuple[str, str], ...] = ()
 
     @property
     def row_height(self) -> float:
@@ -107,21 +129,18 @@ class ChartStyle:
         for key in DROP_ORDER:
             if style.table_width <= width * TABLE_SHARE:
                 break
-            style = ChartStyle(
-                self.font_size,
-                tuple(column for column in style.columns if column[0] != key),
-                self.spacing,
+            style = replace(
+                style, columns=tuple(column for column in style.columns if column[0] != key)
             )
         # Room left over goes to the names, up to twice their width.
         spare = (width * TABLE_SHARE - style.table_width) / (self.font_size * CHAR)
         if spare > 1:
-            style = ChartStyle(
-                self.font_size,
-                tuple(
+            style = replace(
+                style,
+                columns=tuple(
                     (key, header, min(chars + spare, 2 * chars) if key == "name" else chars, right)
                     for key, header, chars, right in style.columns
                 ),
-                self.spacing,
             )
         return style
 
@@ -132,19 +151,94 @@ def chart_style(
     """The style for a paper size and a frame width; with ``view``, columns fit their cells.
 
     The columns of ids, dates and slacks take the width of their longest cell (ids up to
-    a limit), so a slack such as "1d 6h 30m" or an id is never cut in the middle.
+    a limit), so a slack such as "1d 6h 30m" or an id is never cut in the middle. When
+    they would not all fit beside the bars, they are made narrower before any is
+    dropped: names shorter (cut with an ellipsis), then dates without their weekday.
+    Only then do columns go, in DROP_ORDER. Owners too long for their column are shown
+    as short forms (``DST``) on any paper, with their key under the title.
     """
     size = FONT_SIZES.get(paper, FONT_SIZE)
-    columns: tuple[tuple[str, str, float, bool], ...] = COLUMNS
-    if view is not None:
-        widest = _widest_cells(view, size)
-        columns = tuple(
-            (key, header, max(widest[key], _chars(header, BOLD, size)), right)
-            if key in widest
-            else (key, header, chars, right)
-            for key, header, chars, right in COLUMNS
+    if view is None:
+        return ChartStyle(size, COLUMNS, spacing).fitted(width)
+    widest = _widest_cells(view, size)
+    style = ChartStyle(size, _measured(widest, size), spacing)
+    room = width * TABLE_SHARE
+    style = _short_owners(style, view)
+    if style.table_width > room:
+        narrower = {"name": NARROW_NAME_CHARS, "owner": NARROW_OWNER_CHARS}
+        if style.owners:  # already as narrow as its short forms
+            narrower.pop("owner")
+        style = replace(
+            style,
+            columns=tuple(
+                (key, header, min(chars, narrower.get(key, chars)), right)
+                for key, header, chars, right in style.columns
+            ),
         )
-    return ChartStyle(size, columns, spacing).fitted(width)
+    if style.table_width > room:
+        short = {"start": widest["short_start"], "finish": widest["short_finish"]}
+        style = replace(
+            style,
+            short_dates=True,
+            columns=tuple(
+                (key, header, max(short[key], _chars(header, BOLD, size)), right)
+                if key in short
+                else (key, header, chars, right)
+                for key, header, chars, right in style.columns
+            ),
+        )
+    style = style.fitted(width)
+    if not any(key == "owner" for key, *_rest in style.columns):
+        style = replace(style, owners=())
+    return style
+
+
+def _short_owners(style: ChartStyle, view: ExportView) -> ChartStyle:
+    """Owners as short forms (``DST``) when a name would be cut in its column.
+
+    ``Provincial P…`` cannot tell the Provincial People's Committee from its Office or
+    from the Provincial Steering Committee; ``PPC``, ``PPCO`` and ``PSC`` can, with
+    their key under the title. Without unique short forms, names are cut as before.
+    """
+    size = style.font_size
+    column = next(chars for key, _, chars, _ in style.columns if key == "owner")
+    names = {item.owner for item in view.table if item.owner}
+    if all(_chars(name, BOLD, size) <= column for name in names):
+        return style
+    owners = abbreviate(names, OWNER_LETTERS)
+    if not owners:
+        return style
+    shown = [owners.get(item.owner, item.owner) for item in view.table]
+    width = min(max(_chars(value, BOLD, size) for value in shown), MAX_OWNER_CHARS)
+    return replace(
+        style,
+        owners=tuple(sorted(owners.items())),
+        columns=tuple(
+            (key, header, width if key == "owner" else chars, right)
+            for key, header, chars, right in style.columns
+        ),
+    )
+
+
+def _measured(widest: dict[str, float], size: float) -> tuple[tuple[str, str, float, bool], ...]:
+    """COLUMNS with the measured ones as wide as their longest cell (or header)."""
+    return tuple(
+        (key, header, max(widest[key], _chars(header, BOLD, size)), right)
+        if key in widest
+        else (key, header, chars, right)
+        for key, header, chars, right in COLUMNS
+    )
+
+
+def short_when(timebase: TimeBase, minute: int) -> str:
+    """A date and time without the weekday, for a narrow column: ``17 Jun 07:00``."""
+    moment = timebase.naive(minute)
+    day = (
+        f"{moment.day} {MONTHS[moment.month - 1]}"
+        if current_language() == "en"
+        else f"{moment.day:02d}/{moment.month:02d}"
+    )
+    return f"{day} {moment.hour:02d}:{moment.minute:02d}"
 
 
 #: The most characters an id column takes; longer ids are cut there.
@@ -167,6 +261,8 @@ def _widest_cells(view: ExportView, size: float) -> dict[str, float]:
             "id": row.id,
             "start": when(view.timebase, row.start, year=False),
             "finish": when(view.timebase, row.finish, year=False),
+            "short_start": short_when(view.timebase, row.start),
+            "short_finish": short_when(view.timebase, row.finish),
             "slack": item.slack,
             "dslack": ""
             if row.deadline_slack is None
@@ -189,6 +285,8 @@ class ChartPage:
     parts: int
     #: Drawn on the first page, under the title block.
     under_title: bool = False
+    #: As tall as the room under the title block (the first rows, on every part across).
+    short: bool = False
 
 
 def chart_pages(
@@ -218,13 +316,10 @@ def chart_pages(
     def capacity(room: float) -> int:
         return max(int((room - HEADER_HEIGHT - LEGEND_HEIGHT) // style.row_height), 0)
 
-    # Under the title block when a good part of the chart fits there, and it is one page
-    # wide (else the pages across would share the short first page's rows).
-    under = (
-        first_height is not None
-        and len(spans) == 1
-        and capacity(first_height) >= min(8, len(layout.rows))
-    )
+    # Under the title block when a good part of the chart fits there. A chart pages wide
+    # starts there too (no page of the title alone): the other parts of its first rows
+    # leave the title's room empty above them, so pages laid side by side line up.
+    under = first_height is not None and capacity(first_height) >= min(8, len(layout.rows))
     ranges: list[tuple[range, bool]] = []
     top, room = 0, capacity(first_height) if under and first_height is not None else 0
     if not under:
@@ -234,7 +329,7 @@ def chart_pages(
         ranges.append((range(top, min(top + take, len(layout.rows))), under and not ranges))
         top, room = top + take, capacity(height)
     pages = [
-        ChartPage(rows, begin, end, part, len(spans), first and part == 1)
+        ChartPage(rows, begin, end, part, len(spans), first and part == 1, short=first)
         for rows, first in ranges
         for part, (begin, end) in enumerate(spans, start=1)
     ]
@@ -254,26 +349,30 @@ class GanttPage(Flowable):
         width: float,
         height: float,
         style: ChartStyle | None = None,
+        links: tuple[ChartLink, ...] | None = None,
     ) -> None:
-        """Keep what ``draw`` needs; nothing is computed until the page is drawn."""
+        """Keep what ``draw`` needs; ``links`` once for all pages (else found here)."""
         super().__init__()
         self.view, self.layout, self.page = view, layout, page
         self.points_per_day = points_per_day
         self.width, self.height = width, height
         self.style = style or ChartStyle().fitted(width)
         self.outlines = outline_numbers(view)
+        self.links = chart_links(view) if links is None else links
+        self.owners = dict(self.style.owners)
 
     def cells(self, index: int) -> dict[str, str]:
         """The table's cells of one row, by column key."""
         item = self.view.table[index]
         row, timebase = item.row, self.view.timebase
+        dated = short_when if self.style.short_dates else partial(when, year=False)
         return {
             "outline": self.outlines[row.id],
             "id": row.id,
             "name": item.task,
-            "owner": item.owner,
-            "start": when(timebase, row.start, year=False),
-            "finish": when(timebase, row.finish, year=False),
+            "owner": self.owners.get(item.owner, item.owner),
+            "start": dated(timebase, row.start),
+            "finish": dated(timebase, row.finish),
             "slack": item.slack,
             "dslack": ""
             if row.deadline_slack is None
@@ -313,7 +412,7 @@ class _Painter:
         self.top = flowable.height - HEADER_HEIGHT
         self.bottom = self.top - len(self.page.rows) * self.row_height
 
-    def x(self, minute: int) -> float:
+    def x(self, minute: float) -> float:
         return self.left + (minute - self.page.first) * self.flow.points_per_day / DAY
 
     def row_top(self, index: int) -> float:
@@ -445,40 +544,46 @@ class _Painter:
         self.canvas.line(0, top - self.row_height, self.right, top - self.row_height)
 
     def links(self) -> None:
-        """The link that sets each task's date, from its predecessor's bar: thin, grey, elbowed.
+        """Each link that crosses this page's rows, routed as every view routes it.
 
-        One line a task at most (the driving one), so a 300-task page stays readable.
+        A link from or to a row on another page runs to the chart's edge, as on the
+        whole chart. Thin lines: the links that set a date dark, the others light, so a
+        300-task page still reads.
         """
-        view, canvas = self.flow.view, self.canvas
-        on_page = {self.layout.rows[index].row.node: index for index in self.page.rows}
-        canvas.setStrokeColor(HexColor("#555555"))
-        canvas.setFillColor(HexColor("#555555"))
-        canvas.setLineWidth(0.45)
-        for node, index in on_page.items():
-            row = self.layout.rows[index].row
-            if row.summary or row.status in {"done", "cancelled"}:
-                continue
-            pred = view.schedule.driving_step(node)
-            if pred is None or pred not in on_page or view.graph.is_summary[pred]:
-                continue
-            before = self.layout.rows[on_page[pred]].row
-            x1, x2 = self.x(before.finish), self.x(row.start)
-            y1 = self.row_top(on_page[pred]) - self.row_height / 2
-            y2 = self.row_top(index) - self.row_height / 2
-            elbow = max(x1, x2 - 3)
-            path = canvas.beginPath()
-            path.moveTo(x1, y1)
-            path.lineTo(elbow, y1)
-            path.lineTo(elbow, y2 + (2.5 if y2 < y1 else -2.5))
-            canvas.drawPath(path, stroke=1, fill=0)
-            self.arrow(elbow, y2 + (2.5 if y2 < y1 else -2.5), down=y2 < y1)
+        rows = self.page.rows
+        gap = LINK_GAP / self.flow.points_per_day * DAY
+        for link in self.flow.links:
+            low, high = sorted((link.pred, link.succ))
+            if high < rows.start or low >= rows.stop:
+                continue  # a link from or to another page still shows, cut at the edge
+            route = route_link(link, gap)
+            colour = HexColor(LINK_COLOURS[link.driving])
+            self.canvas.setStrokeColor(colour)
+            self.canvas.setFillColor(colour)
+            self.canvas.setLineWidth(0.5 if link.driving else 0.4)
+            corners = [(self.x(minute), self.row_y(position)) for minute, position in route.points]
+            tip = corners[-1]
+            path = self.canvas.beginPath()
+            path.moveTo(*corners[0])
+            for corner in corners[1:-1]:
+                path.lineTo(*corner)
+            back = ARROW_BACK[route.heading]
+            path.lineTo(tip[0] - back[0] * 2.2, tip[1] - back[1] * 2.2)
+            self.canvas.drawPath(path, stroke=1, fill=0)
+            self.arrow(tip, route.heading)
 
-    def arrow(self, x: float, y: float, *, down: bool) -> None:
+    def row_y(self, position: float) -> float:
+        """The y of a row position (row ``i``'s middle is ``i + 0.5``)."""
+        return self.top - (position - self.page.rows.start) * self.row_height
+
+    def arrow(self, tip: tuple[float, float], heading: str) -> None:
+        """A small filled head at ``tip``, pointing along ``heading``."""
+        dx, dy = ARROW_BACK[heading]
+        x, y = tip
         head = self.canvas.beginPath()
-        tip = -2.2 if down else 2.2
-        head.moveTo(x - 1.4, y)
-        head.lineTo(x + 1.4, y)
-        head.lineTo(x, y + tip)
+        head.moveTo(x, y)
+        head.lineTo(x - dx * 2.4 - dy * 1.4, y - dy * 2.4 - dx * 1.4)
+        head.lineTo(x - dx * 2.4 + dy * 1.4, y - dy * 2.4 + dx * 1.4)
         head.close()
         self.canvas.drawPath(head, stroke=0, fill=1)
 
@@ -578,6 +683,20 @@ class _Painter:
                 label = "▸ " + day_label(view.timebase, row.deadline - 1)
                 self.canvas.drawRightString(self.right - 1, y, label)
 
+    def link_swatch(self, x: float, y: float, *, driving: bool) -> None:
+        """A link as the chart draws it: out of a bar, down, into the next."""
+        colour = HexColor(LINK_COLOURS[driving])
+        self.canvas.setStrokeColor(colour)
+        self.canvas.setFillColor(colour)
+        self.canvas.setLineWidth(0.5 if driving else 0.4)
+        path = self.canvas.beginPath()
+        path.moveTo(x, y + 6)
+        path.lineTo(x + 5, y + 6)
+        path.lineTo(x + 5, y)
+        path.lineTo(x + 9.6, y)
+        self.canvas.drawPath(path, stroke=1, fill=0)
+        self.arrow((x + 12, y), "right")
+
     def legend(self) -> None:
         """Each mark drawn as on the chart, with its name."""
         canvas = self.canvas
@@ -588,6 +707,7 @@ class _Painter:
             ("critical_milestone", n_("critical milestone")), ("summary", n_("summary")),
             ("deadline", n_("deadline")), ("status", n_("status date")),
             ("off", n_("non-working time")),
+            ("driving", n_("link that sets a date")), ("link", n_("other link")),
         )  # fmt: skip
         canvas.setFont(FONT, self.size)
         for kind, name in marks:
@@ -606,6 +726,8 @@ class _Painter:
                 canvas.setDash(2, 1.5)
                 canvas.line(x, middle, x + 12, middle)
                 canvas.setDash()
+            elif kind in {"driving", "link"}:
+                self.link_swatch(x, y, driving=kind == "driving")
             elif kind in {"deadline", "status"}:
                 canvas.setStrokeColor(HexColor(PALETTE[kind]))
                 canvas.setLineWidth(1.4)

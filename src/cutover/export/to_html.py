@@ -20,7 +20,7 @@ from cutover.common.i18n import _, current_language
 from cutover.export.gantt_layout import PALETTE
 from cutover.export.html_chart import ROW_HEIGHT, html_chart
 from cutover.export.html_load_chart import html_loads
-from cutover.export.to_svg import element, text
+from cutover.export.to_svg import LINK_COLOURS, LINK_LEGEND, element, link_swatch, text
 from cutover.findings.states import ordered
 
 if TYPE_CHECKING:
@@ -63,6 +63,7 @@ def export_html(view: ExportView, options: ExportOptions, /) -> bytes:
         orientation="landscape" if options.landscape else "portrait",
         script=SCRIPT,
         script_hash=SCRIPT_HASH,
+        link_colours=LINK_COLOURS,
     )
     return page.encode()
 
@@ -118,6 +119,10 @@ def legend() -> str:
                            stroke_width=1.5, stroke_dasharray="4 3"), "status date"),
             swatch(element("rect", x=1, y=0, width=24, height=14, fill=PALETTE["off"]),
                    "non-working time"),
+            *(
+                swatch(link_swatch(7, 1.5, driving=driving), name)
+                for driving, name in LINK_LEGEND
+            ),
             "<span>! late · ~ at risk</span>",
         ]
     )  # fmt: skip

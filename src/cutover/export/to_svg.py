@@ -2,7 +2,8 @@
 
 Colours are presentation attributes, not a stylesheet, so the chart looks the same as a
 file, inside ``<img>`` and inlined in HTML (where a ``<style>`` would leak into the page).
-Every piece of plan text is escaped.
+Every piece of plan text is escaped. The links between bars follow gantt_layout's
+routing, as in the PDF; ``link_shape`` turns a route into pixels for the HTML page too.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import re
 from html import escape
 from typing import TYPE_CHECKING
 
-from cutover.common.i18n import _
+from cutover.common.i18n import _, n_
 from cutover.export.gantt_layout import (
     DAY,
     PALETTE,
@@ -21,14 +22,18 @@ from cutover.export.gantt_layout import (
     axis_ticks,
     calendar_runs,
     chart_layout,
+    chart_links,
     off_time,
+    route_link,
     spaced,
 )
 from cutover.findings.states import ordered
 from cutover.render.marks import LEGEND
 
 if TYPE_CHECKING:
-    from cutover.export.gantt_layout import Tick
+    from collections.abc import Callable
+
+    from cutover.export.gantt_layout import ChartLink, LinkRoute, Tick
     from cutover.export.view import ExportOptions, ExportView
 
 LABEL_WIDTH = 320
@@ -73,7 +78,7 @@ class _Scale:
         self.first = layout.first
         self.width = round(days * self.px_per_day)
 
-    def x(self, minute: int) -> float:
+    def x(self, minute: float) -> float:
         return round(LABEL_WIDTH + (minute - self.first) * self.px_per_day / DAY, 2)
 
 
@@ -95,11 +100,27 @@ def gantt_svg(view: ExportView) -> str:
     parts = [
         opening,
         element("title", title),
-        f"<defs>{HATCH}</defs>",
+        f"<defs>{HATCH}"
+        + element(
+            "clipPath",
+            element("rect", x=LABEL_WIDTH, y=top, width=scale.width, height=bottom - top),
+            id="chart-area",
+        )
+        + "</defs>",
         element("rect", width=width, height=height, fill="#ffffff"),
         element("text", title, x=6, y=19, font_size=14, font_weight="bold", fill=PALETTE["text"]),
         *_shading(layout, scale, top),
         *_axis(view, layout, scale, top, bottom),
+        # The links stay inside the chart: a stub left of a start on its first day would
+        # cross into the names.
+        '<g class="links" clip-path="url(#chart-area)">',
+        *link_lines(
+            chart_links(view),
+            LINK_GAP / scale.px_per_day * DAY,
+            scale.x,
+            lambda position: top + position * ROW_HEIGHT,
+        ),
+        "</g>",
     ]
     for index, chart_row in enumerate(layout.rows):
         parts += _row(chart_row, scale, top + index * ROW_HEIGHT, view.at_risk)
@@ -135,6 +156,64 @@ def _axis(view: ExportView, layout: ChartLayout, scale: _Scale, top: int, bottom
             "line", x1=LABEL_WIDTH, y1=top, x2=scale.x(layout.last), y2=top, stroke=PALETTE["grid"]
         )
     )
+    return out
+
+
+#: A link's stub out of and into a bar, in pixels.
+LINK_GAP = 5.0
+#: Lines of links that set a date (True) and of the others.
+LINK_COLOURS = {True: "#3a3a3a", False: "#a8a8a8"}
+#: The direction each arrow points (y grows downwards).
+_HEADINGS = {"right": (1.0, 0.0), "left": (-1.0, 0.0), "down": (0.0, 1.0), "up": (0.0, -1.0)}
+
+
+def link_shape(
+    route: LinkRoute, x_of: Callable[[float], float], y_of: Callable[[float], float]
+) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
+    """A routed link in pixels: the line's corners, and its arrowhead's three points.
+
+    ``x_of`` maps minutes and ``y_of`` row positions to pixels; the line stops where the
+    head starts, so a thin line does not blunt its point.
+    """
+    corners = [(x_of(minute), y_of(position)) for minute, position in route.points]
+    dx, dy = _HEADINGS[route.heading]
+    x, y = corners[-1]
+    corners[-1] = (x - 3 * dx, y - 3 * dy)
+    head = [
+        (x, y),
+        (x - 3.5 * dx - 2.2 * dy, y - 3.5 * dy - 2.2 * dx),
+        (x - 3.5 * dx + 2.2 * dy, y - 3.5 * dy + 2.2 * dx),
+    ]
+    return corners, head
+
+
+def points_text(points: list[tuple[float, float]]) -> str:
+    """``x,y x,y …`` rounded to hundredths, as SVG reads points."""
+    return " ".join(f"{round(x, 2)},{round(y, 2)}" for x, y in points)
+
+
+def link_lines(
+    links: tuple[ChartLink, ...],
+    gap: float,
+    x_of: Callable[[float], float],
+    y_of: Callable[[float], float],
+) -> list[str]:
+    """Each link as a thin elbowed line with an arrowhead, routed as every view routes it.
+
+    ``gap`` is the stub in minutes; ``x_of`` maps minutes and ``y_of`` row positions to
+    pixels. Links that set a date are dark, the others light, so a 300-task chart reads.
+    """
+    out = []
+    for link in links:
+        corners, head = link_shape(route_link(link, gap), x_of, y_of)
+        colour = LINK_COLOURS[link.driving]
+        out.append(
+            f'<g class="link {link.type}">'
+            + element("path", d="M" + points_text(corners).replace(" ", " L"), fill="none",
+                      stroke=colour, stroke_width=0.8)
+            + element("polygon", points=points_text(head), fill=colour)
+            + "</g>"
+        )  # fmt: skip
     return out
 
 
@@ -280,4 +359,24 @@ def _legend(y: int) -> list[str]:
             out.append(element("rect", x=x, y=y - 9, width=12, height=10, fill=PALETTE[kind]))
         out.append(element("text", text(label), x=x + 16, y=y, fill=PALETTE["text"]))
         x += 16 + 7 * len(label) + 18
+    for driving, name in LINK_LEGEND:
+        label = _(name)
+        out.append(link_swatch(x, y - 10, driving=driving))
+        out.append(element("text", text(label), x=x + 16, y=y, fill=PALETTE["text"]))
+        x += 16 + 7 * len(label) + 18
     return out
+
+
+#: The links in the legends: those that set a date, and the others.
+LINK_LEGEND = ((True, n_("link that sets a date")), (False, n_("other link")))
+
+
+def link_swatch(x: float, y: float, *, driving: bool) -> str:
+    """A link as the chart draws it, in a 12 by 11 box at (x, y): out, down, into a bar."""
+    colour = LINK_COLOURS[driving]
+    return element(
+        "path", d=f"M{x},{y + 2} L{x + 5},{y + 2} L{x + 5},{y + 9} L{x + 8},{y + 9}",
+        fill="none", stroke=colour, stroke_width=0.8,
+    ) + element(
+        "polygon", points=f"{x + 12},{y + 9} {x + 8},{y + 6.8} {x + 8},{y + 11.2}", fill=colour
+    )  # fmt: skip

@@ -36,6 +36,9 @@
       row.hidden = !visible;
       if (visible) { shown += 1; }
     });
+    // A link's line is drawn in pieces, one in each row it crosses: with rows hidden or
+    // moved, the pieces would not join, so the lines show only for the whole plan in order.
+    table.classList.toggle("partial", shown < rows.length);
     const count = document.getElementById("shown");
     count.textContent = count.dataset.words
       .replace("{shown}", shown).replace("{total}", rows.length);
@@ -105,12 +108,33 @@
   }
   refresh();
 
-  // Open the chart at the status date, the names staying where they are.
+  // Open the chart at the status date, the names staying where they are. The names'
+  // column is fixed: the scroll stops at a column's edge, so no column of dates or slack
+  // is left half hidden behind it.
   var wrap = table.parentElement;
   var status = parseFloat(table.dataset.statusX);
   var bars = table.tHead.querySelector("th.bars");
   if (!isNaN(status) && bars) {
-    var name = table.tHead.querySelector("th.name").offsetWidth;
-    wrap.scrollLeft = Math.max(bars.offsetLeft + status - name - (wrap.clientWidth - name) / 3, 0);
+    var name = table.tHead.querySelector("th.name");
+    var fixed = name.offsetWidth;
+    var most = wrap.scrollWidth - wrap.clientWidth;
+    var wanted = Math.min(
+      Math.max(bars.offsetLeft + status - fixed - (wrap.clientWidth - fixed) / 3, 0), most);
+    var edges = [0];
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (cell) {
+      if (cell.offsetLeft > name.offsetLeft && cell.offsetWidth > 0) {
+        edges.push(cell.offsetLeft - fixed);
+      }
+    });
+    var scroll = wanted;
+    if (wanted < bars.offsetLeft - fixed) {  // inside the columns: stop at an edge
+      var down = Math.max.apply(null, edges.filter(function (e) { return e <= wanted; }));
+      var up = Math.min.apply(null, edges.filter(function (e) { return e >= wanted; }));
+      scroll = bars.offsetLeft + status - down <= wrap.clientWidth - 40 ? down : up;
+      if (scroll > most) {  // room after the chart's end, so the edge can be reached
+        table.style.marginRight = Math.ceil(scroll - most) + "px";
+      }
+    }
+    wrap.scrollLeft = scroll;
   }
 }());
