@@ -309,7 +309,7 @@ class _Writer:
             wbs_id=str(parent + 1) if parent >= 0 else "0",
             clndr_id=self.calendar_ids[self._own_calendar(node)], task_code=task.id,
             task_name=task.display_name, duration_type="DT_FixedDrtn",
-            task_type="TT_Mile" if milestone else "TT_Task",
+            task_type="TT_Mile" if milestone else self._task_type(node),
             target_drtn_hr_cnt=_number(minutes / 60),
             early_start_date=self.at(schedule.start(node)),
             early_end_date=self.at(schedule.finish_of(node)),
@@ -321,6 +321,16 @@ class _Writer:
         self._constraints(node, values)
         self._progress(node, values)
         return [values[name] for name in _TASK_FIELDS]
+
+    def _task_type(self, node: int) -> str:
+        """Resource dependent when its resources' calendars narrow its own, as in cutover.
+
+        P6 then runs it only when they work; a task-dependent activity (``TT_Task``)
+        would follow its own calendar alone.
+        """
+        graph = self.graph
+        joint = graph.calendar[node] is not graph.calendars[self._own_calendar(node)]
+        return "TT_Rsrc" if joint else "TT_Task"
 
     def _own_calendar(self, node: int) -> str:
         """The calendar the task or a summary above it names (its resources add theirs)."""
