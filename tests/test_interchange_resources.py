@@ -242,7 +242,7 @@ def test_an_mspdi_file_brings_its_resources_and_notes_what_a_plan_cannot_say() -
     # weekdays of its own is a calendar.
     for line in (
         "  - id: nguyen-van-a  # line 59",
-        "      - {from: 2025-06-18T08:00, to: 2025-06-18T17:00}",
+        "      - {from: 2025-06-18, to: 2025-06-18}",
         "      - {from: 2025-06-19T10:00, to: 2025-06-19T17:00}",
         "  - id: doi-mang  # line 60",
         "    units: 3",

@@ -178,9 +178,12 @@ def day_spans(
     """The spans of ``day`` in ``hours`` but not in ``remaining``: time a resource is away.
 
     A resource calendar that works fewer hours on a day than the calendar it derives from
-    says the resource is away then; these spans are its ``unavailable``.
+    says the resource is away then; these spans are its ``unavailable``. A day it does
+    not work at all is the whole day, so consecutive days off read as one span of dates.
     """
     midnight = datetime.combine(day, datetime.min.time())
+    if not remaining:  # the day off: written as the date, whatever the hours
+        return [(midnight, midnight + timedelta(days=1))]
     out: list[tuple[int, int]] = []
     for begin, end in hours:
         cuts = sorted((max(b, begin), min(e, end)) for b, e in remaining if b < end and e > begin)
