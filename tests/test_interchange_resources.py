@@ -345,6 +345,26 @@ def test_bad_resource_values_are_notes_never_a_traceback(cli: Cli, tmp_path: Pat
     assert "allocate: {r: 1}" in text
 
 
+def test_an_assignment_to_a_summary_applies_to_its_tasks_and_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "summary.xml"
+    path.write_text(
+        BAD_VALUES.replace("<MaxUnits>lots</MaxUnits><CalendarUID>42</CalendarUID>", "")
+        .replace("<Units>x</Units>", "<Units>1</Units>")
+        .replace(
+            "<Duration>PT8H0M0S</Duration></Task>",
+            "</Task><Task><UID>2</UID><ID>2</ID><Name>B</Name><OutlineLevel>2</OutlineLevel>"
+            "<Duration>PT8H0M0S</Duration></Task>",
+        ),
+        encoding="utf-8",
+    )
+    text, notes = _notes(path)
+    assert (
+        "13 approximated: assignment of 'R' to 'A': a summary's allocation applies to each "
+        "of its tasks"
+    ) in notes
+    assert '  - id: a  # line 5\n    name: "A"\n    allocate: {r: 1}\n    tasks:\n' in text
+
+
 def test_a_task_that_can_never_work_with_its_resource_is_exit_2_at_its_line(
     cli: Cli, tmp_path: Path
 ) -> None:

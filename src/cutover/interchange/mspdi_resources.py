@@ -214,6 +214,12 @@ def _assignment(
         )
         units = resource.units
     task.allocate[resource.key] = units
+    if task.children:
+        plan.note(
+            element.line,
+            "approximated",
+            _("{what}: a summary's allocation applies to each of its tasks").format(what=what),
+        )
     if _minutes(element.value("OvertimeWork")) > 0:
         plan.note(element.line, "left-out", _("{what}: overtime work").format(what=what))
 
