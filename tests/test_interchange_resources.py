@@ -309,6 +309,34 @@ def test_a_tjp_file_brings_groups_people_absences_and_allocations() -> None:
         assert line in text.splitlines(), (line, text)
 
 
+def test_a_tjp_in_the_shape_cutover_writes_brings_the_teams_back_whole() -> None:
+    """u members with the others as alternatives are u units; an effort of U people, U-th."""
+    text, notes = _notes(FIXTURES / "resources-cutover.tjp")
+    assert notes == [
+        (
+            "30 converted: task 'migrate-dvc': an effort of 360 minutes by 2 people at once is a "
+            "duration of 180 minutes"
+        ),
+        (
+            "35 converted: task 'migrate-lgsp': an effort of 360 minutes by 2 people at once is a "
+            "duration of 180 minutes"
+        ),
+    ]
+    for line in (
+        "  - id: r0  # line 17",
+        "    units: 2",
+        "    calendar: day-shift",
+        "      - {from: 2025-06-28T12:00, to: 2025-06-28T13:00}",
+        "    duration: 2h",
+        "    allocate: {r0: 1}",
+        "        allocate: {r0: 2}",
+        "        allocate: {r0: 1, r1: 1}",
+        "        priority: 900",
+    ):
+        assert line in text.splitlines(), (line, text)
+    assert text.count("duration: 3h") == 2
+
+
 BAD_VALUES = """<?xml version="1.0"?>
 <Project xmlns="http://schemas.microsoft.com/project">
   <StartDate>2025-06-16T08:00:00</StartDate>

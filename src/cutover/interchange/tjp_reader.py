@@ -5,7 +5,7 @@ The project (name, start, time zone, ``now`` as the status date, working hours, 
 with ``gaplength`` and ``onstart``, ``start`` as start-no-earlier-than, ``maxend`` as a
 deadline, ``complete`` as progress, ``shifts`` as task calendars, notes. ``duration``
 (elapsed) and ``effort`` are read as working time and noted; ``priority`` is kept.
-Resources and ``allocate`` are read by ``tjp_resources``; reports are skipped and
+Resources and ``allocate`` are read by ``tjp_resource_reader``; reports are skipped and
 everything else is listed as left out.
 """
 
@@ -27,7 +27,7 @@ from cutover.interchange.imported import (
     ImportedTask,
     working_minutes,
 )
-from cutover.interchange.tjp_resources import Resources
+from cutover.interchange.tjp_resource_reader import Resources
 from cutover.interchange.tjp_syntax import Statement, Token, parse_tjp, token_text
 from cutover.interchange.tjp_values import (
     DAYS,
@@ -354,7 +354,10 @@ class _Reader:
             task.milestone = True
         elif not args:
             return
-        elif keyword in {"length", "duration", "effort"}:
+        elif keyword == "effort":  # its note waits for the allocations (``_effort``)
+            task.duration_minutes = self._amount(args[0])
+            state["effort"] = statement.line
+        elif keyword in {"length", "duration"}:
             task.duration_minutes = self._amount(args[0])
             if keyword != "length":
                 kind = (
@@ -382,7 +385,34 @@ class _Reader:
         else:  # allocate
             self.resources.allocate(task, statement)
 
+    @staticmethod
+    def _effort(plan: ImportedPlan, task: ImportedTask, line: int) -> None:
+        """An effort is work: with U people allocated (all needed at once), U-th of it.
+
+        tj3 books every mandatory allocation in each slot the task works, so an effort of
+        U people takes effort / U of working time (cutover's exporter writes it so).
+        """
+        units = sum(task.allocate.values())
+        effort = task.duration_minutes or 0
+        if not units:
+            message = f"task {task.name!r}: effort (work of resources) is read as working time"
+            plan.note(line, "approximated", message)
+            return
+        task.duration_minutes = round(effort / units)
+        if units > 1:
+            plan.note(
+                line,
+                "converted",
+                _(
+                    "task {name!r}: an effort of {effort} minutes by {units} people at once "
+                    "is a duration of {minutes} minutes"
+                ).format(name=task.name, effort=effort, units=units, minutes=task.duration_minutes),
+            )
+
     def _finish(self, plan: ImportedPlan, task: ImportedTask, state: dict[str, object]) -> None:
+        effort_line = state.get("effort")
+        if isinstance(effort_line, int):
+            self._effort(plan, task, effort_line)
         start, end = state.get("start"), state.get("end")
         start = start if isinstance(start, datetime) else None
         end = end if isinstance(end, datetime) else None

@@ -103,11 +103,17 @@ class Resources:
             resource.unavailable.append((first, end))
 
     def allocate(self, task: ImportedTask, statement: Statement) -> None:
-        """``allocate a, b { alternative c }``: each resource's units on the task."""
-        for token in statement.args:
+        """``allocate a { mandatory }, b_1 { alternative b_2, b_3 }``: units per resource.
+
+        A group is all its people. A member with the other members of its group as
+        alternatives is one unit of the group exactly (as cutover's exporter writes u
+        units); a member alone is one unit of its group too, noted.
+        """
+        for index, token in enumerate(statement.args):
             if token.kind != "word":
                 continue
             resource = self.owner.get(token.text)
+            options = self._options(task, statement.attached.get(index, []))
             if resource is None:
                 self.plan.note(
                     token.line,
@@ -117,10 +123,19 @@ class Resources:
                     ),
                 )
                 continue
-            if resource.key == token.text:
-                units = resource.units
-            else:
-                units = task.allocate.get(resource.key, 0) + 1
+            whole = resource.key == token.text
+            units = resource.units if whole else task.allocate.get(resource.key, 0) + 1
+            task.allocate[resource.key] = min(units, resource.units)
+            members = not whole and all(self.owner.get(name) is resource for name in options)
+            if options and not members:
+                self.plan.note(
+                    token.line,
+                    "left-out",
+                    _("task {name!r}: allocation option '{keyword}'").format(
+                        name=task.name, keyword="alternative"
+                    ),
+                )
+            if not whole and not (options and members):
                 self.plan.note(
                     token.line,
                     "approximated",
@@ -128,13 +143,27 @@ class Resources:
                         "task {name!r}: member '{text}' is allocated as one unit of {group!r}"
                     ).format(name=task.name, text=token.text, group=resource.name),
                 )
-            task.allocate[resource.key] = min(units, resource.units)
-        options = [item for items in statement.attached.values() for item in items]
-        for option in [*options, *(statement.block or [])]:
-            self.plan.note(
-                option.line,
-                "left-out",
-                _("task {name!r}: allocation option '{keyword}'").format(
-                    name=task.name, keyword=option.keyword
-                ),
-            )
+
+    def _options(self, task: ImportedTask, options: list[Statement]) -> list[str]:
+        """The alternatives an allocation names; options cutover has no use for are noted.
+
+        ``mandatory`` is what cutover does anyway (a task works only when all its
+        resources do).
+        """
+        words = [(option.line, option.keyword) for option in options]
+        words += [(token.line, token.text) for option in options for token in option.args]
+        alternatives: list[str] = []
+        for line, word in words:
+            if word in {"alternative", "mandatory", ","}:
+                continue
+            if word in self.owner:
+                alternatives.append(word)
+            else:
+                self.plan.note(
+                    line,
+                    "left-out",
+                    _("task {name!r}: allocation option '{keyword}'").format(
+                        name=task.name, keyword=word
+                    ),
+                )
+        return alternatives
