@@ -2,7 +2,8 @@
 
 ``python tests/mpxj_probe.py read FILE...`` prints what MPXJ understood of each file as a
 JSON list: tasks with outline, duration,
-links and custom field Text1; calendars with working hours and exceptions.
+links and custom field Text1; calendars with working hours and exceptions; resources with
+their code, maximum units and calendar; assignments with their units.
 ``python tests/mpxj_probe.py convert IN OUT FORMAT`` writes a file MPXJ reads in another
 format (MSPDI, XER, MPX, PLANNER, PMXML).
 Needs ``pip install mpxj`` and a Java runtime; tests skip when either is missing.
@@ -36,7 +37,29 @@ def _calendar(calendar: Any) -> dict[str, Any]:
         [str(e.getFromDate()), str(e.getToDate()), bool(e.getWorking())]
         for e in calendar.getCalendarExceptions()
     ]
-    return {"name": str(calendar.getName()), "days": days, "exceptions": exceptions}
+    hours = [
+        [str(e.getFromDate()), [[str(r.getStart()), str(r.getEnd())] for r in e]]
+        for e in calendar.getCalendarExceptions()
+    ]
+    return {
+        "name": str(calendar.getName()),
+        "days": days,
+        "exceptions": exceptions,
+        "exception_hours": hours,
+    }
+
+
+def _resource(resource: Any) -> dict[str, Any]:
+    calendar = resource.getCalendar()
+    parent = None if calendar is None else calendar.getParent()
+    return {
+        "name": str(resource.getName()),
+        "code": None if resource.getCode() is None else str(resource.getCode()),
+        "short_name": None if resource.getResourceID() is None else str(resource.getResourceID()),
+        "max_units": None if resource.getMaxUnits() is None else float(resource.getMaxUnits()),
+        "calendar": None if calendar is None else _calendar(calendar),
+        "base_calendar": None if parent is None else str(parent.getName()),
+    }
 
 
 def read(path: str) -> dict[str, Any]:
@@ -73,6 +96,16 @@ def read(path: str) -> dict[str, Any]:
         )
     return {
         "tasks": tasks,
+        "resources": [_resource(r) for r in project.getResources() if r.getName() is not None],
+        "assignments": [
+            {
+                "task": str(a.getTask().getName()),
+                "resource": str(a.getResource().getName()),
+                "units": float(a.getUnits()),
+            }
+            for a in project.getResourceAssignments()
+            if a.getResource() is not None and a.getTask() is not None
+        ],
         "calendars": [_calendar(c) for c in project.getCalendars()],
         "default_calendar": str(project.getDefaultCalendar().getName()),
     }

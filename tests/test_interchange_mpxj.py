@@ -249,7 +249,11 @@ def xer_expected(analysis: Analysis) -> tuple[dict[str, tuple[float | None, str]
             continue
         name = graph.task(node).display_name
         minutes = float(graph.duration[node]) if graph.status[node] == "not_started" else None
-        activities[name] = (minutes, graph.calendar[node].name)
+        # The calendar the task (or a summary above it) names; its resources' travel with them.
+        own, up = graph.task(node).calendar, graph.tasks[node].parent
+        while own is None and up >= 0:
+            own, up = graph.task(up).calendar, graph.tasks[up].parent
+        activities[name] = (minutes, own or "default")
         for edge in graph.preds[node]:
             preds = [edge.pred]
             if graph.is_summary[edge.pred]:
@@ -272,7 +276,7 @@ def xer_found(reading: dict[str, Any]) -> tuple[dict[str, tuple[float | None, st
     return _ascii(activities), {link for link in links if link[0].isascii() and link[1].isascii()}
 
 
-def _ascii(activities: dict[str, tuple[float | None, str]]) -> dict[str, tuple[float | None, str]]:
+def _ascii(activities: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in activities.items() if name.isascii()}
 
 
@@ -297,3 +301,94 @@ def test_mpxj_reads_the_xer_export_as_cutover_wrote_it(
             assert theirs[name][1] == calendar, name
             if minutes is not None:
                 assert theirs[name][0] == minutes, name
+
+
+# -- resources and assignments ---------------------------------------------------------------
+
+RESOURCE_PLANS = [ROOT / "plans" / "tuyenquang.yaml", ROOT / "examples" / "weekend-teams.yaml"]
+
+
+def resources_expected(analysis: Analysis, fmt: str) -> dict[str, Any]:
+    """Each resource's id, units (MPXJ's 100 is one unit) and calendar, and each assignment."""
+    graph = analysis.graph
+    resources = {
+        resource.name or resource.id: {
+            "id": resource.id,
+            "max_units": resource.units * 100.0,
+            "base_calendar": resource.calendar or "default",
+        }
+        for resource in graph.plan.resources
+    }
+    names = {resource.id: resource.name or resource.id for resource in graph.plan.resources}
+    assignments = sorted(
+        (graph.task(node).display_name, names[name], units * 100.0)
+        for node in range(len(graph))
+        if not graph.is_summary[node]
+        for name, units in (graph.allocate[node] or {}).items()
+    )
+    if fmt == "xer":  # a resource without absences works on its calendar itself
+        for resource in graph.plan.resources:
+            if not resource.unavailable:
+                resources[resource.name or resource.id]["base_calendar"] = None
+    return {"resources": resources, "assignments": assignments}
+
+
+def resources_found(reading: dict[str, Any], fmt: str) -> dict[str, Any]:
+    """The probe's reading of the resources, in ``resources_expected``'s terms."""
+    resources = {
+        item["name"]: {
+            "id": item["code"] if fmt == "mspdi" else item["short_name"],
+            "max_units": item["max_units"],
+            "base_calendar": item["base_calendar"],
+        }
+        for item in reading["resources"]
+    }
+    assignments = sorted(
+        (item["task"], item["resource"], item["units"]) for item in reading["assignments"]
+    )
+    return {"resources": resources, "assignments": assignments}
+
+
+@needs_mpxj
+@pytest.mark.parametrize("fmt", ["mspdi", "xer"])
+def test_mpxj_reads_the_resources_and_assignments_cutover_wrote(fmt: str, tmp_path: Path) -> None:
+    from cutover.interchange.resource_days import away_days  # noqa: PLC0415
+    from cutover.interchange.xer_writer import write_xer  # noqa: PLC0415
+
+    analyses = [analyse(path, now=None) for path in RESOURCE_PLANS]
+    files = []
+    for number, analysis in enumerate(analyses):
+        files.append(tmp_path / f"plan{number}.{'xml' if fmt == 'mspdi' else 'xer'}")
+        write = write_mspdi if fmt == "mspdi" else write_xer
+        files[-1].write_bytes(write(analysis.schedule))
+    readings = json.loads(probe("read", *map(str, files)))
+    for analysis, reading in zip(analyses, readings, strict=True):
+        theirs, ours = resources_found(reading, fmt), resources_expected(analysis, fmt)
+        if fmt == "xer":  # MPXJ reads XER as cp1252 (P6's default): compare ASCII names
+            for document in (theirs, ours):
+                document["resources"] = _ascii(document["resources"])
+                document["assignments"] = [
+                    item for item in document["assignments"] if (item[0] + item[1]).isascii()
+                ]
+            assert ours["assignments"], "no ASCII assignment to compare"
+        assert theirs == ours
+        # An absence is the resource calendar's exception: the hours it still works that day.
+        graph = analysis.graph
+        by_name = {item["name"]: item for item in reading["resources"]}
+        for resource in graph.plan.resources:
+            if (resource.name or resource.id) not in by_name:
+                assert fmt == "xer", resource.id  # a Vietnamese name MPXJ reads as cp1252
+                continue
+            calendar = graph.calendars[resource.calendar or "default"]
+            away = away_days(resource, calendar, graph.timebase)
+            exceptions = by_name[resource.name or resource.id]["calendar"]["exception_hours"]
+            theirs = {
+                day: [[begin[:5], end[:5]] for begin, end in hours]
+                for day, hours in exceptions
+                if date.fromisoformat(day) in away
+            }
+            assert theirs == {
+                day.isoformat(): [[_clock(begin), _clock(end)] for begin, end in hours]
+                for day, hours in away.items()
+            }, resource.id
+            assert away or not resource.unavailable

@@ -7,9 +7,12 @@ a reader cannot carry over exactly becomes a ``Note`` with its line, never silen
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal
+
+from cutover.common.i18n import _
 
 #: ``approximated``: carried over with a different meaning; ``left-out``: not carried over.
 NoteKind = Literal["approximated", "left-out", "converted"]
@@ -79,6 +82,10 @@ class ImportedTask:
     estimate: tuple[int, int, int] | None = None
     distribution: str | None = None
     notes: str | None = None
+    #: Resources the task needs: the resource's key in the file -> units (1 and up).
+    allocate: dict[str, int] = field(default_factory=dict)
+    #: Levelling priority (higher first); None: the default, 500.
+    priority: int | None = None
 
     def walk(self) -> list[ImportedTask]:
         """This task and every task inside it, in file order."""
@@ -86,6 +93,21 @@ class ImportedTask:
         for child in self.children:
             out.extend(child.walk())
         return out
+
+
+@dataclass
+class ImportedResource:
+    """A resource (a team, a person) as the file gives it; ``key`` is its identity there."""
+
+    key: str
+    name: str
+    line: int
+    id: str = ""
+    wanted_id: str | None = None
+    units: int = 1
+    calendar: str | None = None
+    #: Spans it does not work: (from, to), wall-clock times of the plan's zone.
+    unavailable: list[tuple[datetime, datetime]] = field(default_factory=list)
 
 
 @dataclass
@@ -100,6 +122,9 @@ class ImportedPlan:
     as_of: datetime | None = None
     calendars: list[ImportedCalendar] = field(default_factory=list)
     tasks: list[ImportedTask] = field(default_factory=list)
+    resources: list[ImportedResource] = field(default_factory=list)
+    #: The plan levels resources (``level: true``).
+    level: bool = False
     notes: list[Note] = field(default_factory=list)
 
     def all_tasks(self) -> list[ImportedTask]:
@@ -125,3 +150,65 @@ def working_minutes(calendar: ImportedCalendar, start: datetime, end: datetime) 
                 total += max(int((high - low).total_seconds() // 60), 0)
         day += timedelta(days=1)
     return total
+
+
+def whole_units(plan: ImportedPlan, line: int, units: float, what: str) -> int | None:
+    """Units as a whole number, rounded up with a note; None (noted) when not above zero.
+
+    ``what`` names what the units belong to in the note (a resource, an assignment).
+    """
+    if units <= 0:
+        plan.note(line, "left-out", _("{what}: {units:g} units").format(what=what, units=units))
+        return None
+    whole = math.ceil(round(units, 6))
+    if whole != units:
+        plan.note(
+            line,
+            "approximated",
+            _("{what}: {units:g} units are counted as {whole}").format(
+                what=what, units=units, whole=whole
+            ),
+        )
+    return whole
+
+
+def day_spans(
+    hours: tuple[tuple[int, int], ...], remaining: tuple[tuple[int, int], ...], day: date
+) -> list[tuple[datetime, datetime]]:
+    """The spans of ``day`` in ``hours`` but not in ``remaining``: time a resource is away.
+
+    A resource calendar that works fewer hours on a day than the calendar it derives from
+    says the resource is away then; these spans are its ``unavailable``. A day it does
+    not work at all is the whole day, so consecutive days off read as one span of dates.
+    """
+    midnight = datetime.combine(day, datetime.min.time())
+    if not remaining:  # the day off: written as the date, whatever the hours
+        return [(midnight, midnight + timedelta(days=1))]
+    out: list[tuple[int, int]] = []
+    for begin, end in hours:
+        cuts = sorted((max(b, begin), min(e, end)) for b, e in remaining if b < end and e > begin)
+        position = begin
+        for low, high in cuts:
+            if low > position:
+                out.append((position, low))
+            position = max(position, high)
+        if position < end:
+            out.append((position, end))
+    joined: list[tuple[int, int]] = []
+    for begin, end in out:  # away across a break it does not work in: one span
+        if joined and not any(b < begin and e > joined[-1][1] for b, e in remaining):
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((begin, end))
+    return [(midnight + timedelta(minutes=b), midnight + timedelta(minutes=e)) for b, e in joined]
+
+
+def merged_spans(spans: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    """Spans sorted, those that touch or overlap joined (a night across midnight is one)."""
+    out: list[tuple[datetime, datetime]] = []
+    for begin, end in sorted(spans):
+        if out and begin <= out[-1][1]:
+            out[-1] = (out[-1][0], max(end, out[-1][1]))
+        else:
+            out.append((begin, end))
+    return out

@@ -88,7 +88,7 @@ def import_plan(imported: ImportedPlan) -> ImportResult:
 
 
 def assign_ids(imported: ImportedPlan) -> None:
-    """Give every task an id: the one the file carries, else one made from its name.
+    """Give every task and resource an id: the one the file carries, else one from its name.
 
     A ``cutover id`` field or a task code is kept when it is a valid id and unique;
     the others are made from the names in file order, so the same file gives the same ids.
@@ -101,6 +101,19 @@ def assign_ids(imported: ImportedPlan) -> None:
             task.wanted_id
             if task.key in kept and task.wanted_id
             else ids.make(task.name, f"task-{task.key}")
+        )
+    names = IdMaker()
+    resources = imported.resources
+    kept = {
+        resource.key
+        for resource in resources
+        if resource.wanted_id and names.reserve(resource.wanted_id)
+    }
+    for resource in resources:
+        resource.id = (
+            resource.wanted_id
+            if resource.key in kept and resource.wanted_id
+            else names.make(resource.name, f"resource-{resource.key}")
         )
 
 

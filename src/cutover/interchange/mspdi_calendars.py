@@ -45,12 +45,13 @@ class _Raw:
 
 
 def read_calendars(
-    root: Element, plan: ImportedPlan, used: set[str]
+    root: Element, plan: ImportedPlan, used: set[str], absorbed: frozenset[str] = frozenset()
 ) -> tuple[dict[str, str], list[ImportedCalendar]]:
-    """The calendars in use as cutover calendars, and the name each UID got."""
-    raws = {
-        raw.uid: raw for raw in (_read(element) for element in root.path("Calendars", "Calendar"))
-    }
+    """The calendars in use as cutover calendars, and the name each UID got.
+
+    ``absorbed`` are resource calendars read as their base and absences: not noted unused.
+    """
+    raws = _raws(root)
     project = root.value("CalendarUID") or ""
     if project not in raws:
         project = next(iter(raws), "")
@@ -76,11 +77,49 @@ def read_calendars(
                 _("calendar {name!r}: {message}").format(name=raw.name, message=message),
             )
     for uid, raw in raws.items():
-        if uid not in names and not any(other.base == uid for other in raws.values()):
+        if (
+            uid not in names
+            and uid not in absorbed
+            and not any(other.base == uid for other in raws.values())
+        ):
             plan.note(
                 raw.line, "left-out", _("calendar {name!r}: no task uses it").format(name=raw.name)
             )
     return names, calendars
+
+
+def _raws(root: Element) -> dict[str, _Raw]:
+    return {
+        raw.uid: raw for raw in (_read(element) for element in root.path("Calendars", "Calendar"))
+    }
+
+
+@dataclass(frozen=True)
+class ResourceCalendar:
+    """A resource's calendar: the UID of the calendar it works on, and its own days.
+
+    A resource calendar that only derives from another (as MS Project makes one for each
+    resource) is read as that base calendar, its exceptions as the resource's absences.
+    """
+
+    uid: str
+    #: Its own exceptions: (first day, last day, hours worked or None, line).
+    exceptions: tuple[Exception_, ...] = ()
+    #: What of its own could not be read: (line, message).
+    skipped: tuple[tuple[int, str], ...] = ()
+
+
+def resource_calendars(root: Element, uids: set[str]) -> dict[str, ResourceCalendar]:
+    """How to read each of the resource calendars ``uids`` (see ``ResourceCalendar``)."""
+    raws = _raws(root)
+    out: dict[str, ResourceCalendar] = {}
+    for uid in uids:
+        raw = raws.get(uid)
+        if raw is None or raw.base is None or raw.weekdays or raw.base not in raws:
+            out[uid] = ResourceCalendar(uid)
+        else:
+            out[uid] = ResourceCalendar(raw.base, tuple(raw.exceptions), tuple(raw.skipped))
+    return out
 
 
 def _resolved(raw: _Raw, raws: dict[str, _Raw]) -> tuple[dict[int, Hours | None], list[Exception_]]:

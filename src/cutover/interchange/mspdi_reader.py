@@ -3,7 +3,8 @@
 Tasks and their outline, durations, milestones, links of the four types with lags and
 leads, calendars (the project's base calendar becomes ``default``; task calendars keep
 their names), start-no-earlier-than, deadlines, progress and the status date. Everything
-else is a ``Note`` with its line: other constraints, elapsed lags, resources, baselines.
+else is a ``Note`` with its line: other constraints, elapsed lags, baselines. Resources
+and assignments are read by ``mspdi_resources``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from cutover.common.errors import Diagnostic, PlanError, SourceLocation
 from cutover.common.i18n import _
 from cutover.interchange import mspdi_codes as codes
 from cutover.interchange.imported import ImportedLink, ImportedPlan, ImportedTask
-from cutover.interchange.mspdi_calendars import read_calendars
+from cutover.interchange.mspdi_calendars import read_calendars, resource_calendars
+from cutover.interchange.mspdi_resources import note_effort, read_resources, work_resources
 from cutover.interchange.mspdi_values import MspdiError, custom_minutes, parse_pt, parse_when
 from cutover.interchange.xmltree import Element, parse_xml
 
@@ -69,9 +71,11 @@ class _Reader:
         status = root.find("StatusDate")
         if status is not None and status.text.strip():
             plan.as_of = parse_when(status.text, status.line)
-        calendar_uids, plan.calendars = read_calendars(
-            root, plan, self._used_calendars(task_elements)
-        )
+        resources = work_resources(root)
+        read_as = resource_calendars(root, {r.value("CalendarUID") or "" for r in resources})
+        used = self._used_calendars(task_elements) | {c.uid for c in read_as.values()}
+        absorbed = frozenset(uid for uid, calendar in read_as.items() if calendar.uid != uid)
+        calendar_uids, plan.calendars = read_calendars(root, plan, used, absorbed)
         self.calendar_uids = calendar_uids
         self.zone_line = 0
         self._tasks(plan, task_elements)
@@ -83,7 +87,9 @@ class _Reader:
                     "wall-clock times"
                 ),
             )  # fmt: skip
-        self._resources(plan)
+        read_resources(plan, root, (read_as, calendar_uids))
+        for task, element in self.elements:
+            note_effort(plan, task, element)
         return plan
 
     def _project_start(self, text: str | None, tasks: list[Element]) -> datetime:
@@ -125,6 +131,7 @@ class _Reader:
                 )
             (stack[-1].children if stack else plan.tasks).append(task)
             stack.append(task)
+        self.elements = list(by_key.values())
         for task, element in by_key.values():
             self._links(plan, task, element, by_key)
             if task.children:
@@ -132,7 +139,9 @@ class _Reader:
 
     def _project_task(self, plan: ImportedPlan, element: Element) -> None:
         for field_id, value in self._attributes(element):
-            if self.aliases.get(field_id) == codes.TEXT2[2]:
+            if self.aliases.get(field_id) == codes.TEXT6[2]:
+                plan.level = value.strip().lower() == "true"
+            elif self.aliases.get(field_id) == codes.TEXT2[2]:
                 if _is_zone(value):
                     plan.timezone = value
                     self.zone_line = element.line
@@ -162,6 +171,9 @@ class _Reader:
         task = ImportedTask(key=uid, name=name, line=element.line)
         task.outline = element.value("OutlineNumber") or ""
         task.owner = element.value("Contact") or None
+        priority = element.value("Priority")
+        if priority and priority.isdigit() and priority != str(codes.DEFAULT_PRIORITY):
+            task.priority = int(priority)
         self._custom(plan, task, element)
         self._duration(plan, task, element)
         self._calendar(plan, task, element)
@@ -432,42 +444,6 @@ class _Reader:
         if task.status in {"in_progress", "done"}:
             task.status, task.actual_start, task.actual_finish = "not_started", None, None
             task.progress = None
-
-    # -- resources ---------------------------------------------------------------------------
-
-    def _resources(self, plan: ImportedPlan) -> None:
-        names: dict[str, str] = {}
-        for resource in self.root.path("Resources", "Resource"):
-            uid, name = resource.value("UID") or "", resource.value("Name")
-            if not name:
-                continue
-            names[uid] = name
-            plan.note(
-                resource.line,
-                "left-out",
-                _("resource {name!r}: the plan format has no resources yet").format(name=name),
-            )
-        tasks = {task.key: task for task in plan.all_tasks()}
-        for assignment in self.root.path("Assignments", "Assignment"):
-            task = tasks.get(assignment.value("TaskUID") or "")
-            name = names.get(assignment.value("ResourceUID") or "")
-            if task is None or name is None:
-                continue
-            if task.owner is None:
-                task.owner = name
-                plan.note(
-                    assignment.line,
-                    "approximated",
-                    _("assignment of {name!r} to {name2!r} is written as its owner").format(
-                        name=name, name2=task.name
-                    ),
-                )
-            else:
-                plan.note(
-                    assignment.line,
-                    "left-out",
-                    _("assignment of {name!r} to {name2!r}").format(name=name, name2=task.name),
-                )
 
 
 def _round_the_clock(plan: ImportedPlan, task: ImportedTask) -> bool:

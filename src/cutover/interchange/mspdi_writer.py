@@ -1,7 +1,11 @@
 """A schedule as MS Project XML (MSPDI), which MS Project, ProjectLibre and MPXJ open.
 
 Each task keeps its cutover id in the custom field Text1 (alias "cutover id") and the plan's
-time zone is Text2 of the project summary task, so ``cutover import`` finds both again.
+time zone is Text2 of the project summary task (``level: true`` is its Text6), so
+``cutover import`` finds them again. Resources keep their id in ``Code``, their units in
+``MaxUnits`` (1.0 is one unit) and work on a resource calendar derived from theirs whose
+exceptions are their absences; a task's allocations are ``Assignments`` on its leaf tasks
+(a summary's apply to each of its tasks) with their ``Units``.
 Durations, lags and slacks are working time; dates are wall-clock times of the plan's zone
 (MSPDI has no zone). The element order is the schema's, which MS Project enforces.
 """
@@ -13,6 +17,7 @@ from typing import TYPE_CHECKING
 from cutover.common.errors import UsageError
 from cutover.common.i18n import _
 from cutover.interchange import mspdi_codes as codes
+from cutover.interchange.resource_days import away_days
 from cutover.interchange.xmltext import XmlText
 from cutover.worktime.timebase import MINUTES_PER_DAY
 
@@ -21,7 +26,7 @@ if TYPE_CHECKING:
 
     from cutover.engine.graph import TaskGraph
     from cutover.engine.schedule import Schedule
-    from cutover.planfile.model import Task
+    from cutover.planfile.model import Resource, Task
     from cutover.worktime.calendars import WorkCalendar
     from cutover.worktime.durations import Duration
 
@@ -51,11 +56,18 @@ class _Writer:
         self.graph: TaskGraph = schedule.graph
         self.out = XmlText()
         self.calendar_uid = {name: uid for uid, name in enumerate(self._calendar_names(), 1)}
+        self.resources = self.graph.plan.resources
+        #: Each resource's own calendar, numbered after the plan's.
+        self.resource_calendar_uid = {
+            resource.id: len(self.calendar_uid) + number
+            for number, resource in enumerate(self.resources, 1)
+        }
         self.explicit = self._explicit_calendars()
         self.outline = self._outline_numbers()
 
     def _calendar_names(self) -> list[str]:
-        names = list(self.graph.all_calendars())
+        """The plan's calendars (a task with resources works on theirs too, as it reads)."""
+        names = list(self.graph.calendars)
         names.remove("default")
         return ["default", *names]
 
@@ -96,15 +108,92 @@ class _Writer:
         self._custom_fields()
         out.open("Calendars")
         for name, uid in self.calendar_uid.items():
-            self._calendar(uid, graph.all_calendars()[name])
+            self._calendar(uid, graph.calendars[name])
+        for resource in self.resources:
+            self._resource_calendar(resource)
         out.close()
         out.open("Tasks")
         self._project_task()
         for node in range(len(graph)):
             self._task(node)
         out.close()
+        if self.resources:
+            self._resources()
+            self._assignments()
         out.close()
         return out.text()
+
+    # -- resources ---------------------------------------------------------------------------
+
+    def _resource_calendar(self, resource: Resource) -> None:
+        """The resource's calendar: its base's hours, its absences as exceptions."""
+        out, graph = self.out, self.graph
+        base = resource.calendar or "default"
+        calendar = graph.calendars[base]
+        out.open("Calendar")
+        out.leaf("UID", self.resource_calendar_uid[resource.id])
+        out.leaf("Name", resource.name or resource.id)
+        out.leaf("IsBaseCalendar", 0)
+        out.leaf("BaseCalendarUID", self.calendar_uid[base])
+        days = away_days(resource, calendar, graph.timebase)
+        if days:
+            out.open("Exceptions")
+            for day, hours in days.items():
+                out.open("Exception")
+                out.leaf("EnteredByOccurrences", 0)
+                out.open("TimePeriod")
+                out.leaf("FromDate", f"{day.isoformat()}T00:00:00")
+                out.leaf("ToDate", f"{day.isoformat()}T23:59:00")
+                out.close()
+                out.leaf("Occurrences", 1)
+                out.leaf("Name", "Unavailable")
+                out.leaf("Type", 1)
+                out.leaf("DayWorking", int(bool(hours)))
+                if hours:
+                    self._working_times(hours)
+                out.close()
+            out.close()
+        out.close()
+
+    def _resources(self) -> None:
+        out = self.out
+        out.open("Resources")
+        for number, resource in enumerate(self.resources, 1):
+            out.open("Resource")
+            out.leaf("UID", number)
+            out.leaf("ID", number)
+            out.leaf("Name", resource.name or resource.id)
+            out.leaf("Type", codes.RESOURCE_WORK)
+            out.leaf("IsNull", 0)
+            out.leaf("Code", resource.id)
+            out.leaf("MaxUnits", f"{resource.units:.2f}")
+            out.leaf("CalendarUID", self.resource_calendar_uid[resource.id])
+            out.close()
+        out.close()
+
+    def _assignments(self) -> None:
+        """One assignment per leaf task and resource it allocates (its own or its summary's)."""
+        graph, out, schedule = self.graph, self.out, self.schedule
+        number = {resource.id: uid for uid, resource in enumerate(self.resources, 1)}
+        out.open("Assignments")
+        uid = 0
+        for node in range(len(graph)):
+            allocate = graph.allocate[node] if graph.allocate else None
+            if not allocate or graph.is_summary[node]:
+                continue
+            times = schedule.times(node)
+            for name, units in allocate.items():
+                uid += 1
+                out.open("Assignment")
+                out.leaf("UID", uid)
+                out.leaf("TaskUID", node + 1)
+                out.leaf("ResourceUID", number[name])
+                out.leaf("Finish", self.at(times.finish))
+                out.leaf("Start", self.at(times.start))
+                out.leaf("Units", f"{units:.2f}")
+                out.leaf("Work", pt(graph.duration[node] * units))
+                out.close()
+        out.close()
 
     def _custom_fields(self) -> None:
         self.out.open("ExtendedAttributes")
@@ -199,6 +288,8 @@ class _Writer:
         out.leaf("Finish", self.at(self.schedule.finish))
         out.leaf("Summary", 1)
         self._attribute(codes.TEXT2, graph.timebase.name)
+        if graph.plan.level:
+            self._attribute(codes.TEXT6, "true")
         out.close()
 
     def _outline_numbers(self) -> list[str]:
@@ -226,6 +317,8 @@ class _Writer:
         out.leaf("WBS", self.outline[node])
         out.leaf("OutlineNumber", self.outline[node])
         out.leaf("OutlineLevel", graph.tasks[node].depth + 1)
+        if graph.priority:
+            out.leaf("Priority", graph.priority[node])
         out.leaf("Start", self.at(times.start))
         out.leaf("Finish", self.at(times.finish))
         minutes = self._duration(node)

@@ -19,7 +19,12 @@ from cutover.common.i18n import _, ngettext
 from cutover.planfile.model import WEEKDAYS
 
 if TYPE_CHECKING:
-    from cutover.interchange.imported import ImportedCalendar, ImportedPlan, ImportedTask
+    from cutover.interchange.imported import (
+        ImportedCalendar,
+        ImportedPlan,
+        ImportedResource,
+        ImportedTask,
+    )
 
 
 @dataclass
@@ -90,6 +95,7 @@ class _Writer:
         self.lines: list[str] = []
         self.map: dict[int, int] = {}
         self.ids = {task.key: task.id for task in plan.all_tasks()}
+        self.resource_ids = {resource.key: resource.id for resource in plan.resources}
         self.day = {calendar.name: calendar.day_minutes for calendar in plan.calendars}
 
     def add(self, line: str, source: int | None = None) -> None:
@@ -123,10 +129,16 @@ class _Writer:
         self.add(f"start: {when(plan.start)}")
         if plan.as_of is not None:
             self.add(f"as_of: {when(plan.as_of)}")
+        if plan.level:
+            self.add("level: true")
         if plan.calendars:
             self.add("calendars:")
             for calendar in plan.calendars:
                 self._calendar(calendar)
+        if plan.resources:
+            self.add("resources:")
+            for resource in plan.resources:
+                self._resource(resource)
         self.add("tasks:")
         for task in plan.tasks:
             self._task(task, "  ")
@@ -143,6 +155,19 @@ class _Writer:
             self.add(f"    holidays: [{_days(calendar.holidays)}]")
         if calendar.extra_workdays:
             self.add(f"    extra_workdays: [{_days(calendar.extra_workdays)}]")
+
+    def _resource(self, resource: ImportedResource) -> None:
+        self.add(f"  - id: {name_text(resource.id)}  # line {resource.line}", resource.line)
+        if resource.name != resource.id:
+            self.add(f"    name: {quoted(resource.name)}")
+        if resource.units != 1:
+            self.add(f"    units: {resource.units}")
+        if resource.calendar is not None:
+            self.add(f"    calendar: {name_text(resource.calendar)}")
+        if resource.unavailable:
+            self.add("    unavailable:")
+            for begin, end in resource.unavailable:
+                self.add(f"      - {{from: {when(begin)}, to: {when(end, end_of_day=True)}}}")
 
     def _task(self, task: ImportedTask, indent: str) -> None:
         where = f"line {task.line}" + (f", outline {task.outline}" if task.outline else "")
@@ -178,7 +203,19 @@ class _Writer:
             value = getattr(task, key)
             if value is not None:
                 out.append((key, quoted(value)))
-        return out + self._tracking(task) + self._estimate(task, day)
+        return out + self._resourcing(task) + self._tracking(task) + self._estimate(task, day)
+
+    def _resourcing(self, task: ImportedTask) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        if task.allocate:
+            units = ", ".join(
+                f"{name_text(self.resource_ids[key])}: {count}"
+                for key, count in task.allocate.items()
+            )
+            out.append(("allocate", f"{{{units}}}"))
+        if task.priority is not None:
+            out.append(("priority", str(task.priority)))
+        return out
 
     @staticmethod
     def _estimate(task: ImportedTask, day: int | None) -> list[tuple[str, str]]:

@@ -4,8 +4,9 @@ The project (name, start, time zone, ``now`` as the status date, working hours, 
 ``leaves``), tasks nested in tasks, ``length`` (working time), ``milestone``, ``depends``
 with ``gaplength`` and ``onstart``, ``start`` as start-no-earlier-than, ``maxend`` as a
 deadline, ``complete`` as progress, ``shifts`` as task calendars, notes. ``duration``
-(elapsed) and ``effort`` (needs resources) are read as working time and noted;
-resources, allocations, reports and everything else are listed as left out.
+(elapsed) and ``effort`` are read as working time and noted; ``priority`` is kept.
+Resources and ``allocate`` are read by ``tjp_resource_reader``; reports are skipped and
+everything else is listed as left out.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from cutover.interchange.imported import (
     ImportedTask,
     working_minutes,
 )
+from cutover.interchange.tjp_resource_reader import Resources
 from cutover.interchange.tjp_syntax import Statement, Token, parse_tjp, token_text
 from cutover.interchange.tjp_values import (
     DAYS,
@@ -44,7 +46,9 @@ _TJ3_HOURS = ((540, 720), (780, 1080))
 _TIMING = frozenset(
     {"milestone", "length", "duration", "effort", "complete", "start", "end", "maxend"}
 )
-_IGNORED = frozenset({"priority", "flags", "purge", "journalentry", "chargeset", "charge"})
+_IGNORED = frozenset({"flags", "purge", "journalentry", "chargeset", "charge"})
+#: tj3's priority when a task gives none (as cutover's).
+_DEFAULT_PRIORITY = 500
 
 
 @dataclass
@@ -101,6 +105,7 @@ class _Reader:
             )
         plan = self._project(header)
         self.plan = plan
+        self.resources = Resources(plan, self._when, self._resource_calendar)
         for statement in statements:
             self._top(plan, statement)
         default = self._calendar_of(self.project.weekdays, plan, header.line, "default", "project")
@@ -171,12 +176,7 @@ class _Reader:
         elif keyword == "shift":
             self._shift(statement)
         elif keyword == "resource":
-            name = statement.words()[1] if len(statement.words()) > 1 else statement.words()[0]
-            plan.note(
-                statement.line,
-                "left-out",
-                _("resource {name!r}: the plan format has no resources yet").format(name=name),
-            )
+            self.resources.define(statement)
         elif keyword.endswith("report") or keyword in {"navigator", "export", "icalreport"}:
             return
         else:
@@ -255,6 +255,10 @@ class _Reader:
         for shift, first, last in runs:
             if shift is not main:
                 _exceptions(calendar, shift, first, last)
+        return self._register(plan, calendar, main.name)
+
+    def _register(self, plan: ImportedPlan, calendar: ImportedCalendar, name: str) -> str:
+        """The calendar's name: a new one made from ``name``, or an equal one's."""
         key = (
             calendar.workdays,
             calendar.hours,
@@ -263,11 +267,26 @@ class _Reader:
         )
         known = self.calendars.get(key)
         if known is None:
-            calendar.name = self.calendar_ids.make(main.name, "shift")
+            calendar.name = self.calendar_ids.make(name, "shift")
             self.calendars[key] = calendar
             plan.calendars.append(calendar)
             known = calendar
         return known.name
+
+    def _resource_calendar(
+        self, plan: ImportedPlan, statements: list[Statement], name: str
+    ) -> str | None:
+        """A resource's ``shifts`` or ``workinghours`` as a calendar (None: the project's)."""
+        shifts = [statement for statement in statements if statement.keyword == "shifts"]
+        if shifts:
+            return self._task_calendar(plan, shifts[0])
+        weekdays = dict(self.project.weekdays)
+        for statement in statements:
+            working_hours(statement, weekdays)
+        if weekdays == self.project.weekdays:
+            return None
+        calendar = self._calendar_of(weekdays, plan, statements[0].line, name, "resource")
+        return self._register(plan, calendar, name)
 
     def _shift_runs(self, statement: Statement) -> list[tuple[_Shift, date, date]]:
         """Each shift named with its days [first, last); without dates, its whole project."""
@@ -315,6 +334,9 @@ class _Reader:
             return  # read once every task is known (``_links``)
         if keyword in _TIMING:
             self._timing(plan, task, statement, state)
+        elif keyword == "priority" and statement.args and statement.args[0].text.isdigit():
+            number = int(statement.args[0].text)
+            task.priority = None if number == _DEFAULT_PRIORITY else number
         elif keyword in {"note", "shifts", "responsible", "allocate"}:
             self._who(plan, task, statement)
         elif keyword not in _IGNORED:
@@ -332,7 +354,10 @@ class _Reader:
             task.milestone = True
         elif not args:
             return
-        elif keyword in {"length", "duration", "effort"}:
+        elif keyword == "effort":  # its note waits for the allocations (``_effort``)
+            task.duration_minutes = self._amount(args[0])
+            state["effort"] = statement.line
+        elif keyword in {"length", "duration"}:
             task.duration_minutes = self._amount(args[0])
             if keyword != "length":
                 kind = (
@@ -358,11 +383,36 @@ class _Reader:
         elif keyword == "responsible":
             task.owner = token_text(args[0])
         else:  # allocate
-            task.owner = task.owner or ", ".join(token_text(t) for t in args if t.text != ",")
-            message = f"task {task.name!r}: allocation written as its owner"
-            plan.note(statement.line, "approximated", message)
+            self.resources.allocate(task, statement)
+
+    @staticmethod
+    def _effort(plan: ImportedPlan, task: ImportedTask, line: int) -> None:
+        """An effort is work: with U people allocated (all needed at once), U-th of it.
+
+        tj3 books every mandatory allocation in each slot the task works, so an effort of
+        U people takes effort / U of working time (cutover's exporter writes it so).
+        """
+        units = sum(task.allocate.values())
+        effort = task.duration_minutes or 0
+        if not units:
+            message = f"task {task.name!r}: effort (work of resources) is read as working time"
+            plan.note(line, "approximated", message)
+            return
+        task.duration_minutes = round(effort / units)
+        if units > 1:
+            plan.note(
+                line,
+                "converted",
+                _(
+                    "task {name!r}: an effort of {effort} minutes by {units} people at once "
+                    "is a duration of {minutes} minutes"
+                ).format(name=task.name, effort=effort, units=units, minutes=task.duration_minutes),
+            )
 
     def _finish(self, plan: ImportedPlan, task: ImportedTask, state: dict[str, object]) -> None:
+        effort_line = state.get("effort")
+        if isinstance(effort_line, int):
+            self._effort(plan, task, effort_line)
         start, end = state.get("start"), state.get("end")
         start = start if isinstance(start, datetime) else None
         end = end if isinstance(end, datetime) else None

@@ -30,7 +30,7 @@ _TOKEN = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 #: Statements whose arguments may each carry a block of their own.
-_LISTS = frozenset({"depends", "precedes"})
+_LISTS = frozenset({"depends", "precedes", "allocate"})
 _MACRO = re.compile(r"\bmacro\s+(\w+)\s*\[(.*?)\]", re.DOTALL)
 _CALL = re.compile(r"\$\{(\w+)[^}]*\}")
 

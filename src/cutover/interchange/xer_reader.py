@@ -6,25 +6,36 @@ relationships of the four types with their lag in hours, calendars (weekly hours
 exceptions from ``clndr_data``), start-on-or-after as ``not_before``, progress (status,
 actual dates, percent complete) and the ``cutover id`` user field. Everything else is a
 ``Note`` with the line of its record: other constraints, level-of-effort and WBS-summary
-activities, resources and their assignments.
+activities. Resources and their assignments are read by ``xer_resources``.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from cutover.common.errors import Diagnostic, PlanError, SourceLocation
 from cutover.common.i18n import _
 from cutover.interchange.ids import IdMaker
 from cutover.interchange.imported import ImportedCalendar, ImportedLink, ImportedPlan, ImportedTask
-from cutover.interchange.xer_tables import CalendarNode, Row, calendar_nodes, read_tables
+from cutover.interchange.xer_resources import (
+    note_work_driven,
+    read_resources,
+    resource_calendars,
+)
+from cutover.interchange.xer_tables import (
+    SERIAL_EPOCH,
+    CalendarNode,
+    Row,
+    calendar_nodes,
+    read_tables,
+)
+from cutover.interchange.xer_tables import hours_of as _hours
 
 LINK_TYPES = {"PR_FS": "FS", "PR_SS": "SS", "PR_FF": "FF", "PR_SF": "SF"}
 #: P6 numbers the days of the week from Sunday = 1; cutover from Monday = 0.
 _WEEKDAY = {str(code): (code + 5) % 7 for code in range(1, 8)}
-#: Dates in ``clndr_data`` count days from 1899-12-30 (as spreadsheets do).
-_SERIAL_EPOCH = date(1899, 12, 30)
+_SERIAL_EPOCH = SERIAL_EPOCH
 _CONSTRAINTS = {
     "CS_MSO": "must start on",
     "CS_MANDSTART": "mandatory start",
@@ -36,6 +47,10 @@ _CONSTRAINTS = {
     "CS_ALAP": "as late as possible",
 }
 Hours = tuple[tuple[int, int], ...]
+#: A task's priority when the file gives none (MS Project's default, and cutover's).
+DEFAULT_PRIORITY = 500
+#: P6's priority types other than normal, as cutover priorities (higher goes first).
+_PRIORITIES = {"PT_Lowest": 100, "PT_Low": 300, "PT_High": 700, "PT_Top": 900}
 
 
 class XerError(Exception):
@@ -116,17 +131,27 @@ class _Reader:
                     get=extra.get("proj_short_name")
                 ),
             )
-        self.calendar_names = self._calendars(plan)
+        calendar_rows = {row.get("clndr_id"): row for row in self.tables.get("CALENDAR", [])}
+        read_as = resource_calendars(self.tables.get("RSRC", []), calendar_rows)
+        self.calendar_names = self._calendars(plan, {c.calendar_id for c in read_as.values()})
         self._tasks(plan, wbs, root)
         self._links(plan)
-        self._resources(plan)
+        plan.level = self._user_field("PROJECT", "cutover level").get(self.project_id) == "true"
+        read_resources(
+            plan, self.tables, self.rows("TASKRSRC"), self.tasks, (read_as, self.calendar_names)
+        )
+        for row in self.rows("TASK"):
+            task = self.tasks.get(row.get("task_id"))
+            if task is not None:
+                note_work_driven(plan, task, row)
         return plan
 
     # -- calendars ---------------------------------------------------------------------------
 
-    def _calendars(self, plan: ImportedPlan) -> dict[str, str]:
+    def _calendars(self, plan: ImportedPlan, resources: set[str]) -> dict[str, str]:
+        """The calendars activities and resources work on; ``resources`` are the latter."""
         rows = {row.get("clndr_id"): row for row in self.tables.get("CALENDAR", [])}
-        used = {row.get("clndr_id") for row in self.rows("TASK")}
+        used = {row.get("clndr_id") for row in self.rows("TASK")} | resources
         project = self.project.get("clndr_id")
         if project not in rows:
             project = next((key for key, row in rows.items() if row.get("default_flag") == "Y"), "")
@@ -236,9 +261,11 @@ class _Reader:
         self.tasks: dict[str, ImportedTask] = {}
         udf = self._user_field("TASK", "cutover id")
         cancelled = self._user_field("TASK", "cutover status")
+        priorities = self._user_field("TASK", "cutover priority")
         for row in self.rows("TASK"):
             task = self._task(plan, row)
             task.wanted_id = udf.get(row.get("task_id")) or row.get("task_code") or None
+            self._priority(plan, task, row, priorities.get(row.get("task_id")))
             if cancelled.get(row.get("task_id")) == "cancelled":
                 task.status, task.actual_start, task.actual_finish = "cancelled", None, None
             self.tasks[row.get("task_id")] = task
@@ -253,6 +280,23 @@ class _Reader:
                 )
             (parent.children if parent else plan.tasks).append(task)
         self._prune(plan)
+
+    @staticmethod
+    def _priority(plan: ImportedPlan, task: ImportedTask, row: Row, exact: str | None) -> None:
+        """The ``cutover priority`` user field, else P6's priority type as a number."""
+        if exact is not None and exact.isdigit():
+            task.priority = None if int(exact) == DEFAULT_PRIORITY else int(exact)
+            return
+        kind = row.get("priority_type")
+        if kind in _PRIORITIES:
+            task.priority = _PRIORITIES[kind]
+            plan.note(
+                row.line,
+                "converted",
+                _("activity {name!r}: priority {kind} is priority {number}").format(
+                    name=task.name, kind=kind, number=task.priority
+                ),
+            )
 
     def _prune(self, plan: ImportedPlan) -> None:
         """A WBS node without activities is no task: cutover needs work or a milestone."""
@@ -390,36 +434,6 @@ class _Reader:
                 )
             successor.links.append(ImportedLink(predecessor.key, LINK_TYPES[kind], lag, row.line))
 
-    def _resources(self, plan: ImportedPlan) -> None:
-        names = {row.get("rsrc_id"): row.get("rsrc_name") for row in self.tables.get("RSRC", [])}
-        for row in self.tables.get("RSRC", []):
-            plan.note(
-                row.line,
-                "left-out",
-                _("resource {get!r}: the plan format has no resources yet").format(
-                    get=row.get("rsrc_name")
-                ),
-            )
-        for row in self.rows("TASKRSRC"):
-            task, name = self.tasks.get(row.get("task_id")), names.get(row.get("rsrc_id"))
-            if task is None or not name:
-                continue
-            if task.owner is None:
-                task.owner = name
-                plan.note(
-                    row.line,
-                    "approximated",
-                    _("assignment of {name!r} to {name2!r} is written as its owner").format(
-                        name=name, name2=task.name
-                    ),
-                )
-            else:
-                plan.note(
-                    row.line,
-                    "left-out",
-                    _("assignment of {name!r} to {name2!r}").format(name=name, name2=task.name),
-                )
-
 
 def _is_zone(name: str) -> bool:
     """True when ``name`` is an IANA time zone this machine knows."""
@@ -432,22 +446,6 @@ def _is_zone(name: str) -> bool:
     except (ZoneInfoNotFoundError, ValueError, OSError):
         return False
     return True
-
-
-def _hours(node: CalendarNode) -> Hours:
-    spans = []
-    for child in node.children:
-        begin, end = _clock(child.params.get("s")), _clock(child.params.get("f"))
-        if begin is not None and end is not None:
-            spans.append((begin, end if end > begin else end + 1440))
-    return tuple(sorted(spans))
-
-
-def _clock(text: str | None) -> int | None:
-    if not text or ":" not in text:
-        return None
-    hours, minutes = text.split(":")[:2]
-    return int(hours) * 60 + int(minutes)
 
 
 def _percent(row: Row) -> float:

@@ -9,8 +9,12 @@ nested ``(0||name(key|value…)(children…))`` notation, read here by ``calenda
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from cutover.common.errors import Diagnostic, PlanError, SourceLocation
+
+#: Dates in ``clndr_data`` count days from 1899-12-30 (as spreadsheets do).
+SERIAL_EPOCH = date(1899, 12, 30)
 
 
 @dataclass(frozen=True)
@@ -105,3 +109,20 @@ def _node(text: str, position: int) -> tuple[CalendarNode, int]:
 
 def _error(file: str, line: int, message: str) -> PlanError:
     return PlanError([Diagnostic("bad-file", message, SourceLocation(file, line, 1))])
+
+
+def hours_of(node: CalendarNode) -> tuple[tuple[int, int], ...]:
+    """The working spans of a day or an exception node, in minutes from midnight."""
+    spans = []
+    for child in node.children:
+        begin, end = _clock(child.params.get("s")), _clock(child.params.get("f"))
+        if begin is not None and end is not None:
+            spans.append((begin, end if end > begin else end + 1440))
+    return tuple(sorted(spans))
+
+
+def _clock(text: str | None) -> int | None:
+    if not text or ":" not in text:
+        return None
+    hours, minutes = text.split(":")[:2]
+    return int(hours) * 60 + int(minutes)

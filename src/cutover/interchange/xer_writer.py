@@ -11,7 +11,12 @@ tasks to start, which P6 cannot say: it is refused with a message, as are hours 
 midnight. What is counted on a summary's own links (its slacks, the free slack of its
 tasks) may differ after the trip through XER; every date is the same. A cancelled
 task keeps its duration and says ``cancelled`` in the user field ``cutover status``. The
-plan's time zone is the project's user field ``cutover time zone``. Written as UTF-8.
+plan's time zone is the project's user field ``cutover time zone`` (``level: true`` is
+``cutover level``). Resources are ``RSRC`` rows (the id in ``rsrc_short_name``, the units
+as ``RSRCRATE.max_qty_per_hr``, one unit per hour being one person), a resource with
+absences works on its own resource calendar whose exceptions they are, and allocations
+are ``TASKRSRC`` rows with their units per hour; priorities are the activity user field
+``cutover priority``, and P6's nearest ``priority_type``. Written as UTF-8.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from cutover.common.errors import CutoverError
 from cutover.common.i18n import _
+from cutover.interchange.resource_days import away_days
 from cutover.worktime.timebase import MINUTES_PER_DAY
 
 if TYPE_CHECKING:
@@ -28,6 +34,7 @@ if TYPE_CHECKING:
 
     from cutover.engine.graph import TaskGraph
     from cutover.engine.schedule import Schedule
+    from cutover.planfile.model import Resource
 
 #: Relationship types by cutover's link type.
 PRED_TYPES = {"FS": "PR_FS", "SS": "PR_SS", "FF": "PR_FF", "SF": "PR_SF"}
@@ -36,6 +43,13 @@ _SERIAL_EPOCH = date(1899, 12, 30)
 UDF_ID = ("1", "TASK", "cutover id")
 UDF_STATUS = ("2", "TASK", "cutover status")
 UDF_ZONE = ("3", "PROJECT", "cutover time zone")
+UDF_LEVEL = ("4", "PROJECT", "cutover level")
+UDF_PRIORITY = ("5", "TASK", "cutover priority")
+UDFS = (UDF_ID, UDF_STATUS, UDF_ZONE, UDF_LEVEL, UDF_PRIORITY)
+#: P6's levelling priorities, the highest cutover priority each stands for.
+PRIORITY_TYPES = (
+    (199, "PT_Lowest"), (399, "PT_Low"), (600, "PT_Normal"), (799, "PT_High"), (1000, "PT_Top"),
+)  # fmt: skip
 PROJECT_ID = "1"
 
 
@@ -58,9 +72,17 @@ class _Writer:
         self.schedule = schedule
         self.graph: TaskGraph = schedule.graph
         self.lines: list[str] = []
-        names = [name for name in self.graph.all_calendars() if name != "default"]
+        names = [name for name in self.graph.calendars if name != "default"]
         self.calendar_ids = {
             name: str(number) for number, name in enumerate(["default", *names], 1)
+        }
+        self.resources = self.graph.plan.resources
+        #: Resources with absences work on their own calendar, numbered after the plan's.
+        self.resource_calendar_ids = {
+            resource.id: str(len(self.calendar_ids) + number)
+            for number, resource in enumerate(
+                [resource for resource in self.resources if resource.unavailable], 1
+            )
         }
 
     def at(self, minute: int) -> str:
@@ -81,10 +103,7 @@ class _Writer:
         self.table(
             "UDFTYPE",
             ["udf_type_id", "table_name", "udf_type_name", "udf_type_label", "logical_data_type"],
-            [
-                [uid, table, f"user_field_{uid}", label, "FT_TEXT"]
-                for uid, table, label in (UDF_ID, UDF_STATUS, UDF_ZONE)
-            ],
+            [[uid, table, f"user_field_{uid}", label, "FT_TEXT"] for uid, table, label in UDFS],
         )
         as_of = "" if schedule.as_of is None else self.at(schedule.as_of)
         self.table(
@@ -121,8 +140,12 @@ class _Writer:
                 "week_hr_cnt",
                 "clndr_data",
             ],
-            [self._calendar(name) for name in self.calendar_ids],
-        )
+            [
+                *(self._calendar(name) for name in self.calendar_ids),
+                *(self._resource_calendar(resource) for resource in self.resources
+                  if resource.id in self.resource_calendar_ids),
+            ],
+        )  # fmt: skip
         self.table(
             "PROJWBS",
             [
@@ -150,14 +173,16 @@ class _Writer:
             ],
             self._relationships(),
         )
+        if self.resources:
+            self._resource_tables()
         self.table("UDFVALUE", ["udf_type_id", "fk_id", "proj_id", "udf_text"], self._user_values())
         self.lines.append("%E")
         return "\n".join(self.lines) + "\n"
 
     # -- calendars ---------------------------------------------------------------------------
 
-    def _calendar(self, name: str) -> list[str]:
-        calendar = self.graph.all_calendars()[name]
+    def _calendar(self, name: str, resource: Resource | None = None) -> list[str]:
+        calendar = self.graph.calendars[name]
         if any(end > MINUTES_PER_DAY for _, end in calendar.spec.hours):
             raise XerConversionError(
                 _(
@@ -174,15 +199,68 @@ class _Writer:
         exceptions = [(day, "") for day in off] + [
             (day, hours) for day in sorted(calendar.extra_workdays)
         ]
+        if resource is not None:
+            away = away_days(resource, calendar, self.graph.timebase)
+            exceptions = [item for item in exceptions if item[0] not in away]
+            exceptions += [(day, _spans(left)) for day, left in away.items()]
         exception_text = "".join(
             f"(0||{index}(d|{(day - _SERIAL_EPOCH).days})({spans}))"
             for index, (day, spans) in enumerate(exceptions)
         )
         data = f"(0||CalendarData()((0||DaysOfWeek()({days}))(0||Exceptions()({exception_text}))))"
+        if resource is not None:
+            return [
+                self.resource_calendar_ids[resource.id], "N", resource.name or resource.id, "",
+                self.calendar_ids[name], "CA_Rsrc", _number(calendar.day_minutes / 60),
+                _number(calendar.week_minutes / 60), data,
+            ]  # fmt: skip
         return [
             self.calendar_ids[name], "Y" if name == "default" else "N", name, "", "", "CA_Base",
             _number(calendar.day_minutes / 60), _number(calendar.week_minutes / 60), data,
         ]  # fmt: skip
+
+    def _resource_calendar(self, resource: Resource) -> list[str]:
+        """The resource's own calendar: its base's, with its absences as exceptions."""
+        return self._calendar(resource.calendar or "default", resource)
+
+    # -- resources ---------------------------------------------------------------------------
+
+    def _resource_tables(self) -> None:
+        graph, number = self.graph, {r.id: str(n) for n, r in enumerate(self.resources, 1)}
+        self.table(
+            "RSRC",
+            ["rsrc_id", "clndr_id", "rsrc_seq_num", "rsrc_name", "rsrc_short_name",
+             "def_qty_per_hr", "active_flag", "rsrc_type"],
+            [
+                [number[r.id], self.resource_calendar_ids.get(r.id)
+                 or self.calendar_ids[r.calendar or "default"], number[r.id], r.name or r.id,
+                 r.id, "1", "Y", "RT_Labor"]
+                for r in self.resources
+            ],
+        )  # fmt: skip
+        self.table(
+            "RSRCRATE",
+            ["rsrc_rate_id", "rsrc_id", "max_qty_per_hr", "cost_per_qty", "start_date"],
+            [
+                [number[r.id], number[r.id], _number(r.units), "0", self.at(graph.start)]
+                for r in self.resources
+            ],
+        )
+        rows: list[list[str]] = []
+        for node in self._leaves():
+            allocate = graph.allocate[node] if graph.allocate else None
+            hours = graph.duration[node] / 60
+            for name, units in (allocate or {}).items():
+                rows.append([
+                    str(len(rows) + 1), str(node + 1), PROJECT_ID, number[name], _number(units),
+                    _number(units), _number(hours * units), _number(hours * units), "RT_Labor",
+                ])  # fmt: skip
+        self.table(
+            "TASKRSRC",
+            ["taskrsrc_id", "task_id", "proj_id", "rsrc_id", "remain_qty_per_hr",
+             "target_qty_per_hr", "remain_qty", "target_qty", "rsrc_type"],
+            rows,
+        )  # fmt: skip
 
     # -- the WBS and the activities ----------------------------------------------------------
 
@@ -229,16 +307,36 @@ class _Writer:
         values.update(
             task_id=str(node + 1), proj_id=PROJECT_ID,
             wbs_id=str(parent + 1) if parent >= 0 else "0",
-            clndr_id=self.calendar_ids[graph.calendar[node].name], task_code=task.id,
+            clndr_id=self.calendar_ids[self._own_calendar(node)], task_code=task.id,
             task_name=task.display_name, duration_type="DT_FixedDrtn",
-            task_type="TT_Mile" if milestone else "TT_Task",
+            task_type="TT_Mile" if milestone else self._task_type(node),
             target_drtn_hr_cnt=_number(minutes / 60),
             early_start_date=self.at(schedule.start(node)),
             early_end_date=self.at(schedule.finish_of(node)),
         )  # fmt: skip
+        if graph.priority:
+            values["priority_type"] = next(
+                kind for most, kind in PRIORITY_TYPES if graph.priority[node] <= most
+            )
         self._constraints(node, values)
         self._progress(node, values)
         return [values[name] for name in _TASK_FIELDS]
+
+    def _task_type(self, node: int) -> str:
+        """Resource dependent when its resources' calendars narrow its own, as in cutover.
+
+        P6 then runs it only when they work; a task-dependent activity (``TT_Task``)
+        would follow its own calendar alone.
+        """
+        graph = self.graph
+        joint = graph.calendar[node] is not graph.calendars[self._own_calendar(node)]
+        return "TT_Rsrc" if joint else "TT_Task"
+
+    def _own_calendar(self, node: int) -> str:
+        """The calendar the task or a summary above it names (its resources add theirs)."""
+        graph = self.graph
+        named = (graph.task(up).calendar for up in self._inherited(node))
+        return next((name for name in named if name is not None), "default")
 
     def _constraints(self, node: int, values: dict[str, str]) -> None:
         graph = self.graph
@@ -318,8 +416,12 @@ class _Writer:
     def _user_values(self) -> list[list[str]]:
         graph = self.graph
         rows = [[UDF_ZONE[0], PROJECT_ID, PROJECT_ID, graph.timebase.name]]
+        if graph.plan.level:
+            rows.append([UDF_LEVEL[0], PROJECT_ID, PROJECT_ID, "true"])
         for node in self._leaves():
             rows.append([UDF_ID[0], str(node + 1), PROJECT_ID, graph.task(node).id])
+            if graph.priority:
+                rows.append([UDF_PRIORITY[0], str(node + 1), PROJECT_ID, str(graph.priority[node])])
             if graph.status[node] == "cancelled":
                 rows.append([UDF_STATUS[0], str(node + 1), PROJECT_ID, "cancelled"])
         return rows
@@ -329,7 +431,7 @@ _TASK_FIELDS = [
     "task_id", "proj_id", "wbs_id", "clndr_id", "phys_complete_pct", "complete_pct_type",
     "task_type", "duration_type", "status_code", "task_code", "task_name",
     "remain_drtn_hr_cnt", "target_drtn_hr_cnt", "cstr_date", "act_start_date", "act_end_date",
-    "early_start_date", "early_end_date", "cstr_type", "cstr_date2", "cstr_type2",
+    "early_start_date", "early_end_date", "cstr_type", "cstr_date2", "cstr_type2", "priority_type",
 ]  # fmt: skip
 
 
