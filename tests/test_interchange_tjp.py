@@ -66,6 +66,32 @@ def test_a_generated_plan_comes_back_from_tjp(shape: str, tmp_path: Path) -> Non
     before, after = round_trip(plan, tmp_path)
     theirs = by_name(after)
     assert {name: theirs[name] for name in by_name(before)} == by_name(before)
+    assert set(by_id(before)) <= set(by_id(after))  # the anchors are tasks of their own
+
+
+def by_id(analysis: Analysis) -> dict[str, tuple[int, int]]:
+    """Each task's start and finish by its id."""
+    graph, schedule = analysis.graph, analysis.schedule
+    return {
+        graph.task(node).id: (schedule.start(node), schedule.finish_of(node))
+        for node in range(len(graph))
+    }
+
+
+@pytest.mark.parametrize("level", [False, True], ids=["as-planned", "levelled"])
+def test_ids_of_tasks_and_resources_come_back_from_tjp(level: bool, tmp_path: Path) -> None:
+    """tj3's ids allow no hyphen; cutover's travel in a CutoverId attribute of each."""
+    plan = ROOT / "examples" / "weekend-teams.yaml"
+    before = analyse(plan, now=None, level=level)
+    exported = tmp_path / "plan.tjp"
+    exported.write_bytes(write_tjp(before.schedule))
+    assert 'CutoverId "migrate-dvc"' in exported.read_text(encoding="utf-8")
+    imported = import_file(exported).text
+    after = analyse_loaded(load_plan_text(imported, "back.yaml"), now=None, level=level)
+    assert by_id(after) == by_id(before)
+    assert [r.id for r in after.loaded.plan.resources] == [
+        r.id for r in before.loaded.plan.resources
+    ]
 
 
 def test_the_subset_and_the_notes() -> None:

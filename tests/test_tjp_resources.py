@@ -64,23 +64,28 @@ def graph_of(text: str) -> TaskGraph:
 
 
 def task_block(text: str, name: str) -> list[str]:
-    """The lines inside ``task tN "name" { ... }`` (a leaf), stripped."""
+    """The lines inside ``task tN "name" { ... }`` (a leaf), stripped, after its id's."""
     found = re.search(rf'task t\d+ "{name}" {{\n(.*?)\n\s*}}', text, re.DOTALL)
     assert found is not None, name
-    return [line.strip() for line in found.group(1).splitlines()]
+    first, *rest = [line.strip() for line in found.group(1).splitlines()]
+    assert first == f'CutoverId "{name}"'
+    return rest
 
 
 def test_resources_are_groups_of_members_with_their_calendar_and_leave() -> None:
     text = convert(graph_of(TEAMS)).text
     assert (
         'resource r0 "IT centre  core  team" {\n'
+        '  CutoverId "it-centre"\n'
         "  ${cal0}\n"
         "  leaves unpaid 2025-06-17-02:00-+0000 - 2025-06-17-04:00-+0000\n"
         '  resource r0_1 "IT centre  core  team 1"\n'
         '  resource r0_2 "IT centre  core  team 2"\n'
         '  resource r0_3 "IT centre  core  team 3"\n'
         "}\n"
-        'resource r1 "noc"\n'
+        'resource r1 "noc" {\n'
+        '  CutoverId "noc"\n'
+        "}\n"
     ) in text
     assert "macro cal0 [ shifts cal0 " in text
 

@@ -31,6 +31,7 @@ from cutover.interchange.tjp_resource_reader import Resources
 from cutover.interchange.tjp_syntax import Statement, Token, parse_tjp, token_text
 from cutover.interchange.tjp_values import (
     DAYS,
+    ID_ATTRIBUTE,
     Hours,
     TjpError,
     moment,
@@ -339,6 +340,8 @@ class _Reader:
             task.priority = None if number == _DEFAULT_PRIORITY else number
         elif keyword in {"note", "shifts", "responsible", "allocate"}:
             self._who(plan, task, statement)
+        elif keyword == ID_ATTRIBUTE and statement.args and statement.args[0].kind == "string":
+            task.wanted_id = token_text(statement.args[0])  # written by cutover's export
         elif keyword not in _IGNORED:
             plan.note(
                 statement.line,

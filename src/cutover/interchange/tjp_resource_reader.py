@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 from cutover.common.i18n import _
 from cutover.interchange.imported import ImportedResource, merged_spans
+from cutover.interchange.tjp_syntax import token_text
+from cutover.interchange.tjp_values import ID_ATTRIBUTE
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -83,6 +85,8 @@ class Resources:
                 self._absence(resource, inner)
             elif keyword in {"workinghours", "shifts"}:
                 timing.append(inner)
+            elif keyword == ID_ATTRIBUTE and inner.args and inner.args[0].kind == "string":
+                resource.wanted_id = token_text(inner.args[0])  # written by cutover's export
             elif keyword not in _SILENT:
                 self.plan.note(
                     inner.line,

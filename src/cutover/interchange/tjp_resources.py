@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING
 
 from cutover.engine.graph import DEFAULT_PRIORITY
 from cutover.engine.resourcing import away_spans, resources_of
+from cutover.interchange.tjp_values import ID_ATTRIBUTE
 from cutover.worktime.timebase import MINUTES_PER_DAY
 
 if TYPE_CHECKING:
@@ -87,7 +88,7 @@ class TjpResources:
         lines: list[str] = []
         for resource_id, resource in self.resources.items():
             tj_id, name = self.ids[resource_id], tj_string(resource.name or resource.id)
-            inner: list[str] = []
+            inner: list[str] = [f'{ID_ATTRIBUTE} "{tj_string(resource.id)}"']
             calendar = graph.calendars[resource.calendar or "default"]
             if calendar is not graph.calendars["default"]:
                 inner.append(f"${{{shift_macro(calendar)}}}")
@@ -100,10 +101,7 @@ class TjpResources:
                 inner += [
                     f'resource {tj_id}_{k} "{name} {k}"' for k in range(1, resource.units + 1)
                 ]
-            if inner:
-                lines += [f'resource {tj_id} "{name}" {{', *(f"  {x}" for x in inner), "}"]
-            else:
-                lines.append(f'resource {tj_id} "{name}"')
+            lines += [f'resource {tj_id} "{name}" {{', *(f"  {x}" for x in inner), "}"]
         return lines
 
     def allocate(self, node: int) -> str | None:

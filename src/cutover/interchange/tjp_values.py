@@ -9,6 +9,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cutover.common.i18n import _
 
+#: The attribute (user-defined: tj3 wants a capital first) that carries cutover's id of a
+#: task or resource through a ``.tjp`` file, whose ids allow no hyphen.
+ID_ATTRIBUTE = "CutoverId"
+
 if TYPE_CHECKING:
     from cutover.interchange.tjp_syntax import Statement, Token
 

@@ -33,6 +33,8 @@ are exactly the ones cutover schedules. The mapping, checked against tj3 3.7.1:
 - Dates carry the zone's UTC offset: tj3 reads the header's dates before its ``timezone``,
   and its report prints them with the offset, so the hour a daylight-saving change
   repeats reads back unambiguously. Both tools count real time across a change.
+- Every task and resource carries cutover's id in a ``CutoverId`` attribute (tj3's ids
+  allow no hyphen, so the tj3 ids are ``t<n>`` and ``r<n>``); the import reads it back.
 - A shift over midnight (``22:00-06:00``) on another calendar: tj3's hours stay within a
   day, so each day gets its own hours, the morning of the shift that started the day
   before, or both, by whether it and the day before are workdays.
@@ -73,6 +75,7 @@ from cutover.common.errors import CutoverError
 from cutover.common.i18n import _
 from cutover.engine.schedule import build_schedule
 from cutover.interchange.tjp_resources import NOTE_EFFORT, NOTE_LENGTH, TjpResources, tj_string
+from cutover.interchange.tjp_values import ID_ATTRIBUTE
 from cutover.worktime.timebase import MINUTES_PER_DAY
 
 if TYPE_CHECKING:
@@ -89,6 +92,9 @@ RESOLUTIONS = (60, 30, 20, 15, 10, 5)
 #: Days added after cutover's finish so that tj3 has room to place every task.
 WINDOW_MARGIN_DAYS = 30
 _DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+_KEPT_IDS = ("task", "resource")
 
 
 class ConversionError(CutoverError):
@@ -216,6 +222,12 @@ class _Writer:
             f"  now {start if self.schedule.as_of is None else self._time(self.schedule.as_of)}",
             f"  dailyworkinghours {default.day_minutes / 60:g}",
             *_working_hours(default, indent="  "),
+            # each task and resource keeps cutover's id, for an import to find it again
+            *(
+                f'  extend {kind} {{ text {ID_ATTRIBUTE} "cutover id" }}'
+                for kind in _KEPT_IDS
+                if kind == "task" or graph.plan.resources
+            ),
             "}",
         ]
         return "\n".join(lines)
@@ -361,6 +373,7 @@ class _Writer:
                 continue
             name = tj_string(graph.task(node).display_name)
             lines.append(f'{indent}task t{node} "{name}" {{')
+            lines.append(f'{indent}  {ID_ATTRIBUTE} "{tj_string(graph.task(node).id)}"')
             if graph.is_summary[node]:
                 pending.append((node, True))
                 pending.extend((kid, False) for kid in reversed(graph.children[node]))
