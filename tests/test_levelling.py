@@ -272,6 +272,19 @@ def test_packed_and_list_profiles_give_the_same_schedules(problem: Problem) -> N
 # -- PSPLIB ---------------------------------------------------------------------------
 
 
+def test_a_schedule_seen_before_is_not_justified_again() -> None:
+    from cutover.engine.levelling import _Instance, _Search  # noqa: PLC0415
+
+    _, problem = _psplib("j301_1.sm")
+    search = _Search(_Instance(problem), seed=0)
+    order = search.rules.order(search.rules.values()[0])
+    first = search.evaluate(order)
+    assert search.count == 3  # the schedule, then justification: backward and forward
+    again = search.evaluate(order)
+    assert again is first
+    assert search.count == 4  # only the schedule this time
+
+
 def _psplib(name: str) -> tuple[object, Problem]:
     import psplib  # noqa: PLC0415 - benchmarks/psplib.py, on the path above
 

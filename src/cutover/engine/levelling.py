@@ -62,6 +62,9 @@ _PATIENCE_PER_ACTIVITY = 500
 _MAX_SUCCESSOR_COUNTS = 3000
 #: Hartmann's mutation rate: each neighbour pair is swapped with this probability.
 _MUTATION = 0.05
+#: Justified schedules are remembered by the schedule they came from (a child often
+#: schedules as an earlier one did): up to this many activities' worth of them.
+_REMEMBER = 1_000_000
 _REVERSED = {FS: FS, SS: FF, FF: SS, SF: SF}
 
 
@@ -642,13 +645,24 @@ class _ByteProfile(_Profile):
         entries = self.requests[j]
         rows = self.rows
         if len(entries) == 1:
-            entry = entries[0]
-            g, stride, _, minus, _ = entry
+            g, stride, fits, minus, run = entries[0]
             row = rows[g]
-            begin = _first_fit(row, entry, begin, dur)
-            low, high = begin * stride, (begin + dur) * stride
+            low = begin * stride
+            span = (dur + dur + 64) * stride
+            while True:
+                mask = row[low : low + span].translate(fits)
+                at = mask.find(run)
+                while at > 0 and at % stride:
+                    at = mask.find(run, at - at % stride + stride)
+                if at >= 0:
+                    low += at
+                    break
+                last = mask.rfind(0)
+                assert last >= 0, "the profile is long enough"
+                low += last - last % stride + stride
+            high = low + dur * stride
             row[low:high] = row[low:high].translate(minus)
-            return begin
+            return low // stride
         # each group in turn gives its first fit from ``begin``; the start is the
         # earliest when every group agrees on it
         count = len(entries)
@@ -895,6 +909,8 @@ class _Search:
         self.ranked = len(set(inst.priority)) > 1
         use_justifier = inst.timeless and not self.ranked
         self.justifier = _Justifier(inst, self.rules) if use_justifier else None
+        self.justified: dict[tuple[int, ...], _Schedule] = {}
+        self.remember = _REMEMBER // max(inst.n, 1)
         self.best: _Schedule | None = None
         self.improved_at = 0
         self.count = 0
@@ -911,9 +927,16 @@ class _Search:
         schedule = self.generator.run(order)
         self.count += 1
         if self.justifier is not None:
+            # justification depends on the schedule alone: one seen before is not redone
+            key = tuple(schedule.start)
+            known = self.justified.get(key)
+            if known is not None:
+                return known
             schedule, passes = self.justifier.improve(schedule)
             self.count += passes
             schedule.order = self.rules.by_start(schedule.start)
+            if len(self.justified) < self.remember:
+                self.justified[key] = schedule
         if self.best is None or schedule.score < self.best.score:
             self.best = schedule
             self.improved_at = self.count
