@@ -740,6 +740,13 @@ class _Generator:
     def __init__(self, inst: _Instance) -> None:
         self.inst = inst
         self.base = _profile(inst)
+        # the fixed activities' times, copied into every schedule
+        self.start = [0] * inst.n
+        self.finish = [0] * inst.n
+        for j in range(inst.n):
+            fixed = inst.fixed[j]
+            if fixed is not None:
+                self.start[j], self.finish[j] = fixed
 
     def run(self, order: list[int]) -> _Schedule:
         """Each activity of ``order`` at its earliest start that fits its links and resources."""
@@ -748,14 +755,7 @@ class _Generator:
         return self._run_clocked(order)
 
     def _fixed_times(self) -> tuple[list[int], list[int]]:
-        inst = self.inst
-        start = [0] * inst.n
-        finish = [0] * inst.n
-        for j in range(inst.n):
-            fixed = inst.fixed[j]
-            if fixed is not None:
-                start[j], finish[j] = fixed
-        return start, finish
+        return self.start[:], self.finish[:]
 
     def _run_plain(self, order: list[int]) -> _Schedule:
         """The scheme when every minute works: the profile never grows (see ``_horizon``)."""
@@ -852,6 +852,7 @@ class _Mirror:
         for number, j in enumerate(inst.topo):
             self.rank[j] = number
         self.base = _profile(inst).mirrored()
+        self.fixed = [fixed is not None for fixed in inst.fixed]
 
     def run(self, schedule: _Schedule) -> list[int]:
         """Starts after moving each activity as late as it goes, by the makespan."""
@@ -868,7 +869,7 @@ class _Mirror:
         keys = [-(finish * sizes + rank[j]) for j, finish in enumerate(schedule.finish)]
         order = sorted(inst.movable, key=keys.__getitem__)  # latest finish first
         duration, requests, succs = inst.duration, inst.requests, inst.succs
-        placed = [inst.fixed[j] is not None for j in range(inst.n)]
+        placed = self.fixed[:]
         finish = schedule.finish[:]
         simple = inst.simple_succs
         for j in order:
