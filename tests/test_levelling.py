@@ -7,6 +7,7 @@ resource is away, working calendars) and the schedule, and fails on any broken r
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -244,7 +245,44 @@ def test_a_bigger_budget_is_never_worse_and_the_search_is_repeatable(problem: Pr
     assert longer.makespan <= short.makespan
 
 
+def _scaled(problem: Problem, factor: int) -> Problem:
+    """The same problem with every capacity and request ``factor`` times larger."""
+    acts = [
+        dataclasses.replace(act, requests=tuple((r, u * factor) for r, u in act.requests))
+        for act in problem.activities
+    ]
+    capacities = [cap * factor for cap in problem.capacities]
+    return Problem(acts, problem.links, capacities, problem.away)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems())
+def test_packed_and_list_profiles_give_the_same_schedules(problem: Problem) -> None:
+    # capacities within a byte are packed into bytearrays (x70: in several groups, as
+    # their values no longer share one byte); x256 keeps the rows as lists of ints. The
+    # same problem scaled is the same problem: every kind must find the same schedule
+    results = [
+        level(_scaled(problem, factor), max_schedules=30, time_limit=60, seed=1)
+        for factor in (1, 70, 256)
+    ]
+    assert results[0].start == results[1].start == results[2].start
+    assert all(violations(_scaled(problem, 256), result) == [] for result in results)
+
+
 # -- PSPLIB ---------------------------------------------------------------------------
+
+
+def test_a_schedule_seen_before_is_not_justified_again() -> None:
+    from cutover.engine.levelling import _Instance, _Search  # noqa: PLC0415
+
+    _, problem = _psplib("j301_1.sm")
+    search = _Search(_Instance(problem), seed=0)
+    order = search.rules.order(search.rules.values()[0])
+    first = search.evaluate(order)
+    assert search.count == 3  # the schedule, then justification: backward and forward
+    again = search.evaluate(order)
+    assert again is first
+    assert search.count == 4  # only the schedule this time
 
 
 def _psplib(name: str) -> tuple[object, Problem]:

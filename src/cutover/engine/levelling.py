@@ -62,6 +62,9 @@ _PATIENCE_PER_ACTIVITY = 500
 _MAX_SUCCESSOR_COUNTS = 3000
 #: Hartmann's mutation rate: each neighbour pair is swapped with this probability.
 _MUTATION = 0.05
+#: Justified schedules are remembered by the schedule they came from (a child often
+#: schedules as an earlier one did): up to this many activities' worth of them.
+_REMEMBER = 1_000_000
 _REVERSED = {FS: FS, SS: FF, FF: SS, SF: SF}
 
 
@@ -395,43 +398,130 @@ class _Schedule:
         return self.makespan, self.total
 
 
+#: Free units fit in a byte when no capacity passes this: the profile's rows are then
+#: bytearrays, checked and booked by C-level ``translate`` and ``find`` over a span
+#: instead of a Python loop over its instants (PSPLIB and nearly every plan).
+_BYTE = 255
+
+
+def _base_rows(inst: _Instance) -> list[list[int]]:
+    """Free units per resource and instant before any movable activity: away and fixed out.
+
+    A fixed activity may hold more than the capacity (it is not moved): the row then goes
+    below zero, which blocks every request as zero does.
+    """
+    size = inst.horizon
+    rows = [[cap] * size for cap in inst.capacity]
+    for r, begin, end in inst.away:
+        row = rows[r]
+        if end > len(row):
+            row.extend([inst.capacity[r]] * (end - len(row)))
+        for t in range(max(begin, 0), end):
+            row[t] = 0
+    longest = max((len(row) for row in rows), default=0)
+    for r, row in enumerate(rows):
+        row.extend([inst.capacity[r]] * (longest - len(row)))
+    for j in range(inst.n):
+        fixed = inst.fixed[j]
+        if fixed is None or not inst.requests[j]:
+            continue
+        begin, end = fixed
+        if rows and end > len(rows[0]):
+            for r, row in enumerate(rows):
+                row.extend([inst.capacity[r]] * (end - len(row)))
+        for r, units in inst.requests[j]:
+            row = rows[r]
+            row[begin:end] = [value - units for value in row[begin:end]]
+    return rows
+
+
 class _Profile:
-    """Free units of every resource at every instant, as lists indexed by instant."""
+    """Free units of every resource at every instant: the interface of both row kinds.
 
-    def __init__(self, inst: _Instance, base: list[list[int]] | None = None) -> None:
+    ``fit_and_take`` finds an activity's earliest start from an instant where its requests
+    fit for its duration and books them; ``conflict`` and ``take`` serve the scheme on
+    calendars, where the span is not one duration long.
+    """
+
+    def copy(self) -> _Profile:
+        """An independent copy (the base is copied once per schedule)."""
+        raise NotImplementedError
+
+    def mirrored(self) -> _Profile:
+        """The rows reversed in time (the backward pass reads them this way)."""
+        raise NotImplementedError
+
+    def size(self) -> int:
+        """How many instants the rows hold (all rows have one length)."""
+        raise NotImplementedError
+
+    def fit_and_take(self, j: int, begin: int, dur: int) -> int:
+        """The earliest start from ``begin`` where ``j`` fits for ``dur``; its units taken.
+
+        The profile is long enough (see ``_Instance._horizon``; the backward pass finds
+        room no later than where the forward schedule had it).
+        """
+        raise NotImplementedError
+
+    def conflict(self, j: int, begin: int, end: int) -> int:
+        """-1 when ``j``'s requests fit in [begin, end), else the last instant they do not."""
+        raise NotImplementedError
+
+    def take(self, j: int, begin: int, end: int) -> None:
+        """Book ``j``'s requests over [begin, end) (the rows grow when it ends beyond them)."""
+        raise NotImplementedError
+
+
+class _ListProfile(_Profile):
+    """Rows as lists of ints: any capacity."""
+
+    def __init__(self, inst: _Instance, rows: list[list[int]]) -> None:
         self.inst = inst
-        if base is None:
-            size = inst.horizon
-            base = [[cap] * size for cap in inst.capacity]
-            for r, begin, end in inst.away:
-                row = base[r]
-                if end > len(row):
-                    row.extend([inst.capacity[r]] * (end - len(row)))
-                for t in range(max(begin, 0), end):
-                    row[t] = 0
-            longest = max((len(row) for row in base), default=0)
-            for r, row in enumerate(base):
-                row.extend([inst.capacity[r]] * (longest - len(row)))
-        self.free = [row[:] for row in base]
+        self.free = rows
+        self.requests = inst.requests
 
-    def grow(self, until: int) -> None:
-        """Make every row (all of one length) reach at least ``until``, by half again at least."""
-        size = max(until, len(self.free[0]) * 3 // 2) if self.free else until
+    def copy(self) -> _ListProfile:
+        return _ListProfile(self.inst, [row[:] for row in self.free])
+
+    def mirrored(self) -> _ListProfile:
+        return _ListProfile(self.inst, [row[::-1] for row in self.free])
+
+    def size(self) -> int:
+        return len(self.free[0]) if self.free else 0
+
+    def _grow(self, until: int) -> None:
+        """Make every row reach at least ``until``, by half again at least."""
+        size = max(until, len(self.free[0]) * 3 // 2)
         for r, row in enumerate(self.free):
             row.extend([self.inst.capacity[r]] * (size - len(row)))
 
-    def take(self, requests: tuple[tuple[int, int], ...], begin: int, end: int) -> None:
-        if self.free and end > len(self.free[0]):
-            self.grow(end)
-        for r, units in requests:
-            row = self.free[r]
+    def fit_and_take(self, j: int, begin: int, dur: int) -> int:
+        # on a failed check, jump past the last instant that lacked units: no start
+        # before it can fit
+        free, req = self.free, self.requests[j]
+        end = begin + dur
+        fits = False
+        while not fits:
+            fits = True
+            for r, units in req:
+                row = free[r]
+                if min(row[begin:end]) < units:
+                    t = end - 1
+                    while row[t] >= units:
+                        t -= 1
+                    begin = t + 1
+                    end = begin + dur
+                    fits = False
+                    break
+        for r, units in req:
+            row = free[r]
             row[begin:end] = [value - units for value in row[begin:end]]
+        return begin
 
-    def conflict(self, requests: tuple[tuple[int, int], ...], begin: int, end: int) -> int:
-        """-1 when the requests fit in [begin, end), else the last instant they do not."""
+    def conflict(self, j: int, begin: int, end: int) -> int:
         if self.free and end > len(self.free[0]):
-            self.grow(end)
-        for r, units in requests:
+            self._grow(end)
+        for r, units in self.requests[j]:
             row = self.free[r]
             if min(row[begin:end]) < units:
                 t = end - 1
@@ -440,18 +530,223 @@ class _Profile:
                 return t
         return -1
 
+    def take(self, j: int, begin: int, end: int) -> None:
+        if self.free and end > len(self.free[0]):
+            self._grow(end)
+        for r, units in self.requests[j]:
+            row = self.free[r]
+            row[begin:end] = [value - units for value in row[begin:end]]
+
+
+class _Packing:
+    """How the resources share bytearrays, and each activity's requests as tables.
+
+    Resources are packed into groups whose free units, each shifted by the resource's
+    offset, take distinct byte values (the capacities plus one add up to at most 256): a
+    group is one bytearray holding, per instant, one byte per resource. A byte's value
+    tells which resource it belongs to, so one translation table per activity and group
+    reads every resource at once: ``fits`` maps a byte to 1 where the activity's request of
+    that resource fits (and bytes of resources it does not ask for to 1), ``minus`` takes
+    the units off. ``run`` is as many ones as the activity's duration has bytes.
+    """
+
+    def __init__(self, inst: _Instance) -> None:
+        self.capacity = inst.capacity
+        self.groups: list[list[int]] = []
+        self.offset = [0] * len(inst.capacity)
+        group_of = [0] * len(inst.capacity)
+        used = 0
+        for r, cap in enumerate(inst.capacity):
+            if not self.groups or used + cap + 1 > _BYTE + 1:
+                self.groups.append([])
+                used = 0
+            group_of[r] = len(self.groups) - 1
+            self.offset[r] = used
+            self.groups[-1].append(r)
+            used += cap + 1
+        self.stride = [len(group) for group in self.groups]
+        made: dict[tuple[tuple[int, int], ...], tuple[bytes, bytes]] = {}
+        self.requests: list[tuple[tuple[int, int, bytes, bytes, bytes], ...]] = []
+        for j, req in enumerate(inst.requests):
+            entries = []
+            for g in sorted({group_of[r] for r, _ in req}):
+                asks = tuple(sorted((r, units) for r, units in req if group_of[r] == g))
+                tables = made.get(asks)
+                if tables is None:
+                    tables = made[asks] = self._tables(asks)
+                stride = self.stride[g]
+                entries.append((g, stride, *tables, b"\x01" * (inst.duration[j] * stride)))
+            self.requests.append(tuple(entries))
+
+    def _tables(self, asks: tuple[tuple[int, int], ...]) -> tuple[bytes, bytes]:
+        fits = bytearray(b"\x01" * 256)
+        minus = bytearray(range(256))
+        for r, units in asks:
+            low = self.offset[r]
+            for value in range(self.capacity[r] + 1):
+                fits[low + value] = value >= units
+                if value >= units:
+                    minus[low + value] = low + value - units
+        return bytes(fits), bytes(minus)
+
+    def pack(self, rows: list[list[int]]) -> list[bytearray]:
+        """List rows as group rows (below zero, a fixed activity over the capacity, is 0)."""
+        size = len(rows[0]) if rows else 0
+        packed = []
+        for group in self.groups:
+            stride = len(group)
+            row = bytearray(size * stride)
+            for slot, r in enumerate(group):
+                low = self.offset[r]
+                row[slot::stride] = bytes(low + max(value, 0) for value in rows[r])
+            packed.append(row)
+        return packed
+
+    def idle(self, g: int) -> bytes:
+        """One instant of group ``g`` with every resource free."""
+        return bytes(self.offset[r] + self.capacity[r] for r in self.groups[g])
+
+
+class _ByteProfile(_Profile):
+    """Packed rows (every capacity within a byte): checks and bookings run in C.
+
+    Reversing a row in time keeps every instant's bytes together (their order within the
+    instant does not matter: the value says whose it is), so the backward pass reads the
+    rows reversed as they are.
+    """
+
+    def __init__(self, packing: _Packing, rows: list[bytearray], size: int) -> None:
+        self.packing = packing
+        self.rows = rows
+        self.length = size
+        self.requests = packing.requests
+
+    @classmethod
+    def of(cls, inst: _Instance, rows: list[list[int]]) -> _ByteProfile:
+        packing = _Packing(inst)
+        return cls(packing, packing.pack(rows), len(rows[0]) if rows else 0)
+
+    def copy(self) -> _ByteProfile:
+        return _ByteProfile(self.packing, [row[:] for row in self.rows], self.length)
+
+    def mirrored(self) -> _ByteProfile:
+        return _ByteProfile(self.packing, [row[::-1] for row in self.rows], self.length)
+
+    def size(self) -> int:
+        return self.length
+
+    def _grow(self, until: int) -> None:
+        size = max(until, self.length * 3 // 2)
+        for g, row in enumerate(self.rows):
+            row.extend(self.packing.idle(g) * (size - self.length))
+        self.length = size
+
+    def fit_and_take(self, j: int, begin: int, dur: int) -> int:
+        entries = self.requests[j]
+        rows = self.rows
+        if len(entries) == 1:
+            g, stride, fits, minus, run = entries[0]
+            row = rows[g]
+            low = begin * stride
+            span = (dur + dur + 64) * stride
+            while True:
+                mask = row[low : low + span].translate(fits)
+                at = mask.find(run)
+                while at > 0 and at % stride:
+                    at = mask.find(run, at - at % stride + stride)
+                if at >= 0:
+                    low += at
+                    break
+                last = mask.rfind(0)
+                assert last >= 0, "the profile is long enough"
+                low += last - last % stride + stride
+            high = low + dur * stride
+            row[low:high] = row[low:high].translate(minus)
+            return low // stride
+        # each group in turn gives its first fit from ``begin``; the start is the
+        # earliest when every group agrees on it
+        count = len(entries)
+        agreed = at = 0
+        while agreed < count:
+            entry = entries[at]
+            found = _first_fit(rows[entry[0]], entry, begin, dur)
+            agreed = 1 if found != begin else agreed + 1
+            begin = found
+            at = at + 1 if at + 1 < count else 0
+        for g, stride, _, minus, _ in entries:
+            row = rows[g]
+            low, high = begin * stride, (begin + dur) * stride
+            row[low:high] = row[low:high].translate(minus)
+        return begin
+
+    def conflict(self, j: int, begin: int, end: int) -> int:
+        # the last instant any resource lacks units: no start from ``begin`` up to it fits
+        # (a later start ends no sooner), so the earliest fit found is the same
+        if end > self.length:
+            self._grow(end)
+        worst = -1
+        for g, stride, fits, _, _ in self.requests[j]:
+            bad = self.rows[g][begin * stride : end * stride].translate(fits).rfind(0)
+            if bad >= 0:
+                worst = max(worst, begin + bad // stride)
+        return worst
+
+    def take(self, j: int, begin: int, end: int) -> None:
+        if end > self.length:
+            self._grow(end)
+        for g, stride, _, minus, _ in self.requests[j]:
+            row = self.rows[g]
+            low, high = begin * stride, end * stride
+            row[low:high] = row[low:high].translate(minus)
+
+
+def _first_fit(
+    row: bytearray, entry: tuple[int, int, bytes, bytes, bytes], begin: int, dur: int
+) -> int:
+    """The first instant from ``begin`` where an activity fits in a packed row (its group's).
+
+    ``entry`` is the activity's (group, stride, fits, minus, run) for that group.
+    A window of the row becomes a mask (1 where the request fits); the first run of ones
+    that starts an instant is the fit. A run starting inside an instant has a 0 before
+    it, so the search goes on from the next instant; a window without a run has no fit
+    before its last 0 (the mask ends with the row: nothing fits past it).
+    """
+    _, stride, fits, _, run = entry
+    low = begin * stride
+    span = (dur + dur + 64) * stride
+    while True:
+        mask = row[low : low + span].translate(fits)
+        at = mask.find(run)
+        while at > 0 and at % stride:
+            at = mask.find(run, at - at % stride + stride)
+        if at >= 0:
+            return (low + at) // stride
+        last = mask.rfind(0)
+        assert last >= 0, "the profile is long enough"
+        low += last - last % stride + stride
+
+
+def _profile(inst: _Instance) -> _Profile:
+    """The base profile of an instance, in the cheaper kind its capacities allow."""
+    rows = _base_rows(inst)
+    if max(inst.capacity, default=0) <= _BYTE:
+        return _ByteProfile.of(inst, rows)
+    return _ListProfile(inst, rows)
+
 
 class _Generator:
     """The serial schedule generation scheme, forward in time."""
 
     def __init__(self, inst: _Instance) -> None:
         self.inst = inst
-        base = _Profile(inst)
+        self.base = _profile(inst)
+        # the fixed activities' times, copied into every schedule
+        self.start = [0] * inst.n
+        self.finish = [0] * inst.n
         for j in range(inst.n):
             fixed = inst.fixed[j]
-            if fixed is not None and inst.requests[j]:
-                base.take(inst.requests[j], fixed[0], fixed[1])
-        self.base = base.free
+            if fixed is not None:
+                self.start[j], self.finish[j] = fixed
 
     def run(self, order: list[int]) -> _Schedule:
         """Each activity of ``order`` at its earliest start that fits its links and resources."""
@@ -460,19 +755,12 @@ class _Generator:
         return self._run_clocked(order)
 
     def _fixed_times(self) -> tuple[list[int], list[int]]:
-        inst = self.inst
-        start = [0] * inst.n
-        finish = [0] * inst.n
-        for j in range(inst.n):
-            fixed = inst.fixed[j]
-            if fixed is not None:
-                start[j], finish[j] = fixed
-        return start, finish
+        return self.start[:], self.finish[:]
 
     def _run_plain(self, order: list[int]) -> _Schedule:
         """The scheme when every minute works: the profile never grows (see ``_horizon``)."""
         inst = self.inst
-        free = [row[:] for row in self.base]
+        fit = self.base.copy().fit_and_take
         start, finish = self._fixed_times()
         duration, requests, preds, release = inst.duration, inst.requests, inst.preds, inst.release
         simple = inst.simple_preds
@@ -485,7 +773,7 @@ class _Generator:
                     begin = max(begin, *map(finish.__getitem__, before))
                 req = requests[j]
                 if dur and req:
-                    begin = _fit_and_take(free, req, begin, dur)
+                    begin = fit(j, begin, dur)
                 start[j], finish[j] = begin, begin + dur
                 continue
             for pred, kind, lag in preds[j]:
@@ -495,14 +783,14 @@ class _Generator:
                 begin = max(begin, anchor + lag)
             req = requests[j]
             if dur and req:
-                begin = _fit_and_take(free, req, begin, dur)
+                begin = fit(j, begin, dur)
             start[j], finish[j] = begin, begin + dur
         return _Schedule(start, finish, max(finish, default=0), order)
 
     def _run_clocked(self, order: list[int]) -> _Schedule:
         """The scheme on working calendars: starts on working minutes, the profile grows."""
         inst = self.inst
-        profile = _Profile(inst, self.base)
+        profile = self.base.copy()
         start, finish = self._fixed_times()
         requests, clocks = inst.requests, inst.clocks
         for j in order:
@@ -512,42 +800,14 @@ class _Generator:
             req = requests[j]
             if inst.duration[j] and req:
                 while True:
-                    bad = profile.conflict(req, begin, end)
+                    bad = profile.conflict(j, begin, end)
                     if bad < 0:
                         break
                     begin = bad + 1 if clk is None else clk.start_at(clk.position(bad + 1))
                     end = inst.end(j, begin)
-                profile.take(req, begin, end)
+                profile.take(j, begin, end)
             start[j], finish[j] = begin, end
         return _Schedule(start, finish, max(finish, default=0), order, sum(finish))
-
-
-def _fit_and_take(
-    free: list[list[int]], req: tuple[tuple[int, int], ...], begin: int, dur: int
-) -> int:
-    """The earliest start from ``begin`` where ``req`` fits for ``dur``; its units are taken.
-
-    On a failed check it jumps past the last instant that lacked units: no start before
-    it can fit.
-    """
-    end = begin + dur
-    fits = False
-    while not fits:
-        fits = True
-        for r, units in req:
-            row = free[r]
-            if min(row[begin:end]) < units:
-                t = end - 1
-                while row[t] >= units:
-                    t -= 1
-                begin = t + 1
-                end = begin + dur
-                fits = False
-                break
-    for r, units in req:
-        row = free[r]
-        row[begin:end] = [value - units for value in row[begin:end]]
-    return begin
 
 
 class _Justifier:
@@ -591,21 +851,17 @@ class _Mirror:
         self.rank = [0] * inst.n
         for number, j in enumerate(inst.topo):
             self.rank[j] = number
-        base = _Profile(inst)
-        for j in range(inst.n):
-            fixed = inst.fixed[j]
-            if fixed is not None and inst.requests[j]:
-                base.take(inst.requests[j], fixed[0], fixed[1])
-        self.base = [row[::-1] for row in base.free]
+        self.base = _profile(inst).mirrored()
+        self.fixed = [fixed is not None for fixed in inst.fixed]
 
     def run(self, schedule: _Schedule) -> list[int]:
         """Starts after moving each activity as late as it goes, by the makespan."""
         inst = self.inst
-        size = len(self.base[0]) if self.base else 0
+        size = self.base.size()
         makespan = schedule.makespan
         if makespan >= size:
             return schedule.start
-        free = [row[:] for row in self.base]
+        fit = self.base.copy().fit_and_take
         # instant t in real time is index size - t in mirrored time: an activity over
         # [s, f) covers mirrored [size - f, size - s)
         start = schedule.start[:]
@@ -613,7 +869,7 @@ class _Mirror:
         keys = [-(finish * sizes + rank[j]) for j, finish in enumerate(schedule.finish)]
         order = sorted(inst.movable, key=keys.__getitem__)  # latest finish first
         duration, requests, succs = inst.duration, inst.requests, inst.succs
-        placed = [inst.fixed[j] is not None for j in range(inst.n)]
+        placed = self.fixed[:]
         finish = schedule.finish[:]
         simple = inst.simple_succs
         for j in order:
@@ -632,7 +888,7 @@ class _Mirror:
                     bound = min(bound, want)
             req = requests[j]
             if dur and req:
-                bound = size - _fit_and_take(free, req, size - bound, dur)
+                bound = size - fit(j, size - bound, dur)
             start[j], finish[j] = bound - dur, bound
             placed[j] = True
         return start
@@ -654,6 +910,8 @@ class _Search:
         self.ranked = len(set(inst.priority)) > 1
         use_justifier = inst.timeless and not self.ranked
         self.justifier = _Justifier(inst, self.rules) if use_justifier else None
+        self.justified: dict[tuple[int, ...], _Schedule] = {}
+        self.remember = _REMEMBER // max(inst.n, 1)
         self.best: _Schedule | None = None
         self.improved_at = 0
         self.count = 0
@@ -670,9 +928,16 @@ class _Search:
         schedule = self.generator.run(order)
         self.count += 1
         if self.justifier is not None:
+            # justification depends on the schedule alone: one seen before is not redone
+            key = tuple(schedule.start)
+            known = self.justified.get(key)
+            if known is not None:
+                return known
             schedule, passes = self.justifier.improve(schedule)
             self.count += passes
             schedule.order = self.rules.by_start(schedule.start)
+            if len(self.justified) < self.remember:
+                self.justified[key] = schedule
         if self.best is None or schedule.score < self.best.score:
             self.best = schedule
             self.improved_at = self.count
