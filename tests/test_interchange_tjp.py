@@ -137,3 +137,16 @@ def test_a_bad_tjp_is_exit_2_with_its_line(cli: Cli, fixture: str, line: int, wo
     result = cli("import", str(path))
     assert result.exit_code == 2
     assert f"{path}:{line}:1: error[bad-file]" in result.stderr
+
+
+def test_times_off_tj3_s_grid_are_written_at_the_steps_around_them() -> None:
+    """The flagship's 'accounts' is forecast to finish at 10:36 (60 % of its work done):
+    tj3 counts in 5-minute steps at best, so its end is written at 10:40, with a comment,
+    rather than the whole export refused."""
+    flagship = analyse(ROOT / "plans" / "tuyenquang.yaml", now=None)
+    assert flagship.schedule.times_of("accounts").finish % 5 != 0
+    text = write_tjp(flagship.schedule).decode()
+    block = text[text.index('"Accounts and digital') :]
+    block = block[: block.index("}")]
+    assert "end 2025-06-27-10:40-+0700" in block
+    assert "2025-06-27-10:36-+0700 is written as the steps around it" in block

@@ -29,7 +29,9 @@ are exactly the ones cutover schedules. The mapping, checked against tj3 3.7.1:
   not yet started (nothing is forecast before it).
 - A task done or in progress has fixed ``start`` and ``end`` (its actual dates, or the
   forecast finish of its remaining work) and ``complete`` with its share done, and no
-  ``depends``: tj3 refuses both on one task, and its links no longer move it.
+  ``depends``: tj3 refuses both on one task, and its links no longer move it. Those
+  times are to the minute, tj3's at best to 5: a start off that grid is written at the
+  step before, a finish at the step after, with a comment.
 - Dates carry the zone's UTC offset: tj3 reads the header's dates before its ``timezone``,
   and its report prints them with the offset, so the hour a daylight-saving change
   repeats reads back unambiguously. Both tools count real time across a change.
@@ -421,12 +423,27 @@ class _Writer:
         """
         graph, schedule = self.graph, self.schedule
         start, finish = schedule.start(node), schedule.finish_of(node)
+        # Recorded times and forecasts are to the minute; tj3 counts in 5-minute steps at
+        # best: the start is written at the step before, the finish at the step after.
+        step = min(RESOLUTIONS)
+        lines = []
+        if start % step or finish % step:
+            lines.append(
+                f"# tj3 counts in {step}-minute steps: {self._time(start)} - "
+                f"{self._time(finish)} is written as the steps around it"
+            )
+            start, finish = start - start % step, finish + (-finish) % step
         self.quantities += [start % MINUTES_PER_DAY, finish % MINUTES_PER_DAY]
         task = graph.task(node)
         share = 100 if graph.status[node] == "done" else round((task.progress or 0) * 100)
         if graph.is_instant[node]:
-            return ["milestone", f"start {self._time(start)}", f"complete {share}"]
-        return [f"start {self._time(start)}", f"end {self._time(finish)}", f"complete {share}"]
+            return [*lines, "milestone", f"start {self._time(start)}", f"complete {share}"]
+        return [
+            *lines,
+            f"start {self._time(start)}",
+            f"end {self._time(finish)}",
+            f"complete {share}",
+        ]
 
     def _length(self, minutes: int, calendar: WorkCalendar) -> str:
         day = calendar.day_minutes
