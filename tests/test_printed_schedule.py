@@ -19,6 +19,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
+from cutover.common import i18n
 from cutover.export import ExportOptions, export
 from cutover.export.abbreviations import abbreviate, initials, key
 from cutover.findings.pipeline import Analysis, analyse
@@ -100,6 +101,22 @@ def test_at_a4_every_column_the_issue_names_sits_beside_the_bars(flagship: Analy
     assert "1.1 province-plan Ủy ban nhân dân tỉnh issues… PPCO 17 Jun 07:00 18 Jun 17:00" in first
     assert "Owners DHA = Department of Home Affairs (Sở Nội vụ) · DST = Department of" in first
     assert "PPCO = Provincial People's Committee Office (Văn phòng UBND tỉnh)" in first
+
+
+def test_in_vietnamese_at_a4_every_column_fits_as_in_english() -> None:
+    """Slacks spelt out ("1 ngày 6 giờ 30 phút") are written "1n 6g 30p" rather than the
+    id and owner columns being dropped to make room for them."""
+    i18n.set_language("vi")
+    try:
+        analysis = analyse(FLAGSHIP, now=None, as_of=datetime(2025, 6, 26, 9, 0))
+        first = _pages(export(analysis, "pdf", OPTIONS))[0]
+    finally:
+        i18n.set_language("en")
+    assert "# mã nhiệm vụ người ph" in first  # id and owner, as in English
+    assert "dự trữ hạn chót" in first
+    assert "1.1 province-plan Ủy ban nhân dân tỉnh issues th… PPCO 17/06 07:00 18/06 17:00" in first
+    assert "1 prep Plans and preparation 17/06 07:00 27/06 10:36 -3g 36p -3g 36p" in first
+    assert "giờ" not in first.split("Biểu đồ Gantt")[1].split("đường găng")[0]
 
 
 def test_a_narrow_page_drops_columns_and_no_key_is_printed(flagship: Analysis) -> None:
