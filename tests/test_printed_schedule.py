@@ -113,7 +113,8 @@ def test_in_vietnamese_at_a4_every_column_fits_as_in_english() -> None:
         first = _pages(export(analysis, "pdf", OPTIONS))[0]
     finally:
         i18n.set_language("en")
-    assert "# mã nhiệm vụ người ph" in first  # id and owner, as in English
+    # id and owner, as in English; the owner's header, wider than its column, on two lines
+    assert "# mã nhiệm vụ người phụ trách bắt đầu kết thúc dự trữ hạn chót" in first
     assert "dự trữ hạn chót" in first
     assert "1.1 province-plan Ủy ban nhân dân tỉnh issues th… PPCO 17/06 07:00 18/06 17:00" in first
     assert "1 prep Plans and preparation 17/06 07:00 27/06 10:36 -3g 36p -3g 36p" in first

@@ -421,6 +421,18 @@ class GanttPage(Flowable):
         painter.legend()
 
 
+def header_lines(label: str, width: float, size: float) -> list[str]:
+    """A column header as one line, or two when it is wider than ``width`` points."""
+    words = label.split()
+    if len(words) < 2 or stringWidth(label, BOLD, size) <= width:
+        return [label]
+    cut = max(
+        (n for n in range(1, len(words)) if stringWidth(" ".join(words[:n]), BOLD, size) <= width),
+        default=1,
+    )
+    return [" ".join(words[:cut]), " ".join(words[cut:])]
+
+
 class _Painter:
     """Draws one chart page on the canvas; y grows upwards from the frame's bottom."""
 
@@ -519,7 +531,12 @@ class _Painter:
             if right:
                 canvas.drawRightString(x + width - 2, self.top + 4, label)
             else:
-                canvas.drawString(x + 1, self.top + 4, fit_text(label, width - 2, BOLD, self.size))
+                # A header wider than its column ("người phụ trách" over owners' short
+                # forms) takes a second line above, in the room the axis leaves there.
+                lines = header_lines(label, width - 2, self.size)
+                for above, text in zip(range(len(lines) - 1, -1, -1), lines, strict=True):
+                    y = self.top + 4 + above * self.size * 1.15
+                    canvas.drawString(x + 1, y, fit_text(text, width - 2, BOLD, self.size))
             x += width
         canvas.setStrokeColor(HexColor("#bbbbbb"))
         canvas.setLineWidth(0.5)
