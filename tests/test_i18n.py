@@ -112,6 +112,21 @@ def test_durations_stay_short_in_english() -> None:
     assert format_minutes(600) == "1d 2h"
 
 
+def test_compact_durations_have_one_letter_a_unit_in_each_language() -> None:
+    """For a tight column: the same rule in both languages, the letters from the catalog."""
+    assert format_minutes(480 + 390, compact=True) == "1d 6h 30m"
+    assert format_minutes(-216, compact=True) == "-3h 36m"
+    assert format_minutes(0, compact=True) == "0"
+    i18n.set_language("vi")
+    try:
+        assert format_minutes(480 + 390) == "1 ngày 6 giờ 30 phút"
+        assert format_minutes(480 + 390, compact=True) == "1n 6g 30p"
+        assert format_minutes(-216, compact=True) == "-3g 36p"
+        assert format_minutes(45, compact=True) == "45p"
+    finally:
+        i18n.set_language("en")
+
+
 @pytest.mark.usefixtures("vietnamese")
 def test_dates_and_numbers_the_vietnamese_way() -> None:
     base = TimeBase("Asia/Ho_Chi_Minh")

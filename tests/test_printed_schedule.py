@@ -8,6 +8,7 @@ tolerance) and golden text (the SVG). After a change that moves them on purpose:
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import re
 import shutil
@@ -19,6 +20,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
+from cutover.common import i18n
 from cutover.export import ExportOptions, export
 from cutover.export.abbreviations import abbreviate, initials, key
 from cutover.findings.pipeline import Analysis, analyse
@@ -100,6 +102,23 @@ def test_at_a4_every_column_the_issue_names_sits_beside_the_bars(flagship: Analy
     assert "1.1 province-plan Ủy ban nhân dân tỉnh issues… PPCO 17 Jun 07:00 18 Jun 17:00" in first
     assert "Owners DHA = Department of Home Affairs (Sở Nội vụ) · DST = Department of" in first
     assert "PPCO = Provincial People's Committee Office (Văn phòng UBND tỉnh)" in first
+
+
+def test_in_vietnamese_at_a4_every_column_fits_as_in_english() -> None:
+    """Slacks spelt out ("1 ngày 6 giờ 30 phút") are written "1n 6g 30p" rather than the
+    id and owner columns being dropped to make room for them."""
+    i18n.set_language("vi")
+    try:
+        analysis = analyse(FLAGSHIP, now=None, as_of=datetime(2025, 6, 26, 9, 0))
+        first = _pages(export(analysis, "pdf", OPTIONS))[0]
+    finally:
+        i18n.set_language("en")
+    # id and owner, as in English; the owner's header, wider than its column, on two lines
+    assert "# mã nhiệm vụ người phụ trách bắt đầu kết thúc dự trữ hạn chót" in first
+    assert "dự trữ hạn chót" in first
+    assert "1.1 province-plan Ủy ban nhân dân tỉnh issues th… PPCO 17/06 07:00 18/06 17:00" in first
+    assert "1 prep Plans and preparation 17/06 07:00 27/06 10:36 -3g 36p -3g 36p" in first
+    assert "giờ" not in first.split("Biểu đồ Gantt")[1].split("đường găng")[0]
 
 
 def test_a_narrow_page_drops_columns_and_no_key_is_printed(flagship: Analysis) -> None:
@@ -226,6 +245,109 @@ def test_the_links_hide_while_rows_are_filtered_or_sorted(
     assert "partial" in table_class("#filter=lgsp").split()
     assert "partial" in table_class("#collapse=prep").split()
     assert "flat" in table_class("#sort=finish").split()
+
+
+# -- the HTML page printed from the browser --------------------------------------------------
+
+#: A piece of text on a printed page: where it starts (points, y up) and what it says.
+Fragment = tuple[float, float, str]
+
+
+def _print_to_pdf(page: bytes, tmp_path: Path) -> Path:
+    """The page as Chromium prints it: its own @page rule, its own margin boxes."""
+    assert CHROMIUM is not None
+    source, printed = tmp_path / "schedule.html", tmp_path / "printed.pdf"
+    source.write_bytes(page)
+    subprocess.run(
+        [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}",
+         "--no-pdf-header-footer", f"--print-to-pdf={printed}", source.as_uri()],
+        capture_output=True, timeout=90, check=True,
+    )  # fmt: skip
+    return printed
+
+
+def _fragments(pdf: Path) -> list[list[Fragment]]:
+    """Each page's pieces of text with the point where each starts."""
+    pages: list[list[Fragment]] = []
+    for page in PdfReader(pdf).pages:
+        found: list[Fragment] = []
+
+        def visit(
+            text: str, cm: list[float], tm: list[float], *_: object, found: list[Fragment] = found
+        ) -> None:
+            if text.strip():
+                x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+                y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+                found.append((x, y, text.strip()))
+
+        page.extract_text(visitor_text=visit)
+        pages.append(found)
+    return pages
+
+
+def _table_rows(fragments: list[Fragment]) -> tuple[list[tuple[float, str]], float, float]:
+    """The table's rows on a page as (y, outline number), the header's y and the bars' left.
+
+    The outline numbers are the first column, under the ``#`` header; the bars start at
+    the first label of the axis.
+    """
+    header = [(x, y) for x, y, text in fragments if text == "#"]
+    if not header:
+        return [], 0.0, 0.0
+    left, top = header[0]
+    rows = sorted(
+        ((y, text) for x, y, text in fragments
+         if abs(x - left) < 1 and y < top - 1 and re.fullmatch(r"\d+(\.\d+)*", text)),
+        reverse=True,
+    )  # fmt: skip
+    bars = min(x for x, y, text in fragments if abs(y - top) < 2 and text.isdigit())
+    return rows, top, bars
+
+
+@needs_chromium
+@pytest.mark.parametrize("plan", ["flagship", "long"])
+def test_the_printed_page_has_one_line_a_row_numbered_pages_and_no_controls(
+    flagship: Analysis, tmp_path: Path, plan: str
+) -> None:
+    """What a planner hands out: every row one line high, the header over the rows of
+    every page, each page numbered "page N of M", and no filter or sort controls."""
+    analysis = (
+        flagship if plan == "flagship"
+        else analyse(_long_plan(tmp_path / "long.yaml"), now=None, as_of=None)
+    )  # fmt: skip
+    html = export(analysis, "html", OPTIONS)
+    printed = _print_to_pdf(html, tmp_path)
+    reader = PdfReader(printed)
+    box = reader.pages[0].mediabox
+    assert float(box.width) > float(box.height)  # A4 landscape by default
+    texts = _pages(printed.read_bytes())
+    for number, text in enumerate(texts, start=1):
+        assert f"page {number} of {len(texts)}" in text, text[-200:]
+        assert "Filter" not in text
+        assert "all tasks" not in text
+    outlines: list[str] = []
+    pitches: list[float] = []
+    for fragments in _fragments(printed):
+        rows, top, bars = _table_rows(fragments)
+        if not rows:
+            continue
+        outlines += [outline for _, outline in rows]
+        ys = [y for y, _ in rows]
+        pitches += [upper - lower for upper, lower in itertools.pairwise(ys)]
+        # No text of the table's columns between two rows' lines: nothing wraps.
+        pitch = (ys[0] - ys[-1]) / max(len(ys) - 1, 1) if len(ys) > 1 else 20.0
+        for x, y, text in fragments:
+            if x < bars - 1 and ys[-1] - pitch / 2 < y < top - 1:
+                assert any(abs(y - row) < 0.6 for row in ys), (text, y, ys)
+    # Every row found under a "#" header: none lost, and the header on each page with rows.
+    assert outlines == re.findall(r'data-outline="([^"]+)"', html.decode())
+    assert max(pitches) - min(pitches) < 0.6  # every row the same height: one line
+    # Long names are cut with an ellipsis, and kept whole in the row's title.
+    if plan == "flagship":
+        assert "Ủy ban nhân dân tỉnh issues t…" in texts[0].replace(" …", "…")
+        assert 'title="province-plan: Ủy ban nhân dân tỉnh issues the provincial cutover plan' in (
+            html.decode()
+        )
 
 
 # -- renders kept as goldens -------------------------------------------------------------------

@@ -108,6 +108,8 @@ class ChartStyle:
     short_dates: bool = False
     #: Owners' short forms in the owner column (full name, short form), for a narrow one.
     owners: tuple[tuple[str, str], ...] = ()
+    #: Slacks with one letter a unit (``1n 6g 30p`` for ``1 ngày 6 giờ 30 phút``).
+    compact_durations: bool = False
 
     @property
     def row_height(self) -> float:
@@ -153,9 +155,11 @@ def chart_style(
     The columns of ids, dates and slacks take the width of their longest cell (ids up to
     a limit), so a slack such as "1d 6h 30m" or an id is never cut in the middle. When
     they would not all fit beside the bars, they are made narrower before any is
-    dropped: names shorter (cut with an ellipsis), then dates without their weekday.
-    Only then do columns go, in DROP_ORDER. Owners too long for their column are shown
-    as short forms (``DST``) on any paper, with their key under the title.
+    dropped: names shorter (cut with an ellipsis), then dates without their weekday,
+    then slacks with one letter a unit (Vietnamese spells units out: "1 ngày 6 giờ 30
+    phút" is "1n 6g 30p"). Only then do columns go, in DROP_ORDER. Owners too long for
+    their column are shown as short forms (``DST``) on any paper, with their key under
+    the title.
     """
     size = FONT_SIZES.get(paper, FONT_SIZE)
     if view is None:
@@ -183,6 +187,18 @@ def chart_style(
             columns=tuple(
                 (key, header, max(short[key], _chars(header, BOLD, size)), right)
                 if key in short
+                else (key, header, chars, right)
+                for key, header, chars, right in style.columns
+            ),
+        )
+    if style.table_width > room:
+        compact = {"slack": widest["compact_slack"], "dslack": widest["compact_dslack"]}
+        style = replace(
+            style,
+            compact_durations=True,
+            columns=tuple(
+                (key, header, max(compact[key], _chars(header, BOLD, size)), right)
+                if key in compact
                 else (key, header, chars, right)
                 for key, header, chars, right in style.columns
             ),
@@ -267,6 +283,10 @@ def _widest_cells(view: ExportView, size: float) -> dict[str, float]:
             "dslack": ""
             if row.deadline_slack is None
             else work_amount(row.deadline_slack, row.day_minutes),
+            "compact_slack": work_amount(row.total_slack, row.day_minutes, compact=True),
+            "compact_dslack": ""
+            if row.deadline_slack is None
+            else work_amount(row.deadline_slack, row.day_minutes, compact=True),
         }
         for key, value in cells.items():
             widest[key] = max(widest.get(key, 0.0), _chars(value, BOLD, size))
@@ -366,6 +386,7 @@ class GanttPage(Flowable):
         item = self.view.table[index]
         row, timebase = item.row, self.view.timebase
         dated = short_when if self.style.short_dates else partial(when, year=False)
+        compact = self.style.compact_durations
         return {
             "outline": self.outlines[row.id],
             "id": row.id,
@@ -373,10 +394,12 @@ class GanttPage(Flowable):
             "owner": self.owners.get(item.owner, item.owner),
             "start": dated(timebase, row.start),
             "finish": dated(timebase, row.finish),
-            "slack": item.slack,
+            "slack": work_amount(row.total_slack, row.day_minutes, compact=True)
+            if compact
+            else item.slack,
             "dslack": ""
             if row.deadline_slack is None
-            else work_amount(row.deadline_slack, row.day_minutes),
+            else work_amount(row.deadline_slack, row.day_minutes, compact=compact),
         }
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:  # noqa: ARG002 - reportlab's signature
@@ -396,6 +419,18 @@ class GanttPage(Flowable):
         painter.clipped(painter.shapes)
         painter.far_deadlines()
         painter.legend()
+
+
+def header_lines(label: str, width: float, size: float) -> list[str]:
+    """A column header as one line, or two when it is wider than ``width`` points."""
+    words = label.split()
+    if len(words) < 2 or stringWidth(label, BOLD, size) <= width:
+        return [label]
+    cut = max(
+        (n for n in range(1, len(words)) if stringWidth(" ".join(words[:n]), BOLD, size) <= width),
+        default=1,
+    )
+    return [" ".join(words[:cut]), " ".join(words[cut:])]
 
 
 class _Painter:
@@ -496,7 +531,12 @@ class _Painter:
             if right:
                 canvas.drawRightString(x + width - 2, self.top + 4, label)
             else:
-                canvas.drawString(x + 1, self.top + 4, fit_text(label, width - 2, BOLD, self.size))
+                # A header wider than its column ("người phụ trách" over owners' short
+                # forms) takes a second line above, in the room the axis leaves there.
+                lines = header_lines(label, width - 2, self.size)
+                for above, text in zip(range(len(lines) - 1, -1, -1), lines, strict=True):
+                    y = self.top + 4 + above * self.size * 1.15
+                    canvas.drawString(x + 1, y, fit_text(text, width - 2, BOLD, self.size))
             x += width
         canvas.setStrokeColor(HexColor("#bbbbbb"))
         canvas.setLineWidth(0.5)

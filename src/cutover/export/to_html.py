@@ -4,14 +4,17 @@ The page loads nothing: a Content-Security-Policy forbids every request, and all
 its one inline script, by hash. The script sorts the rows by a column, filters them by
 text or state and collapses summaries; without it the page still reads in full. Jinja2
 autoescapes every value, so plan text such as ``<script>`` stays text; the bars are SVG
-that ``to_svg``'s helpers have escaped. Print CSS repeats the header on every page and
-numbers the pages.
+that ``to_svg``'s helpers have escaped. Printed, the page is what a planner hands out:
+A4 landscape unless told otherwise, one line a row (long names cut with an ellipsis, the
+row's title keeping them whole), so the links' pieces still join; no controls; the
+header repeated on every page; pages numbered "page N of M" in Chromium's margin boxes.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from importlib.resources import files
 from typing import TYPE_CHECKING
 
@@ -59,6 +62,7 @@ def export_html(view: ExportView, options: ExportOptions, /) -> bytes:
         max_depth=min(max((row.depth for row in view.rows), default=0), MAX_INDENT),
         legend=legend(),
         footer=css_string(f"{view.title.plan} · {view.title.status}"),
+        page_number=page_number(),
         paper=options.paper.upper(),
         orientation="landscape" if options.landscape else "portrait",
         script=SCRIPT,
@@ -87,6 +91,25 @@ def css_string(value: str) -> str:
     return "".join(
         char if (char.isalnum() and char.isascii()) or char == " " else f"\\{ord(char):x} "
         for char in " ".join(value.split())
+    )
+
+
+def page_number() -> str:
+    """The ``content`` of the page-number margin box: "page N of M" in the reader's language.
+
+    The PDF's footer says the same words; here the numbers are the CSS page counters.
+    """
+    words = _("page {number} of {total}")
+    parts = re.split(r"(\{number\}|\{total\})", words)
+    counters = {"{number}": "counter(page)", "{total}": "counter(pages)"}
+    return " ".join(counters.get(part) or f'"{_css_text(part)}"' for part in parts if part)
+
+
+def _css_text(value: str) -> str:
+    """Text as the inside of a CSS string, spaces kept as they are (for words around numbers)."""
+    return "".join(
+        char if (char.isalnum() and char.isascii()) or char == " " else f"\\{ord(char):06x}"
+        for char in value
     )
 
 

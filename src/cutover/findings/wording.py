@@ -71,9 +71,12 @@ def deadline_text(timebase: TimeBase, minute: int, *, end_of_day: bool) -> str:
     return when(timebase, minute)
 
 
-def work_amount(minutes: int, day_minutes: int) -> str:
-    """Working time as ``1d 2h`` (a day being the calendar's working day)."""
-    return format_minutes(minutes, day_minutes)
+def work_amount(minutes: int, day_minutes: int, *, compact: bool = False) -> str:
+    """Working time as ``1d 2h`` (a day being the calendar's working day).
+
+    ``compact``: one letter a unit in every language, for a tight column (``1n 2g``).
+    """
+    return format_minutes(minutes, day_minutes, compact=compact)
 
 
 def status_line(timebase: TimeBase, as_of: int | None) -> str:

@@ -158,21 +158,33 @@ def _kind(value: object) -> str:
     return type(value).__name__
 
 
-def format_minutes(minutes: int, day_minutes: int = 480) -> str:
-    """Say an amount of working time the way planners write it: ``2d 3h``, ``-45m``, ``0``."""
+def format_minutes(minutes: int, day_minutes: int = 480, *, compact: bool = False) -> str:
+    """Say an amount of working time the way planners write it: ``2d 3h``, ``-45m``, ``0``.
+
+    ``compact`` writes each unit as one letter in every language (``1d 6h 30m``; in
+    Vietnamese ``1n 6g 30p`` rather than ``1 ngày 6 giờ 30 phút``), for a column that
+    has no room for the words.
+    """
     if minutes == 0:
         return "0"
     sign = "-" if minutes < 0 else ""
     rest = abs(minutes)
     days, rest = divmod(rest, day_minutes) if day_minutes > 0 else (0, rest)
     hours, mins = divmod(rest, 60)
-    units = _UNITS.get(current_language(), _UNITS["en"])
+    if compact:
+        parts = [
+            _("{days}d").format(days=days) if days else "",
+            _("{hours}h").format(hours=hours) if hours else "",
+            _("{minutes}m").format(minutes=mins) if mins else "",
+        ]
+        return sign + " ".join(part for part in parts if part)
+    words = _UNITS.get(current_language(), _UNITS["en"])
     parts = [
-        f"{count}{unit}" for count, unit in zip((days, hours, mins), units, strict=True) if count
+        f"{count}{unit}" for count, unit in zip((days, hours, mins), words, strict=True) if count
     ]
     return sign + " ".join(parts)
 
 
 #: Units of ``format_minutes`` by language: exact, never rounded (Babel's own duration
-#: formatter says 3h 36m as "4 tiếng").
+#: formatter says 3h 36m as "4 tiếng"). The compact ones go through the catalog.
 _UNITS = {"en": ("d", "h", "m"), "vi": (" ngày", " giờ", " phút")}
