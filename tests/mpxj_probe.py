@@ -1,9 +1,9 @@
 """MPXJ, the independent reader, run in a child process (one JVM per run).
 
 ``python tests/mpxj_probe.py read FILE...`` prints what MPXJ understood of each file as a
-JSON list: tasks with outline, duration,
-links and custom field Text1; calendars with working hours and exceptions; resources with
-their code, maximum units and calendar; assignments with their units.
+JSON list: tasks with outline, duration, links, custom field Text1, start and levelling
+delay; calendars with working hours and exceptions; resources with their code, maximum
+units and calendar; assignments with their units.
 ``python tests/mpxj_probe.py convert IN OUT FORMAT`` writes a file MPXJ reads in another
 format (MSPDI, XER, MPX, PLANNER, PMXML).
 Needs ``pip install mpxj`` and a Java runtime; tests skip when either is missing.
@@ -22,6 +22,16 @@ def _minutes(duration: Any, properties: Any) -> float | None:
     from org.mpxj import TimeUnit  # noqa: PLC0415
 
     return float(duration.convertUnits(TimeUnit.MINUTES, properties).getDuration())
+
+
+def _elapsed_minutes(duration: Any, properties: Any) -> float | None:
+    """A levelling delay in wall-clock minutes (MS Project counts it as elapsed time)."""
+    if duration is None:
+        return None
+    from org.mpxj import TimeUnit  # noqa: PLC0415
+
+    elapsed = TimeUnit.ELAPSED_MINUTES
+    return float(duration.convertUnits(elapsed, properties).getDuration())
 
 
 def _calendar(calendar: Any) -> dict[str, Any]:
@@ -92,6 +102,8 @@ def read(path: str) -> dict[str, Any]:
                 "calendar": None if calendar is None else str(calendar.getName()),
                 "constraint": str(task.getConstraintType()),
                 "predecessors": links,
+                "start": None if task.getStart() is None else str(task.getStart()),
+                "leveling_delay_minutes": _elapsed_minutes(task.getLevelingDelay(), properties),
             }
         )
     return {
