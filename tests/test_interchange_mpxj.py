@@ -426,3 +426,47 @@ def test_mpxj_reads_each_levelled_tasks_own_delay_and_levelled_start(tmp_path: P
     for task_id, minutes in delays.items():
         assert levelled.delay(graph.index[task_id]) == minutes
     assert levelled.delay(graph.index["live"]) == 300
+
+
+#: One engineer, four tasks: levelling delays b by two days and c further (elapsed time
+#: across nights); d only waits for c, by its link.
+ONE_ENGINEER = """
+plan: One engineer
+timezone: Asia/Ho_Chi_Minh
+start: 2025-06-16
+level: true
+resources:
+  - {id: r, units: 1}
+tasks:
+  - {id: a, duration: 2d, allocate: [r]}
+  - {id: b, duration: 4h, allocate: [r], priority: 100}
+  - {id: c, duration: 3h, allocate: [r], priority: 50}
+  - {id: d, duration: 1h, after: [c]}
+"""
+
+
+@needs_mpxj
+@pytest.mark.parametrize("level", [True, False], ids=["levelled", "unlevelled"])
+def test_mpxj_scheduling_the_export_finds_cutovers_dates(
+    level: bool, tmp_path: Path, write_plan: Callable[..., Path]
+) -> None:
+    """MPXJ's MS Project-like scheduler, adding each delay as MS Project does, agrees.
+
+    It adds a levelling delay only to a task without predecessors (b and c here); d
+    proves that a task moved by its link alone needs none of its own.
+    """
+    analysis = analyse(write_plan(ONE_ENGINEER), now=None, level=level)
+    exported = tmp_path / "one.xml"
+    exported.write_bytes(write_mspdi(analysis.schedule))
+    theirs = {task["name"]: task for task in json.loads(probe("schedule", str(exported)))}
+    graph, early = analysis.graph, analysis.schedule.early
+    ours = {
+        graph.task(node).id: {
+            "name": graph.task(node).id,
+            "start": graph.timebase.naive(early.start[node]).isoformat(timespec="minutes"),
+            "finish": graph.timebase.naive(early.finish[node]).isoformat(timespec="minutes"),
+        }
+        for node in range(len(graph))
+    }
+    assert theirs == ours
+    assert (ours["d"]["start"] == "2025-06-18T16:00") is level
