@@ -26,6 +26,10 @@ def _minutes(duration: Any, properties: Any) -> float | None:
     return float(duration.convertUnits(TimeUnit.MINUTES, properties).getDuration())
 
 
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
 def _elapsed_minutes(duration: Any, properties: Any) -> float | None:
     """A levelling delay in wall-clock minutes (MS Project counts it as elapsed time)."""
     if duration is None:
@@ -106,6 +110,7 @@ def read(path: str) -> dict[str, Any]:
                 "predecessors": links,
                 "start": None if task.getStart() is None else str(task.getStart()),
                 "leveling_delay_minutes": _elapsed_minutes(task.getLevelingDelay(), properties),
+                "preleveled_start": _text(task.getPreleveledStart()),
             }
         )
     return {

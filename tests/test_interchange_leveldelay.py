@@ -87,6 +87,20 @@ def test_an_unlevelled_export_has_no_levelling_delay() -> None:
     assert tasks["migrate-dvc"].value("Start") == "2025-06-27T10:00:00"
 
 
+def test_the_export_command_writes_the_dates_before_levelling(cli: Cli, tmp_path: Path) -> None:
+    levelled, unlevelled = tmp_path / "levelled.xml", tmp_path / "unlevelled.xml"
+    for out, flag in ((levelled, "--level"), (unlevelled, "--no-level")):
+        result = cli("export", str(TEAMS), "-o", str(out), "--as-of", "2025-06-26T09:00", flag)
+        assert result.exit_code == 0, result.stderr
+    dvc = _tasks(levelled.read_bytes())["migrate-dvc"]
+    assert dvc.value("Start") == "2025-06-27T16:00:00"
+    assert dvc.value("PreLeveledStart") == "2025-06-27T10:00:00"
+    assert dvc.value("PreLeveledFinish") == "2025-06-27T13:00:00"
+    tasks = _tasks(unlevelled.read_bytes())
+    assert all(task.find("PreLeveledStart") is None for task in tasks.values())
+    assert all(task.find("LevelingDelay") is None for task in tasks.values())
+
+
 @pytest.mark.parametrize(
     ("minutes", "code"), [(360, "6"), (90, "4"), (1440, "8"), (2880, "8"), (1500, "6"), (1530, "4")]
 )

@@ -410,7 +410,7 @@ def test_mpxj_reads_each_levelled_tasks_own_delay_and_levelled_start(tmp_path: P
     levelled, schedule = analysis.levelled, analysis.schedule
     assert levelled is not None
     exported = tmp_path / "teams.xml"
-    exported.write_bytes(write_mspdi(schedule))
+    exported.write_bytes(write_mspdi(schedule, unlevelled=levelled.unlevelled))
     (reading,) = json.loads(probe("read", str(exported)))
     graph, timebase = analysis.graph, analysis.graph.timebase
     own = levelling_delays(graph, schedule.early, schedule.as_of)
@@ -420,6 +420,10 @@ def test_mpxj_reads_each_levelled_tasks_own_delay_and_levelled_start(tmp_path: P
         start = timebase.naive(schedule.early.start[node]).isoformat(timespec="minutes")
         assert task["start"] == start, graph.task(node).id
         assert (task["leveling_delay_minutes"] or 0) == own[node], graph.task(node).id
+        if not graph.is_summary[node]:
+            unlevelled = levelled.unlevelled.early.start[node]
+            before = timebase.naive(unlevelled).isoformat(timespec="minutes")
+            assert task["preleveled_start"] == before, graph.task(node).id
     delays = {graph.task(node).id: own[node] for node in range(len(graph)) if own[node]}
     assert delays == {"migrate-dvc": 360, "migrate-lgsp": 180}
     # Where no predecessor moved, the own delay is cutover's levelling delay.

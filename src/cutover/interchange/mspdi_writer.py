@@ -8,7 +8,9 @@ exceptions are their absences; a task's allocations are ``Assignments`` on its l
 (a summary's apply to each of its tasks) with their ``Units``.
 A levelled schedule is written with its levelled dates and each task's own levelling delay
 (``LevelingDelay``, elapsed time as MS Project counts it: ``levelling_delays``), so that a
-tool that schedules the file again starts each task where cutover's levelling put it.
+tool that schedules the file again starts each task where cutover's levelling put it;
+given the unlevelled schedule, the dates before levelling are ``PreLeveledStart`` and
+``PreLeveledFinish``.
 Durations, lags and slacks are working time; dates are wall-clock times of the plan's zone
 (MSPDI has no zone). The element order is the schema's, which MS Project enforces.
 """
@@ -35,9 +37,13 @@ if TYPE_CHECKING:
     from cutover.worktime.durations import Duration
 
 
-def write_mspdi(schedule: Schedule) -> bytes:
-    """The whole MSPDI document of a scheduled plan, as UTF-8."""
-    return _Writer(schedule).write().encode()
+def write_mspdi(schedule: Schedule, *, unlevelled: Schedule | None = None) -> bytes:
+    """The whole MSPDI document of a scheduled plan, as UTF-8.
+
+    ``unlevelled``, the schedule a levelled one came from, gives each task's
+    ``PreLeveledStart`` and ``PreLeveledFinish`` (MS Project's leveling Gantt shows them).
+    """
+    return _Writer(schedule, unlevelled).write().encode()
 
 
 def pt(minutes: int) -> str:
@@ -62,8 +68,9 @@ def elapsed_format(minutes: int) -> str:
 
 
 class _Writer:
-    def __init__(self, schedule: Schedule) -> None:
+    def __init__(self, schedule: Schedule, unlevelled: Schedule | None) -> None:
         self.schedule = schedule
+        self.unlevelled = unlevelled if schedule.graph.level_floor else None
         self.graph: TaskGraph = schedule.graph
         self.out = XmlText()
         self.calendar_uid = {name: uid for uid, name in enumerate(self._calendar_names(), 1)}
@@ -358,6 +365,9 @@ class _Writer:
         if self.delays[node]:
             out.leaf("LevelingDelay", self.delays[node] * 10)
             out.leaf("LevelingDelayFormat", elapsed_format(self.delays[node]))
+        if self.unlevelled is not None and not task.is_summary:
+            out.leaf("PreLeveledStart", self.at(self.unlevelled.early.start[node]))
+            out.leaf("PreLeveledFinish", self.at(self.unlevelled.early.finish[node]))
         for pred, kind, lag in task.links:
             self._link(node, pred, kind, lag)
         self._attributes(task, calendar)
