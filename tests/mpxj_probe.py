@@ -1,9 +1,11 @@
 """MPXJ, the independent reader, run in a child process (one JVM per run).
 
 ``python tests/mpxj_probe.py read FILE...`` prints what MPXJ understood of each file as a
-JSON list: tasks with outline, duration,
-links and custom field Text1; calendars with working hours and exceptions; resources with
-their code, maximum units and calendar; assignments with their units.
+JSON list: tasks with outline, duration, links, custom field Text1, start and levelling
+delay; calendars with working hours and exceptions; resources with their code, maximum
+units and calendar; assignments with their units.
+``python tests/mpxj_probe.py schedule FILE`` schedules the file with MPXJ's MS Project-like
+scheduler and prints each task's start and finish.
 ``python tests/mpxj_probe.py convert IN OUT FORMAT`` writes a file MPXJ reads in another
 format (MSPDI, XER, MPX, PLANNER, PMXML).
 Needs ``pip install mpxj`` and a Java runtime; tests skip when either is missing.
@@ -22,6 +24,20 @@ def _minutes(duration: Any, properties: Any) -> float | None:
     from org.mpxj import TimeUnit  # noqa: PLC0415
 
     return float(duration.convertUnits(TimeUnit.MINUTES, properties).getDuration())
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _elapsed_minutes(duration: Any, properties: Any) -> float | None:
+    """A levelling delay in wall-clock minutes (MS Project counts it as elapsed time)."""
+    if duration is None:
+        return None
+    from org.mpxj import TimeUnit  # noqa: PLC0415
+
+    elapsed = TimeUnit.ELAPSED_MINUTES
+    return float(duration.convertUnits(elapsed, properties).getDuration())
 
 
 def _calendar(calendar: Any) -> dict[str, Any]:
@@ -92,6 +108,9 @@ def read(path: str) -> dict[str, Any]:
                 "calendar": None if calendar is None else str(calendar.getName()),
                 "constraint": str(task.getConstraintType()),
                 "predecessors": links,
+                "start": None if task.getStart() is None else str(task.getStart()),
+                "leveling_delay_minutes": _elapsed_minutes(task.getLevelingDelay(), properties),
+                "preleveled_start": _text(task.getPreleveledStart()),
             }
         )
     return {
@@ -111,6 +130,34 @@ def read(path: str) -> dict[str, Any]:
     }
 
 
+def schedule(path: str) -> list[dict[str, Any]]:
+    """Each task's start and finish once MPXJ's MS Project-like scheduler has placed it.
+
+    MS Project writes a task's actual and remaining duration even before it starts, and
+    the scheduler needs them: a task without them gets 0 and its duration.
+    """
+    from org.mpxj import Duration, TimeUnit  # noqa: PLC0415
+    from org.mpxj.cpm import MicrosoftScheduler  # noqa: PLC0415
+    from org.mpxj.reader import UniversalProjectReader  # noqa: PLC0415
+
+    project = UniversalProjectReader().read(path)
+    for task in project.getTasks():
+        if task.getActualDuration() is None:
+            task.setActualDuration(Duration.getInstance(0, TimeUnit.HOURS))
+        if task.getRemainingDuration() is None:
+            task.setRemainingDuration(task.getDuration())
+    MicrosoftScheduler().schedule(project, project.getProjectProperties().getStartDate())
+    return [
+        {
+            "name": str(task.getName()),
+            "start": str(task.getStart()),
+            "finish": str(task.getFinish()),
+        }
+        for task in project.getTasks()
+        if task.getOutlineLevel() is not None and int(task.getOutlineLevel()) > 0
+    ]
+
+
 def convert(source: str, target: str, fmt: str) -> None:
     """Read ``source`` in any format MPXJ knows and write ``target`` in ``fmt``."""
     from org.mpxj.reader import UniversalProjectReader  # noqa: PLC0415
@@ -128,6 +175,8 @@ def main() -> None:
     jpype.startJVM("-Djava.awt.headless=true")
     if sys.argv[1] == "read":
         sys.stdout.write(json.dumps([read(path) for path in sys.argv[2:]], ensure_ascii=False))
+    elif sys.argv[1] == "schedule":
+        sys.stdout.write(json.dumps(schedule(sys.argv[2]), ensure_ascii=False))
     else:
         convert(sys.argv[2], sys.argv[3], sys.argv[4])
 

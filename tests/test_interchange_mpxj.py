@@ -22,7 +22,7 @@ import pytest
 from cutover.findings.pipeline import Analysis, analyse
 from cutover.interchange.importing import import_file
 from cutover.interchange.mspdi_writer import write_mspdi
-from tests.conftest import ROOT, WORKED
+from tests.conftest import AS_OF, ROOT, WORKED
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -392,3 +392,85 @@ def test_mpxj_reads_the_resources_and_assignments_cutover_wrote(fmt: str, tmp_pa
                 for day, hours in away.items()
             }, resource.id
             assert away or not resource.unavailable
+
+
+@needs_mpxj
+def test_mpxj_reads_each_levelled_tasks_own_delay_and_levelled_start(tmp_path: Path) -> None:
+    """A levelled export: the levelled starts, and each task's own delay as MS Project's.
+
+    In examples/weekend-teams.yaml levelling delays migrate-dvc by 6h and migrate-lgsp by
+    3h; ``live`` starts 5h later too, but only because its links wait for them: its own
+    delay is none (MS Project adds a delay to what the links give, so writing 5h would
+    count it twice). cutover's ``level --format json`` says 5h for ``live``: the shift,
+    not the delay.
+    """
+    from cutover.engine.passes import levelling_delays  # noqa: PLC0415
+
+    analysis = analyse(ROOT / "examples" / "weekend-teams.yaml", now=None, as_of=AS_OF, level=True)
+    levelled, schedule = analysis.levelled, analysis.schedule
+    assert levelled is not None
+    exported = tmp_path / "teams.xml"
+    exported.write_bytes(write_mspdi(schedule, unlevelled=levelled.unlevelled))
+    (reading,) = json.loads(probe("read", str(exported)))
+    graph, timebase = analysis.graph, analysis.graph.timebase
+    own = levelling_delays(graph, schedule.early, schedule.as_of)
+    theirs = {task["text1"]: task for task in reading["tasks"]}
+    for node in range(len(graph)):
+        task = theirs[graph.task(node).id]
+        start = timebase.naive(schedule.early.start[node]).isoformat(timespec="minutes")
+        assert task["start"] == start, graph.task(node).id
+        assert (task["leveling_delay_minutes"] or 0) == own[node], graph.task(node).id
+        if not graph.is_summary[node]:
+            unlevelled = levelled.unlevelled.early.start[node]
+            before = timebase.naive(unlevelled).isoformat(timespec="minutes")
+            assert task["preleveled_start"] == before, graph.task(node).id
+    delays = {graph.task(node).id: own[node] for node in range(len(graph)) if own[node]}
+    assert delays == {"migrate-dvc": 360, "migrate-lgsp": 180}
+    # Where no predecessor moved, the own delay is cutover's levelling delay.
+    for task_id, minutes in delays.items():
+        assert levelled.delay(graph.index[task_id]) == minutes
+    assert levelled.delay(graph.index["live"]) == 300
+
+
+#: One engineer, four tasks: levelling delays b by two days and c further (elapsed time
+#: across nights); d only waits for c, by its link.
+ONE_ENGINEER = """
+plan: One engineer
+timezone: Asia/Ho_Chi_Minh
+start: 2025-06-16
+level: true
+resources:
+  - {id: r, units: 1}
+tasks:
+  - {id: a, duration: 2d, allocate: [r]}
+  - {id: b, duration: 4h, allocate: [r], priority: 100}
+  - {id: c, duration: 3h, allocate: [r], priority: 50}
+  - {id: d, duration: 1h, after: [c]}
+"""
+
+
+@needs_mpxj
+@pytest.mark.parametrize("level", [True, False], ids=["levelled", "unlevelled"])
+def test_mpxj_scheduling_the_export_finds_cutovers_dates(
+    level: bool, tmp_path: Path, write_plan: Callable[..., Path]
+) -> None:
+    """MPXJ's MS Project-like scheduler, adding each delay as MS Project does, agrees.
+
+    It adds a levelling delay only to a task without predecessors (b and c here); d
+    proves that a task moved by its link alone needs none of its own.
+    """
+    analysis = analyse(write_plan(ONE_ENGINEER), now=None, level=level)
+    exported = tmp_path / "one.xml"
+    exported.write_bytes(write_mspdi(analysis.schedule))
+    theirs = {task["name"]: task for task in json.loads(probe("schedule", str(exported)))}
+    graph, early = analysis.graph, analysis.schedule.early
+    ours = {
+        graph.task(node).id: {
+            "name": graph.task(node).id,
+            "start": graph.timebase.naive(early.start[node]).isoformat(timespec="minutes"),
+            "finish": graph.timebase.naive(early.finish[node]).isoformat(timespec="minutes"),
+        }
+        for node in range(len(graph))
+    }
+    assert theirs == ours
+    assert (ours["d"]["start"] == "2025-06-18T16:00") is level

@@ -12,7 +12,7 @@ cross calendars convert through an instant, so each link costs O(1) or O(log n).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from cutover.common.i18n import n_
@@ -80,6 +80,8 @@ class ForwardPass:
         self._floors = {True: (floor, reason), False: (graph.start, BY_START)}
         #: Each calendar's position of the floor, for tracked and untracked tasks.
         self._floor_positions: dict[bool, dict[WorkCalendar, int]] = {True: {}, False: {}}
+        #: A node whose own levelling floor is ignored (``start_without_levelling``).
+        self._unfloored = -1
 
     def run(self) -> Early:
         """Visit nodes predecessors first (the graph's topological order).
@@ -118,9 +120,37 @@ class ForwardPass:
         levelled = self.graph.level_floor
         if levelled:
             moved = levelled[node]
-            if moved is not None and moved > floor:
+            if moved is not None and moved > floor and node != self._unfloored:
                 return moved, BY_LEVELLING
         return floor, reason
+
+    def start_without_levelling(self, node: int) -> int:
+        """Where a task not started would start without its own levelling floor.
+
+        Every other node stays where ``early`` has it (a run of this pass, or the early
+        dates of a schedule handed in), and so do this node's results: only its start
+        is computed again, from its links and constraints alone.
+        """
+        early = self.early
+        kept = (
+            early.start[node], early.finish[node], early.start_pos[node],
+            early.finish_pos[node], early.tight[node], early.reason[node],
+            early.slack_calendar[node],
+        )  # fmt: skip
+        self._unfloored = node
+        try:
+            if self.graph.is_instant[node]:
+                self._instant(node, track=True)
+            else:
+                self._work(node, track=True)
+            return early.start[node]
+        finally:
+            self._unfloored = -1
+            (
+                early.start[node], early.finish[node], early.start_pos[node],
+                early.finish_pos[node], early.tight[node], early.reason[node],
+                early.slack_calendar[node],
+            ) = kept  # fmt: skip
 
     def _floor_position(self, node: int, calendar: WorkCalendar, *, track: bool) -> tuple[int, str]:
         graph = self.graph
@@ -282,6 +312,34 @@ class ForwardPass:
         early.slack_calendar[node] = early.slack_calendar[last]
         early.reason[node] = BY_SUBTASKS
         self._place(node, early.start[first], early.finish[last])
+
+
+def levelling_delays(graph: TaskGraph, early: Early, as_of: int | None) -> list[int]:
+    """Wall-clock minutes by which levelling delayed each task itself, beyond its links.
+
+    A task that waits for a delayed predecessor is moved by the link, not by levelling:
+    its own delay is 0 although it starts later than unlevelled. This is what MS Project
+    calls a task's ``Leveling Delay``: its start is the start its links and constraints
+    give (its predecessors levelled) plus this delay, in elapsed time. Tasks done or in
+    progress, summaries, and any task of an unlevelled graph have none.
+    """
+    delays = [0] * len(graph)
+    if not graph.level_floor:
+        return delays
+    forward = ForwardPass(graph, as_of)
+    forward.early = replace(
+        early,
+        start=list(early.start), finish=list(early.finish),
+        start_pos=list(early.start_pos), finish_pos=list(early.finish_pos),
+        tight=list(early.tight), reason=list(early.reason),
+        slack_calendar=list(early.slack_calendar),
+    )  # fmt: skip
+    status, is_summary = graph.status, graph.is_summary
+    for node, floor in enumerate(graph.level_floor):
+        if floor is None or is_summary[node] or status[node] != "not_started":
+            continue
+        delays[node] = max(early.start[node] - forward.start_without_levelling(node), 0)
+    return delays
 
 
 def remaining_work(graph: TaskGraph, node: int, start: int, as_of: int | None) -> tuple[int, int]:

@@ -12,4 +12,5 @@ def export_mspdi(view: ExportView, options: ExportOptions, /) -> bytes:  # noqa:
     """The plan, its calendars and its schedule as an MSPDI document."""
     from cutover.interchange.mspdi_writer import write_mspdi  # noqa: PLC0415
 
-    return write_mspdi(view.schedule)
+    levelled = view.analysis.levelled
+    return write_mspdi(view.schedule, unlevelled=None if levelled is None else levelled.unlevelled)

@@ -16,6 +16,8 @@ WORKING_FORMATS = {"3", "5", "7", "9", "11", "35", "37", "39", "41", "43", "53"}
 ELAPSED_FORMATS = {"4", "6", "8", "10", "12", "36", "38", "40", "42", "44", "54"}
 PERCENT_FORMATS = {"19", "20", "51", "52"}
 FORMAT_MINUTES, FORMAT_HOURS, FORMAT_DAYS = "3", "5", "7"
+#: Elapsed minutes, hours and days (``em``, ``eh``, ``ed``): a levelling delay's formats.
+FORMAT_ELAPSED_MINUTES, FORMAT_ELAPSED_HOURS, FORMAT_ELAPSED_DAYS = "4", "6", "8"
 #: ConstraintType.
 ASAP, ALAP, MSO, MFO, SNET, SNLT, FNET, FNLT = (str(code) for code in range(8))
 CONSTRAINT_NAMES = {

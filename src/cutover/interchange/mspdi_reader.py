@@ -16,7 +16,12 @@ from cutover.common.i18n import _
 from cutover.interchange import mspdi_codes as codes
 from cutover.interchange.imported import ImportedLink, ImportedPlan, ImportedTask
 from cutover.interchange.mspdi_calendars import read_calendars, resource_calendars
-from cutover.interchange.mspdi_resources import note_effort, read_resources, work_resources
+from cutover.interchange.mspdi_resources import (
+    note_effort,
+    note_levelling_delay,
+    read_resources,
+    work_resources,
+)
 from cutover.interchange.mspdi_values import MspdiError, custom_minutes, parse_pt, parse_when
 from cutover.interchange.xmltree import Element, parse_xml
 
@@ -90,6 +95,7 @@ class _Reader:
         read_resources(plan, root, (read_as, calendar_uids))
         for task, element in self.elements:
             note_effort(plan, task, element)
+            note_levelling_delay(plan, task, element)
         return plan
 
     def _project_start(self, text: str | None, tasks: list[Element]) -> datetime:

@@ -5,7 +5,8 @@ id there), ``MaxUnits`` its units (1.0 is one unit; a fraction is rounded up and
 its calendar the one its resource calendar derives from, and that calendar's exceptions
 its ``unavailable`` spans. An assignment becomes an allocation of the task with its
 ``Units``. Material and cost resources, rates, overtime and effort-driven work have no
-place in a plan: each is a note with its line.
+place in a plan: each is a note with its line. A levelling delay makes the plan level its
+resources (``level: true``), with a note.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from cutover.interchange.imported import (
     whole_units,
 )
 from cutover.interchange.mspdi_values import MspdiError, parse_pt
+from cutover.worktime.durations import format_minutes
+from cutover.worktime.timebase import MINUTES_PER_DAY
 
 if TYPE_CHECKING:
     from cutover.interchange.imported import ImportedCalendar, ImportedPlan, ImportedTask
@@ -248,4 +251,49 @@ def note_effort(plan: ImportedPlan, task: ImportedTask, element: Element) -> Non
                 "task {name!r} is effort-driven or of fixed work: cutover keeps its "
                 "duration, whatever its resources"
             ).format(name=task.name),
+        )
+
+
+def note_levelling_delay(plan: ImportedPlan, task: ImportedTask, element: Element) -> None:
+    """A task a leveller delayed: the plan levels its resources instead, and says so.
+
+    The plan format has no per-task delay. A task with resources makes the imported plan
+    ``level: true``, so that cutover levels it again (its dates may differ from the
+    file's); a delay on a task without resources is left out.
+    """
+    found = element.find("LevelingDelay")
+    if found is None or not found.text.strip():
+        return
+    try:
+        tenths = float(found.text)
+    except ValueError:
+        raise MspdiError(
+            found.line,
+            _("LevelingDelay {text!r} is not a number of tenths of a minute").format(
+                text=found.text.strip()
+            ),
+        ) from None
+    minutes = round(tenths / 10)
+    if minutes <= 0:
+        return
+    delay = format_minutes(minutes, MINUTES_PER_DAY)
+    if task.allocate:
+        plan.level = True
+        plan.note(
+            found.line,
+            "approximated",
+            _(
+                "task {name!r} has a levelling delay of {delay}: the plan format has no "
+                "per-task delay, so the plan levels its resources (level: true) and cutover "
+                "places the task again"
+            ).format(name=task.name, delay=delay),
+        )
+    else:
+        plan.note(
+            found.line,
+            "left-out",
+            _(
+                "task {name!r} has a levelling delay of {delay} but no resources to level: "
+                "the plan has no per-task delay"
+            ).format(name=task.name, delay=delay),
         )

@@ -6,6 +6,11 @@ time zone is Text2 of the project summary task (``level: true`` is its Text6), s
 ``MaxUnits`` (1.0 is one unit) and work on a resource calendar derived from theirs whose
 exceptions are their absences; a task's allocations are ``Assignments`` on its leaf tasks
 (a summary's apply to each of its tasks) with their ``Units``.
+A levelled schedule is written with its levelled dates and each task's own levelling delay
+(``LevelingDelay``, elapsed time as MS Project counts it: ``levelling_delays``), so that a
+tool that schedules the file again starts each task where cutover's levelling put it;
+given the unlevelled schedule, the dates before levelling are ``PreLeveledStart`` and
+``PreLeveledFinish``.
 Durations, lags and slacks are working time; dates are wall-clock times of the plan's zone
 (MSPDI has no zone). The element order is the schema's, which MS Project enforces.
 """
@@ -16,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from cutover.common.errors import UsageError
 from cutover.common.i18n import _
+from cutover.engine.passes import levelling_delays
 from cutover.interchange import mspdi_codes as codes
 from cutover.interchange.resource_days import away_days
 from cutover.interchange.xmltext import XmlText
@@ -31,9 +37,13 @@ if TYPE_CHECKING:
     from cutover.worktime.durations import Duration
 
 
-def write_mspdi(schedule: Schedule) -> bytes:
-    """The whole MSPDI document of a scheduled plan, as UTF-8."""
-    return _Writer(schedule).write().encode()
+def write_mspdi(schedule: Schedule, *, unlevelled: Schedule | None = None) -> bytes:
+    """The whole MSPDI document of a scheduled plan, as UTF-8.
+
+    ``unlevelled``, the schedule a levelled one came from, gives each task's
+    ``PreLeveledStart`` and ``PreLeveledFinish`` (MS Project's leveling Gantt shows them).
+    """
+    return _Writer(schedule, unlevelled).write().encode()
 
 
 def pt(minutes: int) -> str:
@@ -50,9 +60,17 @@ def duration_format(minutes: int, day_minutes: int) -> str:
     return codes.FORMAT_HOURS if minutes % 60 == 0 else codes.FORMAT_MINUTES
 
 
+def elapsed_format(minutes: int) -> str:
+    """Elapsed days when the time is whole days of 24 hours, else elapsed hours or minutes."""
+    if minutes % MINUTES_PER_DAY == 0:
+        return codes.FORMAT_ELAPSED_DAYS
+    return codes.FORMAT_ELAPSED_HOURS if minutes % 60 == 0 else codes.FORMAT_ELAPSED_MINUTES
+
+
 class _Writer:
-    def __init__(self, schedule: Schedule) -> None:
+    def __init__(self, schedule: Schedule, unlevelled: Schedule | None) -> None:
         self.schedule = schedule
+        self.unlevelled = unlevelled if schedule.graph.level_floor else None
         self.graph: TaskGraph = schedule.graph
         self.out = XmlText()
         self.calendar_uid = {name: uid for uid, name in enumerate(self._calendar_names(), 1)}
@@ -63,6 +81,8 @@ class _Writer:
             for number, resource in enumerate(self.resources, 1)
         }
         self.explicit = self._explicit_calendars()
+        #: Each task's own levelling delay, in wall-clock (elapsed) minutes; 0 unlevelled.
+        self.delays = levelling_delays(schedule.graph, schedule.early, schedule.as_of)
         self.outline = self._outline_numbers()
 
     def _calendar_names(self) -> list[str]:
@@ -342,6 +362,12 @@ class _Writer:
             out.leaf("ConstraintDate", self.point(task.not_before))
         if task.deadline is not None:
             out.leaf("Deadline", self.point(task.deadline, end_of_day=True))
+        if self.delays[node]:
+            out.leaf("LevelingDelay", self.delays[node] * 10)
+            out.leaf("LevelingDelayFormat", elapsed_format(self.delays[node]))
+        if self.unlevelled is not None and not task.is_summary:
+            out.leaf("PreLeveledStart", self.at(self.unlevelled.early.start[node]))
+            out.leaf("PreLeveledFinish", self.at(self.unlevelled.early.finish[node]))
         for pred, kind, lag in task.links:
             self._link(node, pred, kind, lag)
         self._attributes(task, calendar)
