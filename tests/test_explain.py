@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from rich.console import Console
 
 from cutover.common.errors import UsageError
@@ -179,6 +179,28 @@ def test_an_unknown_task_is_a_usage_error(plan_analysis: Callable[..., Analysis]
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tracked_plans())
+@example(  # a done task bounded through its in-progress summary's link (a newer draw found it)
+    {
+        "plan": "random",
+        "timezone": "UTC",
+        "start": "2025-06-16",
+        "tasks": [
+            {
+                "id": "group",
+                "tasks": [
+                    {"id": "t0", "milestone": True, "deadline": "2025-06-16"},
+                    {
+                        "id": "t8",
+                        "milestone": True,
+                        "status": "done",
+                        "actual_finish": "2025-06-17",
+                    },
+                ],
+            },
+            {"id": "t9", "duration": "30m", "after": ["group"], "status": "in_progress"},
+        ],
+    }
+)
 def test_every_task_has_a_chain_and_a_bound(data: dict[str, Any]) -> None:
     analysis = analyse_tracked(data)
     schedule, graph = analysis.schedule, analysis.graph

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from cutover.common.errors import UsageError
 from cutover.common.i18n import _
-from cutover.engine.graph import FROM_FINISH, TO_START, bounds_predecessor
+from cutover.engine.graph import FROM_FINISH, TO_START
 from cutover.engine.passes import BY_LEVELLING, BY_NOT_BEFORE, BY_START, BY_STATUS_DATE, INF
 from cutover.engine.schedule import driving_leaf
 from cutover.planfile.model_errors import did_you_mean
@@ -221,6 +221,12 @@ class _BoundWalk:
     def __init__(self, schedule: Schedule) -> None:
         self.schedule, self.graph = schedule, schedule.graph
         self.bound, self.summary_start = schedule.late.bound, schedule.late.summary_start
+        #: per predecessor, the links that bound it in the backward pass (``graph.bounding``:
+        #: a summary's link set aside by progress still bounds its done tasks)
+        self.bounding: dict[int, list[Edge]] = {}
+        for edges in schedule.graph.bounding:
+            for edge in edges:
+                self.bounding.setdefault(edge.pred, []).append(edge)
 
     def source(self, node: int, which: str) -> tuple[int, str] | None:
         """Where the node's bound comes from: (-1, "") for its own, else (node, which)."""
@@ -228,8 +234,8 @@ class _BoundWalk:
         target = self.summary_start[node] if which == "start" else self.bound[node]
         if which == "finish" and self._own(node) == target:
             return -1, ""
-        for edge in graph.succs[node]:
-            if bounds_predecessor(graph.status, edge) and self._through(edge) == (which, target):
+        for edge in self.bounding.get(node, ()):
+            if self._through(edge) == (which, target):
                 return edge.succ, "finish"
         parent = graph.tasks[node].parent
         if parent < 0 or graph.cancelled[node]:  # a summary does not bound cancelled work
