@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cutover.engine.graph import FROM_FINISH, TO_START
+from cutover.engine.resourcing import away_spans
 from cutover.findings.pipeline import Analysis, analyse
 
 if TYPE_CHECKING:
@@ -426,3 +427,24 @@ def test_levelling_sees_a_chain_through_a_task_in_progress(tmp_path: Path) -> No
     assert analysis.schedule.times_of("t0").start == minute(datetime(2025, 6, 4, 13, 0))
     assert analysis.schedule.times_of("t6").start == minute(datetime(2025, 6, 4, 14, 30))
     assert feasibility_faults(analysis, yaml.safe_load(path.read_text(encoding="utf-8"))) == []
+
+
+def test_an_absence_counts_only_where_it_meets_working_time(tmp_path: Path) -> None:
+    """r0 works 08-12 and 13-17; away one night (no working minute) and one afternoon from
+    12:00 (its working part: 13:00-17:00). A three-day task may run across the night."""
+    path = tmp_path / "plan.yaml"
+    path.write_text(
+        "plan: x\ntimezone: UTC\nstart: 2025-06-16\nlevel: true\n"
+        "resources:\n  - id: r0\n    unavailable:\n"
+        "      - {from: 2025-06-16T22:00, to: 2025-06-17T03:30}\n"
+        "      - {from: 2025-06-20T12:00, to: 2025-06-20T18:00}\n"
+        "tasks:\n  - {id: a, duration: 3d, allocate: [r0]}\n",
+        encoding="utf-8",
+    )
+    analysis = analyse(path, now=None, as_of=datetime(2025, 6, 16), level=True)
+    minute = analysis.graph.timebase.minute
+    assert away_spans(analysis.graph, analysis.graph.plan.resources[0]) == [
+        (minute(datetime(2025, 6, 20, 13)), minute(datetime(2025, 6, 20, 17)))
+    ]
+    assert analysis.schedule.times_of("a").start == minute(datetime(2025, 6, 16, 8))
+    assert not [f for f in analysis.findings if f.code == "overallocated"]

@@ -32,6 +32,7 @@ from cutover.engine.levelling import (
 from cutover.engine.levelling import level as level_problem
 from cutover.engine.passes import work_finish
 from cutover.engine.schedule import Schedule, build_schedule
+from cutover.worktime.calendars import CalendarRangeError
 from cutover.worktime.timebase import MINUTES_PER_DAY
 
 if TYPE_CHECKING:
@@ -79,12 +80,25 @@ def resources_of(graph: TaskGraph) -> tuple[Resource, ...]:
 
 
 def away_spans(graph: TaskGraph, resource: Resource) -> list[tuple[int, int]]:
-    """The spans (wall-clock minutes) when a resource is away; a date alone is a whole day."""
+    """The spans (wall-clock minutes) when a resource is away; a date alone is a whole day.
+
+    An absence matters where it meets the resource's working time: each span is narrowed
+    to its first and last working minute, and one with none (a night, a holiday) is no
+    span at all, as a calendar exception in MS Project or Primavera would be.
+    """
     timebase = graph.timebase
-    return [
-        (timebase.minute(span.begin), timebase.minute(span.end, end_of_day=True))
-        for span in resource.unavailable
-    ]
+    calendar = graph.calendars[resource.calendar or "default"]
+    spans = []
+    for span in resource.unavailable:
+        begin, end = timebase.minute(span.begin), timebase.minute(span.end, end_of_day=True)
+        try:
+            first, last = calendar.position(begin), calendar.position(end)
+        except CalendarRangeError:  # beyond the calendar's years: kept as written
+            spans.append((begin, end))
+            continue
+        if last > first:
+            spans.append((max(begin, calendar.start_at(first)), min(end, calendar.end_at(last))))
+    return spans
 
 
 def held(schedule: Schedule, node: int) -> tuple[int, int]:
