@@ -1,9 +1,9 @@
 """MPXJ, the independent reader, run in a child process (one JVM per run).
 
 ``python tests/mpxj_probe.py read FILE...`` prints what MPXJ understood of each file as a
-JSON list: tasks with outline, duration, links, custom field Text1, start and levelling
-delay; calendars with working hours and exceptions; resources with their code, maximum
-units and calendar; assignments with their units.
+JSON list: tasks with outline, duration, links, whether active, custom fields Text1 and
+Text7, start and levelling delay; calendars with working hours and exceptions; resources
+with their code, maximum units and calendar; assignments with their units.
 ``python tests/mpxj_probe.py schedule FILE`` schedules the file with MPXJ's MS Project-like
 scheduler and prints each task's start and finish.
 ``python tests/mpxj_probe.py convert IN OUT FORMAT`` writes a file MPXJ reads in another
@@ -101,6 +101,8 @@ def read(path: str) -> dict[str, Any]:
             {
                 "name": str(task.getName()),
                 "text1": None if task.getText(1) is None else str(task.getText(1)),
+                "text7": None if task.getText(7) is None else str(task.getText(7)),
+                "active": bool(task.getActive()),
                 "outline_level": int(task.getOutlineLevel()),
                 "summary": bool(task.getSummary()),
                 "milestone": bool(task.getMilestone()),

@@ -22,11 +22,14 @@ import pytest
 from cutover.findings.pipeline import Analysis, analyse
 from cutover.interchange.importing import import_file
 from cutover.interchange.mspdi_writer import write_mspdi
+from cutover.interchange.runbook_keys import runbook_text
 from tests.conftest import AS_OF, ROOT, WORKED
 
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
+
+    from cutover.planfile.model import Task
 
 PROBE = ROOT / "tests" / "mpxj_probe.py"
 FIXTURES = ROOT / "tests" / "interchange"
@@ -75,42 +78,67 @@ def probe(*args: str) -> str:
 
 
 def expected(analysis: Analysis) -> dict[str, Any]:
-    """What MPXJ should find in cutover's export of ``analysis``, in the probe's terms."""
+    """What MPXJ should find in cutover's export of ``analysis``, in the probe's terms.
+
+    Every task of the plan in file order: a standby branch's tasks, which are in no
+    schedule, too, inactive and with their plan durations.
+    """
     graph = analysis.graph
-    named: list[str | None] = []
+    names = {task.id: task.display_name for task in walk_all(graph.plan.tasks)}
     tasks = []
-    for node, item in enumerate(graph.tasks):
-        task = item.task
-        named.append(task.calendar or (named[item.parent] if item.parent >= 0 else None))
-        calendar = graph.calendar[node]
-        links = [
-            {
-                "pred": graph.task(graph.index[pred]).display_name,
-                "type": kind,
-                "lag_minutes": float(lag.in_minutes(calendar.day_minutes, calendar.week_minutes)),
+
+    def walk(items: tuple[Task, ...], depth: int, named: str | None) -> None:
+        for task in items:
+            own = task.calendar or named
+            node = graph.index.get(task.id)
+            calendar = graph.calendars[own or "default"] if node is None else graph.calendar[node]
+            day, week = calendar.day_minutes, calendar.week_minutes
+            links = [
+                {
+                    "pred": names[pred],
+                    "type": kind,
+                    "lag_minutes": float(lag.in_minutes(day, week)),
+                }
+                for pred, kind, lag in task.links
+            ]
+            row: dict[str, Any] = {
+                "name": task.display_name,
+                "text1": task.id,
+                "text7": runbook_text(task),
+                "active": node is not None and task.status != "cancelled",
+                "outline_level": depth + 1,
+                "summary": task.is_summary,
+                "calendar": own,
+                "predecessors": links,
             }
-            for pred, kind, lag in task.links
-        ]
-        row = {
-            "name": task.display_name,
-            "text1": task.id,
-            "outline_level": item.depth + 1,
-            "summary": task.is_summary,
-            "calendar": named[node],
-            "predecessors": links,
-        }
-        if not task.is_summary:
-            row["duration_minutes"] = float(graph.duration[node])
-            row["milestone"] = graph.duration[node] == 0
-        tasks.append(row)
+            if not task.is_summary:
+                if node is None:
+                    planned = task.planned_duration
+                    minutes = 0 if planned is None else planned.in_minutes(day, week)
+                else:
+                    minutes = graph.duration[node]
+                row["duration_minutes"] = float(minutes)
+                row["milestone"] = minutes == 0
+            tasks.append(row)
+            walk(task.tasks or (), depth + 1, own)
+
+    walk(graph.plan.tasks, 0, None)
     return {"tasks": tasks}
+
+
+def walk_all(items: tuple[Task, ...]) -> list[Task]:
+    """Every task below ``items``, in file order."""
+    return [found for task in items for found in (task, *walk_all(task.tasks or ()))]
 
 
 def found(read: dict[str, Any]) -> dict[str, Any]:
     """The probe's reading, keeping only what ``expected`` states."""
     tasks = []
     for task in read["tasks"]:
-        keys = ("name", "text1", "outline_level", "summary", "calendar", "predecessors")
+        keys = (
+            "name", "text1", "text7", "active", "outline_level", "summary", "calendar",
+            "predecessors",
+        )  # fmt: skip
         row = {key: task[key] for key in keys}
         if not task["summary"]:
             row["duration_minutes"] = task["duration_minutes"]

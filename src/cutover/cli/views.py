@@ -234,7 +234,7 @@ def export(
       cutover export plans/tuyenquang.yaml -o schedule.pdf --as-of 2025-06-26
     """
     from cutover.common.i18n import _  # noqa: PLC0415
-    from cutover.export import ExportOptions, export, write_export  # noqa: PLC0415
+    from cutover.export import ExportOptions, export, left_out, write_export  # noqa: PLC0415
 
     analysis = analyse_file(plan, as_of, risk_threshold, level=level)
     with boundary():
@@ -247,6 +247,7 @@ def export(
         )
         if output is not None:
             chosen = write_export(analysis, output, output_format, options)
+            _say_left_out(left_out(analysis, chosen))
             if str(output) != "-":
                 sys.stderr.write(
                     _("wrote {file} ({format})").format(file=output, format=chosen) + "\n"
@@ -258,6 +259,14 @@ def export(
             )
         sys.stdout.flush()
         sys.stdout.buffer.write(export(analysis, output_format, options))
+        sys.stdout.flush()
+        _say_left_out(left_out(analysis, output_format))
+
+
+def _say_left_out(sentence: str | None) -> None:
+    """What the export left out, on stderr (``export.left_out``)."""
+    if sentence is not None:
+        sys.stderr.write(sentence + "\n")
 
 
 class LevelFormat(StrEnum):

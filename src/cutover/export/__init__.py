@@ -42,6 +42,7 @@ __all__ = [
     "Exporter",
     "export",
     "format_for_path",
+    "left_out",
     "write_export",
 ]
 
@@ -83,6 +84,24 @@ EXTENSIONS: dict[str, str] = {
     ".tjp": "tjp",
     ".xer": "xer",
 }
+
+
+#: The formats that have no go/no-go decisions, by the name ``left_out`` gives them.
+NO_RUNBOOK: dict[str, str] = {"tjp": "TaskJuggler", "xer": "Primavera XER"}
+
+
+def left_out(analysis: Analysis, fmt: str) -> str | None:
+    """What an export to ``fmt`` leaves out of the plan's gates and branches, or None.
+
+    The command prints it on stderr, so that an export never drops them silently (MSPDI
+    keeps them; the printable formats show the schedule, which has no standby tasks).
+    """
+    name = NO_RUNBOOK.get(fmt)
+    if name is None:
+        return None
+    from cutover.interchange.runbook_keys import left_out as runbook_left_out  # noqa: PLC0415
+
+    return runbook_left_out(analysis.graph.plan, name)
 
 
 def format_for_path(path: PurePath | str) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from cutover.common.i18n import _
 
@@ -86,6 +86,8 @@ class ImportedTask:
     allocate: dict[str, int] = field(default_factory=dict)
     #: Levelling priority (higher first); None: the default, 500.
     priority: int | None = None
+    #: Gate, branch and decision keys as the plan format writes them (``runbook_keys``).
+    runbook: dict[str, Any] = field(default_factory=dict)
 
     def walk(self) -> list[ImportedTask]:
         """This task and every task inside it, in file order."""

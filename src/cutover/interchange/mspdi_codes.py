@@ -41,10 +41,12 @@ TEXT3 = ("188743737", "Text3", "deliverable")
 TEXT4 = ("188743740", "Text4", "approver")
 TEXT5 = ("188743743", "Text5", "estimate distribution")
 TEXT6 = ("188743746", "Text6", "cutover level")
+#: A gate's and a branch's keys (gate, branch, decision, decided_by, decided_at) as JSON.
+TEXT7 = ("188743747", "Text7", "cutover runbook")
 DURATION1 = ("188743783", "Duration1", "optimistic duration")
 DURATION2 = ("188743784", "Duration2", "likely duration")
 DURATION3 = ("188743785", "Duration3", "pessimistic duration")
-CUSTOM_FIELDS = (TEXT1, TEXT2, TEXT3, TEXT4, TEXT5, TEXT6, DURATION1, DURATION2, DURATION3)
+CUSTOM_FIELDS = (TEXT1, TEXT2, TEXT3, TEXT4, TEXT5, TEXT6, TEXT7, DURATION1, DURATION2, DURATION3)
 #: Resource/Type: 0 material, 1 work, 2 cost. MaxUnits and Assignment/Units: 1.0 is 100 %.
 RESOURCE_MATERIAL, RESOURCE_WORK, RESOURCE_COST = "0", "1", "2"
 #: A task's Priority when the file gives none (MS Project's default, and cutover's).

@@ -23,6 +23,7 @@ from cutover.interchange.mspdi_resources import (
     work_resources,
 )
 from cutover.interchange.mspdi_values import MspdiError, custom_minutes, parse_pt, parse_when
+from cutover.interchange.runbook_keys import read_runbook
 from cutover.interchange.xmltree import Element, parse_xml
 
 if TYPE_CHECKING:
@@ -44,6 +45,10 @@ def read_mspdi(data: bytes, file: str) -> ImportedPlan:
     if reader.errors:
         raise PlanError(reader.errors)
     return plan
+
+
+#: Custom text fields read as they are: alias -> the ImportedTask attribute.
+_TEXTS = {codes.TEXT1[2]: "wanted_id", codes.TEXT3[2]: "deliverable", codes.TEXT4[2]: "approver"}
 
 
 def _error(file: str, line: int, message: str) -> Diagnostic:
@@ -138,6 +143,7 @@ class _Reader:
             (stack[-1].children if stack else plan.tasks).append(task)
             stack.append(task)
         self.elements = list(by_key.values())
+        _standby(plan.tasks, inactive={task.key for task, e in self.elements if _inactive(e)})
         for task, element in by_key.values():
             self._links(plan, task, element, by_key)
             if task.children:
@@ -224,14 +230,12 @@ class _Reader:
         estimate: dict[str, int] = {}
         for field_id, value in self._attributes(element):
             alias = self.aliases.get(field_id)
-            if alias == codes.TEXT1[2]:
-                task.wanted_id = value
-            elif alias == codes.TEXT3[2]:
-                task.deliverable = value
-            elif alias == codes.TEXT4[2]:
-                task.approver = value
+            if alias in _TEXTS:
+                setattr(task, _TEXTS[alias], value)
             elif alias == codes.TEXT5[2]:
                 task.distribution = value if value in {"pert", "triangular"} else None
+            elif alias == codes.TEXT7[2]:
+                self._runbook(plan, task, element, value)
             elif alias in {codes.DURATION1[2], codes.DURATION2[2], codes.DURATION3[2]}:
                 minutes = custom_minutes(value)
                 if minutes is None:
@@ -256,6 +260,21 @@ class _Reader:
                 "left-out",
                 _("task {name!r} has part of a three-point estimate").format(name=task.name),
             )
+
+    @staticmethod
+    def _runbook(plan: ImportedPlan, task: ImportedTask, element: Element, value: str) -> None:
+        """A gate's or branch's keys; text that is not such keys is noted, never dropped."""
+        keys = read_runbook(value)
+        if keys is None:
+            plan.note(
+                element.line,
+                "left-out",
+                _("task {name!r}: {alias} {value!r}").format(
+                    name=task.name, alias=codes.TEXT7[2], value=value
+                ),
+            )
+        else:
+            task.runbook = keys
 
     def _duration(self, plan: ImportedPlan, task: ImportedTask, element: Element) -> None:
         text = element.find("Duration")
@@ -450,6 +469,23 @@ class _Reader:
         if task.status in {"in_progress", "done"}:
             task.status, task.actual_start, task.actual_finish = "not_started", None, None
             task.progress = None
+
+
+def _inactive(element: Element) -> bool:
+    return element.value("Active") == "0"
+
+
+def _standby(tasks: list[ImportedTask], inactive: set[str], *, within: bool = False) -> None:
+    """Inactive tasks of an inactive branch are standby, not cancelled: not started.
+
+    cutover writes a standby branch (not scheduled until a no-go) as inactive tasks below
+    an inactive task with a ``branch`` key; an inactive task elsewhere is cancelled.
+    """
+    for task in tasks:
+        standby = within or ("branch" in task.runbook and task.key in inactive)
+        if standby and task.key in inactive and task.status == "cancelled":
+            task.status = "not_started"
+        _standby(task.children, inactive, within=standby)
 
 
 def _round_the_clock(plan: ImportedPlan, task: ImportedTask) -> bool:

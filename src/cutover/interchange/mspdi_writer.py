@@ -2,10 +2,14 @@
 
 Each task keeps its cutover id in the custom field Text1 (alias "cutover id") and the plan's
 time zone is Text2 of the project summary task (``level: true`` is its Text6), so
-``cutover import`` finds them again. Resources keep their id in ``Code``, their units in
-``MaxUnits`` (1.0 is one unit) and work on a resource calendar derived from theirs whose
-exceptions are their absences; a task's allocations are ``Assignments`` on its leaf tasks
-(a summary's apply to each of its tasks) with their ``Units``.
+``cutover import`` finds them again. A gate's and a branch's keys are JSON in Text7
+("cutover runbook"); the tasks of a standby branch, which are in no schedule, are written
+as inactive tasks (``Active`` 0: MS Project keeps them without scheduling them), with
+their plan durations, after the scheduled ones' UIDs. Resources keep their id in
+``Code``, their units in ``MaxUnits`` (1.0 is one unit) and work on a resource calendar
+derived from theirs whose exceptions are their absences; a task's allocations are
+``Assignments`` on its leaf tasks (a summary's apply to each of its tasks) with their
+``Units``.
 A levelled schedule is written with its levelled dates and each task's own levelling delay
 (``LevelingDelay``, elapsed time as MS Project counts it: ``levelling_delays``), so that a
 tool that schedules the file again starts each task where cutover's levelling put it;
@@ -24,6 +28,7 @@ from cutover.common.i18n import _
 from cutover.engine.passes import levelling_delays
 from cutover.interchange import mspdi_codes as codes
 from cutover.interchange.resource_days import away_days
+from cutover.interchange.runbook_keys import runbook_text
 from cutover.interchange.xmltext import XmlText
 from cutover.worktime.timebase import MINUTES_PER_DAY
 
@@ -35,6 +40,10 @@ if TYPE_CHECKING:
     from cutover.planfile.model import Resource, Task
     from cutover.worktime.calendars import WorkCalendar
     from cutover.worktime.durations import Duration
+
+    #: A row of the task list: the task, its graph node (None: standby), depth, outline
+    #: number and the calendar it names or inherits.
+    _Row = tuple[Task, int | None, int, str, str | None]
 
 
 def write_mspdi(schedule: Schedule, *, unlevelled: Schedule | None = None) -> bytes:
@@ -83,7 +92,8 @@ class _Writer:
         self.explicit = self._explicit_calendars()
         #: Each task's own levelling delay, in wall-clock (elapsed) minutes; 0 unlevelled.
         self.delays = levelling_delays(schedule.graph, schedule.early, schedule.as_of)
-        self.outline = self._outline_numbers()
+        self.rows = self._rows()
+        self.uid = self._uids()
 
     def _calendar_names(self) -> list[str]:
         """The plan's calendars (a task with resources works on theirs too, as it reads)."""
@@ -134,8 +144,11 @@ class _Writer:
         out.close()
         out.open("Tasks")
         self._project_task()
-        for node in range(len(graph)):
-            self._task(node)
+        for number, (task, node, depth, outline, named) in enumerate(self.rows, 1):
+            if node is None:
+                self._standby_task(number, task, depth, outline, named)
+            else:
+                self._task(node, number, outline)
         out.close()
         if self.resources:
             self._resources()
@@ -312,30 +325,44 @@ class _Writer:
             self._attribute(codes.TEXT6, "true")
         out.close()
 
-    def _outline_numbers(self) -> list[str]:
-        numbers: list[str] = []
-        counters: dict[int, int] = {}
-        for item in self.graph.tasks:
-            counters[item.parent] = counters.get(item.parent, 0) + 1
-            own = str(counters[item.parent])
-            numbers.append(f"{numbers[item.parent]}.{own}" if item.parent >= 0 else own)
-        return numbers
+    def _rows(self) -> list[_Row]:
+        """Every task of the plan in file order, standby ones too (see ``_Row``)."""
+        rows: list[_Row] = []
+        index = self.graph.index
 
-    def _task(self, node: int) -> None:
+        def walk(tasks: tuple[Task, ...], depth: int, prefix: str, named: str | None) -> None:
+            for number, task in enumerate(tasks, 1):
+                outline = f"{prefix}{number}"
+                own = task.calendar or named
+                rows.append((task, index.get(task.id), depth, outline, own))
+                walk(task.tasks or (), depth + 1, f"{outline}.", own)
+
+        walk(self.graph.plan.tasks, 0, "", None)
+        return rows
+
+    def _uids(self) -> dict[str, int]:
+        """Each task's UID: a scheduled one's node + 1, a standby one's after them all."""
+        uid = {item.task.id: node + 1 for node, item in enumerate(self.graph.tasks)}
+        for task, node, *_rest in self.rows:
+            if node is None:
+                uid[task.id] = len(uid) + 1
+        return uid
+
+    def _task(self, node: int, number: int, outline: str) -> None:
         graph, schedule, out = self.graph, self.schedule, self.out
         task = graph.task(node)
         calendar = graph.calendar[node]
         times = schedule.times(node)
         out.open("Task")
         out.leaf("UID", node + 1)
-        out.leaf("ID", node + 1)
+        out.leaf("ID", number)
         out.leaf("Name", task.display_name)
         out.leaf("Active", 0 if task.status == "cancelled" else 1)
         out.leaf("Manual", 0)
         out.leaf("Type", 1)  # fixed duration
         out.leaf("Contact", task.owner)
-        out.leaf("WBS", self.outline[node])
-        out.leaf("OutlineNumber", self.outline[node])
+        out.leaf("WBS", outline)
+        out.leaf("OutlineNumber", outline)
         out.leaf("OutlineLevel", graph.tasks[node].depth + 1)
         if graph.priority:
             out.leaf("Priority", graph.priority[node])
@@ -369,7 +396,49 @@ class _Writer:
             out.leaf("PreLeveledStart", self.at(self.unlevelled.early.start[node]))
             out.leaf("PreLeveledFinish", self.at(self.unlevelled.early.finish[node]))
         for pred, kind, lag in task.links:
-            self._link(node, pred, kind, lag)
+            self._link(calendar, pred, kind, lag)
+        self._attributes(task, calendar)
+        out.close()
+
+    def _standby_task(
+        self, number: int, task: Task, depth: int, outline: str, named: str | None
+    ) -> None:
+        """A task of a standby branch: inactive, at the plan start, with its plan duration."""
+        out = self.out
+        calendar = self.graph.calendars[named or "default"]
+        duration = task.planned_duration
+        minutes = 0
+        if duration is not None and not task.is_summary:
+            minutes = duration.in_minutes(calendar.day_minutes, calendar.week_minutes)
+        out.open("Task")
+        out.leaf("UID", self.uid[task.id])
+        out.leaf("ID", number)
+        out.leaf("Name", task.display_name)
+        out.leaf("Active", 0)
+        out.leaf("Manual", 0)
+        out.leaf("Type", 1)
+        out.leaf("Contact", task.owner)
+        out.leaf("WBS", outline)
+        out.leaf("OutlineNumber", outline)
+        out.leaf("OutlineLevel", depth + 1)
+        if task.priority is not None:
+            out.leaf("Priority", task.priority)
+        out.leaf("Start", self.at(self.graph.start))
+        out.leaf("Finish", self.at(self.graph.start))
+        out.leaf("Duration", pt(minutes))
+        out.leaf("DurationFormat", duration_format(minutes, calendar.day_minutes))
+        out.leaf("Milestone", int(task.milestone or (not task.is_summary and minutes == 0)))
+        out.leaf("Summary", int(task.is_summary))
+        out.leaf("Critical", 0)
+        out.leaf("PercentComplete", 0)
+        self._constraint(task)
+        out.leaf("CalendarUID", self.calendar_uid[named] if named is not None else -1)
+        if task.not_before is not None:
+            out.leaf("ConstraintDate", self.point(task.not_before))
+        if task.deadline is not None:
+            out.leaf("Deadline", self.point(task.deadline, end_of_day=True))
+        for pred, kind, lag in task.links:
+            self._link(calendar, pred, kind, lag)
         self._attributes(task, calendar)
         out.close()
 
@@ -410,12 +479,11 @@ class _Writer:
     def _constraint(self, task: Task) -> None:
         self.out.leaf("ConstraintType", codes.SNET if task.not_before is not None else codes.ASAP)
 
-    def _link(self, node: int, pred: str, kind: str, lag: Duration) -> None:
+    def _link(self, calendar: WorkCalendar, pred: str, kind: str, lag: Duration) -> None:
         out = self.out
-        calendar = self.graph.calendar[node]
         minutes = lag.in_minutes(calendar.day_minutes, calendar.week_minutes)
         out.open("PredecessorLink")
-        out.leaf("PredecessorUID", self.graph.index[pred] + 1)
+        out.leaf("PredecessorUID", self.uid[pred])
         out.leaf("Type", codes.LINK_CODES[kind])
         out.leaf("CrossProject", 0)
         out.leaf("LinkLag", minutes * 10)
@@ -436,6 +504,7 @@ class _Writer:
             ):
                 self._attribute(field, pt(value.in_minutes(day, week)))
             self._attribute(codes.TEXT5, task.distribution)
+        self._attribute(codes.TEXT7, runbook_text(task))
 
     def _attribute(self, field: tuple[str, str, str], value: str | None) -> None:
         if value is None:

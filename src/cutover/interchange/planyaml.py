@@ -95,6 +95,8 @@ class _Writer:
         self.lines: list[str] = []
         self.map: dict[int, int] = {}
         self.ids = {task.key: task.id for task in plan.all_tasks()}
+        #: A gate's ``rollback`` names the branch by its id in the exporting plan.
+        self.wanted = {t.wanted_id: t.id for t in plan.all_tasks() if t.wanted_id is not None}
         self.resource_ids = {resource.key: resource.id for resource in plan.resources}
         self.day = {calendar.name: calendar.day_minutes for calendar in plan.calendars}
 
@@ -203,7 +205,23 @@ class _Writer:
             value = getattr(task, key)
             if value is not None:
                 out.append((key, quoted(value)))
-        return out + self._resourcing(task) + self._tracking(task) + self._estimate(task, day)
+        out += self._resourcing(task) + self._tracking(task) + self._estimate(task, day)
+        return out + self._runbook(task)
+
+    def _runbook(self, task: ImportedTask) -> list[tuple[str, str]]:
+        """Gate, branch and decision keys, texts quoted; the loader checks the values."""
+        out: list[tuple[str, str]] = []
+        for key, value in task.runbook.items():
+            if key == "gate" and isinstance(value, dict):
+                items = []
+                for name, item in value.items():
+                    if name == "rollback" and isinstance(item, str):
+                        item = self.wanted.get(item, item)  # noqa: PLW2901 - the id as written
+                    items.append(f"{name}: {_flow(item)}")
+                out.append((key, f"{{{', '.join(items)}}}"))
+            else:
+                out.append((key, _flow(value)))
+        return out
 
     def _resourcing(self, task: ImportedTask) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = []
@@ -251,6 +269,11 @@ class _Writer:
         if task.status == "in_progress" and task.progress is not None:
             out.append(("progress", f"{task.progress:.6g}%"))
         return out
+
+
+def _flow(value: object) -> str:
+    """A value as YAML flow text that reads back as the same value (texts quoted)."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _clock(minutes: int) -> str:

@@ -76,6 +76,7 @@ from typing import TYPE_CHECKING
 from cutover.common.errors import CutoverError
 from cutover.common.i18n import _
 from cutover.engine.schedule import build_schedule
+from cutover.interchange.runbook_keys import left_out
 from cutover.interchange.tjp_resources import NOTE_EFFORT, NOTE_LENGTH, TjpResources, tj_string
 from cutover.interchange.tjp_values import ID_ATTRIBUTE
 from cutover.worktime.timebase import MINUTES_PER_DAY
@@ -182,6 +183,9 @@ class _Writer:
         resources = self._resource_blocks()
         resolution = self._resolution()
         parts = [self._header(resolution), *self._holidays(), *self._shift_blocks(), *resources]
+        omitted = left_out(self.graph.plan, "TaskJuggler")
+        if omitted is not None:  # said on stderr by the export too: never dropped silently
+            parts.insert(0, "# " + omitted)
         parts += [self._anchor_block(minute, name) for minute, name in self.anchors.items()]
         parts += body
         if report:
