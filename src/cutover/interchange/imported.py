@@ -174,6 +174,37 @@ def whole_units(plan: ImportedPlan, line: int, units: float, what: str) -> int |
     return whole
 
 
+def assign(
+    plan: ImportedPlan, line: int, task: ImportedTask, resource: ImportedResource, text: str
+) -> bool:
+    """Add an assignment's units (``text``) to the task's allocation; False if left out.
+
+    Every reader's rule: an unreadable value is one unit, a fraction is rounded up, none
+    or fewer is left out, more than the resource has is its units, each with a note.
+    """
+    what = _("assignment of {name!r} to {name2!r}").format(name=resource.name, name2=task.name)
+    try:
+        raw = float(text)
+    except ValueError:
+        raw = 1.0
+        plan.note(line, "approximated", _("{what}: 1 unit").format(what=what))
+    units = whole_units(plan, line, raw, what)
+    if units is None:
+        return False
+    units += task.allocate.get(resource.key, 0)
+    if units > resource.units:
+        plan.note(
+            line,
+            "approximated",
+            _("{what}: {units} units, more than the {most} the resource has").format(
+                what=what, units=units, most=resource.units
+            ),
+        )
+        units = resource.units
+    task.allocate[resource.key] = units
+    return True
+
+
 def day_spans(
     hours: tuple[tuple[int, int], ...], remaining: tuple[tuple[int, int], ...], day: date
 ) -> list[tuple[datetime, datetime]]:

@@ -18,6 +18,7 @@ from cutover.common.i18n import _
 from cutover.interchange import mspdi_codes as codes
 from cutover.interchange.imported import (
     ImportedResource,
+    assign,
     day_spans,
     merged_spans,
     whole_units,
@@ -197,26 +198,9 @@ def _assignments(
 def _assignment(
     plan: ImportedPlan, element: Element, task: ImportedTask, resource: ImportedResource
 ) -> None:
-    what = _("assignment of {name!r} to {name2!r}").format(name=resource.name, name2=task.name)
-    try:
-        raw = float(element.value("Units") or 1)
-    except ValueError:
-        raw = 1.0
-        plan.note(element.line, "approximated", _("{what}: 1 unit").format(what=what))
-    units = whole_units(plan, element.line, raw, what)
-    if units is None:
+    if not assign(plan, element.line, task, resource, element.value("Units") or "1"):
         return
-    units += task.allocate.get(resource.key, 0)
-    if units > resource.units:
-        plan.note(
-            element.line,
-            "approximated",
-            _("{what}: {units} units, more than the {most} the resource has").format(
-                what=what, units=units, most=resource.units
-            ),
-        )
-        units = resource.units
-    task.allocate[resource.key] = units
+    what = _("assignment of {name!r} to {name2!r}").format(name=resource.name, name2=task.name)
     if task.children:
         plan.note(
             element.line,

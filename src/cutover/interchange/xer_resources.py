@@ -15,7 +15,13 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from cutover.common.i18n import _
-from cutover.interchange.imported import ImportedResource, day_spans, merged_spans, whole_units
+from cutover.interchange.imported import (
+    ImportedResource,
+    assign,
+    day_spans,
+    merged_spans,
+    whole_units,
+)
 from cutover.interchange.xer_tables import SERIAL_EPOCH, Row, calendar_nodes, hours_of
 
 if TYPE_CHECKING:
@@ -200,27 +206,8 @@ def _assignment(
             ).format(resource=row.get("rsrc_id"), task=row.get("task_id")),
         )
         return
-    what = _("assignment of {name!r} to {name2!r}").format(name=resource.name, name2=task.name)
     text = row.get("remain_qty_per_hr") or row.get("target_qty_per_hr") or "1"
-    try:
-        raw = float(text)
-    except ValueError:
-        raw = 1.0
-        plan.note(row.line, "approximated", _("{what}: 1 unit").format(what=what))
-    units = whole_units(plan, row.line, raw, what)
-    if units is None:
-        return
-    units += task.allocate.get(resource.key, 0)
-    if units > resource.units:
-        plan.note(
-            row.line,
-            "approximated",
-            _("{what}: {units} units, more than the {most} the resource has").format(
-                what=what, units=units, most=resource.units
-            ),
-        )
-        units = resource.units
-    task.allocate[resource.key] = units
+    assign(plan, row.line, task, resource, text)
 
 
 def note_work_driven(plan: ImportedPlan, task: ImportedTask, row: Row) -> None:
